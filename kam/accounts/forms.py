@@ -1,0 +1,61 @@
+"""Forms for user administration and preferences."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+
+from kam.accounts.models import User
+
+
+class UserForm(forms.ModelForm[User]):
+    """An admin's view of a user: names, roles, supervisor, department, active, password."""
+
+    password = forms.CharField(
+        label=_("New password"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to keep the current password."),
+    )
+
+    class Meta:
+        model = User
+        fields = [
+            "username",
+            "last_name",
+            "first_name",
+            "middle_name",
+            "email",
+            "is_manager",
+            "is_supervisor",
+            "is_director",
+            "is_admin",
+            "supervisor",
+            "department",
+            "is_active",
+            "language",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        qs = User.objects.filter(is_active=True, is_supervisor=True)
+        if self.instance.pk:
+            qs = qs.exclude(pk=self.instance.pk)
+        self.fields["supervisor"].queryset = qs  # type: ignore[attr-defined]
+
+    def clean_password(self) -> str:
+        password: str = self.cleaned_data.get("password") or ""
+        if password:
+            validate_password(password, self.instance if self.instance.pk else None)
+        return password
+
+
+class LanguageForm(forms.Form):
+    """The interface language."""
+
+    language = forms.ChoiceField(
+        label=_("Interface language"), choices=[("ru", "Русский"), ("en", "English")]
+    )

@@ -1,0 +1,18 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from kam.api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/clients/", views.ClientListView.as_view(), name="client-list"),
+    path("v1/clients/<int:client_id>/", views.ClientDetailView.as_view(), name="client-detail"),
+    path(
+        "v1/clients/<int:client_id>/contacts/",
+        views.ContactListView.as_view(),
+        name="contact-list",
+    ),
+]

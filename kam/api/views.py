@@ -1,0 +1,45 @@
+"""API v1 endpoints: their querysets are the apps' selectors, scoped to the caller."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+
+from kam.accounts.access import client_get
+from kam.clients.models import Client, Contact
+from kam.clients.selectors import ClientFilters, client_list
+from kam.api.serializers import ClientSerializer, ContactSerializer
+
+
+class ClientListView(generics.ListAPIView[Client]):
+    """Visible clients, paginated; `?q=` searches name or INN, `?status=archived|all`."""
+
+    serializer_class = ClientSerializer
+
+    def get_queryset(self) -> QuerySet[Client]:
+        params = self.request.query_params
+        status = params.get("status", "active")
+        filters = ClientFilters(q=params.get("q", "")[:100],
+                                status="" if status == "all" else status)
+        return client_list(viewer=self.request.user, filters=filters)
+
+
+class ClientDetailView(generics.RetrieveAPIView[Client]):
+    """One visible client (404 when it is not yours or does not exist)."""
+
+    serializer_class = ClientSerializer
+
+    def get_object(self) -> Client:
+        return client_get(self.request.user, self.kwargs["client_id"])
+
+
+@extend_schema(responses=ContactSerializer(many=True))
+class ContactListView(generics.ListAPIView[Contact]):
+    """Active contacts of a visible client, with their buying-centre roles."""
+
+    serializer_class = ContactSerializer
+
+    def get_queryset(self) -> QuerySet[Contact]:
+        client = client_get(self.request.user, self.kwargs["client_id"])
+        return client.contacts.filter(is_active=True).prefetch_related("role_set").order_by("id")

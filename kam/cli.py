@@ -1,0 +1,177 @@
+"""The `kam` command: run, serve and administer KAM from a shell.
+
+Every subcommand is a thin wrapper over a Django management command, so `kam manage ...`
+reaches anything else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+DESCRIPTION = """\
+KAM: key-account management for B2B sales teams.
+
+Common tasks:
+  kam migrate                 create or update the database tables
+  kam demo                    fill an empty database with a demo company
+  kam serve                   start the web server (http://127.0.0.1:8000 by default)
+  kam createuser NAME         add a user (asks nothing; use --password to let them log in)
+  kam token NAME              print the API token of a user (created if missing)
+  kam manage COMMAND ...      run any Django management command
+
+Settings come from environment variables: KAM_DATABASE_URL, KAM_SECRET_KEY, KAM_DEBUG,
+KAM_ALLOWED_HOSTS, KAM_HTTPS (see README.md).
+"""
+
+ROLES = ("manager", "supervisor", "director", "admin")
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kam.settings")
+    import django
+
+    django.setup()
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kam", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("migrate", help="create or update the database tables")
+
+    serve = sub.add_parser("serve", help="start the web server (gunicorn)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument("--workers", type=int, default=2, help="number of worker processes")
+
+    demo = sub.add_parser("demo", help="load the demo company into an empty database")
+    demo.add_argument("--clients", type=int, default=300, help="number of client companies")
+    demo.add_argument("--seed", type=int, default=2026, help="random seed")
+    demo.add_argument("--if-empty", action="store_true", help="skip quietly if data exists")
+
+    user = sub.add_parser("createuser", help="add a user")
+    user.add_argument("username")
+    user.add_argument("--password", help="password (without it the user cannot log in yet)")
+    user.add_argument("--first-name", default="")
+    user.add_argument("--last-name", default="")
+    user.add_argument("--email", default="")
+    user.add_argument("--role", action="append", choices=ROLES, default=[],
+                      help="role to give (repeat for several)")
+    user.add_argument("--supervisor", help="username of the direct supervisor")
+    user.add_argument("--superuser", action="store_true", help="also a Django superuser")
+
+    token = sub.add_parser("token", help="print a user's API token (created if missing)")
+    token.add_argument("username")
+
+    manage = sub.add_parser("manage", help="run any Django management command")
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    from kam.accounts.models import User
+    from kam.core.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+    if not 1 <= args.port <= 65535:
+        print("kam serve: --port must be between 1 and 65535", file=sys.stderr)
+        return 2
+    if not 1 <= args.workers <= 64:
+        print("kam serve: --workers must be between 1 and 64", file=sys.stderr)
+        return 2
+    call_command("collectstatic", interactive=False, verbosity=0)
+    print(f"KAM is starting on http://{args.host}:{args.port}/")
+    if User.objects.filter(username="manager1").exists():
+        print(f"Demo logins (password {DEMO_PASSWORD}):")
+        for login in DEMO_LOGINS:
+            print(f"  {login.username:<10} {login.role}")
+    sys.stdout.flush()
+    argv = [sys.executable, "-m", "gunicorn", "kam.wsgi:application",
+            "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
+            "--access-logfile", "-", "--timeout", "120"]
+    os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
+    return 0  # pragma: no cover
+
+
+def _createuser(args: argparse.Namespace) -> int:
+    from django.core.exceptions import ValidationError
+
+    from kam.accounts.models import User
+    from kam.accounts.services import user_create
+
+    supervisor = None
+    if args.supervisor:
+        supervisor = User.objects.filter(username=args.supervisor).first()
+        if supervisor is None:
+            print(f"kam createuser: no user named {args.supervisor!r}", file=sys.stderr)
+            return 1
+    try:
+        user = user_create(
+            actor=None, username=args.username, password=args.password,
+            first_name=args.first_name, last_name=args.last_name, email=args.email,
+            supervisor=supervisor, **{f"is_{role}": True for role in args.role},
+        )
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            print(f"kam createuser: {field}: {' '.join(errors)}", file=sys.stderr)
+        return 1
+    if args.superuser:
+        user.is_superuser = user.is_staff = True
+        user.save(update_fields=["is_superuser", "is_staff"])
+    print(f"Created user {user.username}.")
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    from kam.accounts.models import User
+    from kam.accounts.services import token_for
+
+    user = User.objects.filter(username=args.username).first()
+    if user is None:
+        print(f"kam token: no user named {args.username!r}", file=sys.stderr)
+        return 1
+    if not user.is_active:
+        print(f"kam token: user {args.username!r} is blocked", file=sys.stderr)
+        return 1
+    print(token_for(user=user))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `kam` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    _setup()
+    from django.core.management import call_command, execute_from_command_line
+    from django.core.management.base import CommandError
+
+    try:
+        if args.command == "migrate":
+            call_command("migrate", interactive=False)
+        elif args.command == "demo":
+            options = {"clients": args.clients, "seed": args.seed, "if_empty": args.if_empty}
+            call_command("demo", **options)
+        elif args.command == "serve":
+            return _serve(args)
+        elif args.command == "createuser":
+            return _createuser(args)
+        elif args.command == "token":
+            return _token(args)
+        elif args.command == "manage":
+            execute_from_command_line(["kam manage", *args.args])
+    except CommandError as exc:
+        print(f"kam {args.command}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""Forms of the client card."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kam.accounts.access import AnyUser, visible_managers
+from kam.clients.choices import BuyingRole, Channel, ClientStatus, Segment
+from kam.clients.models import Client, Contact
+from kam.clients.services import validate_inn
+
+
+class ClientForm(forms.ModelForm[Client]):
+    """Create or edit a client; the manager list is limited to whom the viewer may assign."""
+
+    class Meta:
+        model = Client
+        fields = ["name", "inn", "segment", "channel", "manager", "city", "website", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, viewer: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["manager"].queryset = visible_managers(viewer).order_by(  # type: ignore[attr-defined]
+            "last_name", "first_name"
+        )
+        self.fields["inn"].required = False
+
+    def clean_inn(self) -> str | None:
+        from django.core.exceptions import ValidationError
+
+        try:
+            return validate_inn(self.cleaned_data.get("inn"))
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["inn"]) from exc
+
+    def validate_unique(self) -> None:
+        # Uniqueness (INN) is checked by the service with a clearer message.
+        return
+
+
+class ContactForm(forms.ModelForm[Contact]):
+    """A contact with its buying-centre roles (several allowed)."""
+
+    roles = forms.MultipleChoiceField(
+        label=_("Roles in the buying centre"),
+        choices=BuyingRole.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Contact
+        fields = [
+            "full_name",
+            "position",
+            "phone",
+            "mobile_phone",
+            "email",
+            "birthday",
+            "attitude",
+            "influence",
+            "notes",
+        ]
+        widgets = {
+            "birthday": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class RevenueForm(forms.Form):
+    """A revenue record entered by hand."""
+
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(
+        label=_("Amount"), max_digits=16, decimal_places=2, min_value=0, localize=True
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class ClientFilterForm(forms.Form):
+    """Query-string filters of the client list; junk values are simply ignored."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    manager = forms.TypedChoiceField(label=_("Manager"), required=False, coerce=int)
+    segment = forms.ChoiceField(
+        label=_("Segment"), required=False, choices=[("", _("Any"))] + list(Segment.choices)
+    )
+    channel = forms.ChoiceField(
+        label=_("Channel"), required=False, choices=[("", _("Any"))] + list(Channel.choices)
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[(ClientStatus.ACTIVE, _("Active")), (ClientStatus.ARCHIVED, _("Archived")),
+                 ("all", _("All"))],
+    )
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, viewer: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        managers = visible_managers(viewer).order_by("last_name", "first_name")
+        self.fields["manager"].choices = [("", _("Any"))] + [  # type: ignore[attr-defined]
+            (m.pk, m.display_name) for m in managers
+        ]

@@ -1,0 +1,147 @@
+"""Clients, their contacts and the contacts' buying-centre roles."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from kam.clients.choices import Attitude, BuyingRole, Channel, ClientStatus, Influence, Segment
+
+if TYPE_CHECKING:
+    from django.db.models.manager import RelatedManager
+
+    from kam.accounts.models import User
+
+
+class Client(models.Model):
+    """A client company (or private person) the team sells to.
+
+    Never deleted: archiving takes it out of lists and figures and can be undone.
+    """
+
+    name = models.CharField(_("name"), max_length=300)
+    normalized_name = models.CharField(max_length=300, db_index=True, editable=False)
+    inn = models.CharField(_("INN"), max_length=12, null=True, blank=True, unique=True)
+    segment = models.CharField(
+        _("segment"), max_length=20, choices=Segment.choices, default=Segment.MEDIUM
+    )
+    channel = models.CharField(
+        _("acquisition channel"), max_length=20, choices=Channel.choices, default=Channel.OTHER
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ClientStatus.choices,
+        default=ClientStatus.ACTIVE,
+        db_index=True,
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("manager"),
+        on_delete=models.PROTECT,
+        related_name="clients",
+    )
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    website = models.CharField(_("website"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["normalized_name", "updated_at"])
+
+    if TYPE_CHECKING:
+        manager_id: int
+        contacts: RelatedManager[Contact]
+
+    class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["manager", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("clients:client-detail", args=[self.pk])
+
+    @property
+    def is_archived(self) -> bool:
+        return self.status == ClientStatus.ARCHIVED
+
+
+class Contact(models.Model):
+    """A person at the client; their buying-centre roles are in ContactRole."""
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="contacts"
+    )
+    full_name = models.CharField(_("full name"), max_length=300)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    mobile_phone = models.CharField(_("mobile phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    attitude = models.CharField(
+        _("attitude"), max_length=20, choices=Attitude.choices, default=Attitude.UNKNOWN
+    )
+    influence = models.CharField(
+        _("influence"), max_length=20, choices=Influence.choices, default=Influence.UNKNOWN
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    if TYPE_CHECKING:
+        client_id: int
+        role_set: RelatedManager[ContactRole]
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def role_codes(self) -> list[str]:
+        """Role codes, from the prefetch cache when the selector prefetched them."""
+        return [r.role for r in self.role_set.all()]
+
+    @property
+    def role_labels(self) -> list[str]:
+        labels = dict(BuyingRole.choices)
+        return [str(labels[code]) for code in self.role_codes if code in labels]
+
+
+class ContactRole(models.Model):
+    """One buying-centre role of a contact; a contact may hold several."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="role_set")
+    role = models.CharField(_("role"), max_length=30, choices=BuyingRole.choices)
+
+    class Meta:
+        verbose_name = _("buying-centre role")
+        verbose_name_plural = _("buying-centre roles")
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "role"], name="uniq_contact_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id}:{self.role}"
+
+    if TYPE_CHECKING:
+        contact_id: int
+
+
+def user_display(user: User | None) -> str:
+    """A user's name for lists; an em dash when there is none."""
+    return user.display_name if user is not None else "—"

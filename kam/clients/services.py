@@ -1,0 +1,157 @@
+"""Writes of clients and contacts: keyword-only, with an actor, in a transaction, recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from kam.accounts.access import can_assign_manager
+from kam.accounts.models import User
+from kam.clients.choices import ClientStatus
+from kam.clients.domain import inn_error, normalize_company_name
+from kam.clients.models import Client, Contact, ContactRole
+
+CLIENT_FIELDS = ("name", "inn", "segment", "channel", "manager", "city", "website", "notes")
+CONTACT_FIELDS = (
+    "full_name",
+    "position",
+    "phone",
+    "mobile_phone",
+    "email",
+    "birthday",
+    "attitude",
+    "influence",
+    "notes",
+)
+
+
+def validate_inn(value: str | None) -> str | None:
+    """Clean an INN or raise a field-keyed ValidationError with a plain reason."""
+    if value is None or not value.strip():
+        return None
+    reason = inn_error(value)
+    messages = {
+        "digits": _("The INN must contain digits only."),
+        "length": _("The INN must have 10 digits (company) or 12 digits (person)."),
+        "checksum": _("The INN check digits do not match: the number has a typo."),
+    }
+    if reason is not None:
+        raise ValidationError({"inn": messages[reason]})
+    return value.strip()
+
+
+def _check_manager(actor: User, manager: User) -> None:
+    if not can_assign_manager(actor, manager):
+        raise ValidationError({"manager": _("You cannot assign clients to this person.")})
+
+
+def _check_inn_free(inn: str | None, exclude_pk: int | None = None) -> None:
+    if inn is None:
+        return
+    qs = Client.objects.filter(inn=inn)
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    if qs.exists():
+        raise ValidationError({"inn": _("Another client already has this INN.")})
+
+
+@transaction.atomic
+def client_create(*, actor: User, **data: Any) -> Client:
+    """Create a client owned by `manager` (the actor when not given)."""
+    data.setdefault("manager", actor)
+    data["inn"] = validate_inn(data.get("inn"))
+    _check_manager(actor, data["manager"])
+    _check_inn_free(data["inn"])
+    client = Client(**{k: v for k, v in data.items() if k in CLIENT_FIELDS})
+    client.normalized_name = normalize_company_name(client.name)
+    client._history_user = actor  # type: ignore[attr-defined]
+    client.full_clean(exclude=["normalized_name"])
+    try:
+        client.save()
+    except IntegrityError as exc:  # a concurrent create with the same INN
+        raise ValidationError({"inn": _("Another client already has this INN.")}) from exc
+    return client
+
+
+@transaction.atomic
+def client_update(*, actor: User, client: Client, **data: Any) -> Client:
+    """Change a client's fields; only the fields given are written."""
+    if "inn" in data:
+        data["inn"] = validate_inn(data["inn"])
+        _check_inn_free(data["inn"], exclude_pk=client.pk)
+    if "manager" in data and data["manager"].pk != client.manager_id:
+        _check_manager(actor, data["manager"])
+    changed = [k for k in CLIENT_FIELDS if k in data and getattr(client, k) != data[k]]
+    if not changed:
+        return client
+    for key in changed:
+        setattr(client, key, data[key])
+    if "name" in changed:
+        client.normalized_name = normalize_company_name(client.name)
+        changed.append("normalized_name")
+    client._history_user = actor  # type: ignore[attr-defined]
+    client.full_clean(exclude=["normalized_name"], validate_unique=False)
+    client.save(update_fields=[*changed, "updated_at"])
+    return client
+
+
+@transaction.atomic
+def client_set_status(*, actor: User, client: Client, status: ClientStatus) -> Client:
+    """Archive or restore a client (there is no hard delete of business records)."""
+    if client.status != status:
+        client.status = status
+        client._history_user = actor  # type: ignore[attr-defined]
+        client.save(update_fields=["status", "updated_at"])
+    return client
+
+
+def _set_roles(contact: Contact, roles: Iterable[str]) -> None:
+    wanted = set(roles)
+    current = set(contact.role_set.values_list("role", flat=True))
+    contact.role_set.filter(role__in=current - wanted).delete()
+    ContactRole.objects.bulk_create(
+        [ContactRole(contact=contact, role=r) for r in sorted(wanted - current)]
+    )
+
+
+@transaction.atomic
+def contact_create(
+    *, actor: User, client: Client, roles: Iterable[str] = (), **data: Any
+) -> Contact:
+    """Add a contact with buying-centre roles to a client."""
+    contact = Contact(client=client, **{k: v for k, v in data.items() if k in CONTACT_FIELDS})
+    contact._history_user = actor  # type: ignore[attr-defined]
+    contact.full_clean()
+    contact.save()
+    _set_roles(contact, roles)
+    return contact
+
+
+@transaction.atomic
+def contact_update(
+    *, actor: User, contact: Contact, roles: Iterable[str] | None = None, **data: Any
+) -> Contact:
+    """Change a contact and, when given, replace its roles."""
+    changed = [k for k in CONTACT_FIELDS if k in data and getattr(contact, k) != data[k]]
+    for key in changed:
+        setattr(contact, key, data[key])
+    if changed:
+        contact._history_user = actor  # type: ignore[attr-defined]
+        contact.full_clean()
+        contact.save(update_fields=changed)
+    if roles is not None:
+        _set_roles(contact, roles)
+    return contact
+
+
+@transaction.atomic
+def contact_archive(*, actor: User, contact: Contact) -> None:
+    """Take a contact off the card (kept in history; business records are not deleted)."""
+    contact.is_active = False
+    contact._history_user = actor  # type: ignore[attr-defined]
+    contact.save(update_fields=["is_active"])
+

@@ -1,0 +1,204 @@
+"""Client list and card, contacts and revenue on the card. Views only parse, call and render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.forms import BaseForm
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kam.accounts.access import client_get
+from kam.clients.choices import ClientStatus
+from kam.clients.forms import ClientFilterForm, ClientForm, ContactForm, RevenueForm
+from kam.clients.selectors import (
+    ClientFilters,
+    client_detail,
+    client_history,
+    client_list,
+    client_revenue_summary,
+    contact_get,
+)
+from kam.clients.services import (
+    client_create,
+    client_set_status,
+    client_update,
+    contact_archive,
+    contact_create,
+    contact_update,
+)
+from kam.core.http import AuthenticatedRequest, htmx_or_redirect, positive_int
+from kam.portfolio.selectors import revenue_for_client, revenue_get
+from kam.portfolio.services import revenue_create, revenue_delete, revenue_update
+
+
+def _apply_errors(form: BaseForm, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _filters(form: ClientFilterForm) -> ClientFilters:
+    data = form.cleaned_data if form.is_valid() else {}
+    status = data.get("status") or ClientStatus.ACTIVE
+    return ClientFilters(
+        q=data.get("q") or "",
+        manager=data.get("manager") or None,
+        segment=data.get("segment") or "",
+        channel=data.get("channel") or "",
+        status="" if status == "all" else status,
+        sort=form.data.get("sort", "name"),
+    )
+
+
+def client_list_view(request: AuthenticatedRequest) -> HttpResponse:
+    form = ClientFilterForm(request.GET or None, viewer=request.user)
+    filters = _filters(form)
+    page = Paginator(client_list(viewer=request.user, filters=filters), 50).get_page(
+        positive_int(request.GET.get("page"), 1)
+    )
+    context = {"form": form, "page": page, "sort": filters.sort}
+    template = "clients/client_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def client_create_view(request: AuthenticatedRequest) -> HttpResponse:
+    form = ClientForm(request.POST or None, viewer=request.user, initial={"manager": request.user})
+    if request.method == "POST" and form.is_valid():
+        try:
+            client = client_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Client created."))
+            return redirect(client)
+    return render(request, "clients/client_form.html", {"form": form, "client": None})
+
+
+@require_http_methods(["GET", "POST"])
+def client_edit_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
+    client = client_get(request.user, client_id)
+    form = ClientForm(request.POST or None, instance=client, viewer=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            client_update(actor=request.user, client=client_get(request.user, client_id),
+                          **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(client)
+    return render(request, "clients/client_form.html", {"form": form, "client": client})
+
+
+def _card(request: AuthenticatedRequest, client_id: int, **forms: BaseForm) -> HttpResponse:
+    client = client_detail(viewer=request.user, client_id=client_id)
+    context = {
+        "client": client,
+        "contact_form": forms.get("contact_form") or ContactForm(),
+        "revenue_form": forms.get("revenue_form") or RevenueForm(),
+        "revenue": revenue_for_client(viewer=request.user, client_id=client_id)[:20],
+        "revenue_summary": client_revenue_summary(client=client),
+        "history": client_history(client=client),
+    }
+    status = 400 if any(f.errors for f in forms.values()) else 200
+    return render(request, "clients/client_detail.html", context, status=status)
+
+
+def client_detail_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
+    return _card(request, client_id)
+
+
+@require_POST
+def client_archive_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
+    client = client_get(request.user, client_id)
+    client_set_status(actor=request.user, client=client, status=ClientStatus.ARCHIVED)
+    messages.success(request, _("Client archived. It no longer appears in lists and figures."))
+    return htmx_or_redirect(request, client.get_absolute_url())
+
+
+@require_POST
+def client_restore_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
+    client = client_get(request.user, client_id)
+    client_set_status(actor=request.user, client=client, status=ClientStatus.ACTIVE)
+    messages.success(request, _("Client restored."))
+    return htmx_or_redirect(request, client.get_absolute_url())
+
+
+@require_POST
+def contact_create_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
+    client = client_get(request.user, client_id)
+    form = ContactForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            contact_create(actor=request.user, client=client, roles=data.pop("roles"), **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Contact added."))
+            return htmx_or_redirect(request, client.get_absolute_url() + "#contacts")
+    return _card(request, client_id, contact_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit_view(request: AuthenticatedRequest, client_id: int, contact_id: int) -> HttpResponse:
+    contact = contact_get(viewer=request.user, client_id=client_id, contact_id=contact_id)
+    form = ContactForm(request.POST or None, instance=contact,
+                       initial={"roles": contact.role_codes})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            contact_update(actor=request.user, contact=contact, roles=data.pop("roles"), **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Contact saved."))
+            return redirect(contact.client.get_absolute_url() + "#contacts")
+    return render(request, "clients/contact_form.html", {"form": form, "contact": contact,
+                                                          "client": contact.client})
+
+
+@require_POST
+def contact_archive_view(request: AuthenticatedRequest, client_id: int, contact_id: int) -> HttpResponse:
+    contact = contact_get(viewer=request.user, client_id=client_id, contact_id=contact_id)
+    contact_archive(actor=request.user, contact=contact)
+    messages.success(request, _("Contact removed from the card."))
+    return htmx_or_redirect(request, contact.client.get_absolute_url() + "#contacts")
+
+
+@require_POST
+def revenue_create_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
+    client = client_get(request.user, client_id)
+    form = RevenueForm(request.POST)
+    if form.is_valid():
+        revenue_create(actor=request.user, client=client, **form.cleaned_data)
+        messages.success(request, _("Revenue recorded."))
+        return htmx_or_redirect(request, client.get_absolute_url() + "#revenue")
+    return _card(request, client_id, revenue_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def revenue_edit_view(request: AuthenticatedRequest, client_id: int, record_id: int) -> HttpResponse:
+    record = revenue_get(viewer=request.user, client_id=client_id, record_id=record_id)
+    initial = {"date": record.date, "amount": record.amount, "note": record.note}
+    form = RevenueForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        revenue_update(actor=request.user, record=record, **form.cleaned_data)
+        messages.success(request, _("Revenue record saved."))
+        return redirect(record.client.get_absolute_url() + "#revenue")
+    return render(request, "clients/revenue_form.html", {"form": form, "record": record,
+                                                          "client": record.client})
+
+
+@require_POST
+def revenue_delete_view(request: AuthenticatedRequest, client_id: int, record_id: int) -> HttpResponse:
+    record = revenue_get(viewer=request.user, client_id=client_id, record_id=record_id)
+    revenue_delete(actor=request.user, record=record)
+    messages.success(request, _("Revenue record deleted; the deletion is kept in the history."))
+    return htmx_or_redirect(request, record.client.get_absolute_url() + "#revenue")

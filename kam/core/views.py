@@ -1,0 +1,25 @@
+"""Landing page and error pages."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from kam.core.http import AuthenticatedRequest
+
+
+def home_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The landing page: the client list until the Today page exists."""
+    return redirect("clients:client-list")
+
+
+def not_found_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def forbidden_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def server_error_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

@@ -1,0 +1,255 @@
+"""Pure portfolio arithmetic: revenue shares, key-client classes, concentration (SPEC §1).
+
+No Django here (STYLE §3): selectors aggregate revenue per client in SQL and hand the sums to
+these functions. Every threshold is an admin setting and is passed in explicitly.
+"""
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from itertools import pairwise
+from types import MappingProxyType
+from typing import Any, Generic, Protocol, TypeVar
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+HHI_MAX = Decimal(10000)
+
+
+class SortableKey(Hashable, Protocol):
+    """A client key usable in a dict and orderable, so ABC ties sort the same way (SPEC §1)."""
+
+    def __lt__(self, other: Any, /) -> bool: ...
+
+
+K = TypeVar("K", bound=SortableKey)
+
+
+class KeyClass(StrEnum):
+    """Key-client class by revenue share: key > 10%, critical > 20%, mono > 50% (SPEC §1)."""
+
+    MONO = "mono"
+    CRITICAL = "critical"
+    KEY = "key"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyThresholds:
+    """Share thresholds as fractions (defaults in settings: 0.10 / 0.20 / 0.50; SPEC §1).
+
+    Requires 0 <= key <= critical <= mono <= 1, otherwise the classes would overlap.
+    """
+
+    key: Decimal
+    critical: Decimal
+    mono: Decimal
+
+    def __post_init__(self) -> None:
+        if not ZERO <= self.key <= self.critical <= self.mono <= ONE:
+            raise ValueError("thresholds must satisfy 0 <= key <= critical <= mono <= 1")
+
+
+def revenue_share(revenue: Decimal, total: Decimal) -> Decimal:
+    """Revenue share = client revenue / company revenue, a fraction (SPEC §1).
+
+    Returns 0 when the company revenue is zero or negative (no meaningful share exists).
+    """
+    if total <= ZERO:
+        return ZERO
+    return revenue / total
+
+
+def key_client_class(share: Decimal, *, thresholds: KeyThresholds) -> KeyClass:
+    """Class by share, strictly greater than each threshold (SPEC §1: "share > 10%").
+
+    So exactly 10% is not key, exactly 20% is key, exactly 50% is critical.
+    """
+    if share > thresholds.mono:
+        return KeyClass.MONO
+    if share > thresholds.critical:
+        return KeyClass.CRITICAL
+    if share > thresholds.key:
+        return KeyClass.KEY
+    return KeyClass.NONE
+
+
+def _by_revenue_desc(revenues: Mapping[K, Decimal]) -> list[tuple[K, Decimal]]:
+    """Clients by revenue descending, ties by key ascending for determinism (SPEC §1)."""
+    by_key = sorted(revenues.items(), key=lambda item: item[0])
+    return sorted(by_key, key=lambda item: item[1], reverse=True)
+
+
+def abc_classes(revenues: Mapping[K, Decimal], *, a: Decimal, b: Decimal) -> dict[K, str]:
+    """ABC classes by cumulative revenue share (SPEC §1: A first 80%, B next 15%, C the rest).
+
+    Clients sorted by revenue descending; with ``cum_before`` the share of all clients before
+    this one: A if cum_before < a (the client crossing ``a`` is still A), B if cum_before < b,
+    else C. The total is the sum of positive revenues; clients with zero or negative revenue
+    are always C. Comparisons are done in money (cum < a·total) to avoid division rounding.
+    """
+    if not ZERO <= a <= b <= ONE:
+        raise ValueError("ABC boundaries must satisfy 0 <= a <= b <= 1")
+    total = sum((r for r in revenues.values() if r > ZERO), ZERO)
+    classes: dict[K, str] = {}
+    cumulative = ZERO
+    for key, revenue in _by_revenue_desc(revenues):
+        if revenue <= ZERO:
+            classes[key] = "C"
+            continue
+        if cumulative < a * total:
+            classes[key] = "A"
+        elif cumulative < b * total:
+            classes[key] = "B"
+        else:
+            classes[key] = "C"
+        cumulative += revenue
+    return classes
+
+
+def hhi(shares_pct: Iterable[Decimal]) -> Decimal:
+    """Herfindahl-Hirschman index = Σ sᵢ² over shares in percent, 0…10,000 (SPEC §1)."""
+    return sum((share * share for share in shares_pct), ZERO)
+
+
+def equivalent_clients(hhi_value: Decimal) -> Decimal | None:
+    """Equivalent number of equal clients = 10,000 / HHI (SPEC §1); None when HHI is 0."""
+    if hhi_value <= ZERO:
+        return None
+    return HHI_MAX / hhi_value
+
+
+def top_shares(
+    revenues: Iterable[Decimal], total: Decimal, ns: Sequence[int] = (1, 3, 5)
+) -> dict[int, Decimal]:
+    """Top-n share = Σ of the n largest revenues / total, for each n (SPEC §1: top-1/3/5).
+
+    With fewer than n clients the share of all of them is returned.
+    """
+    ordered = sorted(revenues, reverse=True)
+    return {n: revenue_share(sum(ordered[:n], ZERO), total) for n in ns}
+
+
+def _non_negative_ascending(revenues: Iterable[Decimal]) -> list[Decimal]:
+    """Revenues ascending; the Lorenz curve is undefined for negative values (SPEC §1)."""
+    ordered = sorted(revenues)
+    if ordered and ordered[0] < ZERO:
+        raise ValueError("Lorenz curve and Gini need non-negative revenues")
+    return ordered
+
+
+def lorenz_points(revenues: Iterable[Decimal]) -> list[tuple[Decimal, Decimal]]:
+    """Lorenz curve (SPEC §1): points (i/n, Σ of the i smallest revenues / total), i = 0…n.
+
+    Starts at (0, 0) and ends at (1, 1). With no clients or zero total revenue the curve is the
+    diagonal itself, [(0, 0), (1, 1)]. Raises ValueError for negative revenues.
+    """
+    ordered = _non_negative_ascending(revenues)
+    total = sum(ordered, ZERO)
+    if not ordered or total == ZERO:
+        return [(ZERO, ZERO), (ONE, ONE)]
+    n = Decimal(len(ordered))
+    points = [(ZERO, ZERO)]
+    cumulative = ZERO
+    for i, revenue in enumerate(ordered, start=1):
+        cumulative += revenue
+        points.append((Decimal(i) / n, cumulative / total))
+    return points
+
+
+def gini(revenues: Iterable[Decimal]) -> Decimal:
+    """Gini coefficient = 1 - 2·(area under the Lorenz curve), trapezoids (SPEC §1).
+
+    0 for equal revenues, (n - 1)/n when one client has all of it.
+    """
+    points = lorenz_points(revenues)
+    twice_area = sum(((x1 - x0) * (y0 + y1) for (x0, y0), (x1, y1) in pairwise(points)), ZERO)
+    return ONE - twice_area
+
+
+def manager_load_flag(key_clients: int, *, limit: int) -> bool:
+    """Manager load is flagged when revenue-bearing key clients > limit (SPEC §1: more than 3)."""
+    return key_clients > limit
+
+
+@dataclass(frozen=True, slots=True)
+class ClientShare(Generic[K]):
+    """One client's row on the portfolio page: share = revenue / total, classes (SPEC §1)."""
+
+    key: K
+    revenue: Decimal
+    share: Decimal
+    key_class: KeyClass
+    abc: str
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioSummary(Generic[K]):
+    """Portfolio figures (SPEC §1): rows by revenue desc, HHI, 10,000/HHI, top-n, alerts.
+
+    ``alerts`` holds the clients whose class is critical or mono (each dependency is an alert).
+    """
+
+    total: Decimal
+    clients: tuple[ClientShare[K], ...]
+    hhi: Decimal
+    equivalent_clients: Decimal | None
+    top_shares: Mapping[int, Decimal]
+    alerts: tuple[ClientShare[K], ...]
+
+    @property
+    def has_mono_client(self) -> bool:
+        """True when a mono-client exists: new clients must be developed now (SPEC §1)."""
+        return any(row.key_class is KeyClass.MONO for row in self.alerts)
+
+
+def _client_row(
+    key: K, revenue: Decimal, total: Decimal, *, thresholds: KeyThresholds, abc: str
+) -> ClientShare[K]:
+    """One row: share = revenue / total and its key class (SPEC §1)."""
+    share = revenue_share(revenue, total)
+    return ClientShare(
+        key=key,
+        revenue=revenue,
+        share=share,
+        key_class=key_client_class(share, thresholds=thresholds),
+        abc=abc,
+    )
+
+
+def classify_portfolio(
+    revenues: Mapping[K, Decimal],
+    *,
+    thresholds: KeyThresholds,
+    abc_a: Decimal,
+    abc_b: Decimal,
+) -> PortfolioSummary[K]:
+    """Share, key class and ABC class per client plus concentration figures (SPEC §1).
+
+    total = Σ revenue; share = revenue / total; HHI over shares in percent.
+    """
+    total = sum(revenues.values(), ZERO)
+    abc = abc_classes(revenues, a=abc_a, b=abc_b)
+    rows = tuple(
+        _client_row(key, revenue, total, thresholds=thresholds, abc=abc[key])
+        for key, revenue in _by_revenue_desc(revenues)
+    )
+    hhi_value = hhi(row.share * HUNDRED for row in rows)
+    dependent = {KeyClass.CRITICAL, KeyClass.MONO}
+    return PortfolioSummary(
+        total=total,
+        clients=rows,
+        hhi=hhi_value,
+        equivalent_clients=equivalent_clients(hhi_value),
+        top_shares=MappingProxyType(top_shares(revenues.values(), total)),
+        alerts=tuple(row for row in rows if row.key_class in dependent),
+    )
+
+
+def account_goal_is_measurable(target_value: Decimal | None, due: date | None) -> bool:
+    """An account-plan goal needs a finite number and a date (SPEC §1: "did what I could" is
+    no result)."""
+    return target_value is not None and target_value.is_finite() and due is not None

@@ -1,0 +1,20 @@
+"""Top-level URL map."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from kam.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home_view, name="home"),
+    path("accounts/", include("kam.accounts.urls")),
+    path("clients/", include("kam.clients.urls")),
+    path("api/", include("kam.api.urls")),
+    path("admin/", admin.site.urls),
+    path("favicon.ico", RedirectView.as_view(url="/static/kam/favicon.svg"), name="favicon"),
+]
+
+handler404 = "kam.core.views.not_found_view"
+handler403 = "kam.core.views.forbidden_view"
+handler500 = "kam.core.views.server_error_view"
