@@ -33,7 +33,7 @@ lint: install
 	$(BIN)/lint-imports
 
 typecheck: install
-	$(BIN)/mypy kam tests bench
+	KAM_DEBUG=true $(BIN)/mypy kam tests bench
 
 pytest-sqlite: install
 	$(BIN)/python -m pytest -n 2 -q
@@ -42,7 +42,9 @@ pytest-pg: install
 	$(BIN)/python -m tests.pg_cluster $(BIN)/python -m pytest -n 2 -q -m "not e2e"
 
 test: lint typecheck
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	KAM_DEBUG=true $(BIN)/kam manage makemigrations --check --dry-run
+	KAM_DEBUG=false KAM_HTTPS=true KAM_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+		$(BIN)/kam manage check --deploy --fail-level WARNING
 	$(MAKE) pytest-sqlite
 	$(MAKE) pytest-pg
 

@@ -59,8 +59,13 @@ def _parser() -> argparse.ArgumentParser:
     user.add_argument("--first-name", default="")
     user.add_argument("--last-name", default="")
     user.add_argument("--email", default="")
-    user.add_argument("--role", action="append", choices=ROLES, default=[],
-                      help="role to give (repeat for several)")
+    user.add_argument(
+        "--role",
+        action="append",
+        choices=ROLES,
+        default=[],
+        help="role to give (repeat for several)",
+    )
     user.add_argument("--supervisor", help="username of the direct supervisor")
     user.add_argument("--superuser", action="store_true", help="also a Django superuser")
 
@@ -91,9 +96,20 @@ def _serve(args: argparse.Namespace) -> int:
         for login in DEMO_LOGINS:
             print(f"  {login.username:<10} {login.role}")
     sys.stdout.flush()
-    argv = [sys.executable, "-m", "gunicorn", "kam.wsgi:application",
-            "--bind", f"{args.host}:{args.port}", "--workers", str(args.workers),
-            "--access-logfile", "-", "--timeout", "120"]
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "kam.wsgi:application",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--access-logfile",
+        "-",
+        "--timeout",
+        "120",
+    ]
     os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
     return 0  # pragma: no cover
 
@@ -112,9 +128,14 @@ def _createuser(args: argparse.Namespace) -> int:
             return 1
     try:
         user = user_create(
-            actor=None, username=args.username, password=args.password,
-            first_name=args.first_name, last_name=args.last_name, email=args.email,
-            supervisor=supervisor, **{f"is_{role}": True for role in args.role},
+            actor=None,
+            username=args.username,
+            password=args.password,
+            first_name=args.first_name,
+            last_name=args.last_name,
+            email=args.email,
+            supervisor=supervisor,
+            **{f"is_{role}": True for role in args.role},
         )
     except ValidationError as exc:
         for field, errors in exc.message_dict.items():

@@ -1,6 +1,7 @@
 """Top-level URL map."""
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -12,7 +13,11 @@ urlpatterns = [
     path("clients/", include("kam.clients.urls")),
     path("api/", include("kam.api.urls")),
     path("admin/", admin.site.urls),
-    path("favicon.ico", RedirectView.as_view(url="/static/kam/favicon.svg"), name="favicon"),
+    path(
+        "favicon.ico",
+        login_not_required(RedirectView.as_view(url="/static/kam/favicon.svg")),
+        name="favicon",
+    ),
 ]
 
 handler404 = "kam.core.views.not_found_view"

@@ -29,7 +29,7 @@ def visible_clients(viewer: AnyUser, *, include_archived: bool = True) -> QueryS
     """Clients the viewer may see: own; a supervisor's reports' too; everyone's for ALL."""
     scope = scope_of(viewer)
     qs = Client.objects.all()
-    if scope is Scope.NONE:
+    if scope is Scope.NONE or not isinstance(viewer, User):
         return qs.none()
     if scope is Scope.TEAM:
         qs = qs.filter(Q(manager=viewer) | Q(manager__supervisor=viewer))
@@ -49,8 +49,12 @@ def visible_managers(viewer: AnyUser) -> QuerySet[User]:
     """People whose clients the viewer sees (for filters and manager pickers)."""
     scope = scope_of(viewer)
     qs = User.objects.filter(is_active=True)
+    if not isinstance(viewer, User):
+        return qs.none()
     if scope is Scope.ALL:
-        return qs.filter(Q(is_manager=True) | Q(is_supervisor=True) | Q(clients__isnull=False))
+        return qs.filter(
+            Q(is_manager=True) | Q(is_supervisor=True) | Q(clients__isnull=False)
+        ).distinct()
     if scope is Scope.TEAM:
         return qs.filter(Q(pk=viewer.pk) | Q(supervisor=viewer))
     if scope is Scope.OWN:
@@ -102,4 +106,6 @@ def dossier_clients(viewer: AnyUser) -> QuerySet[Client]:
 
 def can_manage_users(viewer: AnyUser) -> bool:
     """Admins (the role, or a superuser) manage users, teams and settings."""
-    return isinstance(viewer, User) and viewer.is_active and (viewer.is_admin or viewer.is_superuser)
+    return (
+        isinstance(viewer, User) and viewer.is_active and (viewer.is_admin or viewer.is_superuser)
+    )

@@ -26,8 +26,17 @@ class KamUserAdmin(UserAdmin):  # type: ignore[type-arg]
             },
         ),
     )
-    list_display = ("username", "last_name", "first_name", "is_manager", "is_supervisor",
-                    "is_director", "is_admin", "supervisor", "is_active")
+    list_display = (
+        "username",
+        "last_name",
+        "first_name",
+        "is_manager",
+        "is_supervisor",
+        "is_director",
+        "is_admin",
+        "supervisor",
+        "is_active",
+    )
 
 
 admin.site.register(Department)

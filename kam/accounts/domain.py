@@ -47,7 +47,11 @@ def client_scope(roles: Roles) -> Scope:
 
 
 def may_read_dossier(
-    *, viewer_id: int, viewer_active: bool, manager_id: int | None, manager_supervisor_id: int | None
+    *,
+    viewer_id: int,
+    viewer_active: bool,
+    manager_id: int | None,
+    manager_supervisor_id: int | None,
 ) -> bool:
     """Dossier rule (SPEC §2): ONLY the client's manager and that manager's direct supervisor.
 

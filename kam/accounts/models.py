@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kam.accounts.domain import Roles
 
 if TYPE_CHECKING:
-    from django.db.models.manager import RelatedManager
+    from django.db.models.fields.related_descriptors import RelatedManager
 
 
 class Department(models.Model):

@@ -91,4 +91,4 @@ def user_set_language(*, actor: User, language: str) -> None:
 def token_for(*, user: User) -> str:
     """The user's API token, created on first use."""
     token, _created = Token.objects.get_or_create(user=user)
-    return token.key
+    return str(token.key)

@@ -76,8 +76,12 @@ def user_edit_view(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            user_update(actor=request.user, user=get_object_or_404(User, pk=user_id),
-                        password=data.pop("password") or None, **data)
+            user_update(
+                actor=request.user,
+                user=get_object_or_404(User, pk=user_id),
+                password=data.pop("password") or None,
+                **data,
+            )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)

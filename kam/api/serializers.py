@@ -17,8 +17,17 @@ class ClientSerializer(serializers.ModelSerializer[Client]):
 
     class Meta:
         model = Client
-        fields = ["id", "name", "inn", "segment", "channel", "status", "city", "manager",
-                  "created_at"]
+        fields = [
+            "id",
+            "name",
+            "inn",
+            "segment",
+            "channel",
+            "status",
+            "city",
+            "manager",
+            "created_at",
+        ]
 
 
 class ContactSerializer(serializers.ModelSerializer[Contact]):
@@ -26,5 +35,16 @@ class ContactSerializer(serializers.ModelSerializer[Contact]):
 
     class Meta:
         model = Contact
-        fields = ["id", "full_name", "position", "phone", "mobile_phone", "email", "birthday",
-                  "attitude", "influence", "roles", "notes"]
+        fields = [
+            "id",
+            "full_name",
+            "position",
+            "phone",
+            "mobile_phone",
+            "email",
+            "birthday",
+            "attitude",
+            "influence",
+            "roles",
+            "notes",
+        ]

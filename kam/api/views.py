@@ -7,9 +7,9 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 
 from kam.accounts.access import client_get
+from kam.api.serializers import ClientSerializer, ContactSerializer
 from kam.clients.models import Client, Contact
 from kam.clients.selectors import ClientFilters, client_list
-from kam.api.serializers import ClientSerializer, ContactSerializer
 
 
 class ClientListView(generics.ListAPIView[Client]):
@@ -20,8 +20,9 @@ class ClientListView(generics.ListAPIView[Client]):
     def get_queryset(self) -> QuerySet[Client]:
         params = self.request.query_params
         status = params.get("status", "active")
-        filters = ClientFilters(q=params.get("q", "")[:100],
-                                status="" if status == "all" else status)
+        filters = ClientFilters(
+            q=params.get("q", "")[:100], status="" if status == "all" else status
+        )
         return client_list(viewer=self.request.user, filters=filters)
 
 
@@ -42,4 +43,8 @@ class ContactListView(generics.ListAPIView[Contact]):
 
     def get_queryset(self) -> QuerySet[Contact]:
         client = client_get(self.request.user, self.kwargs["client_id"])
-        return client.contacts.filter(is_active=True).prefetch_related("role_set").order_by("id")
+        return (
+            Contact.objects.filter(client=client, is_active=True)
+            .prefetch_related("role_set")
+            .order_by("id")
+        )

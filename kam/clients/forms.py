@@ -86,16 +86,19 @@ class ClientFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     manager = forms.TypedChoiceField(label=_("Manager"), required=False, coerce=int)
     segment = forms.ChoiceField(
-        label=_("Segment"), required=False, choices=[("", _("Any"))] + list(Segment.choices)
+        label=_("Segment"), required=False, choices=[("", _("Any")), *Segment.choices]
     )
     channel = forms.ChoiceField(
-        label=_("Channel"), required=False, choices=[("", _("Any"))] + list(Channel.choices)
+        label=_("Channel"), required=False, choices=[("", _("Any")), *Channel.choices]
     )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
-        choices=[(ClientStatus.ACTIVE, _("Active")), (ClientStatus.ARCHIVED, _("Archived")),
-                 ("all", _("All"))],
+        choices=[
+            (ClientStatus.ACTIVE, _("Active")),
+            (ClientStatus.ARCHIVED, _("Archived")),
+            ("all", _("All")),
+        ],
     )
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 from kam.clients.choices import Attitude, BuyingRole, Channel, ClientStatus, Influence, Segment
 
 if TYPE_CHECKING:
-    from django.db.models.manager import RelatedManager
+    from django.db.models.fields.related_descriptors import RelatedManager
 
     from kam.accounts.models import User
 

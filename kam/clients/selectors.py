@@ -103,17 +103,17 @@ def client_history(*, client: Client, limit: int = 30) -> list[dict[str, Any]]:
         ("revenue", RevenueRecord.history.filter(client_id=client.pk)),
     ]
     for kind, qs in sources:
-        for h in qs.select_related("history_user").order_by("-history_date")[:limit]:
-            entries.append(
-                {
-                    "kind": kind,
-                    "when": h.history_date,
-                    "who": h.history_user,
-                    "action": h.history_type,
-                    "label": str(h.instance) if kind != "revenue" else f"{h.date} · {h.amount}",
-                    "changes": _changed_fields(h),
-                }
-            )
+        entries.extend(
+            {
+                "kind": kind,
+                "when": h.history_date,
+                "who": h.history_user,
+                "action": h.history_type,
+                "label": str(h.instance) if kind != "revenue" else f"{h.date} · {h.amount}",
+                "changes": _changed_fields(h),
+            }
+            for h in qs.select_related("history_user").order_by("-history_date")[:limit]
+        )
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries[:limit]
 

@@ -154,4 +154,3 @@ def contact_archive(*, actor: User, contact: Contact) -> None:
     contact.is_active = False
     contact._history_user = actor  # type: ignore[attr-defined]
     contact.save(update_fields=["is_active"])
-

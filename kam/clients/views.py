@@ -86,8 +86,9 @@ def client_edit_view(request: AuthenticatedRequest, client_id: int) -> HttpRespo
     form = ClientForm(request.POST or None, instance=client, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            client_update(actor=request.user, client=client_get(request.user, client_id),
-                          **form.cleaned_data)
+            client_update(
+                actor=request.user, client=client_get(request.user, client_id), **form.cleaned_data
+            )
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
@@ -147,25 +148,36 @@ def contact_create_view(request: AuthenticatedRequest, client_id: int) -> HttpRe
 
 
 @require_http_methods(["GET", "POST"])
-def contact_edit_view(request: AuthenticatedRequest, client_id: int, contact_id: int) -> HttpResponse:
+def contact_edit_view(
+    request: AuthenticatedRequest, client_id: int, contact_id: int
+) -> HttpResponse:
     contact = contact_get(viewer=request.user, client_id=client_id, contact_id=contact_id)
-    form = ContactForm(request.POST or None, instance=contact,
-                       initial={"roles": contact.role_codes})
+    form = ContactForm(
+        request.POST or None, instance=contact, initial={"roles": contact.role_codes}
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            contact_update(actor=request.user, contact=contact, roles=data.pop("roles"), **data)
+            # The form wrote the new values into `contact`; the service compares against a fresh
+            # copy so that it sees (and records) what changed.
+            fresh = contact_get(viewer=request.user, client_id=client_id, contact_id=contact_id)
+            contact_update(actor=request.user, contact=fresh, roles=data.pop("roles"), **data)
         except ValidationError as exc:
             _apply_errors(form, exc)
         else:
             messages.success(request, _("Contact saved."))
             return redirect(contact.client.get_absolute_url() + "#contacts")
-    return render(request, "clients/contact_form.html", {"form": form, "contact": contact,
-                                                          "client": contact.client})
+    return render(
+        request,
+        "clients/contact_form.html",
+        {"form": form, "contact": contact, "client": contact.client},
+    )
 
 
 @require_POST
-def contact_archive_view(request: AuthenticatedRequest, client_id: int, contact_id: int) -> HttpResponse:
+def contact_archive_view(
+    request: AuthenticatedRequest, client_id: int, contact_id: int
+) -> HttpResponse:
     contact = contact_get(viewer=request.user, client_id=client_id, contact_id=contact_id)
     contact_archive(actor=request.user, contact=contact)
     messages.success(request, _("Contact removed from the card."))
@@ -184,7 +196,9 @@ def revenue_create_view(request: AuthenticatedRequest, client_id: int) -> HttpRe
 
 
 @require_http_methods(["GET", "POST"])
-def revenue_edit_view(request: AuthenticatedRequest, client_id: int, record_id: int) -> HttpResponse:
+def revenue_edit_view(
+    request: AuthenticatedRequest, client_id: int, record_id: int
+) -> HttpResponse:
     record = revenue_get(viewer=request.user, client_id=client_id, record_id=record_id)
     initial = {"date": record.date, "amount": record.amount, "note": record.note}
     form = RevenueForm(request.POST or None, initial=initial)
@@ -192,12 +206,17 @@ def revenue_edit_view(request: AuthenticatedRequest, client_id: int, record_id: 
         revenue_update(actor=request.user, record=record, **form.cleaned_data)
         messages.success(request, _("Revenue record saved."))
         return redirect(record.client.get_absolute_url() + "#revenue")
-    return render(request, "clients/revenue_form.html", {"form": form, "record": record,
-                                                          "client": record.client})
+    return render(
+        request,
+        "clients/revenue_form.html",
+        {"form": form, "record": record, "client": record.client},
+    )
 
 
 @require_POST
-def revenue_delete_view(request: AuthenticatedRequest, client_id: int, record_id: int) -> HttpResponse:
+def revenue_delete_view(
+    request: AuthenticatedRequest, client_id: int, record_id: int
+) -> HttpResponse:
     record = revenue_get(viewer=request.user, client_id=client_id, record_id=record_id)
     revenue_delete(actor=request.user, record=record)
     messages.success(request, _("Revenue record deleted; the deletion is kept in the history."))

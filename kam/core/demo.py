@@ -38,7 +38,10 @@ DEMO_LOGINS = (
     DemoLogin("director", "director"),
     DemoLogin("head1", "supervisor of manager1-3"),
     DemoLogin("head2", "supervisor of manager4-6"),
-    *(DemoLogin(f"manager{i}", f"manager, reports to head{1 if i <= 3 else 2}") for i in range(1, 7)),
+    *(
+        DemoLogin(f"manager{i}", f"manager, reports to head{1 if i <= 3 else 2}")
+        for i in range(1, 7)
+    ),
 )
 
 SEGMENT_WEIGHTS = {
@@ -65,9 +68,13 @@ def database_is_empty() -> bool:
 
 
 def _user(fake: Faker, username: str, **flags: object) -> User:
-    user = User(username=username, first_name=fake.first_name_male() if username != "admin"
-                else "Админ", last_name=fake.last_name_male() if username != "admin"
-                else "Системный", email=f"{username}@example.ru", **flags)
+    user = User(
+        username=username,
+        first_name=fake.first_name_male() if username != "admin" else "Админ",
+        last_name=fake.last_name_male() if username != "admin" else "Системный",
+        email=f"{username}@example.ru",
+        **flags,
+    )
     user.set_password(DEMO_PASSWORD)
     user.save()
     return user
@@ -81,13 +88,20 @@ def _org_chart(fake: Faker) -> list[User]:
         Department.objects.create(name=name, parent=top)
     _user(fake, "admin", is_admin=True, department=top)
     director = _user(fake, "director", is_director=True, department=top)
-    head1 = _user(fake, "head1", is_supervisor=True, is_manager=True, supervisor=director,
-                  department=sales1)
-    head2 = _user(fake, "head2", is_supervisor=True, is_manager=True, supervisor=director,
-                  department=sales2)
+    head1 = _user(
+        fake, "head1", is_supervisor=True, is_manager=True, supervisor=director, department=sales1
+    )
+    head2 = _user(
+        fake, "head2", is_supervisor=True, is_manager=True, supervisor=director, department=sales2
+    )
     managers = [
-        _user(fake, f"manager{i}", is_manager=True, supervisor=head1 if i <= 3 else head2,
-              department=sales1 if i <= 3 else sales2)
+        _user(
+            fake,
+            f"manager{i}",
+            is_manager=True,
+            supervisor=head1 if i <= 3 else head2,
+            department=sales1 if i <= 3 else sales2,
+        )
         for i in range(1, 7)
     ]
     return [*managers, head1, head2]
@@ -137,41 +151,54 @@ def _revenue_rows(
             for _ in range(deals):
                 offset = rng.randrange(0, 365) + 365 * year_back
                 amount = amount_year / deals * rng.uniform(1 - noise, 1 + noise)
-                rows.append(RevenueRecord(
-                    client=client,
-                    date=today - timedelta(days=offset),
-                    amount=Decimal(str(round(max(amount, 1000.0), 2))),
-                    source="demo",
-                ))
+                rows.append(
+                    RevenueRecord(
+                        client=client,
+                        date=today - timedelta(days=offset),
+                        amount=Decimal(str(round(max(amount, 1000.0), 2))),
+                        source="demo",
+                    )
+                )
     return rows
 
 
 def _contacts(fake: Faker, rng: random.Random, clients: list[Client]) -> list[Contact]:
-    positions = ["Генеральный директор", "Коммерческий директор", "Финансовый директор",
-                 "Главный инженер", "Начальник отдела закупок", "Секретарь", "Менеджер по закупкам",
-                 "Технический специалист", "Главный бухгалтер"]
+    positions = [
+        "Генеральный директор",
+        "Коммерческий директор",
+        "Финансовый директор",
+        "Главный инженер",
+        "Начальник отдела закупок",
+        "Секретарь",
+        "Менеджер по закупкам",
+        "Технический специалист",
+        "Главный бухгалтер",
+    ]
     contacts = []
     for client in clients:
         for _ in range(rng.randint(2, 6)):
             male = rng.random() < 0.6
             name = fake.name_male() if male else fake.name_female()
-            contacts.append(Contact(
-                client=client,
-                full_name=name,
-                position=rng.choice(positions),
-                phone=fake.phone_number(),
-                email=fake.email(),
-                birthday=fake.date_of_birth(minimum_age=25, maximum_age=65)
-                if rng.random() < 0.7 else None,
-                attitude=rng.choice(list(Attitude.values)),
-                influence=rng.choice(list(Influence.values)),
-            ))
+            contacts.append(
+                Contact(
+                    client=client,
+                    full_name=name,
+                    position=rng.choice(positions),
+                    phone=fake.phone_number(),
+                    email=fake.email(),
+                    birthday=fake.date_of_birth(minimum_age=25, maximum_age=65)
+                    if rng.random() < 0.7
+                    else None,
+                    attitude=rng.choice(list(Attitude.values)),
+                    influence=rng.choice(list(Influence.values)),
+                )
+            )
     return contacts
 
 
 def _roles(rng: random.Random, contacts: list[Contact]) -> list[ContactRole]:
     roles = list(BuyingRole.values)
-    out = []
+    out: list[ContactRole] = []
     for contact in contacts:
         picked = rng.sample(roles, k=rng.choice((1, 1, 1, 2)))
         out.extend(ContactRole(contact=contact, role=r) for r in picked)
@@ -193,19 +220,27 @@ def load_demo(*, clients: int = 300, seed: int = 2026, today: date | None = None
         segment = rng.choices(list(SEGMENT_WEIGHTS), weights=list(SEGMENT_WEIGHTS.values()))[0]
         # manager1 carries the critical client and two key ones: an overloaded manager.
         owner = managers[0] if idx < 3 else rng.choice(people)
-        objs.append(Client(
-            name=name,
-            normalized_name=normalize_company_name(name),
-            inn=_inn(fake, segment, inns),
-            segment=segment if idx >= len(TOP_SHARES) else Segment.LARGE,
-            channel=rng.choices(list(CHANNEL_WEIGHTS), weights=list(CHANNEL_WEIGHTS.values()))[0],
-            manager=owner,
-            city=fake.city_name(),
-        ))
+        objs.append(
+            Client(
+                name=name,
+                normalized_name=normalize_company_name(name),
+                inn=_inn(fake, segment, inns),
+                segment=segment if idx >= len(TOP_SHARES) else Segment.LARGE,
+                channel=rng.choices(list(CHANNEL_WEIGHTS), weights=list(CHANNEL_WEIGHTS.values()))[
+                    0
+                ],
+                manager=owner,
+                city=fake.city_name(),
+            )
+        )
     created = bulk_create_with_history(objs, Client, batch_size=500)
     contacts = bulk_create_with_history(_contacts(fake, rng, created), Contact, batch_size=1000)
     ContactRole.objects.bulk_create(_roles(rng, contacts), batch_size=2000)
     revenue = _revenue_rows(rng, created, _annual_weights(rng, len(created)), today)
     RevenueRecord.objects.bulk_create(revenue, batch_size=2000)
-    return {"users": len(people) + 2, "clients": len(created), "contacts": len(contacts),
-            "revenue": len(revenue)}
+    return {
+        "users": len(people) + 2,
+        "clients": len(created),
+        "contacts": len(contacts),
+        "revenue": len(revenue),
+    }

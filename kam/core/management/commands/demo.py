@@ -14,9 +14,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--clients", type=int, default=300, help="number of client companies")
-        parser.add_argument("--seed", type=int, default=2026, help="random seed (same seed, same data)")
-        parser.add_argument("--if-empty", action="store_true",
-                            help="do nothing (and succeed) when the database already has data")
+        parser.add_argument(
+            "--seed", type=int, default=2026, help="random seed (same seed, same data)"
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing (and succeed) when the database already has data",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = options["clients"]
@@ -28,10 +33,12 @@ class Command(BaseCommand):
                 return
             raise CommandError("The database is not empty; the demo loads only into an empty one.")
         counts = load_demo(clients=count, seed=options["seed"])
-        self.stdout.write(self.style.SUCCESS(
-            "Demo loaded: {users} users, {clients} clients, {contacts} contacts, "
-            "{revenue} revenue records.".format(**counts)
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo loaded: {users} users, {clients} clients, {contacts} contacts, "
+                "{revenue} revenue records.".format(**counts)
+            )
+        )
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.username:<10} {login.role}")

@@ -1,0 +1,40 @@
+"""Client list page speed on a large book: 20,000 clients, search and paginate."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from pathlib import Path
+
+
+def run(clients: int = 20_000) -> None:
+    """Build a throw-away SQLite database, load the demo, time the list and search."""
+    import os
+
+    tmp = Path(tempfile.mkdtemp(prefix="kam-bench-"))
+    os.environ["KAM_DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test import Client as HttpClient
+
+    from kam.accounts.models import User
+    from kam.core.demo import load_demo
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    load_demo(clients=clients, seed=1)
+    load_seconds = time.perf_counter() - started
+    print(f"BENCH demo_load clients={clients} seconds={load_seconds:.2f}")
+    http = HttpClient(HTTP_HOST="127.0.0.1")
+    http.force_login(User.objects.get(username="director"))
+    for label, params in (("list", {}), ("search", {"q": "строй"}), ("page_100", {"page": 100})):
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            response = http.get("/clients/", params)
+            times.append(time.perf_counter() - t0)
+            if response.status_code != 200:
+                raise RuntimeError(f"client list answered {response.status_code}")
+        print(f"BENCH client_list_{label} clients={clients} best_seconds={min(times):.4f}")

@@ -1,0 +1,82 @@
+"""The route table of the access suite: every URL name and what kind of access it needs.
+
+A route that the resolver knows but this table does not fails the suite, so a new page or API
+endpoint cannot escape the access checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+
+class Kind(Enum):
+    PUBLIC = "public"  # anyone, no login
+    AUTH = "auth"  # any active logged-in user
+    ADMIN = "admin"  # admin role or superuser; others 403
+    CLIENT = "client"  # object of a client: visible → OK, invisible → 404
+    CONTACT = "contact"
+    REVENUE = "revenue"
+    USER = "user"  # admin-only, needs a user_id
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: Kind
+    methods: tuple[str, ...] = ("GET",)
+    # GET answers with a redirect (home → client list) rather than a page.
+    redirects: bool = False
+
+
+ROUTES: dict[str, Route] = {
+    "home": Route(Kind.AUTH, redirects=True),
+    "favicon": Route(Kind.PUBLIC, redirects=True),
+    "accounts:login": Route(Kind.PUBLIC, ("GET", "POST")),
+    "accounts:logout": Route(Kind.AUTH, ("POST",)),
+    "accounts:language": Route(Kind.AUTH, ("POST",)),
+    "accounts:user-list": Route(Kind.ADMIN),
+    "accounts:user-create": Route(Kind.ADMIN, ("GET", "POST")),
+    "accounts:user-edit": Route(Kind.USER, ("GET", "POST")),
+    "clients:client-list": Route(Kind.AUTH),
+    "clients:client-create": Route(Kind.AUTH, ("GET", "POST")),
+    "clients:client-detail": Route(Kind.CLIENT),
+    "clients:client-edit": Route(Kind.CLIENT, ("GET", "POST")),
+    "clients:client-archive": Route(Kind.CLIENT, ("POST",)),
+    "clients:client-restore": Route(Kind.CLIENT, ("POST",)),
+    "clients:contact-create": Route(Kind.CLIENT, ("POST",)),
+    "clients:contact-edit": Route(Kind.CONTACT, ("GET", "POST")),
+    "clients:contact-archive": Route(Kind.CONTACT, ("POST",)),
+    "clients:revenue-create": Route(Kind.CLIENT, ("POST",)),
+    "clients:revenue-edit": Route(Kind.REVENUE, ("GET", "POST")),
+    "clients:revenue-delete": Route(Kind.REVENUE, ("POST",)),
+    "api:schema": Route(Kind.AUTH),
+    "api:docs": Route(Kind.AUTH),
+    "api:client-list": Route(Kind.AUTH),
+    "api:client-detail": Route(Kind.CLIENT),
+    "api:contact-list": Route(Kind.CLIENT),
+}
+
+# Namespaces checked as a whole elsewhere (Django admin: superuser maintenance only).
+WHOLE_NAMESPACES = {"admin"}
+
+
+def resolver_route_names() -> set[str]:
+    """Every named URL pattern the project serves, with its namespace."""
+    names: set[str] = set()
+
+    def walk(patterns: list[URLPattern | URLResolver], namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace or ""
+                if ns in WHOLE_NAMESPACES:
+                    continue
+                walk(pattern.url_patterns, f"{namespace}{ns}:" if ns else namespace)
+            elif pattern.name:
+                names.add(f"{namespace}{pattern.name}")
+            else:
+                names.add(f"{namespace}<unnamed {pattern.pattern}>")
+
+    walk(get_resolver().url_patterns, "")
+    return names

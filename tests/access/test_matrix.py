@@ -1,0 +1,170 @@
+"""Role × route × method matrix: every route, every persona, own and foreign objects.
+
+The expected visibility is written out here by hand (not computed with access.py), so a bug in
+the access rules fails these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import reverse
+
+from kam.core.testing import Org
+from tests.access.routes import ROUTES, Kind, Route, resolver_route_names
+
+PERSONAS = [
+    "anonymous",
+    "inactive",
+    "manager_a1",
+    "manager_a2",
+    "manager_b1",
+    "supervisor_a",
+    "supervisor_b",
+    "director",
+    "admin",
+    "superuser",
+]
+
+# Which persona sees which client, by hand (SPEC "Users and roles").
+VISIBLE = {
+    "anonymous": set(),
+    "inactive": set(),
+    "manager_a1": {"client_a1"},
+    "manager_a2": {"client_a2"},
+    "manager_b1": {"client_b1"},
+    "supervisor_a": {"client_a1", "client_a2"},
+    "supervisor_b": {"client_b1"},
+    "director": {"client_a1", "client_a2", "client_b1"},
+    "admin": {"client_a1", "client_a2", "client_b1"},
+    "superuser": {"client_a1", "client_a2", "client_b1"},
+}
+ADMINS = {"admin", "superuser"}
+LOGGED_OUT = {"anonymous", "inactive"}
+OK_WRITE = {200, 204, 302, 400}
+
+
+def test_every_route_is_in_the_table() -> None:
+    served = resolver_route_names()
+    missing = served - set(ROUTES)
+    stale = set(ROUTES) - served
+    assert not missing, f"routes without an access rule: {sorted(missing)}"
+    assert not stale, f"table rows for routes that no longer exist: {sorted(stale)}"
+
+
+def _http(org: Org, persona: str) -> HttpClient:
+    http = HttpClient()
+    user = org.persona(persona)
+    if user is not None:
+        http.force_login(user)
+    return http
+
+
+def _urls(org: Org, name: str, route: Route) -> list[tuple[str, str | None]]:
+    """(url, client persona key or None) for every target object of the route."""
+    keys = ["client_a1", "client_a2", "client_b1"]
+    if route.kind is Kind.CLIENT:
+        return [(reverse(name, args=[getattr(org, k).pk]), k) for k in keys]
+    if route.kind is Kind.CONTACT:
+        out: list[tuple[str, str | None]] = []
+        for k in keys:
+            client = getattr(org, k)
+            out.append((reverse(name, args=[client.pk, client.contacts.get().pk]), k))
+        return out
+    if route.kind is Kind.REVENUE:
+        return [
+            (reverse(name, args=[getattr(org, k).pk, getattr(org, k).revenue.get().pk]), k)
+            for k in keys
+        ]
+    if route.kind is Kind.USER:
+        return [(reverse(name, args=[org.manager_a1.pk]), None)]
+    return [(reverse(name), None)]
+
+
+def _expected(
+    persona: str, route: Route, url: str, client_key: str | None, method: str
+) -> set[int]:
+    is_api = url.startswith("/api/")
+    if route.kind is Kind.PUBLIC:
+        if route.redirects:
+            return {302}
+        if method == "POST":
+            return {200, 302, 400, 403}
+        # The login page sends a logged-in user on to the start page.
+        return {200} if persona in LOGGED_OUT else {302}
+    if persona in LOGGED_OUT:
+        return {401} if is_api else {302}
+    if method == "GET" and "GET" not in route.methods:
+        return {405}
+    if route.kind in (Kind.ADMIN, Kind.USER) and persona not in ADMINS:
+        return {403}
+    if client_key is not None and client_key not in VISIBLE[persona]:
+        return {404}
+    if method == "POST":
+        return OK_WRITE
+    return {302} if route.redirects else {200}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_route_access(org: Org, name: str, persona: str) -> None:
+    route = ROUTES[name]
+    methods = ("GET", "POST") if "POST" in route.methods else ("GET",)
+    for url, client_key in _urls(org, name, route):
+        for method in methods:
+            http = _http(org, persona)
+            response = http.get(url) if method == "GET" else http.post(url, {})
+            expected = _expected(persona, route, url, client_key, method)
+            assert response.status_code in expected, (
+                f"{persona} {method} {url}: got {response.status_code}, expected {expected}"
+            )
+            if (
+                persona in LOGGED_OUT
+                and response.status_code == 302
+                and route.kind is not Kind.PUBLIC
+            ):
+                assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_lists_show_only_visible_clients(org: Org, persona: str) -> None:
+    http = _http(org, persona)
+    html = http.get(reverse("clients:client-list"), {"status": "all"}).content.decode()
+    api = http.get(reverse("api:client-list"), {"status": "all"}).content.decode()
+    for key in ("client_a1", "client_a2", "client_b1"):
+        name = getattr(org, key).name
+        should_show = key in VISIBLE[persona]
+        assert (name in html) is should_show, f"{persona}: {name} in HTML list"
+        assert (name in api) is should_show, f"{persona}: {name} in API list"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_token_auth_follows_the_same_rules(org: Org, persona: str) -> None:
+    from kam.accounts.services import token_for
+
+    user = org.persona(persona)
+    headers = {"Authorization": f"Token {token_for(user=user)}"} if user is not None else {}
+    http = HttpClient(headers=headers)
+    for key in ("client_a1", "client_a2", "client_b1"):
+        url = reverse("api:client-detail", args=[getattr(org, key).pk])
+        status = http.get(url).status_code
+        if persona in LOGGED_OUT:
+            assert status == 401
+        else:
+            assert status == (200 if key in VISIBLE[persona] else 404), (persona, key)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_django_admin_is_for_superusers_only(org: Org, persona: str) -> None:
+    response = _http(org, persona).get("/admin/")
+    assert response.status_code == (200 if persona == "superuser" else 302)
+
+
+def test_reassignment_takes_effect_on_the_next_request(org: Org) -> None:
+    http = _http(org, "manager_a1")
+    url = reverse("clients:client-detail", args=[org.client_a1.pk])
+    assert http.get(url).status_code == 200
+    org.client_a1.manager = org.manager_b1
+    org.client_a1.save(update_fields=["manager"])
+    assert http.get(url).status_code == 404
+    assert _http(org, "supervisor_b").get(url).status_code == 200
