@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 
 DESCRIPTION = """\
 KAM: key-account management for B2B sales teams.
@@ -20,6 +21,7 @@ Common tasks:
   kam serve                   start the web server (http://127.0.0.1:8000 by default)
   kam createuser NAME         add a user (asks nothing; use --password to let them log in)
   kam token NAME              print the API token of a user (created if missing)
+  kam report portfolio        portfolio report (--from, --to, --format table|json|xlsx)
   kam manage COMMAND ...      run any Django management command
 
 Settings come from environment variables: KAM_DATABASE_URL, KAM_SECRET_KEY, KAM_DEBUG,
@@ -34,6 +36,13 @@ def _setup() -> None:
     import django
 
     django.setup()
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from exc
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -71,6 +80,14 @@ def _parser() -> argparse.ArgumentParser:
 
     token = sub.add_parser("token", help="print a user's API token (created if missing)")
     token.add_argument("username")
+
+    report = sub.add_parser("report", help="print or save a report")
+    reports = report.add_subparsers(dest="report", metavar="REPORT", required=True)
+    portfolio = reports.add_parser("portfolio", help="portfolio: shares, classes, HHI, load")
+    portfolio.add_argument("--from", dest="date_from", type=_date, help="YYYY-MM-DD (inclusive)")
+    portfolio.add_argument("--to", dest="date_to", type=_date, help="YYYY-MM-DD (inclusive)")
+    portfolio.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
+    portfolio.add_argument("--out", help="file to write (required for xlsx)")
 
     manage = sub.add_parser("manage", help="run any Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
@@ -163,6 +180,39 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    import json
+
+    from kam.portfolio.domain import Window
+    from kam.portfolio.reporting import print_table, report_as_dict, write_xlsx
+    from kam.portfolio.selectors import default_window, portfolio_report
+    from kam.reports import company_viewer
+
+    window = default_window()
+    try:
+        window = Window(start=args.date_from or window.start, end=args.date_to or window.end)
+    except ValueError:
+        print("kam report: --from is after --to", file=sys.stderr)
+        return 2
+    data = report_as_dict(portfolio_report(viewer=company_viewer(), window=window))
+    if args.format == "xlsx":
+        if not args.out:
+            print("kam report: --format xlsx needs --out FILE", file=sys.stderr)
+            return 2
+        write_xlsx(data, args.out)
+        print(f"Written {args.out}")
+    elif args.format == "json":
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+        if args.out:
+            with open(args.out, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        else:
+            print(text)
+    else:
+        print_table(data)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `kam` console script."""
     parser = _parser()
@@ -173,6 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _setup()
     from django.core.management import call_command, execute_from_command_line
     from django.core.management.base import CommandError
+    from django.db import DatabaseError
 
     try:
         if args.command == "migrate":
@@ -186,10 +237,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _createuser(args)
         elif args.command == "token":
             return _token(args)
+        elif args.command == "report":
+            return _report(args)
         elif args.command == "manage":
             execute_from_command_line(["kam manage", *args.args])
     except CommandError as exc:
         print(f"kam {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except DatabaseError as exc:
+        print(
+            f"kam {args.command}: database error: {exc} (did you run 'kam migrate'?)",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

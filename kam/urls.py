@@ -11,6 +11,8 @@ urlpatterns = [
     path("", core_views.home_view, name="home"),
     path("accounts/", include("kam.accounts.urls")),
     path("clients/", include("kam.clients.urls")),
+    path("portfolio/", include("kam.portfolio.urls")),
+    path("settings/", core_views.settings_view, name="settings"),
     path("api/", include("kam.api.urls")),
     path("admin/", admin.site.urls),
     path(

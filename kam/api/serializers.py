@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
 from kam.clients.models import Client, Contact
@@ -48,3 +50,20 @@ class ContactSerializer(serializers.ModelSerializer[Contact]):
             "roles",
             "notes",
         ]
+
+
+class WindowParams(serializers.Serializer[object]):
+    """`from` and `to` query parameters (inclusive dates)."""
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        # "from" is a Python keyword, so the fields are declared here.
+        return {
+            "from": serializers.DateField(required=False),
+            "to": serializers.DateField(required=False),
+        }
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start, end = attrs.get("from"), attrs.get("to")
+        if start and end and start > end:
+            raise serializers.ValidationError({"from": "The window starts after it ends."})
+        return attrs

@@ -15,4 +15,5 @@ urlpatterns = [
         views.ContactListView.as_view(),
         name="contact-list",
     ),
+    path("v1/portfolio/", views.PortfolioView.as_view(), name="portfolio"),
 ]

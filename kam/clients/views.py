@@ -31,7 +31,7 @@ from kam.clients.services import (
     contact_update,
 )
 from kam.core.http import AuthenticatedRequest, htmx_or_redirect, positive_int
-from kam.portfolio.selectors import revenue_for_client, revenue_get
+from kam.portfolio.selectors import client_key_status, revenue_for_client, revenue_get
 from kam.portfolio.services import revenue_create, revenue_delete, revenue_update
 
 
@@ -106,6 +106,7 @@ def _card(request: AuthenticatedRequest, client_id: int, **forms: BaseForm) -> H
         "revenue": revenue_for_client(viewer=request.user, client_id=client_id)[:20],
         "revenue_summary": client_revenue_summary(client=client),
         "history": client_history(client=client),
+        "key_status": client_key_status(viewer=request.user, client_id=client_id),
     }
     status = 400 if any(f.errors for f in forms.values()) else 200
     return render(request, "clients/client_detail.html", context, status=status)

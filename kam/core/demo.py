@@ -205,6 +205,66 @@ def _roles(rng: random.Random, contacts: list[Contact]) -> list[ContactRole]:
     return out
 
 
+def _key_accounts(rng: random.Random, clients: list[Client], today: date) -> None:
+    """Marks, potentials and account plans (some goals overdue) for the largest clients."""
+    from kam.portfolio.models import (
+        AccountPlan,
+        KeyAccountProfile,
+        PlanAction,
+        PlanGoal,
+        PlanReview,
+    )
+
+    top = clients[: len(TOP_SHARES)]
+    for client in top:
+        KeyAccountProfile.objects.create(
+            client=client,
+            potential_3y=Decimal(rng.randrange(200, 600) * 1_000_000),
+            updated_by=client.manager,
+        )
+    KeyAccountProfile.objects.create(
+        client=clients[10],
+        strategic=True,
+        potential_3y=Decimal(90_000_000),
+        strategic_reason="Первый клиент в нефтегазовой отрасли: открывает вертикальный рынок",
+        updated_by=clients[10].manager,
+    )
+    KeyAccountProfile.objects.create(
+        client=clients[11],
+        prospective=True,
+        potential_3y=Decimal(150_000_000),
+        prospective_reason="Основной объём закупок сейчас уходит конкуренту",
+        updated_by=clients[11].manager,
+    )
+    goals = [
+        ("Увеличить годовой объём закупок", Decimal(180_000_000), "руб.", -20),
+        ("Подписать рамочный договор на 3 года", Decimal(1), "договор", 45),
+        ("Вывести в поставки новую линейку", Decimal(3), "позиции", -5),
+    ]
+    for client in top:
+        plan = AccountPlan.objects.create(client=client, created_by=client.manager)
+        for title, target, unit, days in goals:
+            goal = PlanGoal.objects.create(
+                plan=plan,
+                title=title,
+                target_value=target,
+                unit=unit,
+                due=today + timedelta(days=days),
+            )
+            PlanAction.objects.create(
+                goal=goal,
+                title="Встреча с ЛПР по итогам квартала",
+                owner=client.manager,
+                due=today + timedelta(days=days - 10),
+            )
+        PlanReview.objects.create(
+            plan=plan,
+            author=client.manager,
+            date=today - timedelta(days=30),
+            notes="Объём растёт медленнее плана, нужен выход на ЛПР.",
+        )
+
+
 @transaction.atomic
 def load_demo(*, clients: int = 300, seed: int = 2026, today: date | None = None) -> dict[str, int]:
     """Create the demo company in an empty database; returns counts of what was created."""
@@ -218,8 +278,8 @@ def load_demo(*, clients: int = 300, seed: int = 2026, today: date | None = None
     objs = []
     for idx, name in enumerate(_company_names(fake, clients)):
         segment = rng.choices(list(SEGMENT_WEIGHTS), weights=list(SEGMENT_WEIGHTS.values()))[0]
-        # manager1 carries the critical client and two key ones: an overloaded manager.
-        owner = managers[0] if idx < 3 else rng.choice(people)
+        # manager1 carries the critical client and three key ones: an overloaded manager.
+        owner = managers[0] if idx < len(TOP_SHARES) else rng.choice(people)
         objs.append(
             Client(
                 name=name,
@@ -238,6 +298,7 @@ def load_demo(*, clients: int = 300, seed: int = 2026, today: date | None = None
     ContactRole.objects.bulk_create(_roles(rng, contacts), batch_size=2000)
     revenue = _revenue_rows(rng, created, _annual_weights(rng, len(created)), today)
     RevenueRecord.objects.bulk_create(revenue, batch_size=2000)
+    _key_accounts(rng, created, today)
     return {
         "users": len(people) + 2,
         "clients": len(created),

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from kam.accounts.models import User
 from kam.clients.models import Client, Contact, ContactRole
-from kam.portfolio.models import RevenueRecord
+from kam.portfolio.models import AccountPlan, PlanAction, PlanGoal, RevenueRecord
 
 PASSWORD = "persona-pass-1"  # noqa: S105 - test personas only
 
@@ -63,6 +63,11 @@ def _client(name: str, inn: str, manager: User) -> Client:
     RevenueRecord.objects.create(
         client=client, date=date(2026, 1, 15), amount=Decimal("1000.00"), source="test"
     )
+    plan = AccountPlan.objects.create(client=client, created_by=manager)
+    goal = PlanGoal.objects.create(
+        plan=plan, title=f"Цель {name}", target_value=Decimal(10), due=date(2026, 6, 30)
+    )
+    PlanAction.objects.create(goal=goal, title="Встреча", owner=manager, due=date(2026, 6, 1))
     return client
 
 

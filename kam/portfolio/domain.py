@@ -253,3 +253,63 @@ def account_goal_is_measurable(target_value: Decimal | None, due: date | None) -
     """An account-plan goal needs a finite number and a date (SPEC §1: "did what I could" is
     no result)."""
     return target_value is not None and target_value.is_finite() and due is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A reporting period with both ends inclusive (SPEC §1: any period selectable)."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.start > self.end:
+            raise ValueError("the window starts after it ends")
+
+
+def window_last_months(today: date, *, months: int) -> Window:
+    """The last `months` months up to and including today (default window: 12 months)."""
+    if months < 1:
+        raise ValueError("months must be positive")
+    year, month = today.year, today.month - months
+    while month < 1:
+        month += 12
+        year -= 1
+    day = min(today.day, _days_in_month(year, month))
+    start = date(year, month, day)
+    return Window(start=date.fromordinal(start.toordinal() + 1), end=today)
+
+
+def window_year(year: int) -> Window:
+    """A calendar year."""
+    return Window(start=date(year, 1, 1), end=date(year, 12, 31))
+
+
+def window_quarter(year: int, quarter: int) -> Window:
+    """A calendar quarter (1..4)."""
+    if quarter not in (1, 2, 3, 4):
+        raise ValueError("quarter must be 1..4")
+    first = 3 * (quarter - 1) + 1
+    last = first + 2
+    return Window(start=date(year, first, 1), end=date(year, last, _days_in_month(year, last)))
+
+
+def previous_quarter(today: date) -> tuple[int, int]:
+    """(year, quarter) of the last complete quarter before today."""
+    quarter = (today.month - 1) // 3 + 1
+    return (today.year - 1, 4) if quarter == 1 else (today.year, quarter - 1)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    nxt = date(year + (month == 12), month % 12 + 1, 1)
+    return (nxt - date(year, month, 1)).days
+
+
+def downsample(
+    points: Sequence[tuple[Decimal, Decimal]], *, limit: int
+) -> list[tuple[Decimal, Decimal]]:
+    """At most `limit` points of a curve, always keeping the first and the last (for charts)."""
+    if len(points) <= limit:
+        return list(points)
+    step = (len(points) - 1) / (limit - 1)
+    return [points[round(i * step)] for i in range(limit)]

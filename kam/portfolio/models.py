@@ -49,3 +49,128 @@ class RevenueRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.date} {self.amount}"
+
+
+class KeyAccountProfile(models.Model):
+    """What revenue alone cannot tell: strategic/reference or prospective value, 3-year potential.
+
+    Revenue-key status is computed from shares; these marks are the manager's judgement and
+    carry a reason (SPEC §1, the four types of key client).
+    """
+
+    client = models.OneToOneField(
+        Client, on_delete=models.PROTECT, related_name="key_profile", verbose_name=_("client")
+    )
+    strategic = models.BooleanField(_("strategic / reference client"), default=False)
+    strategic_reason = models.CharField(_("why strategic"), max_length=500, blank=True)
+    prospective = models.BooleanField(_("prospective client"), default=False)
+    prospective_reason = models.CharField(_("why prospective"), max_length=500, blank=True)
+    potential_3y = models.DecimalField(
+        _("revenue potential over three years"),
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    updated_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", null=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("key-account profile")
+        verbose_name_plural = _("key-account profiles")
+
+    def __str__(self) -> str:
+        return f"profile:{self.client_id}"
+
+    if TYPE_CHECKING:
+        client_id: int
+
+
+class AccountPlan(models.Model):
+    """The account plan of a key client: measurable goals, actions, results and reviews."""
+
+    client = models.OneToOneField(
+        Client, on_delete=models.PROTECT, related_name="account_plan", verbose_name=_("client")
+    )
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("account plan")
+        verbose_name_plural = _("account plans")
+
+    def __str__(self) -> str:
+        return f"plan:{self.client_id}"
+
+    if TYPE_CHECKING:
+        client_id: int
+
+
+class PlanGoal(models.Model):
+    """A goal with a number and a date ("did what I could" is not a result)."""
+
+    plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(_("goal"), max_length=300)
+    target_value = models.DecimalField(_("target (number)"), max_digits=16, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=40, blank=True)
+    due = models.DateField(_("due date"))
+    achieved_value = models.DecimalField(
+        _("achieved (number)"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    result = models.TextField(_("result"), blank=True)
+    closed = models.BooleanField(_("closed"), default=False)
+
+    class Meta:
+        verbose_name = _("plan goal")
+        verbose_name_plural = _("plan goals")
+        ordering = ["due", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=False) & Q(due__isnull=False),
+                name="goal_is_measurable",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanAction(models.Model):
+    """An action towards a goal, with an owner and a date."""
+
+    goal = models.ForeignKey(PlanGoal, on_delete=models.CASCADE, related_name="actions")
+    title = models.CharField(_("action"), max_length=300)
+    owner = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
+    )
+    due = models.DateField(_("due date"))
+    done = models.BooleanField(_("done"), default=False)
+
+    class Meta:
+        verbose_name = _("plan action")
+        verbose_name_plural = _("plan actions")
+        ordering = ["due", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanReview(models.Model):
+    """A dated review of the plan: what moved, what did not, what changes."""
+
+    plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="reviews")
+    author = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("date"))
+    notes = models.TextField(_("review notes"))
+
+    class Meta:
+        verbose_name = _("plan review")
+        verbose_name_plural = _("plan reviews")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"review:{self.date}"

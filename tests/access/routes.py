@@ -20,6 +20,8 @@ class Kind(Enum):
     CONTACT = "contact"
     REVENUE = "revenue"
     USER = "user"  # admin-only, needs a user_id
+    GOAL = "goal"  # a goal of a client's account plan
+    ACTION = "action"  # an action of such a goal
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,16 @@ ROUTES: dict[str, Route] = {
     "clients:revenue-create": Route(Kind.CLIENT, ("POST",)),
     "clients:revenue-edit": Route(Kind.REVENUE, ("GET", "POST")),
     "clients:revenue-delete": Route(Kind.REVENUE, ("POST",)),
+    "settings": Route(Kind.ADMIN, ("GET", "POST")),
+    "portfolio:portfolio": Route(Kind.AUTH),
+    "portfolio:key-profile": Route(Kind.CLIENT, ("GET", "POST")),
+    "portfolio:plan": Route(Kind.CLIENT),
+    "portfolio:goal-create": Route(Kind.CLIENT, ("POST",)),
+    "portfolio:goal-result": Route(Kind.GOAL, ("POST",)),
+    "portfolio:action-create": Route(Kind.GOAL, ("POST",)),
+    "portfolio:action-done": Route(Kind.ACTION, ("POST",)),
+    "portfolio:review-create": Route(Kind.CLIENT, ("POST",)),
+    "api:portfolio": Route(Kind.AUTH),
     "api:schema": Route(Kind.AUTH),
     "api:docs": Route(Kind.AUTH),
     "api:client-list": Route(Kind.AUTH),

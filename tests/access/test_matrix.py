@@ -76,6 +76,16 @@ def _urls(org: Org, name: str, route: Route) -> list[tuple[str, str | None]]:
             (reverse(name, args=[getattr(org, k).pk, getattr(org, k).revenue.get().pk]), k)
             for k in keys
         ]
+    if route.kind in (Kind.GOAL, Kind.ACTION):
+        out = []
+        for k in keys:
+            client = getattr(org, k)
+            goal = client.account_plan.goals.get()
+            args = [client.pk, goal.pk]
+            if route.kind is Kind.ACTION:
+                args.append(goal.actions.get().pk)
+            out.append((reverse(name, args=args), k))
+        return out
     if route.kind is Kind.USER:
         return [(reverse(name, args=[org.manager_a1.pk]), None)]
     return [(reverse(name), None)]
@@ -136,6 +146,20 @@ def test_lists_show_only_visible_clients(org: Org, persona: str) -> None:
         should_show = key in VISIBLE[persona]
         assert (name in html) is should_show, f"{persona}: {name} in HTML list"
         assert (name in api) is should_show, f"{persona}: {name} in API list"
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p not in LOGGED_OUT])
+def test_portfolio_shows_only_visible_clients(org: Org, persona: str) -> None:
+    http = _http(org, persona)
+    window = {"preset": "custom", "date_from": "2026-01-01", "date_to": "2026-12-31"}
+    html = http.get(reverse("portfolio:portfolio"), window).content.decode()
+    api = http.get(reverse("api:portfolio"), {"from": "2026-01-01", "to": "2026-12-31"})
+    names = {c["name"] for c in api.json()["clients"]}
+    for key in ("client_a1", "client_a2", "client_b1"):
+        name = getattr(org, key).name
+        should_show = key in VISIBLE[persona]
+        assert (name in html) is should_show, f"{persona}: {name} in portfolio page"
+        assert (name in names) is should_show, f"{persona}: {name} in portfolio API"
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -1,0 +1,94 @@
+"""Company-wide settings: every number of SPEC is a default an admin can change."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+FRACTION = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))]
+
+
+class CompanySettings(models.Model):
+    """One row (pk=1) of admin-editable thresholds; code reads it via `company_settings()`."""
+
+    key_share = models.DecimalField(
+        _("key client share above"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.10"),
+        validators=FRACTION,
+    )
+    critical_share = models.DecimalField(
+        _("critical dependency share above"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.20"),
+        validators=FRACTION,
+    )
+    mono_share = models.DecimalField(
+        _("mono-client share above"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.50"),
+        validators=FRACTION,
+    )
+    abc_a = models.DecimalField(
+        _("ABC: class A up to cumulative share"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.80"),
+        validators=FRACTION,
+    )
+    abc_b = models.DecimalField(
+        _("ABC: class B up to cumulative share"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.95"),
+        validators=FRACTION,
+    )
+    manager_key_client_limit = models.PositiveSmallIntegerField(
+        _("key clients per manager, at most"), default=3
+    )
+    window_months = models.PositiveSmallIntegerField(
+        _("default portfolio window, months"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    cadence_days = models.PositiveSmallIntegerField(
+        _("key client: positive contact at least every N days"), default=10
+    )
+    pause_days = models.PositiveSmallIntegerField(
+        _("pause in personal contact after a negative one, days"), default=14
+    )
+    dossier_review_days = models.PositiveSmallIntegerField(
+        _("dossier review at least every N days"), default=90
+    )
+    reminder_days_ahead = models.PositiveSmallIntegerField(
+        _("remind of birthdays and dates N days ahead"), default=3
+    )
+
+    class Meta:
+        verbose_name = _("company settings")
+        verbose_name_plural = _("company settings")
+
+    def __str__(self) -> str:
+        return str(_("Company settings"))
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not self.key_share <= self.critical_share <= self.mono_share:
+            raise ValidationError(
+                _("Thresholds must grow: key ≤ critical dependency ≤ mono-client.")
+            )
+        if not self.abc_a <= self.abc_b:
+            raise ValidationError(_("The class A boundary must not exceed the class B boundary."))
+
+
+def company_settings() -> CompanySettings:
+    """The settings row, created with the defaults on first use."""
+    settings, _created = CompanySettings.objects.get_or_create(pk=1)
+    return settings

@@ -1,0 +1,122 @@
+"""The portfolio report as plain data (JSON shape shared by the API and `kam report`)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from kam.portfolio.selectors import PortfolioReport
+
+
+def _num(value: Decimal | None, places: int = 2) -> float | None:
+    return None if value is None else round(float(value), places)
+
+
+def report_as_dict(report: PortfolioReport) -> dict[str, Any]:
+    """The documented JSON shape: window, totals, HHI, top shares, clients, alerts, managers."""
+    return {
+        "window": {"from": report.window.start.isoformat(), "to": report.window.end.isoformat()},
+        "scope": report.scope.value,
+        "total_revenue": _num(report.company_total),
+        "scope_revenue": _num(report.scope_total),
+        "hhi": _num(report.hhi),
+        "equivalent_clients": _num(report.equivalent_clients),
+        "top_shares": {str(n): _num(s, 6) for n, s in report.top_shares.items()},
+        "clients": [
+            {
+                "id": r.client_id,
+                "name": r.name,
+                "inn": r.inn,
+                "manager": r.manager,
+                "revenue": _num(r.revenue),
+                "share": _num(r.share, 6),
+                "class": r.key_class.value,
+                "abc": r.abc,
+            }
+            for r in report.rows
+        ],
+        "alerts": [
+            {
+                "client": a.row.name,
+                "class": a.row.key_class.value,
+                "share": _num(a.row.share, 6),
+                "message": a.message,
+            }
+            for a in report.alerts
+        ],
+        "managers": [
+            {
+                "manager": m.manager,
+                "key_clients": m.key_clients,
+                "revenue": _num(m.revenue),
+                "overloaded": m.overloaded,
+            }
+            for m in report.managers
+        ],
+    }
+
+
+def write_xlsx(data: dict[str, Any], path: str) -> None:
+    """The report as an Excel workbook: summary, clients, alerts, managers."""
+    from openpyxl import Workbook
+
+    from kam.core.exporting import safe_cell
+
+    book = Workbook()
+    summary = book.active
+    summary.title = "summary"
+    summary.append(["from", data["window"]["from"]])
+    summary.append(["to", data["window"]["to"]])
+    for key in ("total_revenue", "hhi", "equivalent_clients"):
+        summary.append([key, data[key]])
+    for n, share in data["top_shares"].items():
+        summary.append([f"top_{n}_share", share])
+    sheets = {
+        "clients": ["id", "name", "inn", "manager", "revenue", "share", "class", "abc"],
+        "alerts": ["client", "class", "share", "message"],
+        "managers": ["manager", "key_clients", "revenue", "overloaded"],
+    }
+    for name, columns in sheets.items():
+        sheet = book.create_sheet(name)
+        sheet.append(columns)
+        for item in data[name]:
+            sheet.append([safe_cell(item[c]) for c in columns])
+    book.save(path)
+
+
+def print_table(data: dict[str, Any]) -> None:
+    """The report as terminal tables (rich)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(
+        f"Window {data['window']['from']} – {data['window']['to']}: "
+        f"revenue {data['total_revenue']:,.2f}, HHI {data['hhi']:.0f}, "
+        f"equivalent clients {data['equivalent_clients'] or 0:.1f}, "
+        + ", ".join(f"top-{n} {s * 100:.1f}%" for n, s in data["top_shares"].items())
+    )
+    for alert in data["alerts"]:
+        console.print(f"[bold red]{alert['class']}[/] {alert['client']}: {alert['message']}")
+    table = Table("#", "client", "INN", "manager", "revenue", "share", "class", "ABC")
+    for i, c in enumerate(data["clients"][:50], 1):
+        table.add_row(
+            str(i),
+            c["name"],
+            c["inn"] or "",
+            c["manager"],
+            f"{c['revenue']:,.2f}",
+            f"{c['share'] * 100:.2f}%",
+            c["class"],
+            c["abc"],
+        )
+    console.print(table)
+    managers = Table("manager", "key clients", "revenue", "overloaded")
+    for m in data["managers"]:
+        managers.add_row(
+            m["manager"],
+            str(m["key_clients"]),
+            f"{m['revenue']:,.2f}",
+            "yes" if m["overloaded"] else "",
+        )
+    console.print(managers)

@@ -1,0 +1,220 @@
+"""Portfolio page, key-account marks and account plans."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from csp.decorators import csp_update
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.forms import BaseForm
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kam.accounts.access import client_get
+from kam.core.http import AuthenticatedRequest, positive_int
+from kam.core.models import company_settings
+from kam.portfolio.charts import grid_figure, lorenz_figure, pareto_figure
+from kam.portfolio.forms import (
+    ActionForm,
+    GoalForm,
+    GoalResultForm,
+    KeyProfileForm,
+    ReviewForm,
+    WindowForm,
+)
+from kam.portfolio.selectors import (
+    goal_get,
+    key_profile_for,
+    key_profiles,
+    plan_for,
+    plan_overview,
+    portfolio_report,
+)
+from kam.portfolio.services import (
+    action_add,
+    action_set_done,
+    goal_add,
+    goal_record_result,
+    key_profile_save,
+    plan_create,
+    review_add,
+)
+
+
+def _errors_to_form(form: BaseForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _grid(report: Any, profiles: dict[int, Any]) -> list[dict[str, Any]]:
+    points = []
+    for row in report.rows:
+        profile = profiles.get(row.client_id)
+        marked = profile is not None and (profile.strategic or profile.prospective)
+        if row.key_class.value == "none" and not marked:
+            continue
+        potential = profile.potential_3y if profile is not None else None
+        points.append(
+            {
+                "name": row.name,
+                "client_id": row.client_id,
+                "revenue": float(row.revenue),
+                "potential": float(potential) if potential is not None else None,
+                "row": row,
+                "profile": profile,
+            }
+        )
+    return points
+
+
+def _portfolio_view(request: AuthenticatedRequest) -> HttpResponse:
+    form = WindowForm(request.GET or None)
+    window = form.window(today=timezone.localdate(), months=company_settings().window_months)
+    report = portfolio_report(viewer=request.user, window=window)
+    page = Paginator(report.rows, 50).get_page(positive_int(request.GET.get("page"), 1))
+    candidates = [r.client_id for r in report.rows[:500]]
+    profiles = key_profiles(viewer=request.user, client_ids=candidates)
+    grid = _grid(report, profiles)
+    context = {
+        "form": form,
+        "report": report,
+        "page": page,
+        "grid": grid,
+        "plans": plan_overview(viewer=request.user),
+        "lorenz": lorenz_figure(report),
+        "pareto": pareto_figure(report),
+        "grid_chart": grid_figure([p for p in grid if p["potential"] is not None]),
+    }
+    return render(request, "portfolio/portfolio.html", context)
+
+
+# plotly.js sets style attributes on the SVG it draws; scripts stay strictly 'self'.
+portfolio_view = csp_update({"style-src": ["'unsafe-inline'"]})(_portfolio_view)  # type: ignore[arg-type]
+
+
+@require_http_methods(["GET", "POST"])
+def key_profile_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
+    client = client_get(request.user, client_id)
+    profile = key_profile_for(viewer=request.user, client_id=client_id)
+    initial = {f: getattr(profile, f) for f in KeyProfileForm.base_fields} if profile else {}
+    form = KeyProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            key_profile_save(actor=request.user, client=client, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Key-account marks saved."))
+            return redirect(client)
+    return render(request, "portfolio/key_profile.html", {"client": client, "form": form})
+
+
+def _plan_page(
+    request: AuthenticatedRequest, client_id: int, status: int = 200, **forms: Any
+) -> HttpResponse:
+    client = client_get(request.user, client_id)
+    plan = plan_for(viewer=request.user, client_id=client_id)
+    context = {
+        "client": client,
+        "plan": plan,
+        "today": timezone.localdate(),
+        "goal_form": forms.get("goal_form") or GoalForm(),
+        "action_form": forms.get("action_form") or ActionForm(viewer=request.user),
+        "review_form": forms.get("review_form")
+        or ReviewForm(initial={"date": timezone.localdate()}),
+        "result_form": GoalResultForm(),
+        "failed_goal": forms.get("failed_goal"),
+        "failed_form": forms.get("failed_form"),
+    }
+    return render(request, "portfolio/plan.html", context, status=status)
+
+
+def plan_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
+    return _plan_page(request, client_id)
+
+
+def _plan_url(client_id: int) -> str:
+    return reverse("portfolio:plan", args=[client_id])
+
+
+@require_POST
+def goal_create_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
+    client = client_get(request.user, client_id)
+    form = GoalForm(request.POST)
+    if form.is_valid():
+        plan = plan_for(viewer=request.user, client_id=client_id)
+        try:
+            if plan is None:
+                plan_create(actor=request.user, client=client, **form.cleaned_data)
+            else:
+                goal_add(actor=request.user, plan=plan, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Goal added."))
+            return redirect(_plan_url(client_id))
+    return _plan_page(request, client_id, status=400, goal_form=form)
+
+
+@require_POST
+def goal_result_view(request: AuthenticatedRequest, client_id: int, goal_id: int) -> HttpResponse:
+    goal = goal_get(viewer=request.user, client_id=client_id, goal_id=goal_id)
+    form = GoalResultForm(request.POST)
+    if form.is_valid():
+        try:
+            goal_record_result(actor=request.user, goal=goal, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Result saved."))
+            return redirect(_plan_url(client_id))
+    return _plan_page(request, client_id, status=400, failed_goal=goal.pk, failed_form=form)
+
+
+@require_POST
+def action_create_view(request: AuthenticatedRequest, client_id: int, goal_id: int) -> HttpResponse:
+    goal = goal_get(viewer=request.user, client_id=client_id, goal_id=goal_id)
+    form = ActionForm(request.POST, viewer=request.user)
+    if form.is_valid():
+        try:
+            action_add(actor=request.user, goal=goal, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Action added."))
+            return redirect(_plan_url(client_id))
+    return _plan_page(request, client_id, status=400, action_form=form)
+
+
+@require_POST
+def action_done_view(
+    request: AuthenticatedRequest, client_id: int, goal_id: int, action_id: int
+) -> HttpResponse:
+    goal = goal_get(viewer=request.user, client_id=client_id, goal_id=goal_id)
+    action = goal.actions.filter(pk=action_id).first()
+    if action is None:
+        raise Http404
+    action_set_done(actor=request.user, action=action, done=request.POST.get("done") == "1")
+    return redirect(_plan_url(client_id))
+
+
+@require_POST
+def review_create_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
+    plan = plan_for(viewer=request.user, client_id=client_id)
+    if plan is None:
+        raise Http404
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        review_add(actor=request.user, plan=plan, **form.cleaned_data)
+        messages.success(request, _("Review recorded."))
+        return redirect(_plan_url(client_id))
+    return _plan_page(request, client_id, status=400, review_form=form)
