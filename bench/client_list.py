@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import tempfile
 import time
-from pathlib import Path
 
 
 def run(clients: int = 20_000) -> None:
-    """Build a throw-away SQLite database, load the demo, time the list and search."""
-    import os
-
-    tmp = Path(tempfile.mkdtemp(prefix="kam-bench-"))
-    os.environ["KAM_DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    import django
-
-    django.setup()
+    """Load the demo company into the configured database, time the list and search."""
     from django.core.management import call_command
     from django.test import Client as HttpClient
 

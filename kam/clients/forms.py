@@ -11,6 +11,7 @@ from kam.accounts.access import AnyUser, visible_managers
 from kam.clients.choices import BuyingRole, Channel, ClientStatus, Segment
 from kam.clients.models import Client, Contact
 from kam.clients.services import validate_inn
+from kam.core.forms import AmountField
 
 
 class ClientForm(forms.ModelForm[Client]):
@@ -74,9 +75,7 @@ class RevenueForm(forms.Form):
     """A revenue record entered by hand."""
 
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
-    amount = forms.DecimalField(
-        label=_("Amount"), max_digits=16, decimal_places=2, min_value=0, localize=True
-    )
+    amount = AmountField(label=_("Amount"), min_value=0)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 

@@ -44,8 +44,11 @@ def lorenz_figure(report: PortfolioReport) -> dict[str, Any]:
         "layout": {
             **LAYOUT,
             "title": {"text": _("Lorenz curve")},
-            "xaxis": {"title": {"text": _("% of clients (smallest first)")}, "range": [0, 100]},
-            "yaxis": {"title": {"text": _("% of revenue")}, "range": [0, 100]},
+            "xaxis": {
+                "title": {"text": _("Share of clients, smallest first, %")},
+                "range": [0, 100],
+            },
+            "yaxis": {"title": {"text": _("Share of revenue, %")}, "range": [0, 100]},
             "showlegend": False,
         },
     }

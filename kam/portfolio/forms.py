@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.access import AnyUser, visible_managers
 from kam.accounts.models import User
+from kam.core.forms import AmountField
 from kam.portfolio.domain import (
     Window,
     previous_quarter,
@@ -73,13 +74,8 @@ class KeyProfileForm(forms.Form):
     strategic_reason = forms.CharField(label=_("Why strategic"), required=False, max_length=500)
     prospective = forms.BooleanField(label=_("Prospective client"), required=False)
     prospective_reason = forms.CharField(label=_("Why prospective"), required=False, max_length=500)
-    potential_3y = forms.DecimalField(
-        label=_("Revenue potential over three years"),
-        required=False,
-        min_value=0,
-        max_digits=16,
-        decimal_places=2,
-        localize=True,
+    potential_3y = AmountField(
+        label=_("Revenue potential over three years"), required=False, min_value=0
     )
 
 
@@ -87,9 +83,7 @@ class GoalForm(forms.Form):
     """A measurable goal: a number and a date are both required."""
 
     title = forms.CharField(label=_("Goal"), max_length=300)
-    target_value = forms.DecimalField(
-        label=_("Target (number)"), max_digits=16, decimal_places=2, localize=True
-    )
+    target_value = AmountField(label=_("Target (number)"))
     unit = forms.CharField(label=_("Unit"), max_length=40, required=False)
     due = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
 

@@ -1,0 +1,134 @@
+"""Portfolio report on 100,000 clients and 1,000,000 revenue rows vs the bare GROUP BY.
+
+Prints `BENCH portfolio_<engine> clients=… rows=… seconds=… groupby_seconds=… ratio=…` and the
+time of the whole page for a director.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from datetime import date, timedelta
+
+CLIENTS = 100_000
+ROWS = 1_000_000
+
+
+def _load(connection: object, vendor: str, manager_id: int) -> None:
+    from django.db import connection as conn
+
+    rng = random.Random(5)
+    now = "2026-01-01 00:00:00+00:00"
+    clients = [
+        (
+            f"Клиент {i}",
+            f"клиент {i}",
+            "medium",
+            "other",
+            "active",
+            manager_id,
+            "",
+            "",
+            "",
+            now,
+            now,
+        )
+        for i in range(CLIENTS)
+    ]
+    start = date(2024, 1, 1)
+    rows = []
+    for _ in range(ROWS):
+        client = int(CLIENTS * rng.random() ** 3) + 1  # skewed, yet most clients buy
+        rows.append(
+            (
+                client,
+                start + timedelta(days=rng.randrange(0, 1000)),
+                f"{rng.randrange(100, 10_000_000) / 100:.2f}",
+                "bench",
+                now,
+                "",
+            )
+        )
+    client_sql = (
+        "INSERT INTO clients_client (name, normalized_name, segment, channel, status, manager_id,"
+        " city, website, notes, created_at, updated_at) VALUES "
+        "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+    )
+    with conn.cursor() as cursor:
+        if vendor == "postgresql":
+            cols = (
+                "name, normalized_name, segment, channel, status, manager_id, city, website,"
+                " notes, created_at, updated_at"
+            )
+            with cursor.cursor.copy(f"COPY clients_client ({cols}) FROM STDIN") as copy:
+                for row in clients:
+                    copy.write_row(row)
+            with cursor.cursor.copy(
+                "COPY portfolio_revenuerecord (client_id, date, amount, source, created_at, note)"
+                " FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(client_sql, clients)
+            cursor.executemany(
+                "INSERT INTO portfolio_revenuerecord (client_id, date, amount, source, created_at,"
+                " note) VALUES (%s, %s, %s, %s, %s, %s)",
+                rows,
+            )
+        if vendor == "postgresql":
+            cursor.execute("ANALYZE")
+
+
+def run() -> None:
+    """Load the data into the configured database and time the report against GROUP BY."""
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client as HttpClient
+
+    from kam.accounts.models import User
+    from kam.portfolio.domain import Window
+    from kam.portfolio.selectors import portfolio_report
+
+    call_command("migrate", verbosity=0)
+    director = User.objects.create(username="bench-director", is_director=True)
+    manager = User.objects.create(username="bench-manager", is_manager=True)
+    t0 = time.perf_counter()
+    _load(connection, connection.vendor, manager.pk)
+    load_seconds = time.perf_counter() - t0
+    engine = connection.vendor
+    window = Window(start=date(2025, 1, 1), end=date(2025, 12, 31))
+    bare = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT client_id, SUM(amount) FROM portfolio_revenuerecord"
+                " WHERE date >= %s AND date <= %s GROUP BY client_id",
+                [window.start, window.end],
+            )
+            cursor.fetchall()
+        bare.append(time.perf_counter() - t0)
+    full = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        report = portfolio_report(viewer=director, window=window)
+        full.append(time.perf_counter() - t0)
+    http = HttpClient(HTTP_HOST="127.0.0.1")
+    http.force_login(director)
+    page = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        response = http.get(
+            "/portfolio/", {"preset": "custom", "date_from": "2025-01-01", "date_to": "2025-12-31"}
+        )
+        page.append(time.perf_counter() - t0)
+        if response.status_code != 200:
+            raise RuntimeError(f"portfolio page answered {response.status_code}")
+    print(f"BENCH load_{engine} clients={CLIENTS} rows={ROWS} seconds={load_seconds:.1f}")
+    print(
+        f"BENCH portfolio_{engine} clients={CLIENTS} rows={ROWS} seconds={min(full):.3f}"
+        f" groupby_seconds={min(bare):.3f} ratio={min(full) / min(bare):.2f}"
+        f" clients_in_window={len(report.rows)}"
+    )
+    print(f"BENCH portfolio_page_{engine} clients={CLIENTS} rows={ROWS} seconds={min(page):.3f}")

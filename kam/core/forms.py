@@ -1,0 +1,26 @@
+"""Form fields shared by the apps."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+
+class AmountField(forms.DecimalField):
+    """A decimal as people type it in Russia: "1 234 567,89" (spaces or no-break spaces).
+
+    Thousands separators are dropped before the usual localized parsing.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("localize", True)
+        kwargs.setdefault("max_digits", 16)
+        kwargs.setdefault("decimal_places", 2)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            value = "".join(value.split()).replace("\u202f", "")
+        return super().to_python(value)  # type: ignore[no-any-return]

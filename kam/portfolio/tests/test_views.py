@@ -1,0 +1,132 @@
+"""Portfolio page, marks and plans as a user works them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.test import Client as HttpClient
+from django.urls import reverse
+from django.utils import timezone
+
+from kam.core.testing import Org
+from kam.portfolio.models import AccountPlan, KeyAccountProfile, PlanGoal
+
+
+def _as(user: object) -> HttpClient:
+    http = HttpClient()
+    http.force_login(user)  # type: ignore[arg-type]
+    return http
+
+
+def test_window_presets_and_custom_errors(org: Org) -> None:
+    http = _as(org.director)
+    url = reverse("portfolio:portfolio")
+    html = http.get(
+        url, {"preset": "custom", "date_from": "2026-01-01", "date_to": "2026-01-31"}
+    ).content.decode()
+    assert "01.01.2026 – 31.01.2026" in html
+    html = http.get(
+        url, {"preset": "custom", "date_from": "2026-03-01", "date_to": "2026-01-31"}
+    ).content.decode()
+    assert "Период начинается позже, чем заканчивается." in html
+    for params in ({"preset": "zzz"}, {"date_from": "31.02.2026"}, {"page": "x"}):
+        assert http.get(url, params).status_code == 200
+    assert http.get(url, {"preset": "last_year"}).status_code == 200
+
+
+def test_scope_is_said_on_the_page(org: Org) -> None:
+    assert "Охват: вся компания." in _as(org.director).get("/portfolio/").content.decode()
+    assert "Охват: ваши клиенты" in _as(org.manager_a1).get("/portfolio/").content.decode()
+
+
+def test_key_profile_requires_reasons(org: Org) -> None:
+    http = _as(org.manager_a1)
+    url = reverse("portfolio:key-profile", args=[org.client_a1.pk])
+    response = http.post(url, {"strategic": "on", "potential_3y": "1 000 000"})
+    assert "Укажите, чем клиент стратегически важен." in response.content.decode()
+    assert not KeyAccountProfile.objects.filter(client=org.client_a1, strategic=True).exists()
+    http.post(
+        url, {"strategic": "on", "strategic_reason": "Открывает рынок", "potential_3y": "1000000"}
+    )
+    profile = KeyAccountProfile.objects.get(client=org.client_a1)
+    assert profile.strategic
+    assert profile.potential_3y == 1_000_000
+
+
+def test_plan_goal_needs_a_number_and_a_date(org: Org) -> None:
+    http = _as(org.manager_a1)
+    url = reverse("portfolio:goal-create", args=[org.client_a1.pk])
+    bad = http.post(url, {"title": "Сделал всё, что мог", "target_value": "", "due": ""})
+    assert bad.status_code == 400
+    assert PlanGoal.objects.filter(plan__client=org.client_a1).count() == 1
+    http.post(
+        url, {"title": "Рост закупок", "target_value": "15", "unit": "%", "due": "2027-03-31"}
+    )
+    assert PlanGoal.objects.filter(plan__client=org.client_a1, title="Рост закупок").exists()
+
+
+def test_new_plan_starts_with_its_first_goal(org: Org) -> None:
+    AccountPlan.objects.filter(client=org.client_a2).delete()
+    http = _as(org.manager_a2)
+    http.post(
+        reverse("portfolio:goal-create", args=[org.client_a2.pk]),
+        {"title": "Договор", "target_value": "1", "due": "2027-01-31"},
+    )
+    plan = AccountPlan.objects.get(client=org.client_a2)
+    assert [g.title for g in plan.goals.all()] == ["Договор"]
+
+
+def test_closing_a_goal_needs_the_achieved_number(org: Org) -> None:
+    goal = PlanGoal.objects.get(plan__client=org.client_a1)
+    http = _as(org.manager_a1)
+    url = reverse("portfolio:goal-result", args=[org.client_a1.pk, goal.pk])
+    response = http.post(url, {"closed": "on", "result": "Сделал, что мог"})
+    assert response.status_code == 400
+    assert "Закройте цель фактически достигнутым числом." in response.content.decode()
+    http.post(url, {"closed": "on", "achieved_value": "12"})
+    goal.refresh_from_db()
+    assert goal.closed
+    assert goal.achieved_value == 12
+
+
+def test_overdue_goals_show_on_the_client_card(org: Org) -> None:
+    PlanGoal.objects.filter(plan__client=org.client_a1).update(
+        due=timezone.localdate() - timedelta(days=3), title="Просроченная цель"
+    )
+    html = _as(org.manager_a1).get(org.client_a1.get_absolute_url()).content.decode()
+    assert "Просроченные цели плана" in html
+    assert "Просроченная цель" in html
+
+
+def test_action_owner_must_be_assignable(org: Org) -> None:
+    goal = PlanGoal.objects.get(plan__client=org.client_a1)
+    url = reverse("portfolio:action-create", args=[org.client_a1.pk, goal.pk])
+    response = _as(org.manager_a1).post(
+        url, {"title": "Звонок", "owner": org.manager_b1.pk, "due": date(2027, 1, 1).isoformat()}
+    )
+    assert response.status_code == 400
+    assert goal.actions.count() == 1
+
+
+def test_settings_page_validates_threshold_order(org: Org) -> None:
+    http = _as(org.admin)
+    data = {
+        "key_share": "0.30",
+        "critical_share": "0.20",
+        "mono_share": "0.50",
+        "abc_a": "0.8",
+        "abc_b": "0.95",
+        "manager_key_client_limit": 3,
+        "window_months": 12,
+        "cadence_days": 10,
+        "pause_days": 14,
+        "dossier_review_days": 90,
+        "reminder_days_ahead": 3,
+    }
+    response = http.post(reverse("settings"), data)
+    assert "Пороги должны расти" in response.content.decode()
+    data["key_share"] = "0.15"
+    http.post(reverse("settings"), data)
+    from kam.core.models import company_settings
+
+    assert str(company_settings().key_share) == "0.1500"
