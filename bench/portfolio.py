@@ -61,8 +61,8 @@ def _load(connection: object, vendor: str, manager_id: int) -> None:
                 " notes, created_at, updated_at"
             )
             with cursor.cursor.copy(f"COPY clients_client ({cols}) FROM STDIN") as copy:
-                for row in clients:
-                    copy.write_row(row)
+                for client_row in clients:
+                    copy.write_row(client_row)
             with cursor.cursor.copy(
                 "COPY portfolio_revenuerecord (client_id, date, amount, source, created_at, note)"
                 " FROM STDIN"

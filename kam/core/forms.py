@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -20,7 +19,7 @@ class AmountField(forms.DecimalField):
         kwargs.setdefault("decimal_places", 2)
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
             value = "".join(value.split()).replace("\u202f", "")
-        return super().to_python(value)  # type: ignore[no-any-return]
+        return super().to_python(value)
