@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "kam.accounts",
     "kam.clients",
     "kam.portfolio",
+    "kam.relations",
     "kam.api",
 ]
 

@@ -6,11 +6,14 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from kam.core import views as core_views
+from kam.relations import views as relations_views
 
 urlpatterns = [
     path("", core_views.home_view, name="home"),
     path("accounts/", include("kam.accounts.urls")),
+    path("today/", relations_views.today_view, name="today"),
     path("clients/", include("kam.clients.urls")),
+    path("contacts-log/", include("kam.relations.urls")),
     path("portfolio/", include("kam.portfolio.urls")),
     path("settings/", core_views.settings_view, name="settings"),
     path("api/", include("kam.api.urls")),

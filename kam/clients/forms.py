@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.access import AnyUser, visible_managers
 from kam.clients.choices import BuyingRole, Channel, ClientStatus, Segment
-from kam.clients.models import Client, Contact
+from kam.clients.models import Client, Competitor, Contact, ContactDate
 from kam.clients.services import validate_inn
 from kam.core.forms import AmountField
 
@@ -68,6 +68,47 @@ class ContactForm(forms.ModelForm[Contact]):
         widgets = {
             "birthday": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, confidential: bool = False, **kwargs: Any) -> None:
+        # Attitude, influence and notes are dossier content: only its readers see the fields.
+        super().__init__(*args, **kwargs)
+        if not confidential:
+            for name in ("attitude", "influence", "notes"):
+                del self.fields[name]
+
+
+class ContactDateForm(forms.ModelForm[ContactDate]):
+    """An important date of a contact besides the birthday."""
+
+    class Meta:
+        model = ContactDate
+        fields = ["what", "date"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class DossierNotesForm(forms.Form):
+    """The free notes of a dossier."""
+
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=20_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class CompetitorForm(forms.ModelForm[Competitor]):
+    """A competitor courting the client."""
+
+    class Meta:
+        model = Competitor
+        fields = ["name", "strengths", "weaknesses", "offer", "last_activity"]
+        widgets = {
+            "strengths": forms.Textarea(attrs={"rows": 2}),
+            "weaknesses": forms.Textarea(attrs={"rows": 2}),
+            "offer": forms.Textarea(attrs={"rows": 2}),
+            "last_activity": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
 

@@ -97,7 +97,8 @@ class Contact(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    history = HistoricalRecords()
+    # Attitude, influence and notes are dossier content: kept out of the shared history.
+    history = HistoricalRecords(excluded_fields=["attitude", "influence", "notes"])
 
     if TYPE_CHECKING:
         client_id: int
@@ -145,3 +146,86 @@ class ContactRole(models.Model):
 def user_display(user: User | None) -> str:
     """A user's name for lists; an em dash when there is none."""
     return user.display_name if user is not None else "—"
+
+
+class ContactDate(models.Model):
+    """An important date of a contact besides the birthday (a company anniversary, a name day)."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="dates")
+    what = models.CharField(_("occasion"), max_length=200)
+    date = models.DateField(_("date"))
+
+    class Meta:
+        verbose_name = _("important date")
+        verbose_name_plural = _("important dates")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return self.what
+
+
+class Dossier(models.Model):
+    """The confidential dossier of a client: free notes and the review date.
+
+    Readable ONLY by the client's manager and that manager's direct supervisor (access.py);
+    never registered in the Django admin, never part of the client's public history.
+    """
+
+    client = models.OneToOneField(Client, on_delete=models.PROTECT, related_name="dossier")
+    notes = models.TextField(_("dossier notes"), blank=True)
+    last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+
+    def __str__(self) -> str:
+        return f"dossier:{self.client_id}"
+
+    if TYPE_CHECKING:
+        client_id: int
+
+
+class Competitor(models.Model):
+    """A competitor courting the client with the same product or service (dossier content)."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="competitors")
+    name = models.CharField(_("competitor"), max_length=200)
+    strengths = models.TextField(_("strengths"), blank=True)
+    weaknesses = models.TextField(_("weaknesses"), blank=True)
+    offer = models.TextField(_("what they offer"), blank=True)
+    last_activity = models.DateField(_("last seen activity"), null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("competitor")
+        verbose_name_plural = _("competitors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DossierView(models.Model):
+    """One successful opening of a dossier: who, when, which client. Append-only."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    viewed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    channel = models.CharField(max_length=10, default="web")
+
+    class Meta:
+        verbose_name = _("dossier view")
+        verbose_name_plural = _("dossier views")
+        ordering = ["-viewed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_id}@{self.client_id}"
+
+    if TYPE_CHECKING:
+        viewer_id: int
+        client_id: int

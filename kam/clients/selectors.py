@@ -3,14 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
 
-from kam.accounts.access import AnyUser, client_get, visible_clients
-from kam.clients.choices import ClientStatus
-from kam.clients.domain import normalize_company_name
-from kam.clients.models import Client, Contact, ContactRole
+from kam.accounts.access import AnyUser, client_get, dossier_clients, visible_clients
+from kam.accounts.models import User
+from kam.clients.choices import BuyingRole, ClientStatus
+from kam.clients.domain import dossier_completeness, normalize_company_name, review_overdue
+from kam.clients.models import (
+    Client,
+    Competitor,
+    Contact,
+    ContactRole,
+    Dossier,
+    DossierView,
+)
+from kam.core.models import company_settings
 
 SORTS = {
     "name": ("normalized_name", "id"),
@@ -79,8 +91,6 @@ def contact_get(*, viewer: AnyUser, client_id: int, contact_id: int) -> Contact:
     qs = Contact.objects.filter(client=client, is_active=True).prefetch_related("role_set")
     contact = qs.filter(pk=contact_id).first()
     if contact is None:
-        from django.http import Http404
-
         raise Http404
     return contact
 
@@ -128,3 +138,142 @@ def _changed_fields(record: Any) -> list[str]:
     delta = record.diff_against(prev)
     model = record.instance_type
     return [str(model._meta.get_field(c.field).verbose_name) for c in delta.changes]
+
+
+# --- Dossier (confidential: every read goes through dossier_clients) -------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DossierPage:
+    """Everything the dossier page and API show about one client."""
+
+    client: Client
+    dossier: Dossier
+    contacts: list[Contact]
+    competitors: list[Competitor]
+    completeness: int
+    missing_roles: list[str]
+    review_due_on: date | None
+    review_overdue: bool
+    views: list[DossierView]
+
+
+def _dossier_client(viewer: AnyUser, client_id: int) -> Client:
+    client = dossier_clients(viewer).select_related("manager").filter(pk=client_id).first()
+    if client is None:
+        raise Http404
+    return client
+
+
+def dossier_get(*, viewer: AnyUser, client_id: int, channel: str = "web") -> DossierPage:
+    """The dossier of a client, 404 for everyone but the manager and their direct supervisor.
+
+    A successful read writes exactly one access-log entry (who, when, which client).
+    """
+    client = _dossier_client(viewer, client_id)
+    if not isinstance(viewer, User):  # dossier_clients() already answers none for others
+        raise Http404
+    DossierView.objects.create(client=client, viewer=viewer, channel=channel)
+    dossier = Dossier.objects.filter(client=client).first() or Dossier(client=client)
+    contacts = list(
+        Contact.objects.filter(client=client, is_active=True)
+        .prefetch_related(
+            Prefetch("role_set", queryset=ContactRole.objects.order_by("role")), "dates"
+        )
+        .order_by("full_name")
+    )
+    competitors = list(Competitor.objects.filter(client=client, is_active=True))
+    settings = company_settings()
+    today = timezone.localdate()
+    roles = {role.role for contact in contacts for role in contact.role_set.all()}
+    overdue = review_overdue(
+        dossier.last_reviewed_on, today, every_days=settings.dossier_review_days
+    )
+    score, missing = dossier_completeness(
+        roles,
+        has_competitors=bool(competitors),
+        has_notes=bool(dossier.notes.strip()),
+        reviewed_in_time=not overdue,
+    )
+    due_on = (
+        dossier.last_reviewed_on + timedelta(days=settings.dossier_review_days)
+        if dossier.last_reviewed_on
+        else None
+    )
+    views = list(
+        DossierView.objects.filter(client=client).select_related("viewer").order_by("-id")[:20]
+    )
+    return DossierPage(
+        client=client,
+        dossier=dossier,
+        contacts=contacts,
+        competitors=competitors,
+        completeness=score,
+        missing_roles=[str(BuyingRole(role).label) for role in missing],
+        review_due_on=due_on,
+        review_overdue=overdue,
+        views=views,
+    )
+
+
+def dossier_client_for_write(*, viewer: AnyUser, client_id: int) -> Client:
+    """The client whose dossier the viewer may change, or 404 (no access-log entry: no read)."""
+    return _dossier_client(viewer, client_id)
+
+
+def competitor_get(*, viewer: AnyUser, client_id: int, competitor_id: int) -> Competitor:
+    """A competitor record of a dossier the viewer may open, or 404."""
+    client = _dossier_client(viewer, client_id)
+    competitor = Competitor.objects.filter(client=client, pk=competitor_id, is_active=True).first()
+    if competitor is None:
+        raise Http404
+    return competitor
+
+
+@dataclass(frozen=True, slots=True)
+class DossierFacts:
+    """Dossier facts of many clients at once (Today page, team view): a few queries in all."""
+
+    last_reviewed: dict[int, date | None]
+    completeness: dict[int, int]
+
+
+def dossier_facts(*, client_ids: list[int], today: date, readable: set[int]) -> DossierFacts:
+    """Review dates of `client_ids` and completeness of the `readable` ones (dossier readers).
+
+    The review date is metadata seen by anyone who sees the client; completeness is derived
+    from the content and is computed only for dossiers the viewer may open.
+    """
+    reviewed = dict(
+        Dossier.objects.filter(client_id__in=client_ids).values_list(
+            "client_id", "last_reviewed_on"
+        )
+    )
+    last_reviewed = {cid: reviewed.get(cid) for cid in client_ids}
+    wanted = [cid for cid in client_ids if cid in readable]
+    roles: dict[int, set[str]] = {cid: set() for cid in wanted}
+    for cid, role in ContactRole.objects.filter(
+        contact__client_id__in=wanted, contact__is_active=True
+    ).values_list("contact__client_id", "role"):
+        roles[cid].add(role)
+    with_competitors = set(
+        Competitor.objects.filter(client_id__in=wanted, is_active=True).values_list(
+            "client_id", flat=True
+        )
+    )
+    with_notes = set(
+        Dossier.objects.filter(client_id__in=wanted)
+        .exclude(notes="")
+        .values_list("client_id", flat=True)
+    )
+    every = company_settings().dossier_review_days
+    completeness = {
+        cid: dossier_completeness(
+            roles[cid],
+            has_competitors=cid in with_competitors,
+            has_notes=cid in with_notes,
+            reviewed_in_time=not review_overdue(last_reviewed[cid], today, every_days=every),
+        )[0]
+        for cid in wanted
+    }
+    return DossierFacts(last_reviewed=last_reviewed, completeness=completeness)

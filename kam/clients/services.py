@@ -3,30 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kam.accounts.access import can_assign_manager
+from kam.accounts.access import can_assign_manager, can_read_dossier
 from kam.accounts.models import User
 from kam.clients.choices import ClientStatus
 from kam.clients.domain import inn_error, normalize_company_name
-from kam.clients.models import Client, Contact, ContactRole
+from kam.clients.models import Client, Competitor, Contact, ContactDate, ContactRole, Dossier
 
 CLIENT_FIELDS = ("name", "inn", "segment", "channel", "manager", "city", "website", "notes")
-CONTACT_FIELDS = (
-    "full_name",
-    "position",
-    "phone",
-    "mobile_phone",
-    "email",
-    "birthday",
-    "attitude",
-    "influence",
-    "notes",
-)
+CONTACT_FIELDS = ("full_name", "position", "phone", "mobile_phone", "email", "birthday")
+# Dossier content on a contact: written only by the people who may read the dossier.
+CONFIDENTIAL_CONTACT_FIELDS = ("attitude", "influence", "notes")
+COMPETITOR_FIELDS = ("name", "strengths", "weaknesses", "offer", "last_activity")
+
+
+def _contact_fields(actor: User, client: Client) -> tuple[str, ...]:
+    if can_read_dossier(actor, client):
+        return CONTACT_FIELDS + CONFIDENTIAL_CONTACT_FIELDS
+    return CONTACT_FIELDS
 
 
 def validate_inn(value: str | None) -> str | None:
@@ -123,7 +125,8 @@ def contact_create(
     *, actor: User, client: Client, roles: Iterable[str] = (), **data: Any
 ) -> Contact:
     """Add a contact with buying-centre roles to a client."""
-    contact = Contact(client=client, **{k: v for k, v in data.items() if k in CONTACT_FIELDS})
+    allowed = _contact_fields(actor, client)
+    contact = Contact(client=client, **{k: v for k, v in data.items() if k in allowed})
     contact._history_user = actor  # type: ignore[attr-defined]
     contact.full_clean()
     contact.save()
@@ -136,7 +139,8 @@ def contact_update(
     *, actor: User, contact: Contact, roles: Iterable[str] | None = None, **data: Any
 ) -> Contact:
     """Change a contact and, when given, replace its roles."""
-    changed = [k for k in CONTACT_FIELDS if k in data and getattr(contact, k) != data[k]]
+    allowed = _contact_fields(actor, contact.client)
+    changed = [k for k in allowed if k in data and getattr(contact, k) != data[k]]
     for key in changed:
         setattr(contact, key, data[key])
     if changed:
@@ -154,3 +158,70 @@ def contact_archive(*, actor: User, contact: Contact) -> None:
     contact.is_active = False
     contact._history_user = actor  # type: ignore[attr-defined]
     contact.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def contact_date_add(*, actor: User, contact: Contact, what: str, date: date) -> ContactDate:
+    """An important date of a contact (reminded on the Today page like a birthday)."""
+    record = ContactDate(contact=contact, what=what.strip(), date=date)
+    record.full_clean()
+    record.save()
+    return record
+
+
+def contact_date_delete(*, actor: User, record: ContactDate) -> None:
+    """Remove an important date (a reminder, not a business record)."""
+    record.delete()
+
+
+# --- Dossier (callers fetch the client through the dossier selectors, which answer 404) ------
+
+
+def _check_dossier(actor: User, client: Client) -> None:
+    if not can_read_dossier(actor, client):
+        raise Http404
+
+
+@transaction.atomic
+def dossier_save(*, actor: User, client: Client, notes: str) -> Dossier:
+    """Change the free notes of a dossier."""
+    _check_dossier(actor, client)
+    dossier, _created = Dossier.objects.select_for_update().get_or_create(client=client)
+    dossier.notes = notes
+    dossier.save(update_fields=["notes", "updated_at"])
+    return dossier
+
+
+@transaction.atomic
+def dossier_mark_reviewed(*, actor: User, client: Client, on: date | None = None) -> Dossier:
+    """Record that the dossier was reviewed today (or on `on`, never in the future)."""
+    _check_dossier(actor, client)
+    today = timezone.localdate()
+    day = min(on or today, today)
+    dossier, _created = Dossier.objects.select_for_update().get_or_create(client=client)
+    dossier.last_reviewed_on = day
+    dossier.reviewed_by = actor
+    dossier.save(update_fields=["last_reviewed_on", "reviewed_by", "updated_at"])
+    return dossier
+
+
+@transaction.atomic
+def competitor_save(
+    *, actor: User, client: Client, competitor: Competitor | None = None, **data: Any
+) -> Competitor:
+    """Add a competitor to the dossier or change one."""
+    _check_dossier(actor, client)
+    record = competitor or Competitor(client=client)
+    for key in COMPETITOR_FIELDS:
+        if key in data:
+            setattr(record, key, data[key])
+    record.full_clean()
+    record.save()
+    return record
+
+
+def competitor_archive(*, actor: User, competitor: Competitor) -> None:
+    """Take a competitor off the dossier (kept, not deleted)."""
+    _check_dossier(actor, competitor.client)
+    competitor.is_active = False
+    competitor.save(update_fields=["is_active"])

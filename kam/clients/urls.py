@@ -33,4 +33,32 @@ urlpatterns = [
         views.revenue_delete_view,
         name="revenue-delete",
     ),
+    path("<int:client_id>/dossier/", views.dossier_view, name="dossier"),
+    path("<int:client_id>/dossier/notes/", views.dossier_notes_view, name="dossier-notes"),
+    path("<int:client_id>/dossier/review/", views.dossier_review_view, name="dossier-review"),
+    path(
+        "<int:client_id>/dossier/competitors/new/",
+        views.competitor_create_view,
+        name="competitor-create",
+    ),
+    path(
+        "<int:client_id>/dossier/competitors/<int:competitor_id>/edit/",
+        views.competitor_edit_view,
+        name="competitor-edit",
+    ),
+    path(
+        "<int:client_id>/dossier/competitors/<int:competitor_id>/archive/",
+        views.competitor_archive_view,
+        name="competitor-archive",
+    ),
+    path(
+        "<int:client_id>/contacts/<int:contact_id>/dates/new/",
+        views.contact_date_create_view,
+        name="contact-date-create",
+    ),
+    path(
+        "<int:client_id>/contacts/<int:contact_id>/dates/<int:date_id>/delete/",
+        views.contact_date_delete_view,
+        name="contact-date-delete",
+    ),
 ]

@@ -6,31 +6,51 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import BaseForm
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kam.accounts.access import client_get
+from kam.accounts.access import can_read_dossier, client_get
 from kam.clients.choices import ClientStatus
-from kam.clients.forms import ClientFilterForm, ClientForm, ContactForm, RevenueForm
+from kam.clients.forms import (
+    ClientFilterForm,
+    ClientForm,
+    CompetitorForm,
+    ContactDateForm,
+    ContactForm,
+    DossierNotesForm,
+    RevenueForm,
+)
+from kam.clients.models import Contact
 from kam.clients.selectors import (
     ClientFilters,
     client_detail,
     client_history,
     client_list,
     client_revenue_summary,
+    competitor_get,
     contact_get,
+    dossier_client_for_write,
+    dossier_get,
 )
 from kam.clients.services import (
     client_create,
     client_set_status,
     client_update,
+    competitor_archive,
+    competitor_save,
     contact_archive,
     contact_create,
+    contact_date_add,
+    contact_date_delete,
     contact_update,
+    dossier_mark_reviewed,
+    dossier_save,
 )
-from kam.core.http import AuthenticatedRequest, htmx_or_redirect, positive_int
+from kam.core.http import AuthenticatedRequest, htmx_or_redirect, positive_int, safe_next
 from kam.portfolio.selectors import client_key_status, revenue_for_client, revenue_get
 from kam.portfolio.services import revenue_create, revenue_delete, revenue_update
 
@@ -97,18 +117,29 @@ def client_edit_view(request: AuthenticatedRequest, client_id: int) -> HttpRespo
     return render(request, "clients/client_form.html", {"form": form, "client": client})
 
 
-def _card(request: AuthenticatedRequest, client_id: int, **forms: BaseForm) -> HttpResponse:
+def _card(
+    request: AuthenticatedRequest, client_id: int, *, status: int | None = None, **forms: BaseForm
+) -> HttpResponse:
+    from kam.relations.forms import InteractionForm
+    from kam.relations.selectors import client_contact_status
+
     client = client_detail(viewer=request.user, client_id=client_id)
+    confidential = can_read_dossier(request.user, client)
     context = {
         "client": client,
-        "contact_form": forms.get("contact_form") or ContactForm(),
+        "can_read_dossier": confidential,
+        "contact_form": forms.get("contact_form") or ContactForm(confidential=confidential),
+        "interaction_form": forms.get("interaction_form")
+        or InteractionForm(client=client, initial={"date": timezone.localdate()}),
+        "contact_status": client_contact_status(viewer=request.user, client=client),
         "revenue_form": forms.get("revenue_form") or RevenueForm(),
         "revenue": revenue_for_client(viewer=request.user, client_id=client_id)[:20],
         "revenue_summary": client_revenue_summary(client=client),
         "history": client_history(client=client),
         "key_status": client_key_status(viewer=request.user, client_id=client_id),
     }
-    status = 400 if any(f.errors for f in forms.values()) else 200
+    if status is None:
+        status = 400 if any(f.errors for f in forms.values()) else 200
     return render(request, "clients/client_detail.html", context, status=status)
 
 
@@ -135,7 +166,7 @@ def client_restore_view(request: AuthenticatedRequest, client_id: int) -> HttpRe
 @require_POST
 def contact_create_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
     client = client_get(request.user, client_id)
-    form = ContactForm(request.POST)
+    form = ContactForm(request.POST, confidential=can_read_dossier(request.user, client))
     if form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -154,7 +185,10 @@ def contact_edit_view(
 ) -> HttpResponse:
     contact = contact_get(viewer=request.user, client_id=client_id, contact_id=contact_id)
     form = ContactForm(
-        request.POST or None, instance=contact, initial={"roles": contact.role_codes}
+        request.POST or None,
+        instance=contact,
+        initial={"roles": contact.role_codes},
+        confidential=can_read_dossier(request.user, contact.client),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -171,8 +205,25 @@ def contact_edit_view(
     return render(
         request,
         "clients/contact_form.html",
-        {"form": form, "contact": contact, "client": contact.client},
+        _contact_context(request, contact, form=form),
+        status=400 if form.errors else 200,
     )
+
+
+def _contact_context(
+    request: AuthenticatedRequest, contact: Contact, **forms: BaseForm
+) -> dict[str, object]:
+    confidential = can_read_dossier(request.user, contact.client)
+    return {
+        "form": forms.get("form")
+        or ContactForm(
+            instance=contact, initial={"roles": contact.role_codes}, confidential=confidential
+        ),
+        "date_form": forms.get("date_form") or ContactDateForm(),
+        "dates": contact.dates.all(),
+        "contact": contact,
+        "client": contact.client,
+    }
 
 
 @require_POST
@@ -222,3 +273,135 @@ def revenue_delete_view(
     revenue_delete(actor=request.user, record=record)
     messages.success(request, _("Revenue record deleted; the deletion is kept in the history."))
     return htmx_or_redirect(request, record.client.get_absolute_url() + "#revenue")
+
+
+# --- Dossier: 404 for everyone but the client's manager and that manager's direct supervisor ---
+
+
+def _dossier_page(
+    request: AuthenticatedRequest, client_id: int, *, status: int = 200, **forms: BaseForm
+) -> HttpResponse:
+    page = dossier_get(viewer=request.user, client_id=client_id)
+    context = {
+        "page": page,
+        "client": page.client,
+        "notes_form": forms.get("notes_form")
+        or DossierNotesForm(initial={"notes": page.dossier.notes}),
+        "competitor_form": forms.get("competitor_form") or CompetitorForm(),
+        "date_form": forms.get("date_form") or ContactDateForm(),
+    }
+    return render(request, "clients/dossier.html", context, status=status)
+
+
+def dossier_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
+    return _dossier_page(request, client_id)
+
+
+@require_POST
+def dossier_notes_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
+    client = dossier_client_for_write(viewer=request.user, client_id=client_id)
+    form = DossierNotesForm(request.POST)
+    if not form.is_valid():
+        return _dossier_page(request, client_id, status=400, notes_form=form)
+    dossier_save(actor=request.user, client=client, notes=form.cleaned_data["notes"])
+    messages.success(request, _("Dossier notes saved."))
+    return htmx_or_redirect(request, reverse("clients:dossier", args=[client.pk]))
+
+
+@require_POST
+def dossier_review_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
+    client = dossier_client_for_write(viewer=request.user, client_id=client_id)
+    dossier_mark_reviewed(actor=request.user, client=client)
+    messages.success(request, _("Dossier marked as reviewed today."))
+    return htmx_or_redirect(
+        request, safe_next(request, reverse("clients:dossier", args=[client.pk]))
+    )
+
+
+@require_POST
+def competitor_create_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
+    client = dossier_client_for_write(viewer=request.user, client_id=client_id)
+    form = CompetitorForm(request.POST)
+    if form.is_valid():
+        try:
+            competitor_save(actor=request.user, client=client, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Competitor added."))
+            return htmx_or_redirect(request, reverse("clients:dossier", args=[client.pk]))
+    return _dossier_page(request, client_id, status=400, competitor_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def competitor_edit_view(
+    request: AuthenticatedRequest, client_id: int, competitor_id: int
+) -> HttpResponse:
+    competitor = competitor_get(
+        viewer=request.user, client_id=client_id, competitor_id=competitor_id
+    )
+    form = CompetitorForm(request.POST or None, instance=competitor)
+    if request.method == "POST" and form.is_valid():
+        fresh = competitor_get(
+            viewer=request.user, client_id=client_id, competitor_id=competitor_id
+        )
+        try:
+            competitor_save(
+                actor=request.user, client=fresh.client, competitor=fresh, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Competitor saved."))
+            return redirect(reverse("clients:dossier", args=[client_id]))
+    return render(
+        request,
+        "clients/competitor_form.html",
+        {"form": form, "competitor": competitor, "client": competitor.client},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def competitor_archive_view(
+    request: AuthenticatedRequest, client_id: int, competitor_id: int
+) -> HttpResponse:
+    competitor = competitor_get(
+        viewer=request.user, client_id=client_id, competitor_id=competitor_id
+    )
+    competitor_archive(actor=request.user, competitor=competitor)
+    messages.success(request, _("Competitor removed from the dossier."))
+    return htmx_or_redirect(request, reverse("clients:dossier", args=[client_id]))
+
+
+@require_POST
+def contact_date_create_view(
+    request: AuthenticatedRequest, client_id: int, contact_id: int
+) -> HttpResponse:
+    contact = contact_get(viewer=request.user, client_id=client_id, contact_id=contact_id)
+    form = ContactDateForm(request.POST)
+    if form.is_valid():
+        contact_date_add(actor=request.user, contact=contact, **form.cleaned_data)
+        messages.success(request, _("Important date added."))
+        return htmx_or_redirect(
+            request, reverse("clients:contact-edit", args=[client_id, contact_id])
+        )
+    return render(
+        request,
+        "clients/contact_form.html",
+        _contact_context(request, contact, date_form=form),
+        status=400,
+    )
+
+
+@require_POST
+def contact_date_delete_view(
+    request: AuthenticatedRequest, client_id: int, contact_id: int, date_id: int
+) -> HttpResponse:
+    contact = contact_get(viewer=request.user, client_id=client_id, contact_id=contact_id)
+    record = contact.dates.filter(pk=date_id).first()
+    if record is None:
+        raise Http404
+    contact_date_delete(actor=request.user, record=record)
+    messages.success(request, _("Important date removed."))
+    return htmx_or_redirect(request, reverse("clients:contact-edit", args=[client_id, contact_id]))

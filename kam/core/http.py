@@ -35,3 +35,15 @@ def positive_int(raw: str | None, default: int) -> int:
     except ValueError:
         return default
     return value if value > 0 else default
+
+
+def safe_next(request: HttpRequest, default: str) -> str:
+    """The `next` field of a posted form when it is a local path, else `default`."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default

@@ -58,16 +58,51 @@ class CompanySettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(120)],
     )
     cadence_days = models.PositiveSmallIntegerField(
-        _("key client: positive contact at least every N days"), default=10
+        _("key client: positive contact at least every N days"),
+        default=10,
+        validators=[MinValueValidator(1)],
     )
     pause_days = models.PositiveSmallIntegerField(
         _("pause in personal contact after a negative one, days"), default=14
     )
     dossier_review_days = models.PositiveSmallIntegerField(
-        _("dossier review at least every N days"), default=90
+        _("dossier review at least every N days"),
+        default=90,
+        validators=[MinValueValidator(1)],
     )
     reminder_days_ahead = models.PositiveSmallIntegerField(
         _("remind of birthdays and dates N days ahead"), default=3
+    )
+    # Cadence for clients that are not key accounts, per segment; empty = no cadence.
+    cadence_large_days = models.PositiveSmallIntegerField(
+        _("other large-business clients: contact at least every N days"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+    )
+    cadence_medium_days = models.PositiveSmallIntegerField(
+        _("other medium-business clients: contact at least every N days"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+    )
+    cadence_small_days = models.PositiveSmallIntegerField(
+        _("other small-business clients: contact at least every N days"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+    )
+    cadence_private_days = models.PositiveSmallIntegerField(
+        _("other private clients: contact at least every N days"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+    )
+    cadence_state_days = models.PositiveSmallIntegerField(
+        _("other state clients: contact at least every N days"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
     )
 
     class Meta:
@@ -76,6 +111,17 @@ class CompanySettings(models.Model):
 
     def __str__(self) -> str:
         return str(_("Company settings"))
+
+    def segment_cadence(self) -> dict[str, int]:
+        """Cadence in days per segment for clients that are not key accounts (set ones only)."""
+        days = {
+            "large": self.cadence_large_days,
+            "medium": self.cadence_medium_days,
+            "small": self.cadence_small_days,
+            "private": self.cadence_private_days,
+            "state": self.cadence_state_days,
+        }
+        return {segment: n for segment, n in days.items() if n}
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

@@ -13,8 +13,9 @@ from datetime import date
 from decimal import Decimal
 
 from kam.accounts.models import User
-from kam.clients.models import Client, Contact, ContactRole
+from kam.clients.models import Client, Competitor, Contact, ContactDate, ContactRole, Dossier
 from kam.portfolio.models import AccountPlan, PlanAction, PlanGoal, RevenueRecord
+from kam.relations.models import Interaction
 
 PASSWORD = "persona-pass-1"  # noqa: S105 - test personas only
 
@@ -52,14 +53,38 @@ def _user(username: str, **kwargs: object) -> User:
     return user
 
 
+def canary(client: Client) -> str:
+    """A marker placed in every piece of the client's dossier; it must never leak."""
+    return f"CANARY-DOSSIER-{client.inn}"
+
+
 def _client(name: str, inn: str, manager: User) -> Client:
     from kam.clients.domain import normalize_company_name
 
     client = Client.objects.create(
         name=name, normalized_name=normalize_company_name(name), inn=inn, manager=manager
     )
-    contact = Contact.objects.create(client=client, full_name=f"Контакт {name}")
+    contact = Contact.objects.create(
+        client=client,
+        full_name=f"Контакт {name}",
+        attitude="negative",
+        influence="high",
+        notes=f"Тайное мнение {canary(client)}",
+    )
     ContactRole.objects.create(contact=contact, role="decision_maker")
+    ContactDate.objects.create(contact=contact, what="День компании", date=date(2020, 5, 20))
+    Dossier.objects.create(client=client, notes=f"Досье {canary(client)}")
+    Competitor.objects.create(
+        client=client, name="Конкурент", strengths=f"Цена {canary(client)}", offer="Скидка"
+    )
+    Interaction.objects.create(
+        client=client,
+        author=manager,
+        date=date(2026, 2, 1),
+        channel="call",
+        planned=True,
+        summary="Звонок по плану",
+    )
     RevenueRecord.objects.create(
         client=client, date=date(2026, 1, 15), amount=Decimal("1000.00"), source="test"
     )

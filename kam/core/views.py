@@ -33,12 +33,17 @@ class SettingsForm(forms.ModelForm[CompanySettings]):
             "pause_days",
             "dossier_review_days",
             "reminder_days_ahead",
+            "cadence_large_days",
+            "cadence_medium_days",
+            "cadence_small_days",
+            "cadence_private_days",
+            "cadence_state_days",
         ]
 
 
 def home_view(request: AuthenticatedRequest) -> HttpResponse:
-    """The landing page: the client list until the Today page exists."""
-    return redirect("clients:client-list")
+    """The landing page: Today (whom to contact, pauses, reviews, dates, plan items)."""
+    return redirect("today")
 
 
 def not_found_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -320,3 +320,27 @@ def client_key_status(*, viewer: AnyUser, client_id: int) -> ClientKeyStatus:
         has_plan=AccountPlan.objects.filter(client=client).exists(),
         overdue_goals=list(overdue_goals(viewer=viewer, client_id=client_id)),
     )
+
+
+def key_client_ids(today: date | None = None) -> set[int]:
+    """Key accounts by the portfolio rules: a revenue share above the key threshold over the
+    default window (company-wide), or marked strategic/reference or prospective.
+
+    Two aggregate queries; only the key clients' ids leave the database.
+    """
+    settings = company_settings()
+    window = default_window(today)
+    in_window = RevenueRecord.objects.filter(
+        date__gte=window.start, date__lte=window.end, client__status=ClientStatus.ACTIVE
+    )
+    total = in_window.aggregate(t=Sum("amount"))["t"] or Decimal(0)
+    ids: set[int] = set()
+    if total > 0:
+        ids = set(
+            in_window.values("client_id")
+            .annotate(t=Sum("amount"))
+            .filter(t__gt=total * settings.key_share)
+            .values_list("client_id", flat=True)
+        )
+    marked = KeyAccountProfile.objects.filter(Q(strategic=True) | Q(prospective=True))
+    return ids | set(marked.values_list("client_id", flat=True))

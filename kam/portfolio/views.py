@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kam.accounts.access import client_get
-from kam.core.http import AuthenticatedRequest, positive_int
+from kam.core.http import AuthenticatedRequest, positive_int, safe_next
 from kam.core.models import company_settings
 from kam.portfolio.charts import grid_figure, lorenz_figure, pareto_figure
 from kam.portfolio.forms import (
@@ -204,7 +204,7 @@ def action_done_view(
     if action is None:
         raise Http404
     action_set_done(actor=request.user, action=action, done=request.POST.get("done") == "1")
-    return redirect(_plan_url(client_id))
+    return redirect(safe_next(request, _plan_url(client_id)))
 
 
 @require_POST

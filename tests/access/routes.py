@@ -22,6 +22,10 @@ class Kind(Enum):
     USER = "user"  # admin-only, needs a user_id
     GOAL = "goal"  # a goal of a client's account plan
     ACTION = "action"  # an action of such a goal
+    DOSSIER = "dossier"  # a client's dossier: ONLY its manager and that manager's supervisor
+    COMPETITOR = "competitor"  # a competitor record inside a dossier (same rule)
+    CONTACT_DATE = "contact_date"  # an important date of a contact (client visibility)
+    INTERACTION = "interaction"  # a contact-log entry (client visibility)
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,18 @@ ROUTES: dict[str, Route] = {
     "clients:revenue-create": Route(Kind.CLIENT, ("POST",)),
     "clients:revenue-edit": Route(Kind.REVENUE, ("GET", "POST")),
     "clients:revenue-delete": Route(Kind.REVENUE, ("POST",)),
+    "clients:dossier": Route(Kind.DOSSIER),
+    "clients:dossier-notes": Route(Kind.DOSSIER, ("POST",)),
+    "clients:dossier-review": Route(Kind.DOSSIER, ("POST",)),
+    "clients:competitor-create": Route(Kind.DOSSIER, ("POST",)),
+    "clients:competitor-edit": Route(Kind.COMPETITOR, ("GET", "POST")),
+    "clients:competitor-archive": Route(Kind.COMPETITOR, ("POST",)),
+    "clients:contact-date-create": Route(Kind.CONTACT, ("POST",)),
+    "clients:contact-date-delete": Route(Kind.CONTACT_DATE, ("POST",)),
+    "today": Route(Kind.AUTH),
+    "relations:interaction-list": Route(Kind.CLIENT),
+    "relations:interaction-create": Route(Kind.CLIENT, ("POST",)),
+    "relations:interaction-complete": Route(Kind.INTERACTION, ("POST",)),
     "settings": Route(Kind.ADMIN, ("GET", "POST")),
     "portfolio:portfolio": Route(Kind.AUTH),
     "portfolio:key-profile": Route(Kind.CLIENT, ("GET", "POST")),

@@ -39,6 +39,19 @@ VISIBLE = {
     "admin": {"client_a1", "client_a2", "client_b1"},
     "superuser": {"client_a1", "client_a2", "client_b1"},
 }
+# Who may open which dossier, by hand: the manager and that manager's direct supervisor only.
+DOSSIER_VISIBLE = {
+    "anonymous": set(),
+    "inactive": set(),
+    "manager_a1": {"client_a1"},
+    "manager_a2": {"client_a2"},
+    "manager_b1": {"client_b1"},
+    "supervisor_a": {"client_a1", "client_a2"},
+    "supervisor_b": {"client_b1"},
+    "director": set(),
+    "admin": set(),
+    "superuser": set(),
+}
 ADMINS = {"admin", "superuser"}
 LOGGED_OUT = {"anonymous", "inactive"}
 OK_WRITE = {200, 204, 302, 400}
@@ -63,8 +76,25 @@ def _http(org: Org, persona: str) -> HttpClient:
 def _urls(org: Org, name: str, route: Route) -> list[tuple[str, str | None]]:
     """(url, client persona key or None) for every target object of the route."""
     keys = ["client_a1", "client_a2", "client_b1"]
-    if route.kind is Kind.CLIENT:
+    if route.kind in (Kind.CLIENT, Kind.DOSSIER):
         return [(reverse(name, args=[getattr(org, k).pk]), k) for k in keys]
+    if route.kind is Kind.COMPETITOR:
+        return [
+            (reverse(name, args=[getattr(org, k).pk, getattr(org, k).competitors.get().pk]), k)
+            for k in keys
+        ]
+    if route.kind is Kind.INTERACTION:
+        return [
+            (reverse(name, args=[getattr(org, k).pk, getattr(org, k).interactions.get().pk]), k)
+            for k in keys
+        ]
+    if route.kind is Kind.CONTACT_DATE:
+        out_dates: list[tuple[str, str | None]] = []
+        for k in keys:
+            contact = getattr(org, k).contacts.get()
+            args = [contact.client_id, contact.pk, contact.dates.get().pk]
+            out_dates.append((reverse(name, args=args), k))
+        return out_dates
     if route.kind is Kind.CONTACT:
         out: list[tuple[str, str | None]] = []
         for k in keys:
@@ -108,7 +138,8 @@ def _expected(
         return {405}
     if route.kind in (Kind.ADMIN, Kind.USER) and persona not in ADMINS:
         return {403}
-    if client_key is not None and client_key not in VISIBLE[persona]:
+    visible = DOSSIER_VISIBLE if route.kind in (Kind.DOSSIER, Kind.COMPETITOR) else VISIBLE
+    if client_key is not None and client_key not in visible[persona]:
         return {404}
     if method == "POST":
         return OK_WRITE

@@ -1,0 +1,22 @@
+"""Choice lists of the contact log."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ContactChannel(models.TextChoices):
+    """How the contact happened (SPEC §3)."""
+
+    CALL = "call", _("Call")
+    MEETING = "meeting", _("Meeting")
+    VISIT = "visit", _("Visit")
+    EMAIL = "email", _("E-mail")
+    MESSENGER = "messenger", _("Messenger")
+
+
+class ToneChoice(models.TextChoices):
+    """How the contact went."""
+
+    POSITIVE = "positive", _("Positive")
+    NEUTRAL = "neutral", _("Neutral")
+    NEGATIVE = "negative", _("Negative")

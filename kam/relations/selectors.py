@@ -1,0 +1,337 @@
+"""Reads of the contact log: cadence, pauses, dates and the Today page, scoped to a viewer.
+
+The last contacts per client come from the database as aggregates (one row per client); the
+rules themselves are the pure functions of `relations/domain.py`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import F, Max, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from kam.accounts.access import AnyUser, client_get, dossier_clients, visible_clients
+from kam.accounts.models import User
+from kam.clients.choices import ClientStatus
+from kam.clients.domain import review_overdue
+from kam.clients.models import Client, Contact, ContactDate
+from kam.clients.selectors import dossier_facts
+from kam.core.models import CompanySettings, company_settings
+from kam.portfolio.models import PlanAction, PlanGoal
+from kam.portfolio.selectors import key_client_ids
+from kam.relations.choices import ToneChoice
+from kam.relations.domain import CadenceStatus, cadence_status, days_until_date, pause_until
+from kam.relations.models import Interaction
+
+DONE = Q(interactions__planned=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientCadence:
+    """One client against its cadence and its pause (SPEC §3)."""
+
+    client: Client
+    is_key: bool
+    every_days: int | None  # None: no cadence for this client
+    status: CadenceStatus | None
+    last_contact: date | None
+    last_negative: date | None
+    pause_until: date | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.status is not None and self.status.is_overdue
+
+    @property
+    def in_pause(self) -> bool:
+        return self.pause_until is not None and self.pause_until >= timezone.localdate()
+
+
+def annotate_last_contacts(qs: QuerySet[Client], today: date) -> QuerySet[Client]:
+    """Last positive, last done and the manager's own last negative contact, per client."""
+    up_to_today = DONE & Q(interactions__date__lte=today)
+    return qs.annotate(
+        last_positive=Max(
+            "interactions__date",
+            filter=up_to_today & Q(interactions__tone=ToneChoice.POSITIVE),
+        ),
+        last_contact=Max("interactions__date", filter=up_to_today),
+        last_negative=Max(
+            "interactions__date",
+            filter=up_to_today
+            & Q(interactions__tone=ToneChoice.NEGATIVE)
+            & Q(interactions__author=F("manager")),
+        ),
+    )
+
+
+def _cadence(
+    client: Any, *, key_ids: set[int], settings: CompanySettings, today: date
+) -> ClientCadence:
+    is_key = client.pk in key_ids
+    every: int | None = settings.cadence_days if is_key else None
+    if not is_key:
+        every = settings.segment_cadence().get(client.segment)
+    # A key account needs a positive contact; any other client just a contact.
+    last = client.last_positive if is_key else client.last_contact
+    status = cadence_status(last, today, every_days=every) if every else None
+    until = pause_until(client.last_negative, days=settings.pause_days)
+    return ClientCadence(
+        client=client,
+        is_key=is_key,
+        every_days=every,
+        status=status,
+        last_contact=client.last_contact,
+        last_negative=client.last_negative,
+        pause_until=until if until is not None and until >= today else None,
+    )
+
+
+def cadence_rows(
+    clients: QuerySet[Client], *, today: date, key_ids: set[int] | None = None
+) -> list[ClientCadence]:
+    """Every active client of `clients` with its cadence and pause."""
+    settings = company_settings()
+    keys = key_client_ids(today) if key_ids is None else key_ids
+    qs = annotate_last_contacts(
+        clients.filter(status=ClientStatus.ACTIVE).select_related("manager"), today
+    ).order_by("normalized_name")
+    return [_cadence(c, key_ids=keys, settings=settings, today=today) for c in qs]
+
+
+def client_contact_status(*, viewer: AnyUser, client: Client) -> dict[str, Any]:
+    """The contact-log box of a client card: cadence, pause, recent and planned contacts."""
+    today = timezone.localdate()
+    row = cadence_rows(Client.objects.filter(pk=client.pk), today=today)
+    recent = (
+        Interaction.objects.filter(client=client)
+        .select_related("author")
+        .prefetch_related("contacts")
+        .order_by("planned", "-date", "-id")[:15]
+    )
+    return {
+        "cadence": row[0] if row else None,
+        "interactions": list(recent),
+        "suggestions": pause_suggestions(client) if row and row[0].pause_until else [],
+    }
+
+
+def interactions_for(*, viewer: AnyUser, client_id: int) -> QuerySet[Interaction]:
+    """The whole contact log of a visible client (404 otherwise), newest first."""
+    client = client_get(viewer, client_id)
+    return (
+        Interaction.objects.filter(client=client)
+        .select_related("author", "client")
+        .prefetch_related("contacts")
+        .order_by("-date", "-id")
+    )
+
+
+def interaction_get(*, viewer: AnyUser, client_id: int, interaction_id: int) -> Interaction:
+    """One interaction of a visible client, or 404."""
+    found = interactions_for(viewer=viewer, client_id=client_id).filter(pk=interaction_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def pause_suggestions(client: Client) -> list[User]:
+    """Who can take a personal contact during the manager's pause: the supervisor first, then
+    colleagues who report to the same supervisor (SPEC §3)."""
+    manager = client.manager
+    people: list[User] = []
+    if manager.supervisor_id:
+        boss = User.objects.filter(pk=manager.supervisor_id, is_active=True).first()
+        if boss is not None:
+            people.append(boss)
+        people.extend(
+            User.objects.filter(
+                supervisor_id=manager.supervisor_id, is_active=True, is_manager=True
+            )
+            .exclude(pk=manager.pk)
+            .order_by("last_name", "first_name")
+        )
+    return people
+
+
+# --- Today -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DateReminder:
+    client: Client
+    contact: Contact
+    what: str
+    date: date
+    days_left: int
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewDue:
+    client: Client
+    last_review: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Compliance:
+    """Per-manager discipline figures (%, None where there is nothing to measure or the
+    viewer may not see it)."""
+
+    manager: User
+    key_clients: int
+    within_cadence: int | None
+    reviewed_on_time: int | None
+    completeness: int | None
+    overdue: int
+    paused: int
+
+
+@dataclass
+class TodayPage:
+    today: date
+    team: bool
+    due: list[ClientCadence] = field(default_factory=list)
+    paused: list[ClientCadence] = field(default_factory=list)
+    planned: list[Interaction] = field(default_factory=list)
+    reviews: list[ReviewDue] = field(default_factory=list)
+    dates: list[DateReminder] = field(default_factory=list)
+    actions: list[PlanAction] = field(default_factory=list)
+    goals: list[PlanGoal] = field(default_factory=list)
+    compliance: list[Compliance] = field(default_factory=list)
+    readable: set[int] = field(default_factory=set)  # clients whose dossier the viewer opens
+
+
+def _percent(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def upcoming_dates(clients: QuerySet[Client], *, today: date, ahead: int) -> list[DateReminder]:
+    """Birthdays and other important dates of the clients' contacts within `ahead` days."""
+    found: list[DateReminder] = []
+    contacts = Contact.objects.filter(
+        client__in=clients, client__status=ClientStatus.ACTIVE, is_active=True
+    ).select_related("client", "client__manager")
+    for contact in contacts.filter(birthday__isnull=False):
+        assert contact.birthday is not None  # noqa: S101 - filtered above
+        days = days_until_date(contact.birthday.month, contact.birthday.day, today)
+        if days <= ahead:
+            found.append(
+                DateReminder(
+                    contact.client, contact, "birthday", today + timedelta(days=days), days
+                )
+            )
+    others = ContactDate.objects.filter(contact__in=contacts).select_related(
+        "contact", "contact__client", "contact__client__manager"
+    )
+    for record in others:
+        days = days_until_date(record.date.month, record.date.day, today)
+        if days <= ahead:
+            found.append(
+                DateReminder(
+                    record.contact.client,
+                    record.contact,
+                    record.what,
+                    today + timedelta(days=days),
+                    days,
+                )
+            )
+    found.sort(key=lambda r: (r.days_left, r.client.normalized_name))
+    return found
+
+
+def _scope(viewer: AnyUser, team: bool) -> QuerySet[Client]:
+    visible = visible_clients(viewer, include_archived=False)
+    if team or not isinstance(viewer, User):
+        return visible
+    return visible.filter(manager=viewer)
+
+
+def today_page(*, viewer: AnyUser, team: bool = False, today: date | None = None) -> TodayPage:
+    """The Today page: the viewer's own clients, or with `team` everything the viewer sees
+    (a supervisor's team, a director's company) plus per-manager compliance."""
+    day = today or timezone.localdate()
+    settings = company_settings()
+    ahead = settings.reminder_days_ahead
+    clients = _scope(viewer, team)
+    keys = key_client_ids(day)
+    rows = cadence_rows(clients, today=day, key_ids=keys)
+    page = TodayPage(today=day, team=team)
+    soon = day + timedelta(days=ahead)
+    page.due = sorted(
+        (
+            r
+            for r in rows
+            if r.status is not None
+            and (r.status.is_overdue or (r.status.due_on is not None and r.status.due_on <= soon))
+        ),
+        key=lambda r: (not r.is_key, -(r.status.days_overdue if r.status else 0)),
+    )
+    page.paused = sorted((r for r in rows if r.pause_until), key=lambda r: r.pause_until or day)
+    page.planned = list(
+        Interaction.objects.filter(client__in=clients, planned=True, date__lte=soon)
+        .select_related("client", "client__manager", "author")
+        .order_by("date", "id")
+    )
+    key_rows = [r for r in rows if r.is_key]
+    key_ids_here = [r.client.pk for r in key_rows]
+    readable = set(dossier_clients(viewer).filter(pk__in=key_ids_here).values_list("pk", flat=True))
+    page.readable = readable
+    facts = dossier_facts(client_ids=key_ids_here, today=day, readable=readable)
+    every = settings.dossier_review_days
+    page.reviews = [
+        ReviewDue(r.client, facts.last_reviewed[r.client.pk])
+        for r in key_rows
+        if review_overdue(facts.last_reviewed[r.client.pk], day, every_days=every)
+    ]
+    page.dates = upcoming_dates(clients, today=day, ahead=ahead)
+    action_filter = Q(goal__plan__client__in=clients)
+    if not team and isinstance(viewer, User):
+        action_filter = Q(owner=viewer)
+    page.actions = list(
+        PlanAction.objects.filter(action_filter, done=False, due__lte=soon)
+        .select_related("goal__plan__client", "owner")
+        .order_by("due")
+    )
+    page.goals = list(
+        PlanGoal.objects.filter(plan__client__in=clients, closed=False, due__lte=soon)
+        .select_related("plan__client")
+        .order_by("due")
+    )
+    if team:
+        page.compliance = _compliance(rows, facts, readable, day, every)
+    return page
+
+
+def _compliance(
+    rows: list[ClientCadence], facts: Any, readable: set[int], day: date, every: int
+) -> list[Compliance]:
+    by_manager: dict[int, list[ClientCadence]] = {}
+    managers: dict[int, User] = {}
+    for r in rows:
+        by_manager.setdefault(r.client.manager_id, []).append(r)
+        managers[r.client.manager_id] = r.client.manager
+    out = []
+    for manager_id, mine in by_manager.items():
+        keys = [r for r in mine if r.is_key]
+        on_time = sum(
+            not review_overdue(facts.last_reviewed[r.client.pk], day, every_days=every)
+            for r in keys
+        )
+        shown = [facts.completeness[r.client.pk] for r in keys if r.client.pk in readable]
+        out.append(
+            Compliance(
+                manager=managers[manager_id],
+                key_clients=len(keys),
+                within_cadence=_percent(sum(not r.overdue for r in keys), len(keys)),
+                reviewed_on_time=_percent(on_time, len(keys)),
+                completeness=round(sum(shown) / len(shown)) if shown else None,
+                overdue=sum(r.overdue for r in mine),
+                paused=sum(r.pause_until is not None for r in mine),
+            )
+        )
+    out.sort(key=lambda c: (c.manager.last_name, c.manager.first_name))
+    return out

@@ -1,0 +1,68 @@
+"""List pages and dashboards do not issue a query per row."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.test import Client as HttpClient
+from pytest_django import DjangoAssertNumQueries
+
+from kam.clients.models import Client, Contact, ContactRole
+from kam.core.testing import Org
+from kam.portfolio.models import RevenueRecord
+
+
+def _many(org: Org, n: int) -> None:
+    for i in range(n):
+        c = Client.objects.create(name=f"Q {i}", normalized_name=f"q {i}", manager=org.manager_a1)
+        RevenueRecord.objects.create(client=c, date=date(2026, 2, 1), amount=Decimal(10 + i))
+        contact = Contact.objects.create(client=c, full_name=f"C {i}")
+        ContactRole.objects.create(contact=contact, role="user")
+
+
+def _count(
+    org: Org, url: str, n: int, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> int:
+    _many(org, n)
+    http = HttpClient()
+    http.force_login(org.director)
+    http.get(url)  # warm the settings row and session
+    with django_assert_max_num_queries(40) as ctx:
+        assert http.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_client_list_queries_do_not_grow_with_rows(
+    org: Org, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    small = _count(org, "/clients/", 3, django_assert_max_num_queries)
+    large = _count(org, "/clients/", 40, django_assert_max_num_queries)
+    assert large == small
+
+
+def test_portfolio_queries_do_not_grow_with_rows(
+    org: Org, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    url = "/portfolio/?preset=custom&date_from=2026-01-01&date_to=2026-12-31"
+    small = _count(org, url, 3, django_assert_max_num_queries)
+    large = _count(org, url, 40, django_assert_max_num_queries)
+    assert large == small
+
+
+def test_client_card_queries_do_not_grow_with_contacts(
+    org: Org, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    http = HttpClient()
+    http.force_login(org.manager_a1)
+    url = org.client_a1.get_absolute_url()
+    http.get(url)
+    with django_assert_max_num_queries(60) as few:
+        http.get(url)
+    for i in range(15):
+        contact = Contact.objects.create(client=org.client_a1, full_name=f"Extra {i}")
+        ContactRole.objects.create(contact=contact, role="advisor")
+    with django_assert_max_num_queries(60) as many:
+        http.get(url)
+    # History grows with the contacts (bounded by its limit), the contact list itself does not.
+    assert len(many.captured_queries) <= len(few.captured_queries) + 2
