@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 DESCRIPTION = """\
 KAM: key-account management for B2B sales teams.
@@ -22,6 +23,7 @@ Common tasks:
   kam createuser NAME         add a user (asks nothing; use --password to let them log in)
   kam token NAME              print the API token of a user (created if missing)
   kam report portfolio        portfolio report (--from, --to, --format table|json|xlsx)
+  kam report cadence          contact discipline: overdue, pauses, reviews, dates (--as USER)
   kam manage COMMAND ...      run any Django management command
 
 Settings come from environment variables: KAM_DATABASE_URL, KAM_SECRET_KEY, KAM_DEBUG,
@@ -88,6 +90,12 @@ def _parser() -> argparse.ArgumentParser:
     portfolio.add_argument("--to", dest="date_to", type=_date, help="YYYY-MM-DD (inclusive)")
     portfolio.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
     portfolio.add_argument("--out", help="file to write (required for xlsx)")
+    cadence = reports.add_parser(
+        "cadence", help="contact discipline: overdue contacts, pauses, reviews, dates"
+    )
+    cadence.add_argument("--as", dest="as_user", help="only what this user may see")
+    cadence.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
+    cadence.add_argument("--out", help="file to write (required for xlsx)")
 
     manage = sub.add_parser("manage", help="run any Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
@@ -180,21 +188,15 @@ def _token(args: argparse.Namespace) -> int:
     return 0
 
 
-def _report(args: argparse.Namespace) -> int:
+def _output(
+    args: argparse.Namespace,
+    data: dict[str, Any],
+    write_xlsx: Callable[[dict[str, Any], str], None],
+    print_table: Callable[[dict[str, Any]], None],
+) -> int:
+    """Print or save a report's data in the chosen format."""
     import json
 
-    from kam.portfolio.domain import Window
-    from kam.portfolio.reporting import print_table, report_as_dict, write_xlsx
-    from kam.portfolio.selectors import default_window, portfolio_report
-    from kam.reports import company_viewer
-
-    window = default_window()
-    try:
-        window = Window(start=args.date_from or window.start, end=args.date_to or window.end)
-    except ValueError:
-        print("kam report: --from is after --to", file=sys.stderr)
-        return 2
-    data = report_as_dict(portfolio_report(viewer=company_viewer(), window=window))
     if args.format == "xlsx":
         if not args.out:
             print("kam report: --format xlsx needs --out FILE", file=sys.stderr)
@@ -211,6 +213,40 @@ def _report(args: argparse.Namespace) -> int:
     else:
         print_table(data)
     return 0
+
+
+def _report_cadence(args: argparse.Namespace) -> int:
+    from kam.accounts.models import User
+    from kam.relations.reporting import cadence_as_dict, print_table, write_xlsx
+    from kam.relations.selectors import today_page
+    from kam.reports import company_viewer
+
+    viewer = None
+    if args.as_user:
+        viewer = User.objects.filter(username=args.as_user).first()
+        if viewer is None or not viewer.is_active:
+            print(f"kam report: no active user named {args.as_user!r}", file=sys.stderr)
+            return 1
+    page = today_page(viewer=viewer or company_viewer(), team=True)
+    return _output(args, cadence_as_dict(page, viewer=viewer), write_xlsx, print_table)
+
+
+def _report(args: argparse.Namespace) -> int:
+    if args.report == "cadence":
+        return _report_cadence(args)
+    from kam.portfolio.domain import Window
+    from kam.portfolio.reporting import print_table, report_as_dict, write_xlsx
+    from kam.portfolio.selectors import default_window, portfolio_report
+    from kam.reports import company_viewer
+
+    window = default_window()
+    try:
+        window = Window(start=args.date_from or window.start, end=args.date_to or window.end)
+    except ValueError:
+        print("kam report: --from is after --to", file=sys.stderr)
+        return 2
+    data = report_as_dict(portfolio_report(viewer=company_viewer(), window=window))
+    return _output(args, data, write_xlsx, print_table)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

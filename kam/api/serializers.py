@@ -7,6 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from kam.clients.models import Client, Contact
+from kam.relations.choices import ContactChannel, ToneChoice
 
 
 class ManagerSerializer(serializers.Serializer[object]):
@@ -45,10 +46,7 @@ class ContactSerializer(serializers.ModelSerializer[Contact]):
             "mobile_phone",
             "email",
             "birthday",
-            "attitude",
-            "influence",
             "roles",
-            "notes",
         ]
 
 
@@ -67,3 +65,40 @@ class WindowParams(serializers.Serializer[object]):
         if start and end and start > end:
             raise serializers.ValidationError({"from": "The window starts after it ends."})
         return attrs
+
+
+class InteractionSerializer(serializers.Serializer[object]):
+    """A contact-log entry."""
+
+    id = serializers.IntegerField()
+    date = serializers.DateField()
+    channel = serializers.CharField()
+    personal = serializers.BooleanField()
+    tone = serializers.CharField()
+    planned = serializers.BooleanField()
+    summary = serializers.CharField()
+    author = ManagerSerializer()
+    contacts = serializers.SerializerMethodField()
+
+    def get_contacts(self, obj: Any) -> list[int]:
+        return [c.pk for c in obj.contacts.all()]
+
+
+class InteractionInput(serializers.Serializer[object]):
+    """POST body of a contact: `confirm_pause` saves a personal contact inside the pause."""
+
+    date = serializers.DateField()
+    channel = serializers.ChoiceField(choices=ContactChannel.choices)
+    personal = serializers.BooleanField(default=True)
+    tone = serializers.ChoiceField(choices=ToneChoice.choices, required=False, default="")
+    summary = serializers.CharField(required=False, default="", allow_blank=True, max_length=5000)
+    contacts = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    planned = serializers.BooleanField(default=False)
+    confirm_pause = serializers.BooleanField(default=False)
+
+
+class DossierInput(serializers.Serializer[object]):
+    """PUT body of a dossier: new notes and/or `reviewed: true` to mark it reviewed today."""
+
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
+    reviewed = serializers.BooleanField(required=False, default=False)

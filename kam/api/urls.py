@@ -15,5 +15,12 @@ urlpatterns = [
         views.ContactListView.as_view(),
         name="contact-list",
     ),
+    path(
+        "v1/clients/<int:client_id>/interactions/",
+        views.InteractionListView.as_view(),
+        name="interaction-list",
+    ),
+    path("v1/clients/<int:client_id>/dossier/", views.DossierView.as_view(), name="dossier"),
+    path("v1/today/", views.TodayView.as_view(), name="today"),
     path("v1/portfolio/", views.PortfolioView.as_view(), name="portfolio"),
 ]

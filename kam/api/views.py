@@ -2,21 +2,44 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kam.accounts.access import client_get
-from kam.api.serializers import ClientSerializer, ContactSerializer, WindowParams
+from kam.accounts.access import client_get, scope_of
+from kam.accounts.domain import Scope
+from kam.accounts.models import User
+from kam.api.serializers import (
+    ClientSerializer,
+    ContactSerializer,
+    DossierInput,
+    InteractionInput,
+    InteractionSerializer,
+    WindowParams,
+)
 from kam.clients.models import Client, Contact
-from kam.clients.selectors import ClientFilters, client_list
+from kam.clients.selectors import (
+    ClientFilters,
+    DossierPage,
+    client_list,
+    dossier_client_for_write,
+    dossier_get,
+)
+from kam.clients.services import dossier_mark_reviewed, dossier_save
 from kam.portfolio.domain import Window
 from kam.portfolio.reporting import report_as_dict
 from kam.portfolio.selectors import default_window, portfolio_report
+from kam.relations.selectors import interactions_for, today_page
+from kam.relations.services import PauseNotConfirmed, interaction_log
 
 
 class ClientListView(generics.ListAPIView[Client]):
@@ -75,3 +98,186 @@ class PortfolioView(APIView):
         if start or end:
             window = Window(start=start or window.start, end=end or window.end)
         return Response(report_as_dict(portfolio_report(viewer=request.user, window=window)))
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+class InteractionListView(APIView):
+    """The contact log of a visible client (GET, newest first) and a new contact (POST)."""
+
+    @extend_schema(responses=InteractionSerializer(many=True))
+    def get(self, request: Request, client_id: int) -> Response:
+        log = interactions_for(viewer=request.user, client_id=client_id)[:500]
+        return Response(InteractionSerializer(log, many=True).data)
+
+    @extend_schema(request=InteractionInput, responses={201: InteractionSerializer})
+    def post(self, request: Request, client_id: int) -> Response:
+        client = client_get(request.user, client_id)
+        body = InteractionInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        wanted = set(data.pop("contacts"))
+        contacts = list(Contact.objects.filter(client=client, is_active=True, pk__in=wanted))
+        if len(contacts) != len(wanted):
+            raise ValidationError({"contacts": ["Pick contacts of this client."]})
+        assert isinstance(request.user, User)  # noqa: S101 - authenticated by DRF
+        try:
+            interaction = interaction_log(
+                actor=request.user, client=client, contacts=contacts, **data
+            )
+        except PauseNotConfirmed as exc:
+            return Response(
+                {
+                    "detail": "Personal contact inside the pause after a negative contact;"
+                    " send confirm_pause=true to save anyway.",
+                    "pause_until": exc.warning.until.isoformat(),
+                    "last_negative": exc.warning.last_negative.isoformat(),
+                    "suggestions": [
+                        {"id": u.pk, "name": u.display_name} for u in exc.warning.suggestions
+                    ],
+                },
+                status=409,
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        return Response(InteractionSerializer(interaction).data, status=201)
+
+
+def _dossier_data(page: DossierPage) -> dict[str, Any]:
+    return {
+        "client": page.client.pk,
+        "manager": page.client.manager.display_name,
+        "notes": page.dossier.notes,
+        "last_reviewed": _iso(page.dossier.last_reviewed_on),
+        "review_due": _iso(page.review_due_on),
+        "review_overdue": page.review_overdue,
+        "completeness": page.completeness,
+        "missing_roles": page.missing_roles,
+        "buying_centre": [
+            {
+                "id": c.pk,
+                "full_name": c.full_name,
+                "position": c.position,
+                "roles": c.role_codes,
+                "influence": c.influence,
+                "attitude": c.attitude,
+                "notes": c.notes,
+                "birthday": _iso(c.birthday),
+                "dates": [{"what": d.what, "date": d.date.isoformat()} for d in c.dates.all()],
+            }
+            for c in page.contacts
+        ],
+        "competitors": [
+            {
+                "id": c.pk,
+                "name": c.name,
+                "strengths": c.strengths,
+                "weaknesses": c.weaknesses,
+                "offer": c.offer,
+                "last_activity": _iso(c.last_activity),
+            }
+            for c in page.competitors
+        ],
+        "views": [
+            {"who": v.viewer.display_name, "when": v.viewed_at.isoformat(), "channel": v.channel}
+            for v in page.views
+        ],
+    }
+
+
+class DossierView(APIView):
+    """The confidential dossier: 404 to everyone but the client's manager and that manager's
+    direct supervisor. Every GET is written to the access log."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, client_id: int) -> Response:
+        page = dossier_get(viewer=request.user, client_id=client_id, channel="api")
+        return Response(_dossier_data(page))
+
+    @extend_schema(request=DossierInput, responses=OpenApiTypes.OBJECT)
+    def put(self, request: Request, client_id: int) -> Response:
+        client = dossier_client_for_write(viewer=request.user, client_id=client_id)
+        body = DossierInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        assert isinstance(request.user, User)  # noqa: S101 - authenticated by DRF
+        if "notes" in body.validated_data:
+            dossier_save(actor=request.user, client=client, notes=body.validated_data["notes"])
+        if body.validated_data["reviewed"]:
+            dossier_mark_reviewed(actor=request.user, client=client)
+        page = dossier_get(viewer=request.user, client_id=client_id, channel="api")
+        return Response(_dossier_data(page))
+
+
+class TodayView(APIView):
+    """The caller's Today: contacts due, pauses, planned contacts, reviews, dates, plan items.
+    `?view=team` for a supervisor's team or a director's company."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("view", OpenApiTypes.STR, required=False)],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request: Request) -> Response:
+        team = request.query_params.get("view") == "team" and scope_of(request.user) in (
+            Scope.TEAM,
+            Scope.ALL,
+        )
+        page = today_page(viewer=request.user, team=team)
+        return Response(
+            {
+                "today": page.today.isoformat(),
+                "view": "team" if team else "mine",
+                "due": [
+                    {
+                        "client": r.client.pk,
+                        "name": r.client.name,
+                        "manager": r.client.manager.display_name,
+                        "key": r.is_key,
+                        "every_days": r.every_days,
+                        "last": _iso(r.status.last_positive) if r.status else None,
+                        "days_overdue": r.status.days_overdue if r.status else 0,
+                        "due_on": _iso(r.status.due_on) if r.status else None,
+                    }
+                    for r in page.due
+                ],
+                "paused": [
+                    {"client": r.client.pk, "name": r.client.name, "until": _iso(r.pause_until)}
+                    for r in page.paused
+                ],
+                "planned": InteractionSerializer(page.planned, many=True).data,
+                "reviews_due": [
+                    {
+                        "client": r.client.pk,
+                        "name": r.client.name,
+                        "last_review": _iso(r.last_review),
+                    }
+                    for r in page.reviews
+                ],
+                "dates": [
+                    {
+                        "client": d.client.pk,
+                        "contact": d.contact.full_name,
+                        "what": d.what,
+                        "date": d.date.isoformat(),
+                    }
+                    for d in page.dates
+                ],
+                "plan_actions": [
+                    {"id": a.pk, "title": a.title, "due": a.due.isoformat()} for a in page.actions
+                ],
+                "plan_goals": [
+                    {"id": g.pk, "title": g.title, "due": g.due.isoformat()} for g in page.goals
+                ],
+                "compliance": [
+                    {
+                        "manager": c.manager.display_name,
+                        "key_clients": c.key_clients,
+                        "within_cadence": c.within_cadence,
+                        "reviewed_on_time": c.reviewed_on_time,
+                        "completeness": c.completeness,
+                    }
+                    for c in page.compliance
+                ],
+            }
+        )

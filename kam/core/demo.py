@@ -299,7 +299,11 @@ def load_demo(*, clients: int = 300, seed: int = 2026, today: date | None = None
     revenue = _revenue_rows(rng, created, _annual_weights(rng, len(created)), today)
     RevenueRecord.objects.bulk_create(revenue, batch_size=2000)
     _key_accounts(rng, created, today)
+    from kam.relations.demo import seed_relations
+
+    relations = seed_relations(rng, created, today)
     return {
+        **relations,
         "users": len(people) + 2,
         "clients": len(created),
         "contacts": len(contacts),

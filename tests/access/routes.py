@@ -84,6 +84,9 @@ ROUTES: dict[str, Route] = {
     "api:client-list": Route(Kind.AUTH),
     "api:client-detail": Route(Kind.CLIENT),
     "api:contact-list": Route(Kind.CLIENT),
+    "api:interaction-list": Route(Kind.CLIENT, ("GET", "POST")),
+    "api:dossier": Route(Kind.DOSSIER, ("GET", "PUT")),
+    "api:today": Route(Kind.AUTH),
 }
 
 # Namespaces checked as a whole elsewhere (Django admin: superuser maintenance only).

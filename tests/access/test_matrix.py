@@ -141,7 +141,7 @@ def _expected(
     visible = DOSSIER_VISIBLE if route.kind in (Kind.DOSSIER, Kind.COMPETITOR) else VISIBLE
     if client_key is not None and client_key not in visible[persona]:
         return {404}
-    if method == "POST":
+    if method in ("POST", "PUT"):
         return OK_WRITE
     return {302} if route.redirects else {200}
 
@@ -150,11 +150,16 @@ def _expected(
 @pytest.mark.parametrize("name", sorted(ROUTES))
 def test_route_access(org: Org, name: str, persona: str) -> None:
     route = ROUTES[name]
-    methods = ("GET", "POST") if "POST" in route.methods else ("GET",)
+    methods = ["GET", *(m for m in ("POST", "PUT") if m in route.methods)]
     for url, client_key in _urls(org, name, route):
         for method in methods:
             http = _http(org, persona)
-            response = http.get(url) if method == "GET" else http.post(url, {})
+            if method == "GET":
+                response = http.get(url)
+            elif method == "POST":
+                response = http.post(url, {})
+            else:
+                response = http.put(url, "{}", content_type="application/json")
             expected = _expected(persona, route, url, client_key, method)
             assert response.status_code in expected, (
                 f"{persona} {method} {url}: got {response.status_code}, expected {expected}"

@@ -1,0 +1,91 @@
+"""The cadence report (`kam report cadence`) as plain data, Excel and terminal tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kam.accounts.models import User
+from kam.relations.selectors import TodayPage
+
+SHEETS = {
+    "overdue": ["client", "manager", "days_since_positive", "days_overdue"],
+    "paused": ["client", "manager", "until"],
+    "reviews_due": ["client", "manager", "last_review"],
+    "dates": ["client", "contact", "what", "date"],
+}
+
+
+def cadence_as_dict(page: TodayPage, *, viewer: User | None) -> dict[str, Any]:
+    """The JSON shape of `kam report cadence` (issue 5)."""
+    return {
+        "as": viewer.username if viewer is not None else None,
+        "today": page.today.isoformat(),
+        "overdue": [
+            {
+                "client": r.client.name,
+                "manager": r.client.manager.display_name,
+                "days_since_positive": r.status.days_since_positive,
+                "days_overdue": r.status.days_overdue,
+            }
+            for r in page.due
+            if r.status is not None and r.status.is_overdue
+        ],
+        "paused": [
+            {
+                "client": r.client.name,
+                "manager": r.client.manager.display_name,
+                "until": r.pause_until.isoformat() if r.pause_until else None,
+            }
+            for r in page.paused
+        ],
+        "reviews_due": [
+            {
+                "client": r.client.name,
+                "manager": r.client.manager.display_name,
+                "last_review": r.last_review.isoformat() if r.last_review else None,
+            }
+            for r in page.reviews
+        ],
+        "dates": [
+            {
+                "client": d.client.name,
+                "contact": d.contact.full_name,
+                "what": d.what,
+                "date": d.date.isoformat(),
+            }
+            for d in page.dates
+        ],
+    }
+
+
+def write_xlsx(data: dict[str, Any], path: str) -> None:
+    """One sheet per list of the report."""
+    from openpyxl import Workbook
+
+    from kam.core.exporting import safe_cell
+
+    book = Workbook()
+    summary = book.active
+    summary.title = "summary"
+    summary.append(["as", data["as"] or "company"])
+    summary.append(["today", data["today"]])
+    for name, columns in SHEETS.items():
+        sheet = book.create_sheet(name)
+        sheet.append(columns)
+        for item in data[name]:
+            sheet.append([safe_cell(item[c]) for c in columns])
+    book.save(path)
+
+
+def print_table(data: dict[str, Any]) -> None:
+    """The report as terminal tables (rich)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    console.print(f"Contact discipline on {data['today']} as {data['as'] or 'company'}")
+    for name, columns in SHEETS.items():
+        table = Table(*columns, title=f"{name} ({len(data[name])})")
+        for item in data[name]:
+            table.add_row(*("" if item[c] is None else str(item[c]) for c in columns))
+        console.print(table)
