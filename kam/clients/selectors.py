@@ -119,13 +119,23 @@ def client_history(*, client: Client, limit: int = 30) -> list[dict[str, Any]]:
                 "when": h.history_date,
                 "who": h.history_user,
                 "action": h.history_type,
-                "label": str(h.instance) if kind != "revenue" else f"{h.date} · {h.amount}",
+                # Labels from the history row itself: `h.instance` would reload fields kept out
+                # of the history (the contact's dossier fields) with a query per row.
+                "label": _history_label(kind, h),
                 "changes": _changed_fields(h),
             }
             for h in qs.select_related("history_user").order_by("-history_date")[:limit]
         )
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries[:limit]
+
+
+def _history_label(kind: str, record: Any) -> str:
+    if kind == "client":
+        return str(record.name)
+    if kind == "contact":
+        return str(record.full_name)
+    return f"{record.date} · {record.amount}"
 
 
 def _changed_fields(record: Any) -> list[str]:

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ContactChannel(models.TextChoices):
@@ -17,6 +18,6 @@ class ContactChannel(models.TextChoices):
 class ToneChoice(models.TextChoices):
     """How the contact went."""
 
-    POSITIVE = "positive", _("Positive")
-    NEUTRAL = "neutral", _("Neutral")
-    NEGATIVE = "negative", _("Negative")
+    POSITIVE = "positive", pgettext_lazy("tone", "Positive")
+    NEUTRAL = "neutral", pgettext_lazy("tone", "Neutral")
+    NEGATIVE = "negative", pgettext_lazy("tone", "Negative")

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from kam.clients.models import Client, Competitor, Contact, ContactDate, Dossier
 from kam.core.models import company_settings
+from kam.portfolio.models import KeyAccountProfile
 from kam.portfolio.selectors import key_client_ids
 from kam.relations.choices import ContactChannel, ToneChoice
 from kam.relations.models import Interaction
@@ -55,6 +56,20 @@ def seed_relations(rng: random.Random, clients: list[Client], today: date) -> di
     settings = company_settings()
     settings.cadence_large_days = 30
     settings.save(update_fields=["cadence_large_days"])
+    # One strategic account for every manager without a revenue key client: a fuller team view.
+    revenue_keys = key_client_ids(today)
+    owners = {c.manager_id for c in clients if c.pk in revenue_keys}
+    for client in clients[10:]:
+        if client.manager_id not in owners:
+            KeyAccountProfile.objects.get_or_create(
+                client=client,
+                defaults={
+                    "strategic": True,
+                    "strategic_reason": "Референс в отрасли: на него ссылаются новые клиенты",
+                    "updated_by": client.manager,
+                },
+            )
+            owners.add(client.manager_id)
     keys = key_client_ids(today)
     contacts_of: dict[int, list[Contact]] = {}
     for contact in Contact.objects.filter(client__in=clients).order_by("id"):

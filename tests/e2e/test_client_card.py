@@ -21,6 +21,8 @@ def _login(page: Any, base: str, username: str) -> None:
 
 def test_manager_finds_a_client_and_adds_a_contact(live_server: Any, page: Any, org: Org) -> None:
     _login(page, live_server.url, "manager_a1")
+    page.get_by_role("heading", name="Сегодня").wait_for()
+    page.get_by_role("link", name="Клиенты").click()
     page.get_by_role("heading", name="Клиенты").wait_for()
     # Foreign clients are not listed.
     assert page.get_by_text(org.client_b1.name).count() == 0
