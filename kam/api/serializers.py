@@ -7,7 +7,7 @@ from typing import Any
 from rest_framework import serializers
 
 from kam.clients.models import Client, Contact
-from kam.relations.choices import ContactChannel, ToneChoice
+from kam.relations.choices import ContactChannel, EntryKind, ToneChoice
 
 
 class ManagerSerializer(serializers.Serializer[object]):
@@ -102,3 +102,47 @@ class DossierInput(serializers.Serializer[object]):
 
     notes = serializers.CharField(required=False, allow_blank=True, max_length=20_000)
     reviewed = serializers.BooleanField(required=False, default=False)
+
+
+class BankEntrySerializer(serializers.Serializer[object]):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    weight = serializers.IntegerField()
+    stage = serializers.CharField(source="stage.name", default=None)
+    date = serializers.DateField()
+    note = serializers.CharField()
+    author = serializers.CharField(source="author.display_name")
+
+
+class BankEntryInput(serializers.Serializer[object]):
+    kind = serializers.ChoiceField(choices=EntryKind.choices)
+    weight = serializers.IntegerField(min_value=1, max_value=5)
+    date = serializers.DateField(required=False)
+    note = serializers.CharField(max_length=500)
+
+
+class StageInput(serializers.Serializer[object]):
+    """`stage` is a stage id or its exact name."""
+
+    stage = serializers.CharField(max_length=100)
+    date = serializers.DateField(required=False)
+    reason = serializers.CharField(max_length=500)
+
+
+class TaskSerializer(serializers.Serializer[object]):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    owner = ManagerSerializer()
+    due = serializers.DateField(allow_null=True)
+    done = serializers.BooleanField()
+    kind = serializers.CharField()
+
+
+class TaskInput(serializers.Serializer[object]):
+    """A task (`title`, optional `owner` id and `due`), or `from_template: true` to copy the
+    current stage's checklist template."""
+
+    title = serializers.CharField(max_length=300, required=False)
+    owner = serializers.IntegerField(required=False)
+    due = serializers.DateField(required=False)
+    from_template = serializers.BooleanField(default=False)

@@ -21,6 +21,9 @@ urlpatterns = [
         name="interaction-list",
     ),
     path("v1/clients/<int:client_id>/dossier/", views.DossierView.as_view(), name="dossier"),
+    path("v1/clients/<int:client_id>/bank/", views.BankView.as_view(), name="bank"),
+    path("v1/clients/<int:client_id>/stage/", views.StageView.as_view(), name="stage"),
+    path("v1/clients/<int:client_id>/checklist/", views.ChecklistView.as_view(), name="checklist"),
     path("v1/today/", views.TodayView.as_view(), name="today"),
     path("v1/portfolio/", views.PortfolioView.as_view(), name="portfolio"),
 ]

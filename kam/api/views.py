@@ -15,15 +15,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kam.accounts.access import client_get, scope_of
+from kam.accounts.access import client_get, scope_of, visible_managers
 from kam.accounts.domain import Scope
 from kam.accounts.models import User
 from kam.api.serializers import (
+    BankEntryInput,
+    BankEntrySerializer,
     ClientSerializer,
     ContactSerializer,
     DossierInput,
     InteractionInput,
     InteractionSerializer,
+    StageInput,
+    TaskInput,
+    TaskSerializer,
     WindowParams,
 )
 from kam.clients.models import Client, Contact
@@ -38,8 +43,23 @@ from kam.clients.services import dossier_mark_reviewed, dossier_save
 from kam.portfolio.domain import Window
 from kam.portfolio.reporting import report_as_dict
 from kam.portfolio.selectors import default_window, portfolio_report
-from kam.relations.selectors import interactions_for, today_page
-from kam.relations.services import PauseNotConfirmed, interaction_log
+from kam.relations.models import StageChange
+from kam.relations.selectors import (
+    bank_account,
+    checklist_for,
+    current_stage,
+    interactions_for,
+    stages,
+    today_page,
+)
+from kam.relations.services import (
+    PauseNotConfirmed,
+    bank_entry_add,
+    checklist_from_template,
+    interaction_log,
+    stage_set,
+    task_add,
+)
 
 
 class ClientListView(generics.ListAPIView[Client]):
@@ -281,3 +301,135 @@ class TodayView(APIView):
                 ],
             }
         )
+
+
+def _bank_data(viewer: Any, client_id: int) -> dict[str, Any]:
+    account = bank_account(viewer=viewer, client_id=client_id)
+    return {
+        "balance": account.balance,
+        "alerts": account.alerts,
+        "entries": BankEntrySerializer(account.entries, many=True).data,
+    }
+
+
+class BankView(APIView):
+    """The emotional bank account of a visible client (client visibility, not dossier)."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, client_id: int) -> Response:
+        return Response(_bank_data(request.user, client_id))
+
+    @extend_schema(request=BankEntryInput, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request: Request, client_id: int) -> Response:
+        client = client_get(request.user, client_id)
+        body = BankEntryInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        assert isinstance(request.user, User)  # noqa: S101 - authenticated by DRF
+        try:
+            entry = bank_entry_add(
+                actor=request.user,
+                client=client,
+                kind=data["kind"],
+                weight=data["weight"],
+                note=data["note"],
+                on=data.get("date"),
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        out = _bank_data(request.user, client_id)
+        out["entry"] = BankEntrySerializer(entry).data
+        return Response(out, status=201)
+
+
+def _stage_data(client: Client) -> dict[str, Any]:
+    changes = StageChange.objects.filter(client=client).select_related("stage", "author")
+    history = [
+        {
+            "stage": c.stage.name,
+            "stage_id": c.stage_id,
+            "date": c.date.isoformat(),
+            "reason": c.reason,
+            "author": c.author.display_name,
+        }
+        for c in changes.order_by("-date", "-id")
+    ]
+    current = history[0] if history else None
+    advice = changes.order_by("-date", "-id").first()
+    return {
+        "current": current,
+        "advice": advice.stage.advice if advice else "",
+        "history": history,
+        "stages": [{"id": s.pk, "name": s.name, "order": s.order} for s in stages()],
+    }
+
+
+class StageView(APIView):
+    """The client's relationship stage with its history; POST moves it (with a reason)."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, client_id: int) -> Response:
+        return Response(_stage_data(client_get(request.user, client_id)))
+
+    @extend_schema(request=StageInput, responses={201: OpenApiTypes.OBJECT})
+    def post(self, request: Request, client_id: int) -> Response:
+        client = client_get(request.user, client_id)
+        body = StageInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        wanted = body.validated_data["stage"]
+        found = stages().filter(name=wanted).first()
+        if found is None and wanted.isdigit():
+            found = stages().filter(pk=int(wanted)).first()
+        if found is None:
+            raise ValidationError({"stage": ["No such stage."]})
+        assert isinstance(request.user, User)  # noqa: S101 - authenticated by DRF
+        try:
+            stage_set(
+                actor=request.user,
+                client=client,
+                stage=found,
+                reason=body.validated_data["reason"],
+                on=body.validated_data.get("date"),
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        return Response(_stage_data(client), status=201)
+
+
+class ChecklistView(APIView):
+    """The client's relationship checklist; POST adds a task or the stage template."""
+
+    @extend_schema(responses=TaskSerializer(many=True))
+    def get(self, request: Request, client_id: int) -> Response:
+        tasks = checklist_for(viewer=request.user, client_id=client_id)
+        return Response(TaskSerializer(tasks, many=True).data)
+
+    @extend_schema(request=TaskInput, responses={201: TaskSerializer(many=True)})
+    def post(self, request: Request, client_id: int) -> Response:
+        client = client_get(request.user, client_id)
+        body = TaskInput(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        assert isinstance(request.user, User)  # noqa: S101 - authenticated by DRF
+        if data["from_template"]:
+            change = current_stage(client)
+            if change is None or not change.stage.template_tasks:
+                raise ValidationError({"from_template": ["The current stage has no template."]})
+            created = checklist_from_template(actor=request.user, client=client, stage=change.stage)
+            return Response(TaskSerializer(created, many=True).data, status=201)
+        owner = None
+        if "owner" in data:
+            owner = visible_managers(request.user).filter(pk=data["owner"]).first()
+            if owner is None:
+                raise ValidationError({"owner": ["Pick someone you can assign."]})
+        try:
+            task = task_add(
+                actor=request.user,
+                client=client,
+                title=data.get("title", ""),
+                owner=owner,
+                due=data.get("due"),
+            )
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        return Response(TaskSerializer([task], many=True).data, status=201)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -50,7 +51,9 @@ from kam.clients.services import (
     dossier_mark_reviewed,
     dossier_save,
 )
+from kam.core.exporting import EXPORT_FORMATS
 from kam.core.http import AuthenticatedRequest, htmx_or_redirect, positive_int, safe_next
+from kam.imports.exports import client_list_export
 from kam.portfolio.selectors import client_key_status, revenue_for_client, revenue_get
 from kam.portfolio.services import revenue_create, revenue_delete, revenue_update
 
@@ -73,9 +76,12 @@ def _filters(form: ClientFilterForm) -> ClientFilters:
     )
 
 
-def client_list_view(request: AuthenticatedRequest) -> HttpResponse:
+def client_list_view(request: AuthenticatedRequest) -> HttpResponseBase:
     form = ClientFilterForm(request.GET or None, viewer=request.user)
     filters = _filters(form)
+    if request.GET.get("format") in EXPORT_FORMATS:
+        clients = client_list(viewer=request.user, filters=filters)
+        return client_list_export(request.GET["format"], clients)
     page = Paginator(client_list(viewer=request.user, filters=filters), 50).get_page(
         positive_int(request.GET.get("page"), 1)
     )
@@ -122,6 +128,7 @@ def _card(
 ) -> HttpResponse:
     from kam.relations.forms import InteractionForm
     from kam.relations.selectors import client_contact_status
+    from kam.relations.views import relationship_context
 
     client = client_detail(viewer=request.user, client_id=client_id)
     confidential = can_read_dossier(request.user, client)
@@ -132,6 +139,7 @@ def _card(
         "interaction_form": forms.get("interaction_form")
         or InteractionForm(client=client, initial={"date": timezone.localdate()}),
         "contact_status": client_contact_status(viewer=request.user, client=client),
+        **relationship_context(request, client, **forms),
         "revenue_form": forms.get("revenue_form") or RevenueForm(),
         "revenue": revenue_for_client(viewer=request.user, client_id=client_id)[:20],
         "revenue_summary": client_revenue_summary(client=client),

@@ -73,6 +73,14 @@ class CompanySettings(models.Model):
     reminder_days_ahead = models.PositiveSmallIntegerField(
         _("remind of birthdays and dates N days ahead"), default=3
     )
+    bank_withdrawal_streak = models.PositiveSmallIntegerField(
+        _("emotional bank: alert after N withdrawals in a row"),
+        default=3,
+        validators=[MinValueValidator(1)],
+    )
+    bank_negative_alert = models.BooleanField(
+        _("emotional bank: alert on a negative balance"), default=True
+    )
     # Cadence for clients that are not key accounts, per segment; empty = no cadence.
     cadence_large_days = models.PositiveSmallIntegerField(
         _("other large-business clients: contact at least every N days"),

@@ -15,7 +15,7 @@ from decimal import Decimal
 from kam.accounts.models import User
 from kam.clients.models import Client, Competitor, Contact, ContactDate, ContactRole, Dossier
 from kam.portfolio.models import AccountPlan, PlanAction, PlanGoal, RevenueRecord
-from kam.relations.models import Interaction
+from kam.relations.models import ChecklistTask, Interaction
 
 PASSWORD = "persona-pass-1"  # noqa: S105 - test personas only
 
@@ -76,6 +76,9 @@ def _client(name: str, inn: str, manager: User) -> Client:
     Dossier.objects.create(client=client, notes=f"Досье {canary(client)}")
     Competitor.objects.create(
         client=client, name="Конкурент", strengths=f"Цена {canary(client)}", offer="Скидка"
+    )
+    ChecklistTask.objects.create(
+        client=client, title="Поздравить с юбилеем", owner=manager, created_by=manager
     )
     Interaction.objects.create(
         client=client,

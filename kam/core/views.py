@@ -38,6 +38,8 @@ class SettingsForm(forms.ModelForm[CompanySettings]):
             "cadence_small_days",
             "cadence_private_days",
             "cadence_state_days",
+            "bank_withdrawal_streak",
+            "bank_negative_alert",
         ]
 
 

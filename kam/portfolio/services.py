@@ -28,11 +28,18 @@ from kam.portfolio.models import (
 def revenue_create(
     *, actor: User, client: Client, date: date, amount: Decimal, note: str = ""
 ) -> RevenueRecord:
-    """Record revenue from a client by hand (source "manual", no external id)."""
+    """Record revenue from a client by hand (source "manual", no external id).
+
+    A won deal proposes a feedback call (an NPS question) as a relationship task.
+    """
+    from kam.relations.services import feedback_task_after_deal
+
     record = RevenueRecord(client=client, date=date, amount=amount, note=note, source="manual")
     record._history_user = actor  # type: ignore[attr-defined]
     record.full_clean()
     record.save()
+    if amount > 0:
+        feedback_task_after_deal(actor=actor, client=client, deal_date=date)
     return record
 
 

@@ -21,3 +21,28 @@ class ToneChoice(models.TextChoices):
     POSITIVE = "positive", pgettext_lazy("tone", "Positive")
     NEUTRAL = "neutral", pgettext_lazy("tone", "Neutral")
     NEGATIVE = "negative", pgettext_lazy("tone", "Negative")
+
+
+class KamStage(models.TextChoices):
+    """McDonald's key-account-management stages, for the optional mapping of our stages."""
+
+    EXPLORATORY = "exploratory", _("Exploratory")
+    BASIC = "basic", _("Basic")
+    COOPERATIVE = "cooperative", _("Cooperative")
+    INTERDEPENDENT = "interdependent", _("Interdependent")
+    INTEGRATED = "integrated", _("Integrated")
+
+
+class EntryKind(models.TextChoices):
+    """Emotional bank account entry (SPEC §4)."""
+
+    DEPOSIT = "deposit", _("Deposit")
+    WITHDRAWAL = "withdrawal", _("Withdrawal")
+
+
+class TaskKind(models.TextChoices):
+    """Where a relationship task came from."""
+
+    MANUAL = "manual", _("Added by hand")
+    TEMPLATE = "template", _("From the stage checklist")
+    FEEDBACK = "feedback", _("Feedback after a deal")

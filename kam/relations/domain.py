@@ -185,3 +185,49 @@ def upcoming(month: int, day: int, today: date, *, ahead_days: int) -> bool:
     if ahead_days < 0:
         raise ValueError("ahead_days must not be negative")
     return days_until_date(month, day, today) <= ahead_days
+
+
+class Proposal(StrEnum):
+    """Bank entries KAM proposes after a contact (SPEC §4); the codes of the catalogue."""
+
+    NEGATIVE_CONTACT = "negative-contact"
+    PAUSE_CONTACT = "pause-contact"
+    CADENCE_GAP = "cadence-gap"
+    KEPT_PROMISE = "kept-promise"
+    REMEMBERED_DATE = "date"
+
+
+def propose_entries(
+    *,
+    tone: str,
+    inside_pause: bool,
+    gap_days: int | None,
+    cadence_days: int | None,
+    kept_plan: bool,
+    on_a_date: bool,
+) -> list[Proposal]:
+    """What to offer after a logged contact (withdrawals first), never written silently.
+
+    - a negative tone → the "negative contact" withdrawal;
+    - a personal contact of the manager inside the pause → the "contact in the pause" one;
+    - the gap since the previous counted contact longer than the cadence → "gap" withdrawal;
+    - a planned contact done on or before its day → "kept a promise" deposit;
+    - a contact on a contact's birthday or important date (±1 day) → "remembered a date".
+    """
+    found: list[Proposal] = []
+    if tone == Tone.NEGATIVE:
+        found.append(Proposal.NEGATIVE_CONTACT)
+    if inside_pause:
+        found.append(Proposal.PAUSE_CONTACT)
+    if gap_days is not None and cadence_days is not None and gap_days > cadence_days:
+        found.append(Proposal.CADENCE_GAP)
+    if kept_plan:
+        found.append(Proposal.KEPT_PROMISE)
+    if on_a_date:
+        found.append(Proposal.REMEMBERED_DATE)
+    return found
+
+
+def near_annual_date(month: int, day: int, on: date, *, slack: int = 1) -> bool:
+    """True when the annual date falls within on - slack … on + slack (either side)."""
+    return days_until_date(month, day, on - timedelta(days=slack)) <= 2 * slack

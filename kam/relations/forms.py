@@ -7,8 +7,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kam.accounts.access import AnyUser, visible_managers
+from kam.accounts.models import User
 from kam.clients.models import Client, Contact
-from kam.relations.choices import ContactChannel, ToneChoice
+from kam.relations.choices import ContactChannel, EntryKind, ToneChoice
+from kam.relations.models import BankCatalogueEntry, RelationshipStage
 
 
 class InteractionForm(forms.Form):
@@ -49,3 +52,101 @@ class CompleteForm(forms.Form):
 
     tone = forms.ChoiceField(label=_("Tone"), choices=ToneChoice.choices)
     confirm_pause = forms.BooleanField(required=False)
+
+
+class StageForm(forms.Form):
+    """Move the client to a relationship stage."""
+
+    stage = forms.ModelChoiceField(label=_("Stage"), queryset=RelationshipStage.objects.none())
+    date = forms.DateField(label=_("Since"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(label=_("Why"), max_length=500)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = RelationshipStage.objects.filter(  # type: ignore[attr-defined]
+            is_active=True
+        )
+
+
+WEIGHTS = [(n, str(n)) for n in range(1, 6)]
+
+
+class BankEntryForm(forms.Form):
+    """A deposit or withdrawal; picking a typical entry fills kind, weight and note."""
+
+    typical = forms.ModelChoiceField(
+        label=_("Typical entry"),
+        queryset=BankCatalogueEntry.objects.none(),
+        required=False,
+        empty_label=_("— describe it yourself —"),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=EntryKind.choices, required=False)
+    weight = forms.TypedChoiceField(
+        label=_("Weight (1–5)"), choices=WEIGHTS, coerce=int, required=False
+    )
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("What happened"), max_length=500, required=False)
+    interaction = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, stage: RelationshipStage | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from kam.relations.selectors import catalogue_for
+
+        self.fields["typical"].queryset = catalogue_for(stage)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        typical: BankCatalogueEntry | None = data.get("typical")
+        if typical is not None:
+            data["kind"] = data.get("kind") or typical.kind
+            data["weight"] = data.get("weight") or typical.weight
+            data["note"] = data.get("note") or typical.title
+        for name in ("kind", "weight", "note"):
+            if not data.get(name) and name not in self.errors:
+                self.add_error(name, _("Pick a typical entry or fill this in."))
+        return data
+
+
+class TaskForm(forms.Form):
+    """A relationship task."""
+
+    title = forms.CharField(label=_("Task"), max_length=300)
+    owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
+    due = forms.DateField(
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, viewer: AnyUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = visible_managers(viewer).order_by(  # type: ignore[attr-defined]
+            "last_name", "first_name"
+        )
+
+
+StageFormSet = forms.modelformset_factory(
+    RelationshipStage,
+    fields=[
+        "name",
+        "order",
+        "description",
+        "advice",
+        "kam_stage",
+        "is_crisis",
+        "checklist_template",
+        "is_active",
+    ],
+    extra=1,
+    can_delete=False,
+    widgets={
+        "description": forms.Textarea(attrs={"rows": 2}),
+        "advice": forms.Textarea(attrs={"rows": 3}),
+        "checklist_template": forms.Textarea(attrs={"rows": 3}),
+    },
+)
+
+CatalogueFormSet = forms.modelformset_factory(
+    BankCatalogueEntry,
+    fields=["kind", "title", "weight", "stage", "source", "is_active"],
+    extra=2,
+    can_delete=False,
+)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kam.clients.models import Client, Contact
-from kam.relations.choices import ContactChannel, ToneChoice
+from kam.relations.choices import ContactChannel, EntryKind, KamStage, TaskKind, ToneChoice
 
 
 class Interaction(models.Model):
@@ -48,3 +49,182 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.date} {self.channel}"
+
+
+class RelationshipStage(models.Model):
+    """A stage of the relationship with a client (SPEC §4); the list is admin-editable data."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    description = models.TextField(_("description"), blank=True)
+    advice = models.TextField(_("advice"), blank=True)
+    kam_stage = models.CharField(
+        _("McDonald's KAM stage"), max_length=20, choices=KamStage.choices, blank=True
+    )
+    is_crisis = models.BooleanField(_("crisis stage"), default=False)
+    checklist_template = models.TextField(_("checklist template (one task per line)"), blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("relationship stage")
+        verbose_name_plural = _("relationship stages")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def template_tasks(self) -> list[str]:
+        return [line.strip() for line in self.checklist_template.splitlines() if line.strip()]
+
+
+class StageChange(models.Model):
+    """A dated move of a client to a stage, with the reason; the latest one is current."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="stage_changes", verbose_name=_("client")
+    )
+    stage = models.ForeignKey(
+        RelationshipStage, on_delete=models.PROTECT, related_name="+", verbose_name=_("stage")
+    )
+    date = models.DateField(_("since"))
+    reason = models.CharField(_("reason"), max_length=500)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    if TYPE_CHECKING:
+        client_id: int
+        stage_id: int
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["client", "-date", "-id"])]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}→{self.stage_id} {self.date}"
+
+
+class BankCatalogueEntry(models.Model):
+    """A typical deposit or withdrawal to pick from, optionally for one stage (admin-editable)."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=EntryKind.choices)
+    title = models.CharField(_("entry"), max_length=200)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), default=2, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    stage = models.ForeignKey(
+        RelationshipStage,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="catalogue",
+        verbose_name=_("stage (empty: any)"),
+    )
+    source = models.CharField(_("source"), max_length=100, blank=True)
+    # Entries KAM proposes by itself (after a negative contact, …) are found by this code.
+    code = models.SlugField(max_length=40, blank=True, editable=False)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("typical entry")
+        verbose_name_plural = _("typical entries")
+        ordering = ["kind", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BankEntry(models.Model):
+    """A deposit or withdrawal in a client's emotional bank account (SPEC §4)."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="bank_entries", verbose_name=_("client")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=EntryKind.choices)
+    weight = models.PositiveSmallIntegerField(
+        _("weight"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    stage = models.ForeignKey(
+        RelationshipStage,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("stage"),
+    )
+    date = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=500)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who")
+    )
+    interaction = models.ForeignKey(
+        Interaction,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bank_entries",
+        verbose_name=_("contact"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    if TYPE_CHECKING:
+        client_id: int
+        stage_id: int | None
+
+    class Meta:
+        verbose_name = _("bank entry")
+        verbose_name_plural = _("bank entries")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["client", "date", "id"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(weight__gte=1, weight__lte=5), name="bank_weight_1_5"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["deposit", "withdrawal"]), name="bank_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.weight}"
+
+    @property
+    def signed(self) -> int:
+        return self.weight if self.kind == EntryKind.DEPOSIT else -self.weight
+
+
+class ChecklistTask(models.Model):
+    """A task that strengthens the relationship, with an owner, a due date and a done state."""
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="checklist", verbose_name=_("client")
+    )
+    title = models.CharField(_("task"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="relationship_tasks",
+        verbose_name=_("owner"),
+    )
+    due = models.DateField(_("due date"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    kind = models.CharField(max_length=10, choices=TaskKind.choices, default=TaskKind.MANUAL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    if TYPE_CHECKING:
+        client_id: int
+        owner_id: int
+
+    class Meta:
+        verbose_name = _("relationship task")
+        verbose_name_plural = _("relationship tasks")
+        ordering = ["done", "due", "id"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -10,7 +10,21 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import F, Max, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -23,9 +37,31 @@ from kam.clients.selectors import dossier_facts
 from kam.core.models import CompanySettings, company_settings
 from kam.portfolio.models import PlanAction, PlanGoal
 from kam.portfolio.selectors import key_client_ids
-from kam.relations.choices import ToneChoice
-from kam.relations.domain import CadenceStatus, cadence_status, days_until_date, pause_until
-from kam.relations.models import Interaction
+from kam.relations.choices import EntryKind, ToneChoice
+from kam.relations.domain import (
+    ALERT_NEGATIVE_BALANCE,
+    ALERT_WITHDRAWAL_STREAK,
+    CadenceStatus,
+    balance_trend,
+    bank_alerts,
+    bank_balance,
+    cadence_status,
+    days_until_date,
+    in_pause,
+    near_annual_date,
+    pause_until,
+    propose_entries,
+)
+from kam.relations.domain import BankEntry as DomainEntry
+from kam.relations.domain import EntryKind as DomainKind
+from kam.relations.models import (
+    BankCatalogueEntry,
+    BankEntry,
+    ChecklistTask,
+    Interaction,
+    RelationshipStage,
+    StageChange,
+)
 
 DONE = Q(interactions__planned=False)
 
@@ -203,6 +239,8 @@ class TodayPage:
     goals: list[PlanGoal] = field(default_factory=list)
     compliance: list[Compliance] = field(default_factory=list)
     readable: set[int] = field(default_factory=set)  # clients whose dossier the viewer opens
+    tasks: list[Any] = field(default_factory=list)  # relationship checklist tasks due
+    extra: dict[str, Any] = field(default_factory=dict)  # sections of other apps (surveys)
 
 
 def _percent(part: int, whole: int) -> int | None:
@@ -301,6 +339,12 @@ def today_page(*, viewer: AnyUser, team: bool = False, today: date | None = None
         .select_related("plan__client")
         .order_by("due")
     )
+    tasks = ChecklistTask.objects.filter(client__in=clients, done=False).filter(
+        Q(due__lte=soon) | Q(due__isnull=True, kind="feedback")
+    )
+    if not team and isinstance(viewer, User):
+        tasks = tasks.filter(owner=viewer)
+    page.tasks = list(tasks.select_related("client", "owner").order_by("due", "id"))
     if team:
         page.compliance = _compliance(rows, facts, readable, day, every)
     return page
@@ -334,4 +378,229 @@ def _compliance(
             )
         )
     out.sort(key=lambda c: (c.manager.last_name, c.manager.first_name))
+    return out
+
+
+# --- Stages, emotional bank account, checklist (they follow CLIENT visibility) ---------------
+
+
+def stages() -> QuerySet[RelationshipStage]:
+    return RelationshipStage.objects.filter(is_active=True).order_by("order", "id")
+
+
+def current_stage(client: Client) -> StageChange | None:
+    """The client's latest stage change (its current stage), or None."""
+    return (
+        StageChange.objects.filter(client=client)
+        .select_related("stage", "author")
+        .order_by("-date", "-id")
+        .first()
+    )
+
+
+def _latest_stage_id() -> Subquery:
+    return Subquery(
+        StageChange.objects.filter(client=OuterRef("pk"))
+        .order_by("-date", "-id")
+        .values("stage_id")[:1]
+    )
+
+
+SIGNED = Case(
+    When(bank_entries__kind=EntryKind.DEPOSIT, then=F("bank_entries__weight")),
+    default=-F("bank_entries__weight"),
+    output_field=IntegerField(),
+)
+
+
+def _streak_subquery() -> Subquery:
+    """Withdrawals after the client's last deposit, in (date, id) order: the final run."""
+    last = BankEntry.objects.filter(client=OuterRef(OuterRef("pk")), kind=EntryKind.DEPOSIT)
+    last = last.order_by("-date", "-id")
+    last_date = Coalesce(Subquery(last.values("date")[:1]), Value(date(1, 1, 1)))
+    last_id = Coalesce(Subquery(last.values("id")[:1]), Value(0))
+    run = (
+        BankEntry.objects.filter(client=OuterRef("pk"), kind=EntryKind.WITHDRAWAL)
+        .annotate(last_date=last_date, last_id=last_id)
+        .filter(Q(date__gt=F("last_date")) | Q(date=F("last_date"), id__gt=F("last_id")))
+        .order_by()
+        .values("client")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Subquery(run, output_field=IntegerField())
+
+
+@dataclass(frozen=True, slots=True)
+class RelationRow:
+    """A client's stage, balance and alerts (team view, report)."""
+
+    client: Client
+    stage: RelationshipStage | None
+    balance: int
+    streak: int
+    alerts: list[str]
+
+
+def relation_rows(clients: QuerySet[Client]) -> list[RelationRow]:
+    """Stage, balance and withdrawal run of every active client: aggregates in the database."""
+    settings = company_settings()
+    qs = (
+        clients.filter(status=ClientStatus.ACTIVE)
+        .select_related("manager")
+        .annotate(
+            balance=Coalesce(Sum(SIGNED), Value(0)),
+            streak=Coalesce(_streak_subquery(), Value(0)),
+            stage_id=_latest_stage_id(),
+        )
+        .order_by("normalized_name")
+    )
+    stage_map = {s.pk: s for s in RelationshipStage.objects.all()}
+    rows = []
+    for client in qs:
+        data: Any = client
+        alerts = []
+        if settings.bank_negative_alert and data.balance < 0:
+            alerts.append(ALERT_NEGATIVE_BALANCE)
+        if data.streak >= settings.bank_withdrawal_streak:
+            alerts.append(ALERT_WITHDRAWAL_STREAK)
+        rows.append(
+            RelationRow(
+                client=client,
+                stage=stage_map.get(data.stage_id),
+                balance=data.balance,
+                streak=data.streak,
+                alerts=alerts,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class BankAccount:
+    """A client's emotional bank account: entries, balance, trend, alerts."""
+
+    entries: list[BankEntry]
+    balance: int
+    trend: list[tuple[date, int]]
+    alerts: list[str]
+
+
+def bank_account(*, viewer: AnyUser, client_id: int, limit: int | None = None) -> BankAccount:
+    """The bank account of a visible client (404 otherwise)."""
+    client = client_get(viewer, client_id)
+    entries = list(
+        BankEntry.objects.filter(client=client)
+        .select_related("stage", "author")
+        .order_by("-date", "-id")
+    )
+    pure = [
+        DomainEntry(kind=DomainKind(e.kind), weight=e.weight, on=e.date)
+        for e in reversed(entries)  # oldest first: the stable date sort keeps id order
+    ]
+    settings = company_settings()
+    alerts = bank_alerts(pure, streak_limit=settings.bank_withdrawal_streak)
+    if not settings.bank_negative_alert:
+        alerts = [a for a in alerts if a != ALERT_NEGATIVE_BALANCE]
+    return BankAccount(
+        entries=entries[:limit] if limit else entries,
+        balance=bank_balance(pure),
+        trend=balance_trend(pure),
+        alerts=alerts,
+    )
+
+
+def catalogue_for(stage: RelationshipStage | None) -> QuerySet[BankCatalogueEntry]:
+    """Typical entries for the stage (and those for any stage)."""
+    qs = BankCatalogueEntry.objects.filter(is_active=True)
+    if stage is None:
+        return qs.filter(stage__isnull=True)
+    return qs.filter(Q(stage__isnull=True) | Q(stage=stage)).order_by("kind", "title")
+
+
+def checklist_for(*, viewer: AnyUser, client_id: int) -> QuerySet[ChecklistTask]:
+    client = client_get(viewer, client_id)
+    return ChecklistTask.objects.filter(client=client).select_related("owner")
+
+
+def task_get(*, viewer: AnyUser, client_id: int, task_id: int) -> ChecklistTask:
+    task = checklist_for(viewer=viewer, client_id=client_id).filter(pk=task_id).first()
+    if task is None:
+        raise Http404
+    return task
+
+
+def proposals_for(
+    *, viewer: AnyUser, client: Client, interaction_id: int, kept_plan: bool = False
+) -> list[BankCatalogueEntry]:
+    """Bank entries to offer after the given contact of a visible client (SPEC §4)."""
+    interaction = (
+        Interaction.objects.filter(client=client, pk=interaction_id, planned=False)
+        .prefetch_related("contacts")
+        .first()
+    )
+    if interaction is None:
+        return []
+    settings = company_settings()
+    by_manager = interaction.author_id == client.manager_id and interaction.personal
+    last_negative = (
+        Interaction.objects.filter(
+            client=client,
+            author_id=client.manager_id,
+            planned=False,
+            tone=ToneChoice.NEGATIVE,
+            date__lt=interaction.date,
+        ).aggregate(d=Max("date"))["d"]
+        if by_manager
+        else None
+    )
+    is_key = client.pk in key_client_ids()
+    cadence = settings.cadence_days if is_key else settings.segment_cadence().get(client.segment)
+    previous = Interaction.objects.filter(client=client, planned=False, date__lt=interaction.date)
+    if is_key:
+        previous = previous.filter(tone=ToneChoice.POSITIVE)
+    last_before = previous.aggregate(d=Max("date"))["d"]
+    gap = (interaction.date - last_before).days if last_before else None
+    on_a_date = False
+    for contact in Contact.objects.filter(client=client, is_active=True).prefetch_related("dates"):
+        days = [contact.birthday] if contact.birthday else []
+        days += [d.date for d in contact.dates.all()]
+        if any(near_annual_date(d.month, d.day, interaction.date) for d in days):
+            on_a_date = True
+            break
+    codes = propose_entries(
+        tone=interaction.tone,
+        inside_pause=last_negative is not None
+        and in_pause(last_negative, interaction.date, days=settings.pause_days),
+        gap_days=gap,
+        cadence_days=cadence,
+        kept_plan=kept_plan,
+        on_a_date=on_a_date,
+    )
+    found = {e.code: e for e in BankCatalogueEntry.objects.filter(code__in=codes, is_active=True)}
+    return [found[c] for c in codes if c in found]
+
+
+def company_trend(clients: QuerySet[Client]) -> list[tuple[date, int]]:
+    """Running total of all visible clients' bank balances by month (one GROUP BY)."""
+    rows = (
+        BankEntry.objects.filter(client__in=clients)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(
+            delta=Sum(
+                Case(
+                    When(kind=EntryKind.DEPOSIT, then=F("weight")),
+                    default=-F("weight"),
+                    output_field=IntegerField(),
+                )
+            )
+        )
+        .order_by("month")
+    )
+    total = 0
+    out = []
+    for row in rows:
+        total += row["delta"]
+        out.append((row["month"], total))
     return out

@@ -2,22 +2,58 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from csp.decorators import csp_update
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms import BaseForm
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
 
-from kam.accounts.access import client_get, scope_of
+from kam.accounts.access import can_manage_users, client_get, scope_of, visible_clients
 from kam.accounts.domain import Scope
+from kam.clients.models import Client
 from kam.core.http import AuthenticatedRequest, htmx_or_redirect, positive_int, safe_next
-from kam.relations.forms import CompleteForm, InteractionForm
-from kam.relations.selectors import interaction_get, interactions_for, today_page
-from kam.relations.services import PauseNotConfirmed, interaction_complete, interaction_log
+from kam.relations.charts import stages_figure, trend_figure
+from kam.relations.forms import (
+    BankEntryForm,
+    CatalogueFormSet,
+    CompleteForm,
+    InteractionForm,
+    StageForm,
+    StageFormSet,
+    TaskForm,
+)
+from kam.relations.models import ChecklistTask, Interaction, RelationshipStage, StageChange
+from kam.relations.selectors import (
+    bank_account,
+    company_trend,
+    current_stage,
+    interaction_get,
+    interactions_for,
+    proposals_for,
+    relation_rows,
+    stages,
+    task_get,
+    today_page,
+)
+from kam.relations.services import (
+    PauseNotConfirmed,
+    bank_entry_add,
+    checklist_from_template,
+    interaction_complete,
+    interaction_log,
+    stage_set,
+    task_add,
+    task_set_done,
+)
 
 
 @require_POST
@@ -29,7 +65,7 @@ def interaction_create_view(request: AuthenticatedRequest, client_id: int) -> Ht
     if form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            interaction_log(actor=request.user, client=client, **data)
+            interaction = interaction_log(actor=request.user, client=client, **data)
         except PauseNotConfirmed as exc:
             # Show the warning with the same data and a confirm button; nothing is written.
             post = request.POST.copy()
@@ -45,7 +81,9 @@ def interaction_create_view(request: AuthenticatedRequest, client_id: int) -> Ht
             messages.success(
                 request, _("Contact planned.") if data["planned"] else _("Contact logged.")
             )
-            return htmx_or_redirect(request, safe_next(request, client.get_absolute_url() + "#log"))
+            if data["planned"]:
+                return htmx_or_redirect(request, safe_next(request, _to_card(client, "log")))
+            return htmx_or_redirect(request, _to_card(client, propose=interaction.pk))
     return _card(request, client_id, status=400, interaction_form=form)
 
 
@@ -56,6 +94,7 @@ def interaction_complete_view(
     interaction = interaction_get(
         viewer=request.user, client_id=client_id, interaction_id=interaction_id
     )
+    kept = interaction.date >= timezone.localdate()  # done on or before the planned day
     form = CompleteForm(request.POST)
     back = safe_next(request, interaction.client.get_absolute_url() + "#log")
     if not form.is_valid():
@@ -80,7 +119,8 @@ def interaction_complete_view(
         messages.error(request, " ".join(exc.messages))
         return htmx_or_redirect(request, back)
     messages.success(request, _("Contact logged."))
-    return htmx_or_redirect(request, back)
+    proposal = _to_card(interaction.client, propose=interaction.pk, kept=int(kept))
+    return htmx_or_redirect(request, proposal)
 
 
 def interaction_list_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
@@ -102,5 +142,205 @@ def today_view(request: AuthenticatedRequest) -> HttpResponse:
         "today_url": reverse("today") + ("?view=team" if team else ""),
         "now": timezone.localdate(),
         "plan_count": len(page.actions) + len(page.goals),
+        "task_count": len(page.tasks),
     }
     return render(request, "relations/today.html", context)
+
+
+# --- Stages, bank, checklist: they follow client visibility (not dossier visibility) ---------
+
+
+def relationship_context(
+    request: AuthenticatedRequest, client: Client, **forms: BaseForm
+) -> dict[str, Any]:
+    """What the client card shows about the relationship (stage, bank, checklist, offers)."""
+    stage_change = current_stage(client)
+    stage = stage_change.stage if stage_change else None
+    today = timezone.localdate()
+    propose = positive_int(request.GET.get("propose"), 0)
+    offer_id = positive_int(request.GET.get("offer_checklist"), 0)
+    offer = RelationshipStage.objects.filter(pk=offer_id).first() if offer_id else None
+    return {
+        "stage_change": stage_change,
+        "stage_history": StageChange.objects.filter(client=client).select_related("stage")[:10],
+        "stage_form": forms.get("stage_form")
+        or StageForm(initial={"date": today, "stage": stage.pk if stage else None}),
+        "bank": bank_account(viewer=request.user, client_id=client.pk, limit=10),
+        "bank_form": forms.get("bank_form") or BankEntryForm(stage=stage, initial={"date": today}),
+        "proposals": proposals_for(
+            viewer=request.user,
+            client=client,
+            interaction_id=propose,
+            kept_plan=request.GET.get("kept") == "1",
+        )
+        if propose
+        else [],
+        "proposal_interaction": propose,
+        "tasks": ChecklistTask.objects.filter(client=client).select_related("owner")[:50],
+        "task_form": forms.get("task_form") or TaskForm(viewer=request.user),
+        "offer_stage": offer if offer and offer.template_tasks else None,
+        "today": today,
+    }
+
+
+def _to_card(client: Client, anchor: str = "relationship", /, **params: object) -> str:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return client.get_absolute_url() + (f"?{query}" if query else "") + f"#{anchor}"
+
+
+@require_POST
+def stage_set_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
+    from kam.clients.views import _card
+
+    client = client_get(request.user, client_id)
+    form = StageForm(request.POST)
+    if form.is_valid():
+        try:
+            change = stage_set(
+                actor=request.user,
+                client=client,
+                stage=form.cleaned_data["stage"],
+                reason=form.cleaned_data["reason"],
+                on=form.cleaned_data["date"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Stage changed."))
+            params: dict[str, object] = {}
+            if change.stage.template_tasks:
+                params["offer_checklist"] = change.stage_id
+            return htmx_or_redirect(request, _to_card(client, **params))
+    return _card(request, client_id, status=400, stage_form=form)
+
+
+@require_POST
+def checklist_template_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
+    client = client_get(request.user, client_id)
+    stage = RelationshipStage.objects.filter(pk=positive_int(request.POST.get("stage"), 0)).first()
+    if stage is None or not stage.template_tasks:
+        messages.error(request, _("This stage has no checklist template."))
+        return htmx_or_redirect(request, _to_card(client))
+    created = checklist_from_template(actor=request.user, client=client, stage=stage)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d task added to the checklist.",
+            "%(count)d tasks added to the checklist.",
+            len(created),
+        )
+        % {"count": len(created)},
+    )
+    return htmx_or_redirect(request, _to_card(client, "checklist"))
+
+
+@require_POST
+def bank_add_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
+    from kam.clients.views import _card
+
+    client = client_get(request.user, client_id)
+    stage_change = current_stage(client)
+    form = BankEntryForm(request.POST, stage=stage_change.stage if stage_change else None)
+    if form.is_valid():
+        data = form.cleaned_data
+        interaction = None
+        if data.get("interaction"):
+            interaction = Interaction.objects.filter(client=client, pk=data["interaction"]).first()
+        try:
+            bank_entry_add(
+                actor=request.user,
+                client=client,
+                kind=data["kind"],
+                weight=data["weight"],
+                note=data["note"],
+                on=data["date"],
+                interaction=interaction,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Entry added to the emotional bank account."))
+            return htmx_or_redirect(request, safe_next(request, _to_card(client)))
+    return _card(request, client_id, status=400, bank_form=form)
+
+
+@require_POST
+def task_add_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
+    from kam.clients.views import _card
+
+    client = client_get(request.user, client_id)
+    form = TaskForm(request.POST, viewer=request.user)
+    if form.is_valid():
+        try:
+            task_add(actor=request.user, client=client, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Task added."))
+            return htmx_or_redirect(request, _to_card(client, "checklist"))
+    return _card(request, client_id, status=400, task_form=form)
+
+
+@require_POST
+def task_done_view(request: AuthenticatedRequest, client_id: int, task_id: int) -> HttpResponse:
+    task = task_get(viewer=request.user, client_id=client_id, task_id=task_id)
+    task_set_done(actor=request.user, task=task, done=request.POST.get("done") != "0")
+    return htmx_or_redirect(request, safe_next(request, _to_card(task.client, "checklist")))
+
+
+@csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]
+def bank_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
+    client = client_get(request.user, client_id)
+    account = bank_account(viewer=request.user, client_id=client_id)
+    return render(
+        request,
+        "relations/bank.html",
+        {"client": client, "bank": account, "trend": trend_figure(account.trend)},
+    )
+
+
+@csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]
+def overview_view(request: AuthenticatedRequest) -> HttpResponse:
+    clients = visible_clients(request.user, include_archived=False)
+    rows = relation_rows(clients)
+    by_stage: dict[str, int] = {}
+    for row in rows:
+        key = row.stage.name if row.stage else "—"
+        by_stage[key] = by_stage.get(key, 0) + 1
+    ordered = [(s.name, by_stage.get(s.name, 0)) for s in stages()]
+    ordered.append((_("No stage yet"), by_stage.get("—", 0)))
+    context = {
+        "scope": scope_of(request.user),
+        "stage_counts": ordered,
+        "alerts": [r for r in rows if r.alerts],
+        "rows": sorted(rows, key=lambda r: r.balance)[:100],
+        "trend": trend_figure(company_trend(clients), title=_("Sum of balances by month")),
+        "stages_chart": stages_figure(ordered),
+    }
+    return render(request, "relations/overview.html", context)
+
+
+def _setup(request: AuthenticatedRequest, formset_class: Any, template: str) -> HttpResponse:
+    if not can_manage_users(request.user):
+        raise PermissionDenied
+    formset = formset_class(request.POST or None)
+    if request.method == "POST" and formset.is_valid():
+        formset.save()
+        messages.success(request, _("Changes saved."))
+        return redirect(request.path)
+    return render(request, template, {"formset": formset}, status=400 if formset.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def stages_setup_view(request: AuthenticatedRequest) -> HttpResponse:
+    return _setup(request, StageFormSet, "relations/stages_setup.html")
+
+
+@require_http_methods(["GET", "POST"])
+def catalogue_setup_view(request: AuthenticatedRequest) -> HttpResponse:
+    return _setup(request, CatalogueFormSet, "relations/catalogue_setup.html")
+
+
+def _form_errors(form: BaseForm, exc: ValidationError) -> None:
+    for name, errors in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)

@@ -26,6 +26,8 @@ class Kind(Enum):
     COMPETITOR = "competitor"  # a competitor record inside a dossier (same rule)
     CONTACT_DATE = "contact_date"  # an important date of a contact (client visibility)
     INTERACTION = "interaction"  # a contact-log entry (client visibility)
+    TASK = "task"  # a relationship checklist task (client visibility)
+    IMPORT_JOB = "import_job"  # an import run: admin role or superuser; others 403
 
 
 @dataclass(frozen=True)
@@ -67,9 +69,23 @@ ROUTES: dict[str, Route] = {
     "clients:contact-date-delete": Route(Kind.CONTACT_DATE, ("POST",)),
     "today": Route(Kind.AUTH),
     "relations:interaction-list": Route(Kind.CLIENT),
+    "relations:overview": Route(Kind.AUTH),
+    "relations:stages-setup": Route(Kind.ADMIN, ("GET", "POST")),
+    "relations:catalogue-setup": Route(Kind.ADMIN, ("GET", "POST")),
+    "relations:stage-set": Route(Kind.CLIENT, ("POST",)),
+    "relations:bank": Route(Kind.CLIENT),
+    "relations:bank-add": Route(Kind.CLIENT, ("POST",)),
+    "relations:task-add": Route(Kind.CLIENT, ("POST",)),
+    "relations:checklist-template": Route(Kind.CLIENT, ("POST",)),
+    "relations:task-done": Route(Kind.TASK, ("POST",)),
     "relations:interaction-create": Route(Kind.CLIENT, ("POST",)),
     "relations:interaction-complete": Route(Kind.INTERACTION, ("POST",)),
     "settings": Route(Kind.ADMIN, ("GET", "POST")),
+    "imports:start": Route(Kind.ADMIN, ("GET", "POST")),
+    "imports:job": Route(Kind.IMPORT_JOB),
+    "imports:job-confirm": Route(Kind.IMPORT_JOB, ("POST",)),
+    "imports:job-discard": Route(Kind.IMPORT_JOB, ("POST",)),
+    "imports:job-errors": Route(Kind.IMPORT_JOB),
     "portfolio:portfolio": Route(Kind.AUTH),
     "portfolio:key-profile": Route(Kind.CLIENT, ("GET", "POST")),
     "portfolio:plan": Route(Kind.CLIENT),
@@ -87,6 +103,9 @@ ROUTES: dict[str, Route] = {
     "api:interaction-list": Route(Kind.CLIENT, ("GET", "POST")),
     "api:dossier": Route(Kind.DOSSIER, ("GET", "PUT")),
     "api:today": Route(Kind.AUTH),
+    "api:bank": Route(Kind.CLIENT, ("GET", "POST")),
+    "api:stage": Route(Kind.CLIENT, ("GET", "POST")),
+    "api:checklist": Route(Kind.CLIENT, ("GET", "POST")),
 }
 
 # Namespaces checked as a whole elsewhere (Django admin: superuser maintenance only).

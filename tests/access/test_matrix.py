@@ -83,6 +83,11 @@ def _urls(org: Org, name: str, route: Route) -> list[tuple[str, str | None]]:
             (reverse(name, args=[getattr(org, k).pk, getattr(org, k).competitors.get().pk]), k)
             for k in keys
         ]
+    if route.kind is Kind.TASK:
+        return [
+            (reverse(name, args=[getattr(org, k).pk, getattr(org, k).checklist.get().pk]), k)
+            for k in keys
+        ]
     if route.kind is Kind.INTERACTION:
         return [
             (reverse(name, args=[getattr(org, k).pk, getattr(org, k).interactions.get().pk]), k)
@@ -118,6 +123,13 @@ def _urls(org: Org, name: str, route: Route) -> list[tuple[str, str | None]]:
         return out
     if route.kind is Kind.USER:
         return [(reverse(name, args=[org.manager_a1.pk]), None)]
+    if route.kind is Kind.IMPORT_JOB:
+        from kam.imports.models import ImportJob
+
+        job = ImportJob.objects.create(
+            kind="clients", preset="auto", status="invalid", actor=org.admin, file_name="a.csv"
+        )
+        return [(reverse(name, args=[job.pk]), None)]
     return [(reverse(name), None)]
 
 
@@ -136,7 +148,7 @@ def _expected(
         return {401} if is_api else {302}
     if method == "GET" and "GET" not in route.methods:
         return {405}
-    if route.kind in (Kind.ADMIN, Kind.USER) and persona not in ADMINS:
+    if route.kind in (Kind.ADMIN, Kind.USER, Kind.IMPORT_JOB) and persona not in ADMINS:
         return {403}
     visible = DOSSIER_VISIBLE if route.kind in (Kind.DOSSIER, Kind.COMPETITOR) else VISIBLE
     if client_key is not None and client_key not in visible[persona]:

@@ -319,3 +319,35 @@ def test_report_cadence_json_as_a_user(org: Org, capsys: pytest.CaptureFixture[s
     assert company["as"] is None
     assert [p["client"] for p in company["paused"]] == [org.client_b1.name]
     assert main(["report", "cadence", "--as", "nobody"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("zone", "local_day", "overdue"),
+    [
+        # 2026-03-11 22:30 UTC is 01:30 on the 12th in Moscow (+3), 08:30 on the 12th in
+        # Vladivostok (+10) and 18:30 on the 11th in New York (-4): a positive contact on the
+        # 1st is overdue by a day only where the local date is already the 12th.
+        ("Europe/Moscow", date(2026, 3, 12), 1),
+        ("Asia/Vladivostok", date(2026, 3, 12), 1),
+        ("America/New_York", date(2026, 3, 11), 0),
+    ],
+)
+def test_cadence_counts_in_the_company_time_zone(
+    org: Org, settings: Any, zone: str, local_day: date, overdue: int
+) -> None:
+    import time_machine
+
+    settings.TIME_ZONE = zone
+    _make_key(org.client_a1, org.manager_a1)
+    Interaction.objects.create(
+        client=org.client_a1,
+        author=org.manager_a1,
+        date=date(2026, 3, 1),
+        channel="call",
+        tone="positive",
+    )
+    with time_machine.travel("2026-03-11 22:30:00+00:00", tick=False):
+        assert timezone.localdate() == local_day
+        rows = cadence_rows(Client.objects.filter(pk=org.client_a1.pk), today=timezone.localdate())
+    assert rows[0].status is not None
+    assert rows[0].status.days_overdue == overdue

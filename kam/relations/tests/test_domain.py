@@ -13,13 +13,16 @@ from kam.relations.domain import (
     BankEntry,
     CadenceStatus,
     EntryKind,
+    Proposal,
     balance_trend,
     bank_alerts,
     bank_balance,
     cadence_status,
     days_until_date,
     in_pause,
+    near_annual_date,
     pause_until,
+    propose_entries,
     signed_weight,
     upcoming,
     withdrawal_streak,
@@ -238,3 +241,51 @@ def test_next_annual_date_is_within_a_year(today: date, birthday: date) -> None:
     assert (target.month, target.day) == (birthday.month, birthday.day) or (
         (birthday.month, birthday.day) == (2, 29) and (target.month, target.day) == (2, 28)
     )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({}, []),
+        ({"tone": "negative"}, [Proposal.NEGATIVE_CONTACT]),
+        ({"inside_pause": True}, [Proposal.PAUSE_CONTACT]),
+        ({"gap_days": 10, "cadence_days": 10}, []),
+        ({"gap_days": 11, "cadence_days": 10}, [Proposal.CADENCE_GAP]),
+        ({"gap_days": 50, "cadence_days": None}, []),
+        ({"kept_plan": True, "on_a_date": True}, [Proposal.KEPT_PROMISE, Proposal.REMEMBERED_DATE]),
+        (
+            {"tone": "negative", "inside_pause": True, "gap_days": 30, "cadence_days": 10},
+            [Proposal.NEGATIVE_CONTACT, Proposal.PAUSE_CONTACT, Proposal.CADENCE_GAP],
+        ),
+    ],
+)
+def test_proposals(kwargs: dict[str, object], expected: list[Proposal]) -> None:
+    base: dict[str, object] = {
+        "tone": "positive",
+        "inside_pause": False,
+        "gap_days": None,
+        "cadence_days": None,
+        "kept_plan": False,
+        "on_a_date": False,
+    }
+    assert propose_entries(**{**base, **kwargs}) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("on", "expected"),
+    [
+        (date(2026, 5, 9), False),
+        (date(2026, 5, 10), True),
+        (date(2026, 5, 11), True),
+        (date(2026, 5, 12), True),
+        (date(2026, 5, 13), False),
+        (date(2027, 1, 1), False),
+    ],
+)
+def test_near_annual_date(on: date, expected: bool) -> None:
+    assert near_annual_date(5, 11, on) is expected
+
+
+def test_near_annual_date_across_new_year() -> None:
+    assert near_annual_date(1, 1, date(2026, 12, 31))
+    assert near_annual_date(12, 31, date(2027, 1, 1))
