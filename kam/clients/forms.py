@@ -115,7 +115,9 @@ class CompetitorForm(forms.ModelForm[Competitor]):
 class RevenueForm(forms.Form):
     """A revenue record entered by hand."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     amount = AmountField(label=_("Amount"), min_value=0)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)
 

@@ -299,9 +299,10 @@ def load_demo(*, clients: int = 300, seed: int = 2026, today: date | None = None
     revenue = _revenue_rows(rng, created, _annual_weights(rng, len(created)), today)
     RevenueRecord.objects.bulk_create(revenue, batch_size=2000)
     _key_accounts(rng, created, today)
-    from kam.relations.demo import seed_relations
+    from kam.relations.demo import seed_relations, seed_stages_and_bank
 
     relations = seed_relations(rng, created, today)
+    relations.update(seed_stages_and_bank(rng, created, today))
     return {
         **relations,
         "users": len(people) + 2,

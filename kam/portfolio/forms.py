@@ -34,10 +34,14 @@ class WindowForm(forms.Form):
 
     preset = forms.ChoiceField(label=_("Period"), choices=PRESETS, required=False)
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def window(self, *, today: date, months: int) -> Window:
@@ -85,7 +89,9 @@ class GoalForm(forms.Form):
     title = forms.CharField(label=_("Goal"), max_length=300)
     target_value = AmountField(label=_("Target (number)"))
     unit = forms.CharField(label=_("Unit"), max_length=40, required=False)
-    due = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    due = forms.DateField(
+        label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class GoalResultForm(forms.Form):
@@ -111,7 +117,9 @@ class ActionForm(forms.Form):
     owner: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_("Owner"), queryset=User.objects.none()
     )
-    due = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    due = forms.DateField(
+        label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
     def __init__(self, *args: Any, viewer: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -121,5 +129,7 @@ class ActionForm(forms.Form):
 class ReviewForm(forms.Form):
     """A review of the plan."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     notes = forms.CharField(label=_("Review notes"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -200,3 +200,100 @@ def _dates(
                 if (today + timedelta(days=2)).month != 2 or (today + timedelta(days=2)).day != 29
                 else date(2004, 2, 29),
             )
+
+
+STAGE_WEIGHTS = [10, 10, 15, 35, 10, 20]  # знакомство … зрелые отношения
+
+
+def seed_stages_and_bank(rng: random.Random, clients: list[Client], today: date) -> dict[str, int]:
+    """Clients at every stage with a dated history, bank entries per client, a crisis client
+    whose balance is falling and a mature client with its checklist."""
+    from kam.relations.choices import EntryKind, TaskKind
+    from kam.relations.models import BankCatalogueEntry, BankEntry, ChecklistTask, StageChange
+    from kam.relations.models import RelationshipStage as Stage
+
+    ladder = list(Stage.objects.filter(is_active=True).order_by("order"))
+    crisis = next(s for s in ladder if s.is_crisis)
+    mature = ladder[-1]
+    catalogue = list(BankCatalogueEntry.objects.filter(is_active=True).order_by("id"))
+    deposits = [e for e in catalogue if e.kind == EntryKind.DEPOSIT]
+    withdrawals = [e for e in catalogue if e.kind == EntryKind.WITHDRAWAL]
+    changes: list[StageChange] = []
+    entries: list[BankEntry] = []
+    reasons = [
+        "Первые встречи",
+        "Обсуждаем условия",
+        "Подписан договор",
+        "Регулярные закупки",
+        "Клиент недоволен сроками и смотрит на конкурентов",
+        "Кризис пройден, работаем по плану",
+    ]
+    for index, client in enumerate(clients):
+        final = rng.choices(range(len(ladder)), weights=STAGE_WEIGHTS)[0]
+        if index == 0:
+            final = len(ladder) - 1  # the largest client: mature
+        if index == 1:
+            final = ladder.index(crisis)  # the second largest: in the crisis
+        start = today - timedelta(days=rng.randint(400, 1000))
+        span = (today - start).days
+        changes.extend(
+            StageChange(
+                client=client,
+                stage=ladder[step],
+                date=start + timedelta(days=span * step // (final + 1)),
+                reason=reasons[step],
+                author=client.manager,
+            )
+            for step in range(final + 1)
+        )
+        for _ in range(rng.randint(2, 8)):
+            kind_pool = deposits if index == 0 or rng.random() < 0.7 else withdrawals
+            pick = rng.choice(kind_pool)
+            entries.append(
+                BankEntry(
+                    client=client,
+                    kind=pick.kind,
+                    weight=pick.weight,
+                    note=pick.title,
+                    date=today - timedelta(days=rng.randint(30, 360)),
+                    stage=ladder[min(final, rng.randint(0, final))],
+                    author=client.manager,
+                )
+            )
+        if index == 1:  # the crisis client: four withdrawals in a row, falling into the red
+            entries.extend(
+                BankEntry(
+                    client=client,
+                    kind=pick.kind,
+                    weight=min(5, pick.weight + 1),
+                    note=pick.title,
+                    date=today - timedelta(days=days),
+                    stage=crisis,
+                    author=client.manager,
+                )
+                for days, pick in zip((25, 18, 9, 3), withdrawals[:4], strict=True)
+            )
+    StageChange.objects.bulk_create(changes, batch_size=2000)
+    BankEntry.objects.bulk_create(entries, batch_size=2000)
+    top = clients[0]
+    for step, title in enumerate(mature.template_tasks):
+        ChecklistTask.objects.create(
+            client=top,
+            title=title,
+            owner=top.manager,
+            due=today + timedelta(days=20 * step - 10),
+            done=step == 0,
+            kind=TaskKind.TEMPLATE,
+            created_by=top.manager,
+        )
+    for client in clients[2:5]:
+        ChecklistTask.objects.create(
+            client=client,
+            title=f"Попросить обратную связь по сделке от {(today - timedelta(days=5)):%d.%m.%Y}: "
+            "звонок с вопросом NPS",
+            owner=client.manager,
+            due=today + timedelta(days=2),
+            kind=TaskKind.FEEDBACK,
+            created_by=client.manager,
+        )
+    return {"stage_changes": len(changes), "bank_entries": len(entries)}

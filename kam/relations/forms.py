@@ -17,7 +17,9 @@ from kam.relations.models import BankCatalogueEntry, RelationshipStage
 class InteractionForm(forms.Form):
     """Log a contact, or plan one (then without a tone)."""
 
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     channel = forms.ChoiceField(label=_("Channel"), choices=ContactChannel.choices)
     personal = forms.BooleanField(label=_("I took part personally"), required=False, initial=True)
     tone = forms.ChoiceField(
@@ -58,7 +60,9 @@ class StageForm(forms.Form):
     """Move the client to a relationship stage."""
 
     stage = forms.ModelChoiceField(label=_("Stage"), queryset=RelationshipStage.objects.none())
-    date = forms.DateField(label=_("Since"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("Since"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     reason = forms.CharField(label=_("Why"), max_length=500)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -80,11 +84,19 @@ class BankEntryForm(forms.Form):
         required=False,
         empty_label=_("— describe it yourself —"),
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=EntryKind.choices, required=False)
-    weight = forms.TypedChoiceField(
-        label=_("Weight (1–5)"), choices=WEIGHTS, coerce=int, required=False
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", "—"), *EntryKind.choices], required=False
     )
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    weight = forms.TypedChoiceField(
+        label=_("Weight (1–5)"),
+        choices=[("", "—"), *WEIGHTS],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     note = forms.CharField(label=_("What happened"), max_length=500, required=False)
     interaction = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -113,7 +125,9 @@ class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none(), required=False)
     due = forms.DateField(
-        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Due date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args: Any, viewer: AnyUser, **kwargs: Any) -> None:

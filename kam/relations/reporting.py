@@ -89,3 +89,58 @@ def print_table(data: dict[str, Any]) -> None:
         for item in data[name]:
             table.add_row(*("" if item[c] is None else str(item[c]) for c in columns))
         console.print(table)
+
+
+RELATION_COLUMNS = ["client", "manager", "stage", "balance", "withdrawals_in_a_row", "alerts"]
+
+
+def relations_as_dict(rows: list[Any], *, viewer: User | None, today: str) -> dict[str, Any]:
+    """The JSON shape of `kam report relations`: per client stage, balance and alerts."""
+    return {
+        "as": viewer.username if viewer is not None else None,
+        "today": today,
+        "clients": [
+            {
+                "client": r.client.name,
+                "manager": r.client.manager.display_name,
+                "stage": r.stage.name if r.stage else None,
+                "balance": r.balance,
+                "withdrawals_in_a_row": r.streak,
+                "alerts": r.alerts,
+            }
+            for r in rows
+        ],
+    }
+
+
+def write_relations_xlsx(data: dict[str, Any], path: str) -> None:
+    from openpyxl import Workbook
+
+    from kam.core.exporting import safe_cell
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "clients"
+    sheet.append(RELATION_COLUMNS)
+    for item in data["clients"]:
+        row = {**item, "alerts": ", ".join(item["alerts"])}
+        sheet.append([safe_cell(row[c]) for c in RELATION_COLUMNS])
+    book.save(path)
+
+
+def print_relations_table(data: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(*RELATION_COLUMNS, title=f"Relationships on {data['today']}")
+    for item in data["clients"]:
+        table.add_row(
+            item["client"],
+            item["manager"],
+            item["stage"] or "—",
+            str(item["balance"]),
+            str(item["withdrawals_in_a_row"]),
+            ", ".join(item["alerts"]),
+        )
+    console.print(table)

@@ -122,6 +122,8 @@ def test_settings_page_validates_threshold_order(org: Org) -> None:
         "pause_days": 14,
         "dossier_review_days": 90,
         "reminder_days_ahead": 3,
+        "bank_withdrawal_streak": 3,
+        "bank_negative_alert": "on",
     }
     response = http.post(reverse("settings"), data)
     assert "Пороги должны расти" in response.content.decode()
