@@ -52,15 +52,11 @@ from kam.clients.services import (
     dossier_save,
 )
 from kam.core.exporting import EXPORT_FORMATS
+from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest, htmx_or_redirect, positive_int, safe_next
 from kam.imports.exports import client_list_export
 from kam.portfolio.selectors import client_key_status, revenue_for_client, revenue_get
 from kam.portfolio.services import revenue_create, revenue_delete, revenue_update
-
-
-def _apply_errors(form: BaseForm, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _filters(form: ClientFilterForm) -> ClientFilters:
@@ -99,7 +95,7 @@ def client_create_view(request: AuthenticatedRequest) -> HttpResponse:
         try:
             client = client_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Client created."))
             return redirect(client)
@@ -116,7 +112,7 @@ def client_edit_view(request: AuthenticatedRequest, client_id: int) -> HttpRespo
                 actor=request.user, client=client_get(request.user, client_id), **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect(client)
@@ -180,7 +176,7 @@ def contact_create_view(request: AuthenticatedRequest, client_id: int) -> HttpRe
         try:
             contact_create(actor=request.user, client=client, roles=data.pop("roles"), **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Contact added."))
             return htmx_or_redirect(request, client.get_absolute_url() + "#contacts")
@@ -206,7 +202,7 @@ def contact_edit_view(
             fresh = contact_get(viewer=request.user, client_id=client_id, contact_id=contact_id)
             contact_update(actor=request.user, contact=fresh, roles=data.pop("roles"), **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Contact saved."))
             return redirect(contact.client.get_absolute_url() + "#contacts")
@@ -334,7 +330,7 @@ def competitor_create_view(request: AuthenticatedRequest, client_id: int) -> Htt
         try:
             competitor_save(actor=request.user, client=client, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Competitor added."))
             return htmx_or_redirect(request, reverse("clients:dossier", args=[client.pk]))
@@ -358,7 +354,7 @@ def competitor_edit_view(
                 actor=request.user, client=fresh.client, competitor=fresh, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Competitor saved."))
             return redirect(reverse("clients:dossier", args=[client_id]))

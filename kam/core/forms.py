@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 class AmountField(forms.DecimalField):
@@ -23,3 +24,12 @@ class AmountField(forms.DecimalField):
         if isinstance(value, str):
             value = "".join(value.split()).replace("\u202f", "")
         return super().to_python(value)
+
+
+def errors_to_form(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: per field where the field exists."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -8,7 +8,6 @@ from csp.decorators import csp_update
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,8 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kam.accounts.access import client_get
+from kam.core.exporting import EXPORT_FORMATS
+from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest, positive_int, safe_next
 from kam.core.models import company_settings
+from kam.imports.exports import portfolio_export
 from kam.portfolio.charts import grid_figure, lorenz_figure, pareto_figure
 from kam.portfolio.forms import (
     ActionForm,
@@ -47,14 +49,6 @@ from kam.portfolio.services import (
 )
 
 
-def _errors_to_form(form: BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
 def _grid(report: Any, profiles: dict[int, Any]) -> list[dict[str, Any]]:
     points = []
     for row in report.rows:
@@ -80,6 +74,8 @@ def _portfolio_view(request: AuthenticatedRequest) -> HttpResponse:
     form = WindowForm(request.GET or None)
     window = form.window(today=timezone.localdate(), months=company_settings().window_months)
     report = portfolio_report(viewer=request.user, window=window)
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return portfolio_export(request.GET["format"], report)  # type: ignore[return-value]
     page = Paginator(report.rows, 50).get_page(positive_int(request.GET.get("page"), 1))
     candidates = [r.client_id for r in report.rows[:500]]
     profiles = key_profiles(viewer=request.user, client_ids=candidates)
@@ -111,7 +107,7 @@ def key_profile_view(request: AuthenticatedRequest, client_id: int) -> HttpRespo
         try:
             key_profile_save(actor=request.user, client=client, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Key-account marks saved."))
             return redirect(client)
@@ -158,7 +154,7 @@ def goal_create_view(request: AuthenticatedRequest, client_id: int) -> HttpRespo
             else:
                 goal_add(actor=request.user, plan=plan, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Goal added."))
             return redirect(_plan_url(client_id))
@@ -173,7 +169,7 @@ def goal_result_view(request: AuthenticatedRequest, client_id: int, goal_id: int
         try:
             goal_record_result(actor=request.user, goal=goal, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Result saved."))
             return redirect(_plan_url(client_id))
@@ -188,7 +184,7 @@ def action_create_view(request: AuthenticatedRequest, client_id: int, goal_id: i
         try:
             action_add(actor=request.user, goal=goal, **form.cleaned_data)
         except ValidationError as exc:
-            _errors_to_form(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Action added."))
             return redirect(_plan_url(client_id))

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kam.accounts.access import can_manage_users, client_get, scope_of, visible_clients
 from kam.accounts.domain import Scope
 from kam.clients.models import Client
+from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest, htmx_or_redirect, positive_int, safe_next
 from kam.relations.charts import stages_figure, trend_figure
 from kam.relations.forms import (
@@ -75,8 +76,7 @@ def interaction_create_view(request: AuthenticatedRequest, client_id: int) -> Ht
             form.pause_warning = exc.warning  # type: ignore[attr-defined]
             return _card(request, client_id, status=200, interaction_form=form)
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            errors_to_form(form, exc)
         else:
             messages.success(
                 request, _("Contact planned.") if data["planned"] else _("Contact logged.")
@@ -204,7 +204,7 @@ def stage_set_view(request: AuthenticatedRequest, client_id: int) -> HttpRespons
                 on=form.cleaned_data["date"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Stage changed."))
             params: dict[str, object] = {}
@@ -257,7 +257,7 @@ def bank_add_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse
                 interaction=interaction,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Entry added to the emotional bank account."))
             return htmx_or_redirect(request, safe_next(request, _to_card(client)))
@@ -274,7 +274,7 @@ def task_add_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse
         try:
             task_add(actor=request.user, client=client, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Task added."))
             return htmx_or_redirect(request, _to_card(client, "checklist"))
@@ -320,7 +320,7 @@ def overview_view(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "relations/overview.html", context)
 
 
-def _setup(request: AuthenticatedRequest, formset_class: Any, template: str) -> HttpResponse:
+def _setup(request: AuthenticatedRequest, formset_class: Any, title: str) -> HttpResponse:
     if not can_manage_users(request.user):
         raise PermissionDenied
     formset = formset_class(request.POST or None)
@@ -328,19 +328,15 @@ def _setup(request: AuthenticatedRequest, formset_class: Any, template: str) -> 
         formset.save()
         messages.success(request, _("Changes saved."))
         return redirect(request.path)
-    return render(request, template, {"formset": formset}, status=400 if formset.errors else 200)
+    context = {"formset": formset, "title": title}
+    return render(request, "relations/setup.html", context, status=400 if formset.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])
 def stages_setup_view(request: AuthenticatedRequest) -> HttpResponse:
-    return _setup(request, StageFormSet, "relations/stages_setup.html")
+    return _setup(request, StageFormSet, _("Relationship stages"))
 
 
 @require_http_methods(["GET", "POST"])
 def catalogue_setup_view(request: AuthenticatedRequest) -> HttpResponse:
-    return _setup(request, CatalogueFormSet, "relations/catalogue_setup.html")
-
-
-def _form_errors(form: BaseForm, exc: ValidationError) -> None:
-    for name, errors in exc.message_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
+    return _setup(request, CatalogueFormSet, _("Typical bank entries"))
