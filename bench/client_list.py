@@ -29,3 +29,26 @@ def run(clients: int = 20_000) -> None:
             if response.status_code != 200:
                 raise RuntimeError(f"client list answered {response.status_code}")
         print(f"BENCH client_list_{label} clients={clients} best_seconds={min(times):.4f}")
+
+    # The pages built from aggregates over the whole book: Today (own and team), the
+    # relationship overview, and a client card with its contact log and bank account.
+    from kam.clients.models import Client
+
+    card = Client.objects.filter(manager__username="manager1").order_by("id").first()
+    pages = [
+        ("today_manager", "manager1", "/today/"),
+        ("today_supervisor_team", "head1", "/today/?view=team"),
+        ("today_director_team", "director", "/today/?view=team"),
+        ("relationships_director", "director", "/relationships/"),
+        ("client_card", "manager1", f"/clients/{card.pk}/" if card else "/clients/"),
+    ]
+    for label, username, url in pages:
+        http.force_login(User.objects.get(username=username))
+        times = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            response = http.get(url)
+            times.append(time.perf_counter() - t0)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} answered {response.status_code}")
+        print(f"BENCH page_{label} clients={clients} best_seconds={min(times):.4f}")

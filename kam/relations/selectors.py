@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     F,
     IntegerField,
@@ -24,7 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.functions import Cast, Coalesce, Substr, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -130,12 +131,24 @@ def _cadence(
 def cadence_rows(
     clients: QuerySet[Client], *, today: date, key_ids: set[int] | None = None
 ) -> list[ClientCadence]:
-    """Every active client of `clients` with its cadence and pause."""
+    """The active clients of `clients` that have a cadence or are in a pause, with both.
+
+    Clients without a cadence and without a recent negative contact are left in the database.
+    """
     settings = company_settings()
     keys = key_client_ids(today) if key_ids is None else key_ids
-    qs = annotate_last_contacts(
-        clients.filter(status=ClientStatus.ACTIVE).select_related("manager"), today
-    ).order_by("normalized_name")
+    relevant = (
+        Q(pk__in=keys)
+        | Q(segment__in=list(settings.segment_cadence()))
+        | Q(last_negative__gte=today - timedelta(days=settings.pause_days))
+    )
+    qs = (
+        annotate_last_contacts(
+            clients.filter(status=ClientStatus.ACTIVE).select_related("manager"), today
+        )
+        .filter(relevant)
+        .order_by("normalized_name")
+    )
     return [_cadence(c, key_ids=keys, settings=settings, today=today) for c in qs]
 
 
@@ -247,13 +260,41 @@ def _percent(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
+def _annual_window(qs: QuerySet[Any], field: str, today: date, ahead: int) -> QuerySet[Any]:
+    """Rows whose annual date (month-day) falls within today … today + ahead.
+
+    Compared as the "MM-DD" part of the ISO date text, which both SQLite and PostgreSQL
+    compute natively. Feb 29 is celebrated on Feb 28 in non-leap years.
+    """
+    days: set[str] = set()
+    for offset in range(min(ahead, 366) + 1):
+        day = today + timedelta(days=offset)
+        days.add(f"{day:%m-%d}")
+        leap = day.year % 4 == 0 and (day.year % 100 != 0 or day.year % 400 == 0)
+        if (day.month, day.day) == (2, 28) and not leap:
+            days.add("02-29")
+    month_day = Substr(Cast(field, output_field=CharField()), 6, 5)
+    found: QuerySet[Any] = (
+        qs.filter(**{f"{field}__isnull": False})
+        .alias(month_day=month_day)
+        .filter(month_day__in=sorted(days))
+    )
+    return found
+
+
 def upcoming_dates(clients: QuerySet[Client], *, today: date, ahead: int) -> list[DateReminder]:
-    """Birthdays and other important dates of the clients' contacts within `ahead` days."""
+    """Birthdays and other important dates of the clients' contacts within `ahead` days.
+
+    The window is filtered in the database; only the dates that are due leave it.
+    """
     found: list[DateReminder] = []
     contacts = Contact.objects.filter(
         client__in=clients, client__status=ClientStatus.ACTIVE, is_active=True
-    ).select_related("client", "client__manager")
-    for contact in contacts.filter(birthday__isnull=False):
+    )
+    birthdays = _annual_window(contacts, "birthday", today, ahead).select_related(
+        "client", "client__manager"
+    )
+    for contact in birthdays:
         assert contact.birthday is not None  # noqa: S101 - filtered above
         days = days_until_date(contact.birthday.month, contact.birthday.day, today)
         if days <= ahead:
@@ -262,9 +303,9 @@ def upcoming_dates(clients: QuerySet[Client], *, today: date, ahead: int) -> lis
                     contact.client, contact, "birthday", today + timedelta(days=days), days
                 )
             )
-    others = ContactDate.objects.filter(contact__in=contacts).select_related(
-        "contact", "contact__client", "contact__client__manager"
-    )
+    others = _annual_window(
+        ContactDate.objects.filter(contact__in=contacts), "date", today, ahead
+    ).select_related("contact", "contact__client", "contact__client__manager")
     for record in others:
         days = days_until_date(record.date.month, record.date.day, today)
         if days <= ahead:
@@ -442,19 +483,36 @@ class RelationRow:
     alerts: list[str]
 
 
-def relation_rows(clients: QuerySet[Client]) -> list[RelationRow]:
-    """Stage, balance and withdrawal run of every active client: aggregates in the database."""
-    settings = company_settings()
-    qs = (
-        clients.filter(status=ClientStatus.ACTIVE)
-        .select_related("manager")
-        .annotate(
-            balance=Coalesce(Sum(SIGNED), Value(0)),
-            streak=Coalesce(_streak_subquery(), Value(0)),
-            stage_id=_latest_stage_id(),
-        )
-        .order_by("normalized_name")
+def _relations_qs(clients: QuerySet[Client]) -> QuerySet[Any]:
+    return clients.filter(status=ClientStatus.ACTIVE).annotate(
+        balance=Coalesce(Sum(SIGNED), Value(0)),
+        streak=Coalesce(_streak_subquery(), Value(0)),
+        stage_id=_latest_stage_id(),
     )
+
+
+def relation_rows(
+    clients: QuerySet[Client],
+    *,
+    alerts_only: bool = False,
+    by_balance: bool = False,
+    limit: int | None = None,
+) -> list[RelationRow]:
+    """Stage, balance and withdrawal run of active clients: aggregates in the database.
+
+    `alerts_only` keeps the clients with an alert (filtered in SQL); `by_balance` sorts the
+    lowest balance first; `limit` cuts the list in the database.
+    """
+    settings = company_settings()
+    qs = _relations_qs(clients).select_related("manager")
+    if alerts_only:
+        alert = Q(streak__gte=settings.bank_withdrawal_streak)
+        if settings.bank_negative_alert:
+            alert |= Q(balance__lt=0)
+        qs = qs.filter(alert)
+    qs = qs.order_by("balance", "normalized_name") if by_balance else qs.order_by("normalized_name")
+    if limit is not None:
+        qs = qs[:limit]
     stage_map = {s.pk: s for s in RelationshipStage.objects.all()}
     rows = []
     for client in qs:
@@ -474,6 +532,18 @@ def relation_rows(clients: QuerySet[Client]) -> list[RelationRow]:
             )
         )
     return rows
+
+
+def stage_distribution(clients: QuerySet[Client]) -> dict[int | None, int]:
+    """Active clients per current stage id (None: no stage yet), one GROUP BY."""
+    qs = (
+        clients.filter(status=ClientStatus.ACTIVE)
+        .annotate(stage_id=_latest_stage_id())
+        .values("stage_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["stage_id"]: row["n"] for row in qs}
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,6 +41,7 @@ from kam.relations.selectors import (
     interactions_for,
     proposals_for,
     relation_rows,
+    stage_distribution,
     stages,
     task_get,
     today_page,
@@ -183,6 +184,9 @@ def relationship_context(
     }
 
 
+LIST_LIMIT = 100
+
+
 def _to_card(client: Client, anchor: str = "relationship", /, **params: object) -> str:
     query = "&".join(f"{k}={v}" for k, v in params.items())
     return client.get_absolute_url() + (f"?{query}" if query else "") + f"#{anchor}"
@@ -302,18 +306,16 @@ def bank_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
 @csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]
 def overview_view(request: AuthenticatedRequest) -> HttpResponse:
     clients = visible_clients(request.user, include_archived=False)
-    rows = relation_rows(clients)
-    by_stage: dict[str, int] = {}
-    for row in rows:
-        key = row.stage.name if row.stage else "—"
-        by_stage[key] = by_stage.get(key, 0) + 1
-    ordered = [(s.name, by_stage.get(s.name, 0)) for s in stages()]
-    ordered.append((_("No stage yet"), by_stage.get("—", 0)))
+    counts = stage_distribution(clients)
+    ordered = [(s.name, counts.get(s.pk, 0)) for s in stages()]
+    ordered.append((_("No stage yet"), counts.get(None, 0)))
+    alerts = relation_rows(clients, alerts_only=True, by_balance=True, limit=LIST_LIMIT + 1)
     context = {
         "scope": scope_of(request.user),
         "stage_counts": ordered,
-        "alerts": [r for r in rows if r.alerts],
-        "rows": sorted(rows, key=lambda r: r.balance)[:100],
+        "alerts": alerts[:LIST_LIMIT],
+        "more_alerts": len(alerts) > LIST_LIMIT,
+        "rows": relation_rows(clients, by_balance=True, limit=LIST_LIMIT),
         "trend": trend_figure(company_trend(clients), title=_("Sum of balances by month")),
         "stages_chart": stages_figure(ordered),
     }

@@ -161,8 +161,8 @@ def test_revenue_key_clients_and_segment_cadence(org: Org) -> None:
     status = rows[org.client_a2.pk].status
     assert status is not None
     assert status.days_overdue == 1
-    # Segment without a cadence: nothing is due.
-    assert rows[org.client_a1.pk].every_days is None
+    # Segment without a cadence and no pause: not a row at all.
+    assert org.client_a1.pk not in rows
 
 
 def test_today_lists_due_paused_planned_dates_and_reviews(org: Org) -> None:
@@ -351,3 +351,26 @@ def test_cadence_counts_in_the_company_time_zone(
         rows = cadence_rows(Client.objects.filter(pk=org.client_a1.pk), today=timezone.localdate())
     assert rows[0].status is not None
     assert rows[0].status.days_overdue == overdue
+
+
+@pytest.mark.parametrize(
+    ("birthday", "today", "expected"),
+    [
+        (date(1980, 2, 29), date(2027, 2, 27), date(2027, 2, 28)),  # non-leap: Feb 28
+        (date(1980, 2, 29), date(2028, 2, 27), date(2028, 2, 29)),
+        (date(1975, 1, 2), date(2026, 12, 30), date(2027, 1, 2)),  # across the new year
+        (date(1975, 1, 3), date(2026, 12, 30), None),  # 4 days ahead: outside 3
+        (date(1975, 12, 29), date(2026, 12, 30), None),  # yesterday
+    ],
+)
+def test_upcoming_dates_window_in_sql(
+    org: Org, birthday: date, today: date, expected: date | None
+) -> None:
+    from kam.relations.selectors import upcoming_dates
+
+    contact = org.client_a1.contacts.get()
+    contact.birthday = birthday
+    contact.save()
+    found = upcoming_dates(Client.objects.all(), today=today, ahead=3)
+    birthdays = [d.date for d in found if d.what == "birthday"]
+    assert birthdays == ([expected] if expected else [])
