@@ -82,9 +82,13 @@ def interaction_create_view(request: AuthenticatedRequest, client_id: int) -> Ht
             messages.success(
                 request, _("Contact planned.") if data["planned"] else _("Contact logged.")
             )
+            proposal = _to_card(client, propose=interaction.pk)
             if data["planned"]:
                 return htmx_or_redirect(request, safe_next(request, _to_card(client, "log")))
-            return htmx_or_redirect(request, _to_card(client, propose=interaction.pk))
+            if data["tone"] == "negative":
+                # A negative contact goes to the card, where the withdrawal is proposed.
+                return htmx_or_redirect(request, proposal)
+            return htmx_or_redirect(request, safe_next(request, proposal))
     return _card(request, client_id, status=400, interaction_form=form)
 
 

@@ -374,3 +374,22 @@ def test_upcoming_dates_window_in_sql(
     found = upcoming_dates(Client.objects.all(), today=today, ahead=3)
     birthdays = [d.date for d in found if d.what == "birthday"]
     assert birthdays == ([expected] if expected else [])
+
+
+def test_quick_entry_from_today(org: Org) -> None:
+    http = _http(org.manager_a1)
+    page = http.get(reverse("today")).content.decode()
+    assert "quicklog" in page  # every persona client is key and never contacted: all due
+    url = reverse("relations:interaction-create", args=[org.client_a1.pk])
+    quick = {
+        "date": _today().isoformat(),
+        "channel": "call",
+        "personal": "on",
+        "next": "/today/",
+        "tone": "positive",
+    }
+    assert http.post(url, quick)["Location"] == "/today/"
+    negative = http.post(url, {**quick, "tone": "negative"})
+    assert "propose=" in negative["Location"]  # to the card, where a withdrawal is proposed
+    page = http.get(reverse("today")).content.decode()
+    assert org.client_a1.name in page.split('id="paused"')[1]
