@@ -339,3 +339,25 @@ def test_report_relations_json(org: Org, capsys: pytest.CaptureFixture[str]) -> 
     ]
     assert main(["report", "relations", "--format", "json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["clients"]) == 3
+
+
+def test_reports_as_xlsx(org: Org, tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
+    from pathlib import Path
+
+    from openpyxl import load_workbook
+
+    out = Path(str(tmp_path))
+    bank_entry_add(
+        actor=org.manager_a1, client=org.client_a1, kind="withdrawal", weight=1, note="=cmd"
+    )
+    assert main(["report", "relations", "--format", "xlsx"]) == 2  # --out is required
+    assert main(["report", "relations", "--format", "xlsx", "--out", str(out / "r.xlsx")]) == 0
+    sheet = load_workbook(out / "r.xlsx").active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("client", "manager", "stage", "balance", "withdrawals_in_a_row", "alerts")
+    assert len(rows) == 4
+    assert main(["report", "cadence", "--format", "xlsx", "--out", str(out / "c.xlsx")]) == 0
+    book = load_workbook(out / "c.xlsx")
+    assert book.sheetnames == ["summary", "overdue", "paused", "reviews_due", "dates"]
+    assert book["overdue"].max_row == 4  # header + the three never-contacted key clients
+    capsys.readouterr()
