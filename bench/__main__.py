@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-BENCHES = ("client_list", "portfolio")
+BENCHES = ("client_list", "portfolio", "imports")
 
 
 def main(argv: list[str]) -> int:

@@ -23,7 +23,11 @@ Common tasks:
   kam createuser NAME         add a user (asks nothing; use --password to let them log in)
   kam token NAME              print the API token of a user (created if missing)
   kam report portfolio        portfolio report (--from, --to, --format table|json|xlsx)
+  kam import KIND FILE        import clients, contacts, revenue, interactions or nps from
+                              CSV/XLSX/Bitrix24 .xls: all rows or nothing (--dry-run,
+                              --preset auto|generic|amocrm|bitrix24)
   kam report cadence          contact discipline: overdue, pauses, reviews, dates (--as USER)
+  kam report relations        stage, emotional bank balance and alerts per client (--as USER)
   kam manage COMMAND ...      run any Django management command
 
 Settings come from environment variables: KAM_DATABASE_URL, KAM_SECRET_KEY, KAM_DEBUG,
@@ -96,6 +100,20 @@ def _parser() -> argparse.ArgumentParser:
     cadence.add_argument("--as", dest="as_user", help="only what this user may see")
     cadence.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
     cadence.add_argument("--out", help="file to write (required for xlsx)")
+    relations = reports.add_parser(
+        "relations", help="relationships: stage, emotional bank balance and alerts per client"
+    )
+    relations.add_argument("--as", dest="as_user", help="only what this user may see")
+    relations.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
+    relations.add_argument("--out", help="file to write (required for xlsx)")
+
+    imp = sub.add_parser("import", help="import a CRM export or spreadsheet (all or nothing)")
+    imp.add_argument("kind", choices=("clients", "contacts", "revenue", "interactions", "nps"))
+    imp.add_argument("file", help="CSV (UTF-8, UTF-16, cp1251), XLSX, or Bitrix24 .xls")
+    imp.add_argument("--preset", choices=("auto", "generic", "amocrm", "bitrix24"), default="auto")
+    imp.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    imp.add_argument("--manager", help="username responsible for new clients the file gives none")
+    imp.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     manage = sub.add_parser("manage", help="run any Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
@@ -215,25 +233,56 @@ def _output(
     return 0
 
 
-def _report_cadence(args: argparse.Namespace) -> int:
+def _report_viewer(args: argparse.Namespace) -> tuple[Any, bool]:
+    """The user of `--as` (or None for company scope) and whether it was found."""
     from kam.accounts.models import User
+
+    if not args.as_user:
+        return None, True
+    viewer = User.objects.filter(username=args.as_user, is_active=True).first()
+    if viewer is None:
+        print(f"kam report: no active user named {args.as_user!r}", file=sys.stderr)
+    return viewer, viewer is not None
+
+
+def _report_cadence(args: argparse.Namespace) -> int:
     from kam.relations.reporting import cadence_as_dict, print_table, write_xlsx
     from kam.relations.selectors import today_page
     from kam.reports import company_viewer
 
-    viewer = None
-    if args.as_user:
-        viewer = User.objects.filter(username=args.as_user).first()
-        if viewer is None or not viewer.is_active:
-            print(f"kam report: no active user named {args.as_user!r}", file=sys.stderr)
-            return 1
+    viewer, found = _report_viewer(args)
+    if not found:
+        return 1
     page = today_page(viewer=viewer or company_viewer(), team=True)
     return _output(args, cadence_as_dict(page, viewer=viewer), write_xlsx, print_table)
+
+
+def _report_relations(args: argparse.Namespace) -> int:
+    from django.utils import timezone
+
+    from kam.accounts.access import visible_clients
+    from kam.relations.reporting import (
+        print_relations_table,
+        relations_as_dict,
+        write_relations_xlsx,
+    )
+    from kam.relations.selectors import relation_rows
+    from kam.reports import company_viewer
+
+    viewer, found = _report_viewer(args)
+    if not found:
+        return 1
+    rows = relation_rows(visible_clients(viewer or company_viewer(), include_archived=False))
+    today = timezone.localdate().isoformat()
+    data = relations_as_dict(rows, viewer=viewer, today=today)
+    return _output(args, data, write_relations_xlsx, print_relations_table)
 
 
 def _report(args: argparse.Namespace) -> int:
     if args.report == "cadence":
         return _report_cadence(args)
+    if args.report == "relations":
+        return _report_relations(args)
     from kam.portfolio.domain import Window
     from kam.portfolio.reporting import print_table, report_as_dict, write_xlsx
     from kam.portfolio.selectors import default_window, portfolio_report
@@ -275,6 +324,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _token(args)
         elif args.command == "report":
             return _report(args)
+        elif args.command == "import":
+            options = {"preset": args.preset, "dry_run": args.dry_run, "manager": args.manager}
+            call_command(
+                "import_file", args.kind, args.file, no_progress=args.no_progress, **options
+            )
         elif args.command == "manage":
             execute_from_command_line(["kam manage", *args.args])
     except CommandError as exc:

@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "kam.clients",
     "kam.portfolio",
     "kam.relations",
+    "kam.imports",
     "kam.api",
 ]
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -17,7 +18,9 @@ from kam.accounts.forms import LanguageForm, UserForm
 from kam.accounts.models import User
 from kam.accounts.selectors import user_list
 from kam.accounts.services import user_create, user_set_language, user_update
+from kam.core.exporting import EXPORT_FORMATS
 from kam.core.http import AuthenticatedRequest
+from kam.imports.exports import user_list_export
 
 login_view = login_not_required(
     LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True)
@@ -46,8 +49,10 @@ def _require_admin(request: AuthenticatedRequest) -> None:
         raise PermissionDenied
 
 
-def user_list_view(request: AuthenticatedRequest) -> HttpResponse:
+def user_list_view(request: AuthenticatedRequest) -> HttpResponseBase:
     _require_admin(request)
+    if request.GET.get("format") in EXPORT_FORMATS:
+        return user_list_export(request.GET["format"], user_list())
     return render(request, "accounts/user_list.html", {"users": user_list()})
 
 

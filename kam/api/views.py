@@ -378,7 +378,7 @@ class StageView(APIView):
         body.is_valid(raise_exception=True)
         wanted = body.validated_data["stage"]
         found = stages().filter(name=wanted).first()
-        if found is None and wanted.isdigit():
+        if found is None and wanted.isascii() and wanted.isdigit():
             found = stages().filter(pk=int(wanted)).first()
         if found is None:
             raise ValidationError({"stage": ["No such stage."]})

@@ -34,7 +34,7 @@ def inn_error(value: str) -> str | None:
     The check digits are verified with python-stdnum (stdnum.ru.inn).
     """
     digits = value.strip()
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):
         return "digits"
     if len(digits) not in (10, 12):
         return "length"

@@ -268,13 +268,16 @@ def task_set_done(*, actor: User, task: ChecklistTask, done: bool) -> ChecklistT
 
 
 def feedback_task_after_deal(
-    *, actor: User, client: Client, deal_date: date
+    *, actor: User | None, client: Client, deal_date: date
 ) -> ChecklistTask | None:
-    """After a won deal: a task to ask for feedback with an NPS call (one open at a time)."""
+    """After a won deal: a task to ask for feedback with an NPS call (one open at a time).
+
+    An import run from the shell has no actor: the task is then recorded as the manager's own.
+    """
     if ChecklistTask.objects.filter(client=client, kind=TaskKind.FEEDBACK, done=False).exists():
         return None
     return task_add(
-        actor=actor,
+        actor=actor or client.manager,
         client=client,
         title=_("Ask for feedback on the deal of %(date)s: an NPS call")
         % {"date": deal_date.strftime("%d.%m.%Y")},

@@ -1,0 +1,399 @@
+"""Reading the files teams really have: CSV (UTF-8, UTF-16, cp1251; ; , or tab), XLSX, old
+binary XLS and Bitrix24's "Excel" export, which is an HTML table saved as .xls.
+
+Rows are streamed: a file of a million lines is never held in memory at once. Every cell comes
+out as text (numbers from spreadsheets are written without going through a lossy float-to-text
+step where possible), so the parsers in `domain` see one kind of value.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import IO, Any
+
+CHUNK = 1 << 20
+MAX_CELL = 100_000  # characters; a longer cell is a broken file, not data
+MAX_UNPACKED = 512 * 1024 * 1024  # bytes an XLSX may unpack to
+MAX_RATIO = 200  # compression ratio above which a big XLSX part is treated as a zip bomb
+MAX_ZIP_ENTRIES = 5_000
+MAX_COLUMNS = 500
+EXACT_FLOAT = 2**53
+
+csv.field_size_limit(MAX_CELL)
+
+
+class FileProblem(Exception):  # noqa: N818 - a problem report, not a bug
+    """The file cannot be read at all (or from `row` on): a code for the translated reason."""
+
+    def __init__(self, code: str, row: int = 0, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.row = row
+        self.params = {k: str(v) for k, v in params.items()}
+
+
+@dataclass
+class Table:
+    """An opened file: its detected shape, the header row and an iterator of data rows."""
+
+    format: str
+    encoding: str = ""
+    delimiter: str = ""
+    headers: list[str] = field(default_factory=list)
+    header_row: int = 1
+    rows: Iterator[tuple[int, list[str]]] = field(default_factory=lambda: iter(()))
+    _handles: list[Any] = field(default_factory=list)
+
+    def close(self) -> None:
+        for handle in self._handles:
+            handle.close()
+        self._handles.clear()
+
+    def __enter__(self) -> Table:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _no_nul(cells: list[str]) -> list[str]:
+    """Cells without NUL characters: never data, and databases refuse them in text."""
+    return [c.replace("\x00", "") if "\x00" in c else c for c in cells]
+
+
+# --- encodings -----------------------------------------------------------------------------
+
+
+def _decodes(path: Path, encoding: str, skip: int = 0) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        with path.open("rb") as handle:
+            handle.seek(skip)
+            while chunk := handle.read(CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def detect_encoding(path: Path) -> tuple[str, int]:
+    """(encoding, bytes of BOM to skip): BOM first, then UTF-16 by its zero bytes, then strict
+    UTF-8, then strict cp1251 (Russian Excel's "CSV"). Anything else is refused."""
+    with path.open("rb") as handle:
+        head = handle.read(4096)
+    candidates: list[tuple[str, int]] = []
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        candidates = [("utf-32", 0)]
+    elif head.startswith(codecs.BOM_UTF8):
+        candidates = [("utf-8", 3)]
+    elif head.startswith(codecs.BOM_UTF16_LE):
+        candidates = [("utf-16-le", 2)]
+    elif head.startswith(codecs.BOM_UTF16_BE):
+        candidates = [("utf-16-be", 2)]
+    else:
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        if len(head) >= 4 and odd > len(head) // 4 and even == 0:
+            candidates.append(("utf-16-le", 0))
+        elif len(head) >= 4 and even > len(head) // 4 and odd == 0:
+            candidates.append(("utf-16-be", 0))
+        candidates += [("utf-8", 0), ("cp1251", 0)]
+    for encoding, skip in candidates:
+        if _decodes(path, encoding, skip):
+            if encoding == "utf-32":
+                return "utf-32", 0
+            return encoding, skip
+    raise FileProblem("encoding")
+
+
+# --- CSV -----------------------------------------------------------------------------------
+
+DELIMITERS = (";", ",", "\t")
+
+
+def sniff_delimiter(sample: str) -> str:
+    """The delimiter among ; , and tab that splits the first lines most consistently.
+
+    Ties go to ";" (what Russian Excel writes), then ",".
+    """
+    lines = sample.splitlines()[:30] if "\n" in sample else [sample]
+    if len(lines) > 1 and not sample.endswith(("\n", "\r")):
+        lines = lines[:-1]  # the last line of a sample may be cut in the middle
+    best, best_score = ";", (0, 0)
+    for delimiter in DELIMITERS:
+        try:
+            rows = [r for r in csv.reader(lines, delimiter=delimiter) if any(c.strip() for c in r)]
+        except csv.Error:
+            continue
+        if not rows:
+            continue
+        width = len(rows[0])
+        if width < 2:
+            continue
+        consistent = sum(1 for r in rows if len(r) == width)
+        score = (consistent, width)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _csv_rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    number = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise FileProblem("csv_broken", number + 1, detail=str(exc)[:200]) from exc
+        except UnicodeDecodeError as exc:
+            raise FileProblem("encoding", number + 1) from exc
+        number += 1
+        if len(row) > MAX_COLUMNS:
+            raise FileProblem("too_many_columns", number, limit=MAX_COLUMNS)
+        yield number, _no_nul(row)
+
+
+def _sample(path: Path, encoding: str, skip: int) -> str:
+    with path.open("rb") as handle:
+        handle.seek(skip)
+        decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+        return decoder.decode(handle.read(64 * 1024), final=False)
+
+
+def _open_csv(path: Path, encoding: str, skip: int) -> Table:
+    raw = path.open("rb")
+    raw.seek(skip)
+    text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
+    delimiter = sniff_delimiter(_sample(path, encoding, skip))
+    table = Table(format="csv", encoding=encoding, delimiter=delimiter, _handles=[text])
+    table.rows = _csv_rows(csv.reader(text, delimiter=delimiter))
+    return table
+
+
+# --- spreadsheets --------------------------------------------------------------------------
+
+
+def cell_text(value: Any) -> str:
+    """A spreadsheet cell as text: whole numbers without ".0", dates in ISO form.
+
+    A float beyond 2**53 has lost digits already (Excel keeps 15): it comes out in scientific
+    form so that an id or INN column reports it instead of importing a wrong number.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return "NaN"
+        if abs(value) >= EXACT_FLOAT:
+            return repr(value)
+        if value.is_integer():
+            return str(int(value))
+        # Binary floats (0.1 + 0.2) are money with kopecks here.
+        return f"{round(value, 2):.2f}"
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, time):
+        return value.isoformat()
+    return str(value)
+
+
+def _check_zip(path: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise FileProblem("broken_xlsx") from exc
+    if len(infos) > MAX_ZIP_ENTRIES:
+        raise FileProblem("zip_bomb")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if total > MAX_UNPACKED or (info.file_size > 10 * CHUNK and ratio > MAX_RATIO):
+            raise FileProblem("zip_bomb")
+
+
+def _xlsx_rows(sheet: Any) -> Iterator[tuple[int, list[str]]]:
+    number = 0
+    try:
+        for values in sheet.iter_rows(values_only=True):
+            number += 1
+            if len(values) > MAX_COLUMNS:
+                raise FileProblem("too_many_columns", number, limit=MAX_COLUMNS)
+            cells = _no_nul([cell_text(v) for v in values])
+            if any(len(c) > MAX_CELL for c in cells):
+                raise FileProblem("cell_too_long", number, limit=MAX_CELL)
+            yield number, cells
+    except FileProblem:
+        raise
+    except Exception as exc:  # openpyxl raises anything on a damaged part (untrusted input)
+        raise FileProblem("broken_xlsx", number + 1) from exc
+
+
+def _open_xlsx(path: Path) -> Table:
+    _check_zip(path)
+    from openpyxl import load_workbook
+
+    try:
+        # read_only streams the sheet XML; defusedxml (installed) guards the XML parser.
+        book = load_workbook(path, read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+    except Exception as exc:  # a damaged or not-really-xlsx archive
+        raise FileProblem("broken_xlsx") from exc
+    table = Table(format="xlsx", _handles=[book])
+    table.rows = _xlsx_rows(sheet)
+    return table
+
+
+def _open_xls(path: Path) -> Table:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        book = CalamineWorkbook.from_path(str(path))
+        data = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except Exception as exc:  # calamine raises its own errors on damaged files
+        raise FileProblem("broken_xls") from exc
+    table = Table(format="xls")
+    table.rows = ((i, _no_nul([cell_text(v) for v in row])) for i, row in enumerate(data, 1))
+    return table
+
+
+# --- HTML tables (Bitrix24 "Excel") ----------------------------------------------------------
+
+
+class _TableParser(HTMLParser):
+    """Collects the rows of HTML tables; cells are text with whitespace folded."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ready: list[list[str]] = []
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag == "tr":
+            self._close_row()
+            self._row = []
+        elif tag in ("td", "th"):
+            self._close_cell()
+            if self._row is None:
+                self._row = []
+            self._cell = []
+        elif tag == "br" and self._cell is not None:
+            self._cell.append(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip = max(0, self._skip - 1)
+        elif tag in ("td", "th"):
+            self._close_cell()
+        elif tag in ("tr", "table"):
+            self._close_row()
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None and not self._skip:
+            self._cell.append(data)
+            if sum(len(p) for p in self._cell) > MAX_CELL:
+                raise FileProblem("cell_too_long", len(self.ready) + 1, limit=MAX_CELL)
+
+    def _close_cell(self) -> None:
+        if self._cell is not None and self._row is not None:
+            self._row.append(" ".join("".join(self._cell).split()))
+        self._cell = None
+
+    def _close_row(self) -> None:
+        self._close_cell()
+        if self._row is not None:
+            if len(self._row) > MAX_COLUMNS:
+                raise FileProblem("too_many_columns", len(self.ready) + 1, limit=MAX_COLUMNS)
+            self.ready.append(_no_nul(self._row))
+        self._row = None
+
+
+def _html_rows(text: IO[str]) -> Iterator[tuple[int, list[str]]]:
+    parser = _TableParser()
+    number = 0
+    try:
+        while chunk := text.read(256 * 1024):
+            parser.feed(chunk)
+            for row in parser.ready:
+                number += 1
+                yield number, row
+            parser.ready.clear()
+        parser.close()
+        parser._close_row()
+    except UnicodeDecodeError as exc:
+        raise FileProblem("encoding", number + 1) from exc
+    for row in parser.ready:
+        number += 1
+        yield number, row
+
+
+def _looks_like_html(head: str) -> bool:
+    start = head.lstrip().lower()[:2048]
+    return start.startswith(("<!doctype html", "<html", "<table", "<meta", "<?xml")) and (
+        "<table" in head.lower()
+    )
+
+
+def _open_html(path: Path, encoding: str, skip: int) -> Table:
+    raw = path.open("rb")
+    raw.seek(skip)
+    text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
+    table = Table(format="html", encoding=encoding, _handles=[text])
+    table.rows = _html_rows(text)
+    return table
+
+
+# --- entry point ---------------------------------------------------------------------------
+
+
+def _with_header(table: Table) -> Table:
+    """Find the header (the first row with any text); data rows follow it."""
+    for number, row in table.rows:
+        if any(cell.strip() for cell in row):
+            table.headers = [c.strip() for c in row]
+            table.header_row = number
+            return table
+    raise FileProblem("empty")
+
+
+def open_table(path: Path) -> Table:
+    """Open a file of any supported kind by its content (not its name) and read its header."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if not head:
+        raise FileProblem("empty")
+    if head.startswith((b"PK\x03\x04", b"PK")):
+        table = _open_xlsx(path)
+    elif head.startswith(b"\xd0\xcf\x11\xe0"):
+        table = _open_xls(path)
+    else:
+        encoding, skip = detect_encoding(path)
+        if _looks_like_html(_sample(path, encoding, skip)):
+            table = _open_html(path, encoding, skip)
+        else:
+            table = _open_csv(path, encoding, skip)
+    try:
+        return _with_header(table)
+    except BaseException:
+        table.close()
+        raise

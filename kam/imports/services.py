@@ -1,0 +1,360 @@
+"""Imports: check every row, then write all of it in one transaction, or nothing at all.
+
+`import_file` is the one entry point (the CLI calls it directly; the web page through an
+ImportJob). It reads the file twice at most: the check collects errors and what it would
+write; the write happens only when the check found nothing, inside `transaction.atomic()`,
+so a failure of any kind (a bad last row, a constraint, a crash) leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import DatabaseError, close_old_connections, transaction
+from django.utils import timezone
+
+from kam.accounts.access import can_manage_users
+from kam.accounts.models import User
+from kam.imports import kinds
+from kam.imports.domain import Kind, Preset, Problem, RowError, Summary, map_columns
+from kam.imports.messages import error_as_dict
+from kam.imports.models import ImportJob, JobStatus
+from kam.imports.readers import FileProblem, Table, open_table
+
+log = logging.getLogger(__name__)
+
+PREVIEW_ROWS = 10
+PREVIEW_COLUMNS = 40
+# Files up to this size are checked and written inside the request; bigger ones in the
+# background while the page shows progress.
+SYNC_BYTES = 2 * 1024 * 1024
+MAX_UPLOAD_MB = 300
+STALE_AFTER = timedelta(minutes=3)
+Progress = Callable[[str, int], None]
+
+
+@dataclass
+class Outcome:
+    """What an import found and did."""
+
+    kind: Kind
+    info: dict[str, Any] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    summary: Summary = field(default_factory=Summary)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+
+def imports_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _table_info(table: Table, preset: Preset) -> dict[str, Any]:
+    return {
+        "format": table.format,
+        "encoding": table.encoding,
+        "delimiter": {"\t": "tab"}.get(table.delimiter, table.delimiter),
+        "header_row": table.header_row,
+        "headers": [h[:100] for h in table.headers[:PREVIEW_COLUMNS]],
+        "preset": preset.value,
+    }
+
+
+def _file_error(outcome: Outcome, problem: FileProblem) -> Outcome:
+    outcome.errors.append(RowError(problem.row, "", "", Problem.of(problem.code, **problem.params)))
+    outcome.error_count += 1
+    return outcome
+
+
+def import_file(
+    *,
+    actor: User | None,
+    kind: Kind,
+    path: Path,
+    preset: Preset = Preset.AUTO,
+    dry_run: bool = False,
+    default_manager: User | None = None,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Check a file and, unless it has errors or this is a dry run, write it all.
+
+    `actor=None` is the command line: company scope, history without a user. A web import
+    passes the admin who confirmed it.
+    """
+    if actor is not None and not can_manage_users(actor):
+        raise PermissionDenied
+    outcome = Outcome(kind=kind)
+    try:
+        table = open_table(path)
+    except FileProblem as problem:
+        return _file_error(outcome, problem)
+    with table:
+        cmap = map_columns(table.headers, kind, preset)
+        outcome.info = _table_info(table, cmap.preset)
+        outcome.info["mapping"] = {name: cmap.header_of(name) for name in cmap.columns}
+        outcome.info["ignored"] = [h[:100] for h in cmap.ignored[:PREVIEW_COLUMNS]]
+        if cmap.problems:
+            outcome.errors.extend(cmap.problems)
+            outcome.error_count = len(cmap.problems)
+            return outcome
+        ctx = kinds.Context(actor=actor, default_manager=default_manager)
+        handler = kinds.HANDLERS[kind](ctx, cmap)
+        preview: list[list[str]] = []
+        rows = 0
+        try:
+            for number, cells in table.rows:
+                if not any(cells) or not any(c.strip() for c in cells):
+                    continue
+                rows += 1
+                if len(preview) < PREVIEW_ROWS:
+                    preview.append([str(number), *(c[:100] for c in cells[:PREVIEW_COLUMNS])])
+                handler.row(number, cells)
+                if progress is not None and rows % 5000 == 0:
+                    progress("check", rows)
+        except FileProblem as problem:
+            ctx.error(problem.row, "", "", Problem.of(problem.code, **problem.params))
+        ctx.check_new_clients()
+        outcome.info["preview"] = preview
+        ctx.summary.rows = rows
+        if progress is not None:
+            progress("check", rows)
+    outcome.summary = ctx.summary
+    if ctx.error_count:
+        outcome.errors, outcome.error_count = sorted(ctx.errors, key=_order), ctx.error_count
+        return outcome
+    _apply(handler, outcome, write=not dry_run, progress=progress)
+    return outcome
+
+
+def _order(error: RowError) -> tuple[int, str]:
+    return error.row, error.column
+
+
+def _apply(
+    handler: kinds.Handler, outcome: Outcome, *, write: bool, progress: Progress | None
+) -> None:
+    ctx = handler.ctx
+    if not write:
+        try:
+            handler.apply(write=False, progress=progress)
+        except kinds.UnavailableError as exc:
+            outcome.errors = [RowError(0, "", "", Problem.of(str(exc)))]
+            outcome.error_count = 1
+        ctx.summary.new_users = [u.full_name for u in ctx.new_users.values()]
+        ctx.summary.new_clients = [c.name for c in ctx.new_clients]
+        return
+    try:
+        with transaction.atomic():
+            handler.apply(write=True, progress=progress)
+    except kinds.UnavailableError as exc:
+        outcome.errors = [RowError(0, "", "", Problem.of(str(exc)))]
+        outcome.error_count = 1
+        return
+    except DatabaseError as exc:
+        # A constraint the check could not foresee (a concurrent edit): nothing was written.
+        log.warning("import rolled back: %s", exc)
+        outcome.errors = [RowError(0, "", "", Problem.of("rejected", detail=str(exc)[:300]))]
+        outcome.error_count = 1
+        return
+    outcome.written = True
+
+
+# --- web jobs ------------------------------------------------------------------------------
+
+
+def _clean_old_files() -> None:
+    cutoff = time.time() - 24 * 3600
+    for path in imports_dir().iterdir():
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+        except OSError:  # another worker removed it first
+            continue
+
+
+def import_job_create(
+    *,
+    actor: User,
+    kind: Kind,
+    preset: Preset,
+    upload: UploadedFile[bytes],
+    default_manager: User | None = None,
+) -> ImportJob:
+    """Keep the uploaded file under var/imports/ and check it (in the background when big)."""
+    if not can_manage_users(actor):
+        raise PermissionDenied
+    _clean_old_files()
+    stored = imports_dir() / f"{uuid.uuid4().hex}.upload"
+    with stored.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    job = ImportJob.objects.create(
+        kind=kind.value,
+        preset=preset.value,
+        actor=actor,
+        file_name=(upload.name or "file")[:255],
+        file_size=upload.size or 0,
+        stored_path=str(stored),
+        info={"default_manager": default_manager.pk if default_manager else None},
+    )
+    _run(job, write=False)
+    return job
+
+
+def import_job_confirm(*, actor: User, job: ImportJob) -> ImportJob:
+    """Write a checked file (checking it again: the data may have changed meanwhile)."""
+    if not can_manage_users(actor):
+        raise PermissionDenied
+    # A conditional update, so a double click or two admins start the write only once.
+    started = ImportJob.objects.filter(pk=job.pk, status=JobStatus.CHECKED).update(
+        status=JobStatus.APPLYING, rows_done=0, updated_at=timezone.now()
+    )
+    if not started:
+        raise PermissionDenied
+    job.refresh_from_db()
+    _run(job, write=True)
+    return job
+
+
+def import_job_discard(*, actor: User, job: ImportJob) -> None:
+    """Drop a checked file without importing it."""
+    if not can_manage_users(actor):
+        raise PermissionDenied
+    _remove_file(job)
+    if job.status == JobStatus.CHECKED:
+        job.status = JobStatus.INVALID
+        job.save(update_fields=["status", "stored_path", "updated_at"])
+
+
+def _progress_path(job: ImportJob) -> Path:
+    return imports_dir() / f"{job.token.hex}.progress"
+
+
+def import_job_progress(job: ImportJob) -> dict[str, Any]:
+    """The progress a running job reported: {"phase": "check"|"write", "done": rows}.
+
+    It is kept in a small file rather than the job row: during the write the row would only
+    show it after the commit, and SQLite allows one writer at a time.
+    """
+    try:
+        return dict(json.loads(_progress_path(job).read_text()))
+    except (OSError, ValueError):
+        return {}
+
+
+def _last_sign_of_life(job: ImportJob) -> float:
+    try:
+        beat = _progress_path(job).stat().st_mtime
+    except OSError:
+        beat = 0.0
+    return max(beat, job.updated_at.timestamp())
+
+
+def import_job_refresh(job: ImportJob) -> ImportJob:
+    """Mark a job whose worker died (a restart mid-import) as failed: nothing was written."""
+    if job.is_running and time.time() - _last_sign_of_life(job) > STALE_AFTER.total_seconds():
+        job.status = JobStatus.FAILED
+        job.errors = [{"row": 0, "column": "", "value": "", "code": "interrupted", "params": {}}]
+        job.error_count = 1
+        job.save(update_fields=["status", "errors", "error_count", "updated_at"])
+        _remove_file(job)
+    return job
+
+
+def _remove_file(job: ImportJob) -> None:
+    if job.stored_path:
+        Path(job.stored_path).unlink(missing_ok=True)
+        job.stored_path = ""
+        ImportJob.objects.filter(pk=job.pk).update(stored_path="")
+
+
+def _run(job: ImportJob, *, write: bool) -> None:
+    if job.file_size <= getattr(settings, "KAM_IMPORT_SYNC_BYTES", SYNC_BYTES):
+        run_job(job.pk, write=write)
+        job.refresh_from_db()
+        return
+    # A plain thread: no broker to install. The job row carries the progress and a
+    # heartbeat; a worker killed mid-import leaves nothing written (one transaction) and the
+    # page reports it as interrupted.
+    thread = threading.Thread(target=_thread_main, args=(job.pk, write), daemon=True)
+    thread.start()
+
+
+def _thread_main(job_id: int, write: bool) -> None:
+    try:
+        run_job(job_id, write=write)
+    finally:
+        close_old_connections()
+
+
+def run_job(job_id: int, *, write: bool) -> None:
+    """Check (write=False) or import (write=True) the file of a job, recording the outcome."""
+    job = ImportJob.objects.select_related("actor").get(pk=job_id)
+    last = [0.0]
+    beat = _progress_path(job)
+
+    def progress(phase: str, done: int) -> None:
+        now = time.monotonic()
+        if now - last[0] > 0.5:
+            last[0] = now
+            temporary = beat.with_suffix(".tmp")
+            temporary.write_text(json.dumps({"phase": phase, "done": done}))
+            temporary.replace(beat)
+
+    default = job.info.get("default_manager")
+    manager = User.objects.filter(pk=default).first() if default else None
+    try:
+        outcome = import_file(
+            actor=job.actor,
+            kind=Kind(job.kind),
+            path=Path(job.stored_path),
+            preset=Preset(job.preset),
+            dry_run=not write,
+            default_manager=manager,
+            progress=progress,
+        )
+    except Exception:
+        log.exception("import job %s failed", job_id)
+        job.status = JobStatus.FAILED
+        job.errors = [{"row": 0, "column": "", "value": "", "code": "interrupted", "params": {}}]
+        job.error_count = 1
+        job.save(update_fields=["status", "errors", "error_count", "updated_at"])
+        _remove_file(job)
+        return
+    finally:
+        beat.unlink(missing_ok=True)
+    _record(job, outcome, write=write)
+
+
+def _record(job: ImportJob, outcome: Outcome, *, write: bool) -> None:
+    job.info = {**job.info, **outcome.info}
+    job.errors = [error_as_dict(e) for e in outcome.errors]
+    job.error_count = outcome.error_count
+    job.summary = outcome.summary.as_dict()
+    job.rows_total = outcome.summary.rows
+    job.rows_done = outcome.summary.rows
+    if not outcome.ok:
+        job.status = JobStatus.FAILED if write else JobStatus.INVALID
+    else:
+        job.status = JobStatus.DONE if write else JobStatus.CHECKED
+    job.save()
+    if job.status != JobStatus.CHECKED:
+        _remove_file(job)

@@ -1,0 +1,125 @@
+"""The web import: upload → check with preview and errors → confirm; admins only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client as HttpClient
+from django.urls import reverse
+
+from kam.core.testing import Org
+from kam.imports.messages import reason
+from kam.imports.models import ImportJob, JobStatus
+from kam.imports.tests.helpers import FIXTURES, snapshot
+from kam.portfolio.models import RevenueRecord
+
+pytestmark = pytest.mark.django_db
+
+
+def _admin(org: Org) -> HttpClient:
+    http = HttpClient()
+    http.force_login(org.admin)
+    return http
+
+
+def _upload(http: HttpClient, name: str, content: bytes, kind: str = "revenue") -> ImportJob:
+    file = SimpleUploadedFile(name, content)
+    response = http.post(reverse("imports:start"), {"kind": kind, "preset": "auto", "file": file})
+    assert response.status_code == 302
+    return ImportJob.objects.latest("id")
+
+
+def test_upload_preview_confirm(org: Org) -> None:
+    http = _admin(org)
+    job = _upload(http, "deals.csv", (FIXTURES / "amocrm_deals.csv").read_bytes())
+    assert job.status == JobStatus.CHECKED
+    assert Path(job.stored_path).exists()
+    page = http.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert "Поставка бумаги" in page
+    assert "Дата закрытия" in page
+    assert RevenueRecord.objects.filter(source="amocrm").count() == 0
+    response = http.post(reverse("imports:job-confirm", args=[job.pk]))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert job.summary["created"] == 3
+    assert not Path(job.stored_path or "/nonexistent").exists()
+    assert RevenueRecord.objects.filter(source="amocrm").count() == 3
+
+
+def test_errors_are_listed_and_nothing_is_written(org: Org) -> None:
+    http = _admin(org)
+    before = snapshot()
+    job = _upload(http, "bad.csv", "Клиент;Дата;Сумма\nX;31.02.2025;1\n".encode())
+    assert job.status == JobStatus.INVALID
+    assert snapshot() == before
+    page = http.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert "31.02.2025" in page
+    assert http.post(reverse("imports:job-confirm", args=[job.pk])).status_code == 302
+    assert snapshot() == before
+    errors = http.get(reverse("imports:job-errors", args=[job.pk]), {"format": "csv"})
+    assert errors.status_code == 200
+    assert "31.02.2025" in errors.content.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize(
+    "content", [b"", b"\x00\x01\x02garbage", b"PK\x03\x04broken", "\u0000;\u0000".encode()]
+)
+def test_junk_uploads_never_500(org: Org, content: bytes) -> None:
+    http = _admin(org)
+    file = SimpleUploadedFile("junk.xlsx", content)
+    response = http.post(
+        reverse("imports:start"), {"kind": "revenue", "preset": "auto", "file": file}
+    )
+    assert response.status_code in (302, 400)
+    if response.status_code == 302:
+        assert http.get(response["Location"]).status_code == 200
+
+
+def test_big_files_are_checked_in_the_background(org: Org, settings, transactional_db) -> None:
+    # The thread has its own connection, so this test commits (transactional_db).
+    import time
+
+    settings.KAM_IMPORT_SYNC_BYTES = 10
+    http = _admin(org)
+    job = _upload(http, "deals.csv", (FIXTURES / "amocrm_deals.csv").read_bytes())
+    for _ in range(100):
+        job.refresh_from_db()
+        if not job.is_running:
+            break
+        time.sleep(0.1)
+    assert job.status == JobStatus.CHECKED
+    fragment = http.get(reverse("imports:job", args=[job.pk]), HTTP_HX_REQUEST="true")
+    assert b"<html" not in fragment.content
+
+
+def test_non_admins_are_refused(org: Org) -> None:
+    http = HttpClient()
+    http.force_login(org.director)
+    assert http.get(reverse("imports:start")).status_code == 403
+
+
+def test_a_job_whose_worker_died_is_reported_as_interrupted(org: Org) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    job = ImportJob.objects.create(
+        kind="revenue", preset="auto", status=JobStatus.APPLYING, actor=org.admin, file_name="x"
+    )
+    ImportJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(hours=1))
+    page = _admin(org).get(reverse("imports:job", args=[job.pk])).content.decode()
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert job.errors[0]["code"] == "interrupted"
+    assert reason("interrupted", {}) in page
+
+
+def test_confirm_runs_once(org: Org) -> None:
+    http = _admin(org)
+    job = _upload(http, "deals.csv", (FIXTURES / "amocrm_deals.csv").read_bytes())
+    http.post(reverse("imports:job-confirm", args=[job.pk]))
+    http.post(reverse("imports:job-confirm", args=[job.pk]))
+    assert RevenueRecord.objects.filter(source="amocrm").count() == 3

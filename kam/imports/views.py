@@ -1,0 +1,127 @@
+"""Import pages: upload → check (preview, mapping, every error) → confirm → result."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kam.core.exporting import EXPORT_FORMATS, export_response
+from kam.core.http import AuthenticatedRequest
+from kam.imports.domain import Kind, Preset
+from kam.imports.forms import ImportForm
+from kam.imports.messages import reason
+from kam.imports.models import ImportJob
+from kam.imports.selectors import import_job_get, import_job_list
+from kam.imports.services import (
+    import_job_confirm,
+    import_job_create,
+    import_job_discard,
+    import_job_progress,
+)
+
+FIELD_LABELS = {
+    "client": gettext_lazy("Client"),
+    "inn": gettext_lazy("INN"),
+    "date": gettext_lazy("Date"),
+    "amount": gettext_lazy("Amount"),
+    "manager": gettext_lazy("Responsible"),
+    "score": gettext_lazy("Score"),
+    "comment": gettext_lazy("Comment"),
+    "external_id": gettext_lazy("ID in the CRM"),
+    "city": gettext_lazy("City"),
+    "website": gettext_lazy("Website"),
+    "segment": gettext_lazy("Segment"),
+    "channel": gettext_lazy("Channel"),
+    "full_name": gettext_lazy("Full name"),
+    "first_name": gettext_lazy("First name"),
+    "last_name": gettext_lazy("Last name"),
+    "middle_name": gettext_lazy("Middle name"),
+    "position": gettext_lazy("Position"),
+    "phone": gettext_lazy("Phone"),
+    "mobile_phone": gettext_lazy("Mobile phone"),
+    "email": gettext_lazy("E-mail"),
+    "birthday": gettext_lazy("Birthday"),
+    "tone": gettext_lazy("Tone"),
+    "summary": gettext_lazy("Summary"),
+    "personal": gettext_lazy("Personally"),
+    "respondent": gettext_lazy("Respondent"),
+    "stage": gettext_lazy("Deal stage (won deals only)"),
+    "deal": gettext_lazy("Deal"),
+}
+
+
+@require_http_methods(["GET", "POST"])
+def import_start_view(request: AuthenticatedRequest) -> HttpResponse:
+    recent = import_job_list(viewer=request.user)[:20]
+    form = ImportForm(request.POST or None, request.FILES or None, viewer=request.user)
+    if request.method == "POST" and form.is_valid():
+        job = import_job_create(
+            actor=request.user,
+            kind=Kind(form.cleaned_data["kind"]),
+            preset=Preset(form.cleaned_data["preset"]),
+            upload=form.cleaned_data["file"],
+            default_manager=form.cleaned_data["manager"],
+        )
+        return redirect("imports:job", job.pk)
+    status = 400 if form.errors else 200
+    context = {"form": form, "recent": recent}
+    return render(request, "imports/import_start.html", context, status=status)
+
+
+def _errors(job: ImportJob, limit: int = 1000) -> list[dict[str, object]]:
+    return [{**e, "reason": reason(e["code"], e.get("params") or {})} for e in job.errors[:limit]]
+
+
+@require_GET
+def job_view(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
+    job = import_job_get(viewer=request.user, job_id=job_id)
+    mapping = [
+        (FIELD_LABELS.get(name, name), header)
+        for name, header in (job.info.get("mapping") or {}).items()
+    ]
+    context = {
+        "job": job,
+        "errors": _errors(job),
+        "summary": job.summary,
+        "mapping": mapping,
+        "progress": import_job_progress(job) if job.is_running else {},
+    }
+    template = "imports/job.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#status"
+    return render(request, template, context)
+
+
+@require_POST
+def job_confirm_view(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
+    job = import_job_get(viewer=request.user, job_id=job_id)
+    try:
+        import_job_confirm(actor=request.user, job=job)
+    except PermissionDenied:
+        messages.error(request, _("This file is not ready to import."))
+    return redirect("imports:job", job.pk)
+
+
+@require_POST
+def job_discard_view(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
+    job = import_job_get(viewer=request.user, job_id=job_id)
+    import_job_discard(actor=request.user, job=job)
+    messages.success(request, _("The file was discarded; nothing was imported."))
+    return redirect("imports:start")
+
+
+@require_GET
+def job_errors_view(request: AuthenticatedRequest, job_id: int) -> HttpResponseBase:
+    job = import_job_get(viewer=request.user, job_id=job_id)
+    fmt = request.GET.get("format", "csv")
+    headers = [_("Row"), _("Column"), _("Value"), _("Reason")]
+    rows = ([e["row"], e["column"], e["value"], e["reason"]] for e in _errors(job, 10**6))
+    return export_response(
+        fmt if fmt in EXPORT_FORMATS else "csv", f"errors_{job.pk}", headers, rows
+    )
