@@ -28,6 +28,7 @@ Common tasks:
                               --preset auto|generic|amocrm|bitrix24)
   kam report cadence          contact discipline: overdue, pauses, reviews, dates (--as USER)
   kam report relations        stage, emotional bank balance and alerts per client (--as USER)
+  kam report nps              NPS with 95% intervals (--from, --to, --by manager|segment|month|…)
   kam manage COMMAND ...      run any Django management command
 
 Settings come from environment variables: KAM_DATABASE_URL, KAM_SECRET_KEY, KAM_DEBUG,
@@ -100,6 +101,14 @@ def _parser() -> argparse.ArgumentParser:
     cadence.add_argument("--as", dest="as_user", help="only what this user may see")
     cadence.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
     cadence.add_argument("--out", help="file to write (required for xlsx)")
+    nps = reports.add_parser("nps", help="NPS with intervals and groups (company scope)")
+    nps.add_argument("--from", dest="date_from", type=_date, help="YYYY-MM-DD (inclusive)")
+    nps.add_argument("--to", dest="date_to", type=_date, help="YYYY-MM-DD (inclusive)")
+    nps.add_argument(
+        "--by", choices=("manager", "segment", "month", "stage", "campaign"), default="manager"
+    )
+    nps.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
+    nps.add_argument("--out", help="file to write (required for xlsx)")
     relations = reports.add_parser(
         "relations", help="relationships: stage, emotional bank balance and alerts per client"
     )
@@ -278,11 +287,30 @@ def _report_relations(args: argparse.Namespace) -> int:
     return _output(args, data, write_relations_xlsx, print_relations_table)
 
 
+def _report_nps(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kam.reports import company_viewer
+    from kam.surveys.selectors import nps_report, print_table, report_as_dict, write_xlsx
+
+    end = args.date_to or timezone.localdate()
+    start = args.date_from or end - timedelta(days=364)
+    if start > end:
+        print("kam report: --from is after --to", file=sys.stderr)
+        return 2
+    report = nps_report(viewer=company_viewer(), start=start, end=end, by=args.by)
+    return _output(args, report_as_dict(report), write_xlsx, print_table)
+
+
 def _report(args: argparse.Namespace) -> int:
     if args.report == "cadence":
         return _report_cadence(args)
     if args.report == "relations":
         return _report_relations(args)
+    if args.report == "nps":
+        return _report_nps(args)
     from kam.portfolio.domain import Window
     from kam.portfolio.reporting import print_table, report_as_dict, write_xlsx
     from kam.portfolio.selectors import default_window, portfolio_report

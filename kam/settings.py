@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "kam.portfolio",
     "kam.relations",
     "kam.imports",
+    "kam.surveys",
     "kam.api",
 ]
 

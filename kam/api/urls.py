@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from kam.api import views
+from kam.surveys import api as surveys_api
 
 app_name = "api"
 
@@ -26,4 +27,11 @@ urlpatterns = [
     path("v1/clients/<int:client_id>/checklist/", views.ChecklistView.as_view(), name="checklist"),
     path("v1/today/", views.TodayView.as_view(), name="today"),
     path("v1/portfolio/", views.PortfolioView.as_view(), name="portfolio"),
+    path("v1/surveys/campaigns/", surveys_api.CampaignListView.as_view(), name="campaign-list"),
+    path(
+        "v1/surveys/campaigns/<int:campaign_id>/answers/",
+        surveys_api.CampaignAnswersView.as_view(),
+        name="campaign-answers",
+    ),
+    path("v1/surveys/results/", surveys_api.ResultsView.as_view(), name="nps-results"),
 ]

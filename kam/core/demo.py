@@ -303,6 +303,9 @@ def load_demo(*, clients: int = 300, seed: int = 2026, today: date | None = None
 
     relations = seed_relations(rng, created, today)
     relations.update(seed_stages_and_bank(rng, created, today))
+    from kam.surveys.demo import seed_surveys
+
+    relations.update(seed_surveys(rng, created, today))
     return {
         **relations,
         "users": len(people) + 2,

@@ -16,6 +16,7 @@ from kam.accounts.models import User
 from kam.clients.models import Client, Competitor, Contact, ContactDate, ContactRole, Dossier
 from kam.portfolio.models import AccountPlan, PlanAction, PlanGoal, RevenueRecord
 from kam.relations.models import ChecklistTask, Interaction
+from kam.surveys.models import Campaign, ComplaintCase, Respondent
 
 PASSWORD = "persona-pass-1"  # noqa: S105 - test personas only
 
@@ -80,6 +81,17 @@ def _client(name: str, inn: str, manager: User) -> Client:
     ChecklistTask.objects.create(
         client=client, title="Поздравить с юбилеем", owner=manager, created_by=manager
     )
+    campaign = Campaign.objects.create(
+        name=f"NPS {name}",
+        kind="client",
+        start=date(2026, 1, 1),
+        end=date(2036, 12, 31),
+        by_phone=True,
+        by_link=True,
+        created_by=manager,
+    )
+    Respondent.objects.create(campaign=campaign, client=client)
+    ComplaintCase.objects.create(client=client, owner=manager, summary="Жалоба на сроки")
     Interaction.objects.create(
         client=client,
         author=manager,

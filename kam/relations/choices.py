@@ -46,3 +46,5 @@ class TaskKind(models.TextChoices):
     MANUAL = "manual", _("Added by hand")
     TEMPLATE = "template", _("From the stage checklist")
     FEEDBACK = "feedback", _("Feedback after a deal")
+    REFERRAL = "referral", _("Ask a promoter for a referral or a review")
+    IMPROVEMENT = "improvement", _("Improve for a neutral client")

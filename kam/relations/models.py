@@ -211,7 +211,7 @@ class ChecklistTask(models.Model):
     due = models.DateField(_("due date"), null=True, blank=True)
     done = models.BooleanField(_("done"), default=False)
     done_at = models.DateTimeField(null=True, blank=True)
-    kind = models.CharField(max_length=10, choices=TaskKind.choices, default=TaskKind.MANUAL)
+    kind = models.CharField(max_length=20, choices=TaskKind.choices, default=TaskKind.MANUAL)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -388,6 +388,10 @@ def today_page(*, viewer: AnyUser, team: bool = False, today: date | None = None
     page.tasks = list(tasks.select_related("client", "owner").order_by("due", "id"))
     if team:
         page.compliance = _compliance(rows, facts, readable, day, every)
+    from kam.surveys.selectors import open_cases_for, to_call_for
+
+    page.extra["cases"] = open_cases_for(viewer, team=team)
+    page.extra["to_call"] = to_call_for(viewer, team=team)
     return page
 
 

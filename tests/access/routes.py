@@ -27,6 +27,10 @@ class Kind(Enum):
     CONTACT_DATE = "contact_date"  # an important date of a contact (client visibility)
     INTERACTION = "interaction"  # a contact-log entry (client visibility)
     TASK = "task"  # a relationship checklist task (client visibility)
+    CAMPAIGN = "campaign"  # a client NPS campaign: visible with one of its clients
+    CASE = "case"  # a complaint case (client visibility)
+    RUNNER = "runner"  # supervisors, directors and admins; managers 403
+    TOKEN = "token"  # a public survey link: no login; a bogus token answers 404 to all
     IMPORT_JOB = "import_job"  # an import run: admin role or superuser; others 403
 
 
@@ -80,6 +84,16 @@ ROUTES: dict[str, Route] = {
     "relations:task-done": Route(Kind.TASK, ("POST",)),
     "relations:interaction-create": Route(Kind.CLIENT, ("POST",)),
     "relations:interaction-complete": Route(Kind.INTERACTION, ("POST",)),
+    "surveys:campaign-list": Route(Kind.AUTH),
+    "surveys:campaign-create": Route(Kind.RUNNER, ("POST",)),
+    "surveys:results": Route(Kind.AUTH),
+    "surveys:case-list": Route(Kind.AUTH),
+    "surveys:case-detail": Route(Kind.CASE, ("GET", "POST")),
+    "surveys:campaign-detail": Route(Kind.CAMPAIGN),
+    "surveys:send-links": Route(Kind.CAMPAIGN, ("POST",)),
+    "surveys:phone": Route(Kind.CAMPAIGN, ("GET", "POST")),
+    "surveys:link": Route(Kind.TOKEN, ("GET", "POST")),
+    "surveys:enps-link": Route(Kind.TOKEN, ("GET", "POST")),
     "settings": Route(Kind.ADMIN, ("GET", "POST")),
     "imports:start": Route(Kind.ADMIN, ("GET", "POST")),
     "imports:job": Route(Kind.IMPORT_JOB),
@@ -103,6 +117,9 @@ ROUTES: dict[str, Route] = {
     "api:interaction-list": Route(Kind.CLIENT, ("GET", "POST")),
     "api:dossier": Route(Kind.DOSSIER, ("GET", "PUT")),
     "api:today": Route(Kind.AUTH),
+    "api:campaign-list": Route(Kind.AUTH),
+    "api:campaign-answers": Route(Kind.CAMPAIGN, ("GET", "POST")),
+    "api:nps-results": Route(Kind.AUTH),
     "api:bank": Route(Kind.CLIENT, ("GET", "POST")),
     "api:stage": Route(Kind.CLIENT, ("GET", "POST")),
     "api:checklist": Route(Kind.CLIENT, ("GET", "POST")),

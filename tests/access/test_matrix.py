@@ -11,6 +11,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from kam.core.testing import Org
+from kam.surveys.models import Campaign
 from tests.access.routes import ROUTES, Kind, Route, resolver_route_names
 
 PERSONAS = [
@@ -53,6 +54,7 @@ DOSSIER_VISIBLE = {
     "superuser": set(),
 }
 ADMINS = {"admin", "superuser"}
+RUNNERS = {"supervisor_a", "supervisor_b", "director", "admin", "superuser"}
 LOGGED_OUT = {"anonymous", "inactive"}
 OK_WRITE = {200, 204, 302, 400}
 
@@ -83,6 +85,20 @@ def _urls(org: Org, name: str, route: Route) -> list[tuple[str, str | None]]:
             (reverse(name, args=[getattr(org, k).pk, getattr(org, k).competitors.get().pk]), k)
             for k in keys
         ]
+    if route.kind is Kind.CAMPAIGN:
+        out_c: list[tuple[str, str | None]] = []
+        for k in keys:
+            client = getattr(org, k)
+            campaign = Campaign.objects.get(respondents__client=client)
+            args = [campaign.pk, client.pk] if name == "surveys:phone" else [campaign.pk]
+            out_c.append((reverse(name, args=args), k))
+        return out_c
+    if route.kind is Kind.CASE:
+        return [(reverse(name, args=[getattr(org, k).complaint_cases.get().pk]), k) for k in keys]
+    if route.kind is Kind.TOKEN:
+        first = Campaign.objects.order_by("id").first()
+        assert first is not None
+        return [(reverse(name, args=[first.pk, "not-a-real-token"]), None)]
     if route.kind is Kind.TASK:
         return [
             (reverse(name, args=[getattr(org, k).pk, getattr(org, k).checklist.get().pk]), k)
@@ -137,6 +153,8 @@ def _expected(
     persona: str, route: Route, url: str, client_key: str | None, method: str
 ) -> set[int]:
     is_api = url.startswith("/api/")
+    if route.kind is Kind.TOKEN:
+        return {404}
     if route.kind is Kind.PUBLIC:
         if route.redirects:
             return {302}
@@ -149,6 +167,8 @@ def _expected(
     if method == "GET" and "GET" not in route.methods:
         return {405}
     if route.kind in (Kind.ADMIN, Kind.USER, Kind.IMPORT_JOB) and persona not in ADMINS:
+        return {403}
+    if route.kind is Kind.RUNNER and persona not in RUNNERS:
         return {403}
     visible = DOSSIER_VISIBLE if route.kind in (Kind.DOSSIER, Kind.COMPETITOR) else VISIBLE
     if client_key is not None and client_key not in visible[persona]:

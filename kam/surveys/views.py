@@ -1,0 +1,319 @@
+"""Surveys pages: campaigns, the phone script, public link answers, results and cases."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from csp.decorators import csp_update
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kam.accounts.models import Department
+from kam.core.forms import errors_to_form
+from kam.core.http import AuthenticatedRequest
+from kam.portfolio.charts import LAYOUT
+from kam.surveys.choices import CampaignKind, CaseStep
+from kam.surveys.forms import CampaignForm, CaseStepForm, EmployeeScoreForm, ResultsForm, ScoreForm
+from kam.surveys.models import Campaign
+from kam.surveys.selectors import (
+    campaign_get,
+    campaigns_for,
+    case_get,
+    cases_for,
+    enps_results,
+    nps_report,
+    respondent_get,
+    respondents_for,
+)
+from kam.surveys.services import (
+    STEPS,
+    LinkRefused,
+    answer_by_link,
+    answer_employee,
+    campaign_create,
+    case_step,
+    employee_invitation,
+    invite_employees,
+    issue_links,
+    may_run_campaigns,
+    record_phone_answer,
+    respondent_for_token,
+)
+
+# Link pages: after this many refused links from one address in the window, that address is
+# turned away for the rest of it (guessing tokens is hopeless anyway at 192 bits).
+RATE_LIMIT = 20
+RATE_WINDOW = 600
+
+
+def campaign_list_view(request: AuthenticatedRequest) -> HttpResponse:
+    runner = may_run_campaigns(request.user)
+    form = CampaignForm(
+        viewer=request.user,
+        initial={"start": timezone.localdate(), "end": timezone.localdate() + timedelta(days=30)},
+    )
+    return _campaign_list(request, form if runner else None)
+
+
+def _campaign_list(
+    request: AuthenticatedRequest, form: CampaignForm | None, status: int = 200
+) -> HttpResponse:
+    context = {"campaigns": campaigns_for(request.user)[:100], "form": form}
+    return render(request, "surveys/campaign_list.html", context, status=status)
+
+
+@require_POST
+def campaign_create_view(request: AuthenticatedRequest) -> HttpResponse:
+    if not may_run_campaigns(request.user):
+        raise PermissionDenied
+    form = CampaignForm(request.POST, viewer=request.user)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            campaign = campaign_create(actor=request.user, **data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Campaign created."))
+            return redirect("surveys:campaign-detail", campaign.pk)
+    return _campaign_list(request, form, status=400)
+
+
+def link_url(request: HttpRequest) -> Any:
+    def build(campaign: Campaign, token: str) -> str:
+        name = "surveys:link" if campaign.kind == CampaignKind.CLIENT else "surveys:enps-link"
+        return request.build_absolute_uri(reverse(name, args=[campaign.pk, token]))
+
+    return build
+
+
+def campaign_detail_view(request: AuthenticatedRequest, campaign_id: int) -> HttpResponse:
+    campaign = campaign_get(viewer=request.user, campaign_id=campaign_id)
+    context: dict[str, Any] = {"campaign": campaign, "runner": may_run_campaigns(request.user)}
+    if campaign.kind == CampaignKind.EMPLOYEE:
+        context["enps"] = enps_results(campaign)
+    else:
+        respondents = list(respondents_for(viewer=request.user, campaign=campaign))
+        context["respondents"] = respondents
+        context["answered"] = sum(hasattr(r, "answer") for r in respondents)
+    return render(request, "surveys/campaign_detail.html", context)
+
+
+@require_POST
+def send_links_view(request: AuthenticatedRequest, campaign_id: int) -> HttpResponse:
+    campaign = campaign_get(viewer=request.user, campaign_id=campaign_id)
+    remind = request.POST.get("remind") == "1"
+    try:
+        if campaign.kind == CampaignKind.EMPLOYEE:
+            if not may_run_campaigns(request.user):
+                raise PermissionDenied
+            people = invite_employees(
+                actor=request.user, campaign=campaign, link_url=link_url(request), remind=remind
+            )
+            links = [(p.user.display_name, link_url(request)(campaign, p.token)) for p in people]
+        else:
+            issued = issue_links(
+                actor=request.user, campaign=campaign, link_url=link_url(request), remind=remind
+            )
+            links = [
+                (i.respondent.client.name, link_url(request)(campaign, i.token)) for i in issued
+            ]
+    except (ValidationError, PermissionDenied):
+        messages.error(request, _("This campaign does not send personal links."))
+        return redirect("surveys:campaign-detail", campaign.pk)
+    return render(
+        request, "surveys/links.html", {"campaign": campaign, "links": links, "remind": remind}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def phone_view(request: AuthenticatedRequest, campaign_id: int, client_id: int) -> HttpResponse:
+    campaign = campaign_get(viewer=request.user, campaign_id=campaign_id)
+    respondent = respondent_get(viewer=request.user, campaign=campaign, client_id=client_id)
+    form = ScoreForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            answer = record_phone_answer(
+                actor=request.user,
+                campaign=campaign,
+                client=respondent.client,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Answer recorded: %(score)s.") % {"score": answer.score})
+            return redirect("surveys:campaign-detail", campaign.pk)
+    answered = hasattr(respondent, "answer")
+    context = {"campaign": campaign, "respondent": respondent, "form": form, "answered": answered}
+    return render(request, "surveys/phone.html", context, status=400 if form.errors else 200)
+
+
+def _rate_key(request: HttpRequest) -> str:
+    return f"survey-link-refused:{request.META.get('REMOTE_ADDR', '')}"
+
+
+def _limited(request: HttpRequest) -> bool:
+    return int(cache.get(_rate_key(request), 0)) >= RATE_LIMIT
+
+
+def _public(response: HttpResponse) -> HttpResponse:
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _refused(request: HttpRequest, reason: str, status: int) -> HttpResponse:
+    if reason != "limited":
+        key = _rate_key(request)
+        cache.add(key, 0, RATE_WINDOW)
+        cache.incr(key)
+    message = {
+        "unknown": _("This link is not valid."),
+        "expired": _("This link has expired."),
+        "used": _("This link has already been used. Thank you, your answer is recorded."),
+        "limited": _("Too many attempts. Please try again in a few minutes."),
+    }[reason]
+    return _public(
+        render(request, "surveys/public_message.html", {"message": message}, status=status)
+    )
+
+
+# The personal token is the credential on the public pages; with "Referrer-Policy: no-referrer"
+# browsers send "Origin: null" on the form post, so Django's origin-based CSRF check cannot apply.
+@csrf_exempt
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def link_view(request: HttpRequest, campaign_id: int, token: str) -> HttpResponse:
+    translation.activate("ru" if "lang" not in request.GET else request.GET["lang"][:2])
+    if _limited(request):
+        return _refused(request, "limited", 429)
+    try:
+        respondent = respondent_for_token(campaign_id=campaign_id, token=token)
+    except LinkRefused as exc:
+        return _refused(request, exc.reason, 404 if exc.reason == "unknown" else 410)
+    form = ScoreForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            answer_by_link(
+                campaign_id=campaign_id,
+                token=token,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+            )
+        except LinkRefused as exc:
+            return _refused(request, exc.reason, 410)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            return _public(render(request, "surveys/thanks.html", {}))
+    context = {"form": form, "campaign": respondent.campaign}
+    return _public(
+        render(request, "surveys/public_answer.html", context, status=400 if form.errors else 200)
+    )
+
+
+@csrf_exempt
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def enps_link_view(request: HttpRequest, campaign_id: int, token: str) -> HttpResponse:
+    translation.activate("ru" if "lang" not in request.GET else request.GET["lang"][:2])
+    if _limited(request):
+        return _refused(request, "limited", 429)
+    try:
+        invitation = employee_invitation(campaign_id=campaign_id, token=token)
+    except LinkRefused as exc:
+        return _refused(request, exc.reason, 404 if exc.reason == "unknown" else 410)
+    own = invitation.user.department_id
+    departments = list(Department.objects.order_by("name"))
+    departments = [d for d in departments if d.pk != own]
+    form = EmployeeScoreForm(request.POST or None, departments=departments)
+    if request.method == "POST" and form.is_valid():
+        try:
+            answer_employee(
+                campaign_id=campaign_id,
+                token=token,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+                departments=form.department_scores(),
+            )
+        except LinkRefused as exc:
+            return _refused(request, exc.reason, 410)
+        return _public(render(request, "surveys/thanks.html", {"employee": True}))
+    context = {"form": form, "campaign": invitation.campaign, "employee": True}
+    return _public(
+        render(request, "surveys/public_answer.html", context, status=400 if form.errors else 200)
+    )
+
+
+def _bar(x: list[Any], y: list[Any], title: str) -> dict[str, Any]:
+    return {
+        "data": [{"x": x, "y": y, "type": "bar", "marker": {"color": "#2e6da4"}}],
+        "layout": {**LAYOUT, "height": 280, "title": {"text": title}},
+    }
+
+
+@csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]
+def results_view(request: AuthenticatedRequest) -> HttpResponse:
+    form = ResultsForm(request.GET or None)
+    today = timezone.localdate()
+    data = form.cleaned_data if form.is_valid() else {}
+    end = data.get("date_to") or today
+    start = data.get("date_from") or end - timedelta(days=364)
+    if start > end:
+        start, end = end, start
+    report = nps_report(viewer=request.user, start=start, end=end, by=data.get("by") or "manager")
+    trend = nps_report(viewer=request.user, start=start, end=end, by="month")
+    context = {
+        "form": form,
+        "report": report,
+        "histogram": _bar(list(range(11)), report.histogram, _("Answers by score")),
+        "trend": _bar(
+            [label for label, _f, _r in trend.groups],
+            [fig.value for _l, fig, _r in trend.groups],
+            _("NPS by month"),
+        ),
+    }
+    return render(request, "surveys/results.html", context)
+
+
+def case_list_view(request: AuthenticatedRequest) -> HttpResponse:
+    cases = cases_for(request.user).order_by("closed_at", "-opened_at")[:200]
+    return render(request, "surveys/case_list.html", {"cases": cases, "now": timezone.now()})
+
+
+@require_http_methods(["GET", "POST"])
+def case_detail_view(request: AuthenticatedRequest, case_id: int) -> HttpResponse:
+    case = case_get(viewer=request.user, case_id=case_id)
+    form = CaseStepForm(request.POST or None)
+    done = {record.step: record for record in case.steps.select_related("done_by")}
+    next_step = next((s for s in STEPS if s.value not in done), None)
+    if request.method == "POST" and form.is_valid() and next_step is not None:
+        try:
+            case_step(actor=request.user, case=case, step=next_step.value, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Step recorded."))
+            return redirect("surveys:case-detail", case.pk)
+    steps = [(step, done.get(step.value)) for step in CaseStep]
+    context = {
+        "case": case,
+        "steps": steps,
+        "next_step": next_step,
+        "form": form,
+        "is_diagnosis": next_step == CaseStep.DIAGNOSE,
+        "elapsed": (case.closed_at or timezone.now()) - case.opened_at,
+    }
+    return render(request, "surveys/case_detail.html", context, status=400 if form.errors else 200)
