@@ -24,3 +24,25 @@ def _fresh_cache() -> None:
 @pytest.fixture
 def org(db: None) -> Org:
     return build_org()
+
+
+@pytest.fixture(autouse=True)
+def _relationship_defaults(request: pytest.FixtureRequest) -> None:
+    """Transactional tests flush every table, data migrations included, so later tests in the
+    same process would miss the default stages and typical entries: put them back (one query
+    when they are there)."""
+    names = request.fixturenames
+    uses_db = {"db", "transactional_db", "live_server"} & set(names)
+    if not uses_db and not request.node.get_closest_marker("django_db"):
+        return
+    if "live_server" in names:
+        request.getfixturevalue("transactional_db")
+    else:
+        marker = request.node.get_closest_marker("django_db")
+        transactional = bool(marker and marker.kwargs.get("transaction"))
+        request.getfixturevalue("transactional_db" if transactional else "db")
+    from kam.relations.defaults import install
+    from kam.relations.models import BankCatalogueEntry, RelationshipStage
+
+    if not RelationshipStage.objects.exists():
+        install(RelationshipStage, BankCatalogueEntry)

@@ -100,3 +100,25 @@ CATALOGUE: list[tuple[str, str, int, str | None, str, str]] = [
     ("withdrawal", "Перерыв в контактах дольше графика", 2, None, "методика", "cadence-gap"),
     ("withdrawal", "Негативный контакт", 2, None, "методика", "negative-contact"),
 ]
+
+
+def install(stage_model: Any, entry_model: Any) -> None:
+    """Create the default stages and typical entries that are missing (idempotent).
+
+    Takes the model classes so that the data migration can pass its historical models.
+    """
+    stages = {}
+    for data in STAGES:
+        stage, _created = stage_model.objects.get_or_create(name=data["name"], defaults=data)
+        stages[stage.name] = stage
+    for kind, title, weight, stage_name, source, code in CATALOGUE:
+        entry_model.objects.get_or_create(
+            kind=kind,
+            title=title,
+            defaults={
+                "weight": weight,
+                "stage": stages.get(stage_name) if stage_name else None,
+                "source": source,
+                "code": code,
+            },
+        )

@@ -6,25 +6,9 @@ from django.db import migrations
 
 
 def load(apps: Any, schema_editor: Any) -> None:
-    from kam.relations.defaults import CATALOGUE, STAGES
+    from kam.relations.defaults import install
 
-    stage_model = apps.get_model("relations", "RelationshipStage")
-    entry_model = apps.get_model("relations", "BankCatalogueEntry")
-    stages = {}
-    for data in STAGES:
-        stage, _created = stage_model.objects.get_or_create(name=data["name"], defaults=data)
-        stages[stage.name] = stage
-    for kind, title, weight, stage_name, source, code in CATALOGUE:
-        entry_model.objects.get_or_create(
-            kind=kind,
-            title=title,
-            defaults={
-                "weight": weight,
-                "stage": stages.get(stage_name) if stage_name else None,
-                "source": source,
-                "code": code,
-            },
-        )
+    install(apps.get_model("relations", "RelationshipStage"), apps.get_model("relations", "BankCatalogueEntry"))
 
 
 class Migration(migrations.Migration):
