@@ -113,3 +113,26 @@ def _disposition(name: str) -> str:
 
     ascii_name = name.encode("ascii", "ignore").decode() or "export"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
+def write_workbook(
+    path: str,
+    summary: Sequence[Sequence[Any]],
+    sheets: dict[str, tuple[Sequence[str], Iterable[dict[str, Any]]]],
+) -> None:
+    """A report workbook: a "summary" sheet of key/value rows, then one sheet per list of
+    dicts (header row = the columns; text cells escaped against formulas)."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    first = book.active
+    assert first is not None  # noqa: S101 - a new workbook has one sheet
+    first.title = "summary"
+    for row in summary:
+        first.append([safe_cell(value) for value in row])
+    for name, (columns, items) in sheets.items():
+        sheet = book.create_sheet(name)
+        sheet.append(list(columns))
+        for item in items:
+            sheet.append([safe_cell(item[c]) for c in columns])
+    book.save(path)

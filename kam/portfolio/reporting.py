@@ -58,30 +58,17 @@ def report_as_dict(report: PortfolioReport) -> dict[str, Any]:
 
 def write_xlsx(data: dict[str, Any], path: str) -> None:
     """The report as an Excel workbook: summary, clients, alerts, managers."""
-    from openpyxl import Workbook
+    from kam.core.exporting import write_workbook
 
-    from kam.core.exporting import safe_cell
-
-    book = Workbook()
-    summary = book.active
-    summary.title = "summary"
-    summary.append(["from", data["window"]["from"]])
-    summary.append(["to", data["window"]["to"]])
-    for key in ("total_revenue", "hhi", "equivalent_clients"):
-        summary.append([key, data[key]])
-    for n, share in data["top_shares"].items():
-        summary.append([f"top_{n}_share", share])
+    summary: list[list[Any]] = [["from", data["window"]["from"]], ["to", data["window"]["to"]]]
+    summary += [[key, data[key]] for key in ("total_revenue", "hhi", "equivalent_clients")]
+    summary += [[f"top_{n}_share", share] for n, share in data["top_shares"].items()]
     sheets = {
         "clients": ["id", "name", "inn", "manager", "revenue", "share", "class", "abc"],
         "alerts": ["client", "class", "share", "message"],
         "managers": ["manager", "key_clients", "revenue", "overloaded"],
     }
-    for name, columns in sheets.items():
-        sheet = book.create_sheet(name)
-        sheet.append(columns)
-        for item in data[name]:
-            sheet.append([safe_cell(item[c]) for c in columns])
-    book.save(path)
+    write_workbook(path, summary, {name: (cols, data[name]) for name, cols in sheets.items()})
 
 
 def print_table(data: dict[str, Any]) -> None:

@@ -60,21 +60,10 @@ def cadence_as_dict(page: TodayPage, *, viewer: User | None) -> dict[str, Any]:
 
 def write_xlsx(data: dict[str, Any], path: str) -> None:
     """One sheet per list of the report."""
-    from openpyxl import Workbook
+    from kam.core.exporting import write_workbook
 
-    from kam.core.exporting import safe_cell
-
-    book = Workbook()
-    summary = book.active
-    summary.title = "summary"
-    summary.append(["as", data["as"] or "company"])
-    summary.append(["today", data["today"]])
-    for name, columns in SHEETS.items():
-        sheet = book.create_sheet(name)
-        sheet.append(columns)
-        for item in data[name]:
-            sheet.append([safe_cell(item[c]) for c in columns])
-    book.save(path)
+    summary = [["as", data["as"] or "company"], ["today", data["today"]]]
+    write_workbook(path, summary, {name: (cols, data[name]) for name, cols in SHEETS.items()})
 
 
 def print_table(data: dict[str, Any]) -> None:
@@ -114,18 +103,11 @@ def relations_as_dict(rows: list[Any], *, viewer: User | None, today: str) -> di
 
 
 def write_relations_xlsx(data: dict[str, Any], path: str) -> None:
-    from openpyxl import Workbook
+    from kam.core.exporting import write_workbook
 
-    from kam.core.exporting import safe_cell
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "clients"
-    sheet.append(RELATION_COLUMNS)
-    for item in data["clients"]:
-        row = {**item, "alerts": ", ".join(item["alerts"])}
-        sheet.append([safe_cell(row[c]) for c in RELATION_COLUMNS])
-    book.save(path)
+    rows = [{**item, "alerts": ", ".join(item["alerts"])} for item in data["clients"]]
+    summary = [["as", data["as"] or "company"], ["today", data["today"]]]
+    write_workbook(path, summary, {"clients": (RELATION_COLUMNS, rows)})
 
 
 def print_relations_table(data: dict[str, Any]) -> None:

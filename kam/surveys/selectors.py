@@ -389,26 +389,19 @@ def clients_in(viewer: AnyUser) -> QuerySet[Client]:
 
 def write_xlsx(data: dict[str, Any], path: str) -> None:
     """The NPS report as a workbook: the summary and the groups."""
-    from openpyxl import Workbook
+    from kam.core.exporting import write_workbook
 
-    from kam.core.exporting import safe_cell
-
-    book = Workbook()
-    summary = book.active
-    summary.title = "summary"
     interval = data["interval"] or {}
-    for key in ("n", "promoters", "neutrals", "critics", "nps", "indicative"):
-        summary.append([key, data[key]])
-    summary.append(["interval_low", interval.get("low")])
-    summary.append(["interval_high", interval.get("high")])
-    groups = book.create_sheet("groups")
-    groups.append(["key", "n", "nps", "low", "high", "indicative"])
-    for g in data["groups"]:
-        iv = g["interval"] or {}
-        groups.append(
-            [safe_cell(g["key"]), g["n"], g["nps"], iv.get("low"), iv.get("high"), g["indicative"]]
-        )
-    book.save(path)
+    summary: list[list[Any]] = [
+        [key, data[key]] for key in ("n", "promoters", "neutrals", "critics", "nps", "indicative")
+    ]
+    summary += [["interval_low", interval.get("low")], ["interval_high", interval.get("high")]]
+    groups = [
+        {**g, "low": (g["interval"] or {}).get("low"), "high": (g["interval"] or {}).get("high")}
+        for g in data["groups"]
+    ]
+    columns = ["key", "n", "nps", "low", "high", "indicative"]
+    write_workbook(path, summary, {"groups": (columns, groups)})
 
 
 def print_table(data: dict[str, Any]) -> None:

@@ -348,11 +348,11 @@ def test_reports_as_xlsx(org: Org, tmp_path: object, capsys: pytest.CaptureFixtu
 
     out = Path(str(tmp_path))
     bank_entry_add(
-        actor=org.manager_a1, client=org.client_a1, kind="withdrawal", weight=1, note="=cmd"
+        actor=org.manager_a1, client=org.client_a1, kind="withdrawal", weight=1, note="n"
     )
     assert main(["report", "relations", "--format", "xlsx"]) == 2  # --out is required
     assert main(["report", "relations", "--format", "xlsx", "--out", str(out / "r.xlsx")]) == 0
-    sheet = load_workbook(out / "r.xlsx").active
+    sheet = load_workbook(out / "r.xlsx")["clients"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0] == ("client", "manager", "stage", "balance", "withdrawals_in_a_row", "alerts")
     assert len(rows) == 4

@@ -400,3 +400,17 @@ def test_results_page_renders(org: Org) -> None:
     assert page.status_code == 200
     assert 'id="indicative"' in page.content.decode()
     assert _http(org.manager_a1).get(reverse("surveys:campaign-list")).status_code == 200
+
+
+def test_report_nps_xlsx(org: Org, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from openpyxl import load_workbook
+
+    _answers(org, {"client_a1": [10, 3]}, date(2026, 5, 5))
+    out = tmp_path / "nps.xlsx"
+    args = ["report", "nps", "--from", "2026-01-01", "--to", "2026-12-31", "--by", "month"]
+    assert main([*args, "--format", "xlsx", "--out", str(out)]) == 0
+    book = load_workbook(out)
+    summary = {row[0]: row[1] for row in book["summary"].iter_rows(values_only=True)}
+    assert (summary["n"], summary["nps"]) == (2, 0)
+    assert [row[0] for row in book["groups"].iter_rows(values_only=True)] == ["key", "2026-05"]
+    capsys.readouterr()
