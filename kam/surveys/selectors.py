@@ -92,6 +92,24 @@ def _population(answers: QuerySet[Answer], viewer: AnyUser) -> int | None:
     ).count()
 
 
+def _group_bases(answers: QuerySet[Answer], viewer: AnyUser, by: str) -> dict[Any, int]:
+    """The surveyed base of each group (for its finite-population correction), when known:
+    not for months (a base has no month) nor when imported answers are in the window."""
+    if by == "month" or answers.filter(channel=AnswerChannel.IMPORT).exists():
+        return {}
+    rows = (
+        Respondent.objects.filter(
+            campaign_id__in=answers.values("campaign_id"),
+            client__in=visible_clients(viewer).values("pk"),
+        )
+        .annotate(group=_group_key(by))
+        .values("group")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["group"]: row["n"] for row in rows}
+
+
 def _group_key(by: str) -> Any:
     if by == "manager":
         return F("client__manager_id")
@@ -144,8 +162,14 @@ def nps_report(*, viewer: AnyUser, start: date, end: date, by: str = "manager") 
     names = {}
     if by == "manager":
         names = {u.pk: u.display_name for u in User.objects.all()}
+    bases = _group_bases(answers, viewer, by)
     groups: list[tuple[str, Figure, int | None]] = [
-        (_label(by, row["group"], names), figure_of(_counts(row)), None) for row in grouped
+        (
+            _label(by, row["group"], names),
+            figure_of(_counts(row), population=bases.get(row["group"])),
+            None,
+        )
+        for row in grouped
     ]
     if by == "manager":
         shown = [(label, fig.interval, fig.value) for label, fig, _r in groups if fig.interval]

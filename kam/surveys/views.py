@@ -274,6 +274,8 @@ def results_view(request: AuthenticatedRequest) -> HttpResponse:
     if start > end:
         start, end = end, start
     report = nps_report(viewer=request.user, start=start, end=end, by=data.get("by") or "manager")
+    if not form.is_bound:
+        form = ResultsForm(initial={"date_from": start, "date_to": end, "by": report.by})
     trend = nps_report(viewer=request.user, start=start, end=end, by="month")
     context = {
         "form": form,

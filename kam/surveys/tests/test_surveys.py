@@ -285,6 +285,9 @@ def test_report_nps_json_shape_and_scope(org: Org, capsys: pytest.CaptureFixture
     assert data["indicative"] is True
     keys = {g["key"]: g for g in data["groups"]}
     assert keys[org.manager_a1.display_name]["n"] == 3
+    # Every surveyed client of the group answered: its interval collapses too (group FPC).
+    group_interval = keys[org.manager_a1.display_name]["interval"]
+    assert group_interval["low"] == group_interval["high"]
     assert set(keys[org.manager_b1.display_name]) >= {"key", "n", "nps", "interval", "indicative"}
     api = _http(org.manager_b1).get(
         reverse("api:nps-results"), {"from": "2026-01-01", "to": "2026-12-31"}
