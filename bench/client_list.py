@@ -40,6 +40,7 @@ def run(clients: int = 20_000) -> None:
         ("today_supervisor_team", "head1", "/today/?view=team"),
         ("today_director_team", "director", "/today/?view=team"),
         ("relationships_director", "director", "/relationships/"),
+        ("nps_results_director", "director", "/surveys/results/"),
         ("client_card", "manager1", f"/clients/{card.pk}/" if card else "/clients/"),
     ]
     for label, username, url in pages:
