@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kam.accounts.access import can_manage_users, client_get, scope_of, visible_clients
 from kam.accounts.domain import Scope
 from kam.clients.models import Client
+from kam.core.exporting import EXPORT_FORMATS, export_response
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest, htmx_or_redirect, positive_int, safe_next
 from kam.relations.charts import stages_figure, trend_figure
@@ -128,9 +130,32 @@ def interaction_complete_view(
     return htmx_or_redirect(request, proposal)
 
 
-def interaction_list_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
+def interaction_list_view(request: AuthenticatedRequest, client_id: int) -> HttpResponseBase:
     log = interactions_for(viewer=request.user, client_id=client_id)
     client = client_get(request.user, client_id)
+    if request.GET.get("format") in EXPORT_FORMATS:
+        rows = (
+            [
+                client.name,
+                i.date,
+                i.get_channel_display(),
+                _("yes") if i.personal else _("no"),
+                i.get_tone_display() if not i.planned else _("planned"),
+                i.author.display_name,
+                i.summary,
+            ]
+            for i in log.iterator(chunk_size=2000)
+        )
+        headers = [
+            _("Client"),
+            _("Date"),
+            _("Channel"),
+            _("Personally"),
+            _("Tone"),
+            _("Manager"),
+            _("Comment"),
+        ]
+        return export_response(request.GET["format"], "contact-log", headers, rows)
     page = Paginator(log, 50).get_page(positive_int(request.GET.get("page"), 1))
     return render(request, "relations/interaction_list.html", {"client": client, "page": page})
 
@@ -308,8 +333,21 @@ def bank_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
 
 
 @csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]
-def overview_view(request: AuthenticatedRequest) -> HttpResponse:
+def overview_view(request: AuthenticatedRequest) -> HttpResponseBase:
     clients = visible_clients(request.user, include_archived=False)
+    if request.GET.get("format") in EXPORT_FORMATS:
+        headers = [_("Client"), _("Manager"), _("Stage"), _("Balance"), _("Alerts")]
+        rows = (
+            [
+                r.client.name,
+                r.client.manager.display_name,
+                r.stage.name if r.stage else "",
+                r.balance,
+                ", ".join(r.alerts),
+            ]
+            for r in relation_rows(clients)
+        )
+        return export_response(request.GET["format"], "relationships", headers, rows)
     counts = stage_distribution(clients)
     ordered = [(s.name, counts.get(s.pk, 0)) for s in stages()]
     ordered.append((_("No stage yet"), counts.get(None, 0)))

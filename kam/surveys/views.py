@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -19,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kam.accounts.models import Department
+from kam.core.exporting import EXPORT_FORMATS, export_response
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest
 from kam.portfolio.charts import LAYOUT
@@ -265,7 +267,7 @@ def _bar(x: list[Any], y: list[Any], title: str) -> dict[str, Any]:
 
 
 @csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]
-def results_view(request: AuthenticatedRequest) -> HttpResponse:
+def results_view(request: AuthenticatedRequest) -> HttpResponseBase:
     form = ResultsForm(request.GET or None)
     today = timezone.localdate()
     data = form.cleaned_data if form.is_valid() else {}
@@ -274,6 +276,20 @@ def results_view(request: AuthenticatedRequest) -> HttpResponse:
     if start > end:
         start, end = end, start
     report = nps_report(viewer=request.user, start=start, end=end, by=data.get("by") or "manager")
+    if request.GET.get("format") in EXPORT_FORMATS:
+        headers = [_("Group"), "n", "NPS", _("95% low"), _("95% high"), _("indicative")]
+        rows = [
+            [
+                label,
+                fig.n,
+                round(fig.value, 1) if fig.value is not None else "",
+                round(fig.interval.low, 1) if fig.interval else "",
+                round(fig.interval.high, 1) if fig.interval else "",
+                _("yes") if fig.indicative else _("no"),
+            ]
+            for label, fig, _rank in report.groups
+        ]
+        return export_response(request.GET["format"], "nps", headers, rows)
     if not form.is_bound:
         form = ResultsForm(initial={"date_from": start, "date_to": end, "by": report.by})
     trend = nps_report(viewer=request.user, start=start, end=end, by="month")
@@ -290,8 +306,23 @@ def results_view(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "surveys/results.html", context)
 
 
-def case_list_view(request: AuthenticatedRequest) -> HttpResponse:
-    cases = cases_for(request.user).order_by("closed_at", "-opened_at")[:200]
+def case_list_view(request: AuthenticatedRequest) -> HttpResponseBase:
+    cases = cases_for(request.user).order_by("closed_at", "-opened_at")
+    if request.GET.get("format") in EXPORT_FORMATS:
+        headers = [_("Client"), _("Owner"), _("Opened"), _("Closed"), _("Score"), _("Root cause")]
+        rows = (
+            [
+                c.client.name,
+                c.owner.display_name,
+                c.opened_at,
+                c.closed_at,
+                c.answer.score if c.answer else "",
+                c.root_cause,
+            ]
+            for c in cases
+        )
+        return export_response(request.GET["format"], "complaint-cases", headers, rows)
+    cases = cases[:200]
     return render(request, "surveys/case_list.html", {"cases": cases, "now": timezone.now()})
 
 

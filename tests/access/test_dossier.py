@@ -34,6 +34,12 @@ def _pages(org: Org) -> list[str]:
     urls.append(reverse("clients:client-list") + "?status=all&format=csv")
     urls.append(reverse("clients:client-list") + "?status=all&format=xlsx")
     urls.append(reverse("portfolio:portfolio") + "?format=csv")
+    urls.append(reverse("relations:overview") + "?format=csv")
+    urls.append(reverse("surveys:results") + "?format=xlsx")
+    urls.append(reverse("surveys:case-list") + "?format=csv")
+    for key in KEYS:
+        client = getattr(org, key)
+        urls.append(reverse("relations:interaction-list", args=[client.pk]) + "?format=csv")
     return urls
 
 

@@ -393,3 +393,19 @@ def test_quick_entry_from_today(org: Org) -> None:
     assert "propose=" in negative["Location"]  # to the card, where a withdrawal is proposed
     page = http.get(reverse("today")).content.decode()
     assert org.client_a1.name in page.split('id="paused"')[1]
+
+
+def test_contact_log_and_overview_downloads(org: Org) -> None:
+    _log(org.manager_a1, org.client_a1, 2, "negative", summary="=HYPERLINK(1)")
+    http = _http(org.manager_a1)
+    url = reverse("relations:interaction-list", args=[org.client_a1.pk])
+    body = http.get(url, {"format": "csv"}).content.decode("utf-8")
+    assert body.startswith("\ufeff")
+    lines = body.strip().splitlines()
+    assert lines[0].count(";") == 6
+    assert "'=HYPERLINK(1)" in body  # formula cells are escaped
+    assert len(lines) == 3  # header, the logged contact, the persona's planned call
+    assert _http(org.manager_b1).get(url, {"format": "csv"}).status_code == 404
+    overview = _http(org.manager_b1).get(reverse("relations:overview"), {"format": "xlsx"})
+    assert overview.status_code == 200
+    assert overview["Content-Type"].startswith("application/vnd.openxmlformats")
