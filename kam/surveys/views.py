@@ -277,7 +277,7 @@ def results_view(request: AuthenticatedRequest) -> HttpResponseBase:
         start, end = end, start
     report = nps_report(viewer=request.user, start=start, end=end, by=data.get("by") or "manager")
     if request.GET.get("format") in EXPORT_FORMATS:
-        headers = [_("Group"), "n", "NPS", _("95% low"), _("95% high"), _("indicative")]
+        headers = [_("Group"), "n", "NPS", _("Lower bound"), _("Upper bound"), _("indicative")]
         rows = [
             [
                 label,
