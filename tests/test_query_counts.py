@@ -66,3 +66,68 @@ def test_client_card_queries_do_not_grow_with_contacts(
         http.get(url)
     # History grows with the contacts (bounded by its limit), the contact list itself does not.
     assert len(many.captured_queries) <= len(few.captured_queries) + 2
+
+
+def _activity(org: Org, n: int) -> None:
+    """Clients with the things the Today page, the overview and NPS list: contacts in a pause,
+    birthdays, bank entries, stages, tasks, cases and answers."""
+    from django.utils import timezone
+
+    from kam.relations.models import BankEntry, ChecklistTask, Interaction
+    from kam.relations.models import RelationshipStage as Stage
+    from kam.relations.models import StageChange
+    from kam.surveys.models import Answer, Campaign, ComplaintCase, Respondent
+
+    today = timezone.localdate()
+    stage = Stage.objects.order_by("order").first()
+    campaign = Campaign.objects.create(
+        name="Q", kind="client", start=today, end=today, created_by=org.director
+    )
+    for client in Client.objects.filter(name__startswith="Q "):
+        Interaction.objects.create(
+            client=client, author=org.manager_a1, date=today, channel="call", tone="negative"
+        )
+        contact = client.contacts.get()
+        contact.birthday = today.replace(year=1980) if (today.month, today.day) != (2, 29) else None
+        contact.save()
+        BankEntry.objects.create(
+            client=client, kind="withdrawal", weight=2, date=today, note="n", author=org.director
+        )
+        StageChange.objects.create(
+            client=client, stage=stage, date=today, reason="r", author=org.director
+        )
+        ChecklistTask.objects.create(
+            client=client, title="t", owner=org.manager_a1, due=today, created_by=org.director
+        )
+        ComplaintCase.objects.create(client=client, owner=org.manager_a1)
+        respondent = Respondent.objects.create(campaign=campaign, client=client)
+        Answer.objects.create(
+            respondent=respondent,
+            campaign=campaign,
+            client=client,
+            score=n % 11,
+            channel="phone",
+            answered_on=today,
+        )
+
+
+def _count_active(
+    org: Org, url: str, n: int, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> int:
+    _many(org, n)
+    _activity(org, n)
+    http = HttpClient()
+    http.force_login(org.director)
+    http.get(url)
+    with django_assert_max_num_queries(60) as ctx:
+        assert http.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_today_overview_and_nps_queries_do_not_grow_with_clients(
+    org: Org, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    for url in ("/today/?view=team", "/relationships/", "/surveys/results/", "/surveys/cases/"):
+        small = _count_active(org, url, 3, django_assert_max_num_queries)
+        large = _count_active(org, url, 25, django_assert_max_num_queries)
+        assert large == small, url
