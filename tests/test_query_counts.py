@@ -73,9 +73,8 @@ def _activity(org: Org, n: int) -> None:
     birthdays, bank entries, stages, tasks, cases and answers."""
     from django.utils import timezone
 
-    from kam.relations.models import BankEntry, ChecklistTask, Interaction
+    from kam.relations.models import BankEntry, ChecklistTask, Interaction, StageChange
     from kam.relations.models import RelationshipStage as Stage
-    from kam.relations.models import StageChange
     from kam.surveys.models import Answer, Campaign, ComplaintCase, Respondent
 
     today = timezone.localdate()
