@@ -78,7 +78,7 @@ def _activity(org: Org, n: int) -> None:
     from kam.surveys.models import Answer, Campaign, ComplaintCase, Respondent
 
     today = timezone.localdate()
-    stage = Stage.objects.order_by("order").first()
+    stage = Stage.objects.order_by("order")[0]
     campaign = Campaign.objects.create(
         name="Q", kind="client", start=today, end=today, created_by=org.director
     )
