@@ -50,7 +50,8 @@ test: lint typecheck
 
 bench: install
 	$(BIN)/python -m bench
-	$(BIN)/python -m tests.pg_cluster $(BIN)/python -m bench portfolio imports
+	$(BIN)/python -m tests.pg_cluster $(BIN)/python -m bench portfolio
+	$(BIN)/python -m tests.pg_cluster $(BIN)/python -m bench imports
 
 messages: install
 	$(BIN)/python manage.py makemessages -l ru -l en --ignore=.venv --ignore=var
