@@ -1,20 +1,30 @@
 """Portfolio report on 100,000 clients and 1,000,000 revenue rows vs the bare GROUP BY.
 
-Prints `BENCH portfolio_<engine> clients=… rows=… seconds=… groupby_seconds=… ratio=…` and the
-time of the whole page for a director.
+Prints `BENCH portfolio_<engine> clients=… rows=… seconds=… groupby_seconds=… ratio=…`, the
+time of the whole page for a director, a supervisor (a fifth of the clients) and a manager (a
+twentieth), and of the full JSON report with every client (`kam report portfolio --format json`).
 """
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # Django is set up by bench/__main__.py before run() is called
+    from django.test import Client as HttpClient
+
+    from kam.accounts.models import User
 
 CLIENTS = 100_000
 ROWS = 1_000_000
+SUPERVISORS = 4
+MANAGERS_PER_SUPERVISOR = 5
 
 
-def _load(connection: object, vendor: str, manager_id: int) -> None:
+def _load(connection: object, vendor: str, manager_ids: list[int]) -> None:
     from django.db import connection as conn
 
     rng = random.Random(5)
@@ -26,7 +36,7 @@ def _load(connection: object, vendor: str, manager_id: int) -> None:
             "medium",
             "other",
             "active",
-            manager_id,
+            manager_ids[i % len(manager_ids)],
             "",
             "",
             "",
@@ -88,13 +98,22 @@ def run() -> None:
 
     from kam.accounts.models import User
     from kam.portfolio.domain import Window
+    from kam.portfolio.reporting import report_as_dict
     from kam.portfolio.selectors import portfolio_report
 
     call_command("migrate", verbosity=0)
     director = User.objects.create(username="bench-director", is_director=True)
-    manager = User.objects.create(username="bench-manager", is_manager=True)
+    supervisors = [
+        User.objects.create(username=f"bench-head{s}", is_supervisor=True, is_manager=True)
+        for s in range(SUPERVISORS)
+    ]
+    managers = [
+        User.objects.create(username=f"bench-manager{s}-{m}", is_manager=True, supervisor=head)
+        for s, head in enumerate(supervisors)
+        for m in range(MANAGERS_PER_SUPERVISOR)
+    ]
     t0 = time.perf_counter()
-    _load(connection, connection.vendor, manager.pk)
+    _load(connection, connection.vendor, [m.pk for m in managers])
     load_seconds = time.perf_counter() - t0
     engine = connection.vendor
     window = Window(start=date(2025, 1, 1), end=date(2025, 12, 31))
@@ -114,21 +133,44 @@ def run() -> None:
         t0 = time.perf_counter()
         report = portfolio_report(viewer=director, window=window)
         full.append(time.perf_counter() - t0)
-    http = HttpClient(HTTP_HOST="127.0.0.1")
-    http.force_login(director)
-    page = []
-    for _ in range(3):
-        t0 = time.perf_counter()
-        response = http.get(
-            "/portfolio/", {"preset": "custom", "date_from": "2025-01-01", "date_to": "2025-12-31"}
+    t0 = time.perf_counter()
+    full_json = json.dumps(report_as_dict(portfolio_report(viewer=director, window=window)))
+    json_seconds = time.perf_counter() - t0
+    pages = {
+        role: _page_seconds(HttpClient(HTTP_HOST="127.0.0.1"), user)
+        for role, user in (
+            ("director", director),
+            ("supervisor", supervisors[0]),
+            ("manager", managers[-1]),
         )
-        page.append(time.perf_counter() - t0)
-        if response.status_code != 200:
-            raise RuntimeError(f"portfolio page answered {response.status_code}")
+    }
     print(f"BENCH load_{engine} clients={CLIENTS} rows={ROWS} seconds={load_seconds:.1f}")
     print(
         f"BENCH portfolio_{engine} clients={CLIENTS} rows={ROWS} seconds={min(full):.3f}"
         f" groupby_seconds={min(bare):.3f} ratio={min(full) / min(bare):.2f}"
         f" clients_in_window={len(report.rows)}"
     )
-    print(f"BENCH portfolio_page_{engine} clients={CLIENTS} rows={ROWS} seconds={min(page):.3f}")
+    print(
+        f"BENCH portfolio_page_{engine} clients={CLIENTS} rows={ROWS}"
+        f" seconds={pages['director']:.3f} supervisor_seconds={pages['supervisor']:.3f}"
+        f" manager_seconds={pages['manager']:.3f}"
+    )
+    print(
+        f"BENCH portfolio_json_{engine} clients={CLIENTS} rows={ROWS} seconds={json_seconds:.3f}"
+        f" bytes={len(full_json)}"
+    )
+
+
+def _page_seconds(http: HttpClient, user: User) -> float:
+    """Best of three renders of the portfolio page for the 2025 window, as `user`."""
+    http.force_login(user)
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        response = http.get(
+            "/portfolio/", {"preset": "custom", "date_from": "2025-01-01", "date_to": "2025-12-31"}
+        )
+        best = min(best, time.perf_counter() - t0)
+        if response.status_code != 200:
+            raise RuntimeError(f"portfolio page answered {response.status_code}")
+    return best

@@ -115,8 +115,13 @@ class PortfolioView(APIView):
         params.is_valid(raise_exception=True)
         start, end = params.validated_data.get("from"), params.validated_data.get("to")
         window = default_window()
-        if start or end:
+        try:
             window = Window(start=start or window.start, end=end or window.end)
+        except ValueError:
+            # One end given, the other from the default window, and they cross.
+            raise ValidationError(
+                {"from": [f"The window {start or window.start} – {end or window.end} is empty."]}
+            ) from None
         return Response(report_as_dict(portfolio_report(viewer=request.user, window=window)))
 
 

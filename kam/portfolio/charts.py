@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from kam.portfolio.selectors import PortfolioReport
+from kam.portfolio.selectors import GridPoint, PortfolioReport
 
 LAYOUT: dict[str, Any] = {
     "margin": {"l": 50, "r": 20, "t": 40, "b": 45},
@@ -99,14 +99,14 @@ def pareto_figure(report: PortfolioReport, *, top: int = 30) -> dict[str, Any]:
     }
 
 
-def grid_figure(points: list[dict[str, Any]]) -> dict[str, Any]:
+def grid_figure(points: list[GridPoint]) -> dict[str, Any]:
     """Current revenue against three-year potential for key clients."""
     return {
         "data": [
             {
-                "x": [p["revenue"] for p in points],
-                "y": [p["potential"] for p in points],
-                "text": [p["name"] for p in points],
+                "x": [float(p.revenue) for p in points],
+                "y": [float(p.potential or 0) for p in points],
+                "text": [p.name for p in points],
                 "type": "scatter",
                 "mode": "markers+text",
                 "textposition": "top center",

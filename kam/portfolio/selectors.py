@@ -6,11 +6,15 @@ The database does the heavy part (one GROUP BY client over the window); the pure
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import overload
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -18,24 +22,23 @@ from django.utils.translation import gettext as _
 
 from kam.accounts.access import AnyUser, client_get, scope_of, visible_clients
 from kam.accounts.domain import Scope
+from kam.accounts.models import User
 from kam.clients.choices import ClientStatus
+from kam.clients.models import Client
 from kam.core.models import company_settings
 from kam.portfolio.domain import (
     KeyClass,
     KeyThresholds,
+    RankBounds,
     Window,
-    classify_portfolio,
-    downsample,
-    equivalent_clients,
-    hhi,
-    lorenz_points,
+    concentration,
+    key_client_class,
     manager_load_flag,
-    top_shares,
+    rank_bounds,
+    revenue_share,
     window_last_months,
 )
 from kam.portfolio.models import AccountPlan, KeyAccountProfile, PlanGoal, RevenueRecord
-
-HUNDRED = Decimal(100)
 
 
 def revenue_for_client(*, viewer: AnyUser, client_id: int) -> QuerySet[RevenueRecord]:
@@ -72,6 +75,44 @@ def revenue_by_client(window: Window) -> dict[int, Decimal]:
     return {client_id: total for client_id, total in rows if total}
 
 
+# (client id, revenue in kopecks, name, INN, manager id), the largest revenue first.
+Fact = tuple[int, int, str, str | None, int]
+
+# Exact integer kopecks per client on each engine: SQLite keeps a decimal column as REAL, so
+# every amount is rounded to whole kopecks before it is summed; PostgreSQL sums numeric.
+_KOPECKS = {
+    "sqlite": "SUM(CAST(ROUND(r.amount * 100) AS INTEGER))",
+    "postgresql": "CAST(SUM(r.amount) * 100 AS BIGINT)",
+}
+
+
+def _company_facts(window: Window) -> list[Fact]:
+    """Every active client with non-zero revenue in the window, ranked: revenue descending,
+    ties by id (the order of `classify_portfolio`).
+
+    One statement: the GROUP BY over the window's revenue rows, then a primary-key join for the
+    client's name, INN and manager. Sums are whole kopecks, so no figure depends on float
+    rounding. Raw SQL because the ORM cannot join an aggregated subquery, and grouping the
+    joined rows instead costs a fifth more on SQLite (bench/portfolio.py).
+    """
+    client, revenue = Client._meta.db_table, RevenueRecord._meta.db_table
+    sql = (
+        f"SELECT s.client_id, s.kopecks, c.name, c.inn, c.manager_id FROM ("  # noqa: S608
+        f" SELECT r.client_id, {_KOPECKS[connection.vendor]} AS kopecks FROM {revenue} r"
+        "  WHERE r.date >= %s AND r.date <= %s GROUP BY r.client_id"
+        f") s JOIN {client} c ON c.id = s.client_id"
+        " WHERE c.status = %s AND s.kopecks <> 0"
+        " ORDER BY s.kopecks DESC, s.client_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [window.start, window.end, ClientStatus.ACTIVE.value])
+        return [(int(a), int(b), c, d, int(e)) for a, b, c, d, e in cursor.fetchall()]
+
+
+def _kopecks_to_money(kopecks: int) -> Decimal:
+    return Decimal(kopecks).scaleb(-2)
+
+
 @dataclass(frozen=True, slots=True)
 class PortfolioRow:
     """One client of the report."""
@@ -85,6 +126,99 @@ class PortfolioRow:
     share: Decimal
     key_class: KeyClass
     abc: str
+
+
+class PortfolioRows(Sequence[PortfolioRow]):
+    """The report's clients in the viewer's scope, largest revenue first.
+
+    Holds the compact database rows and builds a `PortfolioRow` only when one is read, so a
+    page of 50 out of 100,000 clients costs 50 rows; `len()` and slicing work as on a list
+    (the paginator, the Pareto chart and the exports rely on that).
+    """
+
+    def __init__(
+        self,
+        facts: list[Fact],
+        ranks: list[int] | None,
+        *,
+        company_kopecks: int,
+        bounds: RankBounds,
+        managers: dict[int, str],
+    ) -> None:
+        self._facts = facts
+        self._ranks = ranks  # company ranks of the visible clients; None when all are visible
+        self._total = Decimal(company_kopecks)
+        self._bounds = bounds
+        self._managers = managers
+        self._index: dict[int, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self._facts) if self._ranks is None else len(self._ranks)
+
+    def rank(self, index: int) -> int:
+        """The company rank (0 = largest revenue) of the row at `index`."""
+        return index if self._ranks is None else self._ranks[index]
+
+    def count_before(self, rank: int) -> int:
+        """How many rows of this scope have a company rank below `rank`."""
+        if self._ranks is None:
+            return min(rank, len(self._facts))
+        return bisect_left(self._ranks, rank)
+
+    def _row(self, index: int) -> PortfolioRow:
+        rank = self.rank(index)
+        client_id, kopecks, name, inn, manager_id = self._facts[rank]
+        return PortfolioRow(
+            client_id=client_id,
+            name=name,
+            inn=inn,
+            manager_id=manager_id,
+            manager=self._managers.get(manager_id, ""),
+            revenue=_kopecks_to_money(kopecks),
+            share=revenue_share(Decimal(kopecks), self._total),
+            key_class=self._bounds.key_class(rank),
+            abc=self._bounds.abc(rank),
+        )
+
+    @overload
+    def __getitem__(self, index: int) -> PortfolioRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[PortfolioRow]: ...
+
+    def __getitem__(self, index: int | slice) -> PortfolioRow | list[PortfolioRow]:
+        if isinstance(index, slice):
+            return [self._row(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._row(index)
+
+    @property
+    def manager_names(self) -> dict[int, str]:
+        """Display names of the managers of these rows, by user id."""
+        return self._managers
+
+    def find(self, client_id: int) -> PortfolioRow | None:
+        """The row of one client, or None when it has no revenue here (an index built once)."""
+        if self._index is None:
+            ranks = range(len(self._facts)) if self._ranks is None else self._ranks
+            self._index = {self._facts[rank][0]: i for i, rank in enumerate(ranks)}
+        index = self._index.get(client_id)
+        return None if index is None else self._row(index)
+
+    def kopecks(self) -> list[int]:
+        """Revenue of every row in kopecks, in order."""
+        if self._ranks is None:
+            return [f[1] for f in self._facts]
+        return [self._facts[r][1] for r in self._ranks]
+
+    def manager_ids(self) -> list[int]:
+        """The manager of every row, in order."""
+        if self._ranks is None:
+            return [f[4] for f in self._facts]
+        return [self._facts[r][4] for r in self._ranks]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +249,7 @@ class PortfolioReport:
     scope: Scope
     company_total: Decimal
     scope_total: Decimal
-    rows: list[PortfolioRow]
+    rows: PortfolioRows
     hhi: Decimal
     equivalent_clients: Decimal | None
     top_shares: dict[int, Decimal]
@@ -130,6 +264,10 @@ class PortfolioReport:
     def scope_share(self) -> Decimal:
         return self.scope_total / self.company_total if self.company_total else Decimal(0)
 
+    def key_rows(self) -> list[PortfolioRow]:
+        """The rows whose revenue share makes them key, critical or mono, largest first."""
+        return self.rows[: sum(self.counts.values()) - self.counts[KeyClass.NONE.value]]
+
 
 def _alert_message(key_class: KeyClass) -> str:
     if key_class is KeyClass.MONO:
@@ -143,90 +281,145 @@ def _alert_message(key_class: KeyClass) -> str:
     )
 
 
-def _client_facts(viewer: AnyUser, ids: set[int]) -> dict[int, dict[str, Any]]:
-    qs = visible_clients(viewer).filter(status=ClientStatus.ACTIVE)
-    facts = qs.values(
-        "id",
-        "name",
-        "inn",
-        "manager_id",
-        "manager__last_name",
-        "manager__first_name",
-        "manager__username",
-    )
-    out: dict[int, dict[str, Any]] = {}
-    for f in facts.iterator(chunk_size=5000):
-        if f["id"] in ids:
-            name = " ".join(p for p in (f["manager__last_name"], f["manager__first_name"]) if p)
-            out[f["id"]] = {**f, "manager": name or f["manager__username"]}
-    return out
+def _manager_names(ids: set[int]) -> dict[int, str]:
+    users = User.objects.filter(pk__in=ids).only("username", "first_name", "last_name")
+    return {u.pk: u.display_name for u in users}
 
 
-def _manager_load(rows: list[PortfolioRow], *, limit: int) -> list[ManagerLoad]:
-    acc: dict[int, list[Any]] = {}
-    for row in rows:
-        entry = acc.setdefault(row.manager_id, [row.manager, 0, 0, Decimal(0)])
-        entry[1] += row.key_class is not KeyClass.NONE
-        entry[2] += 1
-        entry[3] += row.revenue
+def _manager_load(rows: PortfolioRows, key_count: int, *, limit: int) -> list[ManagerLoad]:
+    """Per manager: key clients (the first `key_count` rows), clients and kopecks carried.
+
+    A pass over the per-client sums already fetched (one per client, not per revenue row).
+    """
+    clients: Counter[int] = Counter()
+    kopecks: Counter[int] = Counter()
+    for manager_id, amount in zip(rows.manager_ids(), rows.kopecks(), strict=True):
+        clients[manager_id] += 1
+        kopecks[manager_id] += amount
+    key = Counter(row.manager_id for row in rows[:key_count])
+    names = rows.manager_names
     loads = [
-        ManagerLoad(mid, name, key, count, revenue, manager_load_flag(key, limit=limit))
-        for mid, (name, key, count, revenue) in acc.items()
+        ManagerLoad(
+            manager_id=mid,
+            manager=names.get(mid, ""),
+            key_clients=key[mid],
+            clients=count,
+            revenue=_kopecks_to_money(kopecks[mid]),
+            overloaded=manager_load_flag(key[mid], limit=limit),
+        )
+        for mid, count in clients.items()
     ]
     return sorted(loads, key=lambda m: (-m.revenue, m.manager))
 
 
+def _visible_ranks(viewer: AnyUser, scope: Scope, facts: list[Fact]) -> list[int] | None:
+    if scope is Scope.ALL:
+        return None
+    if scope is Scope.NONE:
+        return []
+    visible = set(visible_clients(viewer).values_list("pk", flat=True))
+    return [rank for rank, fact in enumerate(facts) if fact[0] in visible]
+
+
 def portfolio_report(*, viewer: AnyUser, window: Window) -> PortfolioReport:
-    """Shares and classes against the company total; concentration within the viewer's scope."""
+    """Shares and classes against the company total; concentration within the viewer's scope.
+
+    One query ranks the company's clients; the classes follow from the ranks (`rank_bounds`),
+    and only the rows that are read become objects.
+    """
     settings = company_settings()
     thresholds = KeyThresholds(
         key=settings.key_share, critical=settings.critical_share, mono=settings.mono_share
     )
-    company = revenue_by_client(window)
-    summary = classify_portfolio(
-        company, thresholds=thresholds, abc_a=settings.abc_a, abc_b=settings.abc_b
+    facts = _company_facts(window)
+    company_kopecks = [f[1] for f in facts]
+    bounds = rank_bounds(
+        company_kopecks, thresholds=thresholds, abc_a=settings.abc_a, abc_b=settings.abc_b
     )
     scope = scope_of(viewer)
-    facts = _client_facts(viewer, set(company)) if scope is not Scope.NONE else {}
-    rows = [
-        PortfolioRow(
-            client_id=c.key,
-            name=facts[c.key]["name"],
-            inn=facts[c.key]["inn"],
-            manager_id=facts[c.key]["manager_id"],
-            manager=facts[c.key]["manager"],
-            revenue=c.revenue,
-            share=c.share,
-            key_class=c.key_class,
-            abc=c.abc,
-        )
-        for c in summary.clients
-        if c.key in facts
-    ]
-    scope_total = sum((r.revenue for r in rows), Decimal(0))
-    scope_shares = [r.revenue / scope_total * HUNDRED for r in rows] if scope_total else []
-    scope_hhi = hhi(scope_shares)
-    counts = {k.value: sum(1 for r in rows if r.key_class is k) for k in KeyClass}
+    ranks = _visible_ranks(viewer, scope, facts)
+    shown = facts if ranks is None else [facts[r] for r in ranks]
+    rows = PortfolioRows(
+        facts,
+        ranks,
+        company_kopecks=sum(company_kopecks),
+        bounds=bounds,
+        managers=_manager_names({f[4] for f in shown}),
+    )
+    scope_kopecks = rows.kopecks()
+    figures = concentration(scope_kopecks)
+    mono, critical, key = (rows.count_before(b) for b in (bounds.mono, bounds.critical, bounds.key))
+    counts = {
+        KeyClass.MONO.value: mono,
+        KeyClass.CRITICAL.value: critical - mono,
+        KeyClass.KEY.value: key - critical,
+        KeyClass.NONE.value: len(rows) - key,
+    }
     return PortfolioReport(
         window=window,
         scope=scope,
-        company_total=summary.total,
-        scope_total=scope_total,
+        company_total=_kopecks_to_money(sum(company_kopecks)),
+        scope_total=_kopecks_to_money(figures.total),
         rows=rows,
-        hhi=scope_hhi,
-        equivalent_clients=equivalent_clients(scope_hhi),
-        top_shares=top_shares([r.revenue for r in rows], scope_total),
-        lorenz=downsample(lorenz_points([r.revenue for r in rows]), limit=201),
-        alerts=[
-            Alert(r, _alert_message(r.key_class))
-            for r in rows
-            if r.key_class in (KeyClass.CRITICAL, KeyClass.MONO)
-        ],
-        managers=_manager_load(rows, limit=settings.manager_key_client_limit),
+        hhi=figures.hhi,
+        equivalent_clients=figures.equivalent_clients,
+        top_shares=dict(figures.top_shares),
+        lorenz=figures.lorenz,
+        alerts=[Alert(r, _alert_message(r.key_class)) for r in rows[:critical]],
+        managers=_manager_load(rows, key, limit=settings.manager_key_client_limit),
         thresholds=thresholds,
         limit=settings.manager_key_client_limit,
         counts=counts,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class GridPoint:
+    """A key client on the current-revenue vs three-year-potential grid (SPEC §1)."""
+
+    client_id: int
+    name: str
+    revenue: Decimal
+    key_class: KeyClass
+    abc: str
+    profile: KeyAccountProfile | None
+
+    @property
+    def potential(self) -> Decimal | None:
+        return self.profile.potential_3y if self.profile is not None else None
+
+
+def key_client_grid(*, viewer: AnyUser, report: PortfolioReport) -> list[GridPoint]:
+    """Every key client in the viewer's scope: revenue-key by share, plus those their manager
+    marked strategic/reference or prospective (with or without revenue in the window)."""
+    key_rows = report.key_rows()
+    marked = (
+        KeyAccountProfile.objects.filter(client__in=visible_clients(viewer))
+        .filter(Q(strategic=True) | Q(prospective=True))
+        .select_related("client")
+    )
+    profiles = {p.client_id: p for p in marked}
+    profiles.update(key_profiles(viewer=viewer, client_ids=[r.client_id for r in key_rows]))
+    points = [
+        GridPoint(r.client_id, r.name, r.revenue, r.key_class, r.abc, profiles.get(r.client_id))
+        for r in key_rows
+    ]
+    shown = {p.client_id for p in points}
+    for profile in marked:
+        if profile.client_id in shown:
+            continue
+        row = report.rows.find(profile.client_id)
+        points.append(
+            GridPoint(
+                profile.client_id,
+                profile.client.name,
+                row.revenue if row else Decimal(0),
+                row.key_class if row else KeyClass.NONE,
+                row.abc if row else "",
+                profile,
+            )
+        )
+    return sorted(points, key=lambda p: (-p.revenue, p.name))
 
 
 def key_profile_for(*, viewer: AnyUser, client_id: int) -> KeyAccountProfile | None:
@@ -299,8 +492,6 @@ class ClientKeyStatus:
 
 def client_key_status(*, viewer: AnyUser, client_id: int) -> ClientKeyStatus:
     """Two aggregates (client and company revenue over the window) instead of the full report."""
-    from kam.portfolio.domain import key_client_class, revenue_share
-
     client = client_get(viewer, client_id)
     settings = company_settings()
     window = default_window()

@@ -32,8 +32,8 @@ from kam.portfolio.forms import (
 )
 from kam.portfolio.selectors import (
     goal_get,
+    key_client_grid,
     key_profile_for,
-    key_profiles,
     plan_for,
     plan_overview,
     portfolio_report,
@@ -49,27 +49,6 @@ from kam.portfolio.services import (
 )
 
 
-def _grid(report: Any, profiles: dict[int, Any]) -> list[dict[str, Any]]:
-    points = []
-    for row in report.rows:
-        profile = profiles.get(row.client_id)
-        marked = profile is not None and (profile.strategic or profile.prospective)
-        if row.key_class.value == "none" and not marked:
-            continue
-        potential = profile.potential_3y if profile is not None else None
-        points.append(
-            {
-                "name": row.name,
-                "client_id": row.client_id,
-                "revenue": float(row.revenue),
-                "potential": float(potential) if potential is not None else None,
-                "row": row,
-                "profile": profile,
-            }
-        )
-    return points
-
-
 def _portfolio_view(request: AuthenticatedRequest) -> HttpResponse:
     form = WindowForm(request.GET or None)
     window = form.window(today=timezone.localdate(), months=company_settings().window_months)
@@ -77,9 +56,7 @@ def _portfolio_view(request: AuthenticatedRequest) -> HttpResponse:
     if request.GET.get("format") in EXPORT_FORMATS:
         return portfolio_export(request.GET["format"], report)  # type: ignore[return-value]
     page = Paginator(report.rows, 50).get_page(positive_int(request.GET.get("page"), 1))
-    candidates = [r.client_id for r in report.rows[:500]]
-    profiles = key_profiles(viewer=request.user, client_ids=candidates)
-    grid = _grid(report, profiles)
+    grid = key_client_grid(viewer=request.user, report=report)
     context = {
         "form": form,
         "report": report,
@@ -88,7 +65,7 @@ def _portfolio_view(request: AuthenticatedRequest) -> HttpResponse:
         "plans": plan_overview(viewer=request.user),
         "lorenz": lorenz_figure(report),
         "pareto": pareto_figure(report),
-        "grid_chart": grid_figure([p for p in grid if p["potential"] is not None]),
+        "grid_chart": grid_figure([p for p in grid if p.potential is not None]),
     }
     return render(request, "portfolio/portfolio.html", context)
 

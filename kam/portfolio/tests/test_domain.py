@@ -14,12 +14,15 @@ from kam.portfolio.domain import (
     abc_classes,
     account_goal_is_measurable,
     classify_portfolio,
+    concentration,
+    downsample,
     equivalent_clients,
     gini,
     hhi,
     key_client_class,
     lorenz_points,
     manager_load_flag,
+    rank_bounds,
     revenue_share,
     top_shares,
 )
@@ -297,3 +300,74 @@ def test_top_shares_grow_with_n(revenues: list[Decimal], ns: list[int]) -> None:
     values = [shares[n] for n in sorted(set(ns))]
     assert values == sorted(values)
     assert all(0 <= v <= 1 for v in values)
+
+
+# --- the rank-based fast path used by the report, checked against the functions above ---
+
+kopecks = st.integers(-(10**6), 10**11)
+kopecks_by_client = st.dictionaries(st.integers(0, 500), kopecks, min_size=0, max_size=60)
+thresholds = st.tuples(
+    st.decimals(0, 1, places=2), st.decimals(0, 1, places=2), st.decimals(0, 1, places=2)
+).map(sorted)
+abc_bounds = st.tuples(st.decimals(0, 1, places=2), st.decimals(0, 1, places=2)).map(sorted)
+
+
+def _ranked(revenues: dict[int, int]) -> list[tuple[int, int]]:
+    return sorted(revenues.items(), key=lambda item: (-item[1], item[0]))
+
+
+@fast
+@given(kopecks_by_client, thresholds, abc_bounds)
+def test_rank_bounds_give_the_classes_of_classify_portfolio(
+    revenues: dict[int, int], levels: list[Decimal], abc: list[Decimal]
+) -> None:
+    limits = KeyThresholds(key=levels[0], critical=levels[1], mono=levels[2])
+    ranked = _ranked(revenues)
+    bounds = rank_bounds([r for _k, r in ranked], thresholds=limits, abc_a=abc[0], abc_b=abc[1])
+    oracle = classify_portfolio(
+        {k: D(r) for k, r in revenues.items()}, thresholds=limits, abc_a=abc[0], abc_b=abc[1]
+    )
+    assert [(k, bounds.key_class(i), bounds.abc(i)) for i, (k, _r) in enumerate(ranked)] == [
+        (c.key, c.key_class, c.abc) for c in oracle.clients
+    ]
+
+
+@pytest.mark.parametrize(
+    ("revenues", "mono", "critical", "key"),
+    [
+        ([50, 30, 10, 10], 0, 2, 2),  # exactly 50% is critical, exactly 10% is not key
+        ([51, 20, 10, 19], 1, 1, 3),  # exactly 20% is key, not critical
+        ([10, 10, 10, 10, 10, 10, 10, 10, 10, 10], 0, 0, 0),  # ten clients of exactly 10%
+        ([], 0, 0, 0),
+        ([-5, -7], 0, 0, 0),  # no positive total: no shares
+    ],
+)
+def test_rank_bounds_on_exact_thresholds(
+    revenues: list[int], mono: int, critical: int, key: int
+) -> None:
+    desc = sorted(revenues, reverse=True)
+    bounds = rank_bounds(desc, thresholds=THRESHOLDS, abc_a=A, abc_b=B)
+    assert (bounds.mono, bounds.critical, bounds.key) == (mono, critical, key)
+
+
+def test_rank_bounds_reject_unordered_abc() -> None:
+    with pytest.raises(ValueError, match="ABC"):
+        rank_bounds([3, 2, 1], thresholds=THRESHOLDS, abc_a=D("0.9"), abc_b=D("0.8"))
+
+
+@fast
+@given(st.lists(kopecks, max_size=80), st.integers(2, 40))
+def test_concentration_matches_hhi_top_shares_and_lorenz(revenues: list[int], limit: int) -> None:
+    desc = sorted(revenues, reverse=True)
+    figures = concentration(desc, lorenz_limit=limit)
+    total = sum(desc)
+    money = [D(r) for r in desc]
+    if total > 0:
+        assert abs(figures.hhi - hhi(r / total * 100 for r in money)) < TOLERANCE
+        assert figures.top_shares == top_shares(money, D(total))
+    else:
+        assert figures.hhi == 0
+        assert set(figures.top_shares.values()) == {D(0)}
+    clamped = [max(r, D(0)) for r in money]
+    assert figures.lorenz == downsample(lorenz_points(clamped), limit=limit)
+    assert figures.equivalent_clients == equivalent_clients(figures.hhi)

@@ -13,11 +13,21 @@ from kam.clients.choices import ClientStatus
 from kam.clients.models import Client
 from kam.core.models import company_settings
 from kam.core.testing import Org
-from kam.portfolio.domain import KeyClass, KeyThresholds, Window, classify_portfolio
+from kam.portfolio.domain import (
+    KeyClass,
+    KeyThresholds,
+    Window,
+    classify_portfolio,
+    downsample,
+    hhi,
+    lorenz_points,
+    top_shares,
+)
 from kam.portfolio.models import RevenueRecord
 from kam.portfolio.selectors import portfolio_report, revenue_by_client
 
 WINDOW = Window(start=date(2026, 1, 1), end=date(2026, 12, 31))
+TOLERANCE = Decimal("1e-18")
 
 
 def _generate(org: Org, seed: int, clients: int = 60, rows: int = 1500) -> list[RevenueRecord]:
@@ -52,23 +62,98 @@ def test_group_by_matches_a_python_sum_of_the_rows(org: Org, seed: int) -> None:
     assert revenue_by_client(WINDOW) == {k: v for k, v in expected.items() if v}
 
 
-def test_report_equals_the_pure_classification(org: Org) -> None:
+def _oracle_sums(visible: set[int] | None = None) -> dict[int, Decimal]:
+    """Per-client sums in plain Python over every record (the slow, obvious way)."""
+    sums: dict[int, Decimal] = defaultdict(Decimal)
+    for r in RevenueRecord.objects.select_related("client"):
+        if WINDOW.start <= r.date <= WINDOW.end and r.client.status == ClientStatus.ACTIVE:
+            sums[r.client_id] += r.amount
+    return {k: v for k, v in sums.items() if v and (visible is None or k in visible)}
+
+
+def _add_awkward_revenue(org: Org) -> None:
+    """Refunds, a client netting to exactly zero, a refund-only client and exact ties."""
+    day = date(2026, 3, 1)
+    zero = Client.objects.create(name="Zero", normalized_name="zero", manager=org.manager_a1)
+    refund = Client.objects.create(name="Refund", normalized_name="refund", manager=org.manager_a2)
+    twins = [
+        Client.objects.create(name=f"Twin {i}", normalized_name=f"twin {i}", manager=org.manager_b1)
+        for i in range(2)
+    ]
+    RevenueRecord.objects.bulk_create(
+        [
+            RevenueRecord(client=zero, date=day, amount=Decimal("150.25")),
+            RevenueRecord(client=zero, date=day, amount=Decimal("-150.25")),
+            RevenueRecord(client=refund, date=day, amount=Decimal("-999.99")),
+            RevenueRecord(client=org.client_a1, date=day, amount=Decimal("-0.01")),
+            *(RevenueRecord(client=t, date=day, amount=Decimal("777777.77")) for t in twins),
+        ]
+    )
+
+
+@pytest.mark.parametrize("persona", ["director", "supervisor_a", "manager_a1"])
+def test_report_equals_the_pure_functions_for_every_scope(org: Org, persona: str) -> None:
+    """Every figure of the report agrees with the pure oracle run over the raw records."""
     _generate(org, 7)
-    report = portfolio_report(viewer=org.director, window=WINDOW)
+    _add_awkward_revenue(org)
+    Client.objects.filter(pk=org.client_b1.pk).update(status=ClientStatus.ARCHIVED)
+    viewer = org.persona(persona)
+    assert viewer is not None
+    visible = {
+        "director": None,
+        "supervisor_a": {org.manager_a1.pk, org.manager_a2.pk},
+        "manager_a1": {org.manager_a1.pk},
+    }[persona]
+    report = portfolio_report(viewer=viewer, window=WINDOW)
     settings = company_settings()
+    company = _oracle_sums()
     oracle = classify_portfolio(
-        revenue_by_client(WINDOW),
+        company,
         thresholds=KeyThresholds(
             key=settings.key_share, critical=settings.critical_share, mono=settings.mono_share
         ),
         abc_a=settings.abc_a,
         abc_b=settings.abc_b,
     )
-    assert [(r.client_id, r.revenue, r.key_class, r.abc) for r in report.rows] == [
-        (c.key, c.revenue, c.key_class, c.abc) for c in oracle.clients
-    ]
-    assert report.hhi == oracle.hhi
+    managers = dict(Client.objects.values_list("id", "manager_id"))
+    expected = [c for c in oracle.clients if visible is None or managers[c.key] in visible]
+
     assert report.company_total == oracle.total
+    assert [(r.client_id, r.revenue, r.share, r.key_class, r.abc) for r in report.rows] == [
+        (c.key, c.revenue, c.share, c.key_class, c.abc) for c in expected
+    ]
+    assert len(report.rows) == len(expected)
+    scope_total = sum((c.revenue for c in expected), Decimal(0))
+    assert report.scope_total == scope_total
+    assert abs(report.hhi - hhi(c.revenue / scope_total * 100 for c in expected)) < TOLERANCE
+    assert report.top_shares == top_shares([c.revenue for c in expected], scope_total)
+    clamped = [max(c.revenue, Decimal(0)) for c in expected]
+    assert report.lorenz == downsample(lorenz_points(clamped), limit=201)
+    assert report.counts == {k.value: sum(c.key_class is k for c in expected) for k in KeyClass}
+    assert [a.row.client_id for a in report.alerts] == [
+        c.key for c in expected if c.key_class in (KeyClass.CRITICAL, KeyClass.MONO)
+    ]
+    load: dict[int, list[object]] = {}
+    for c in expected:
+        entry = load.setdefault(managers[c.key], [0, 0, Decimal(0)])
+        entry[0] += c.key_class is not KeyClass.NONE  # type: ignore[operator]
+        entry[1] += 1  # type: ignore[operator]
+        entry[2] += c.revenue  # type: ignore[operator]
+    assert {m.manager_id: [m.key_clients, m.clients, m.revenue] for m in report.managers} == load
+
+
+def test_rows_read_like_a_list(org: Org) -> None:
+    _generate(org, 5)
+    rows = portfolio_report(viewer=org.director, window=WINDOW).rows
+    listed = list(rows)
+    assert len(listed) == len(rows) > 50
+    assert rows[-1] == listed[-1]
+    assert rows[10:20] == listed[10:20]
+    assert rows[::7] == listed[::7]
+    assert rows.find(listed[33].client_id) == listed[33]
+    assert rows.find(-1) is None
+    with pytest.raises(IndexError):
+        rows[len(listed)]
 
 
 def test_manager_scope_keeps_company_shares(org: Org) -> None:

@@ -132,3 +132,31 @@ def test_settings_page_validates_threshold_order(org: Org) -> None:
     from kam.core.models import company_settings
 
     assert str(company_settings().key_share) == "0.1500"
+
+
+def test_refunds_and_prospective_clients_without_revenue(org: Org) -> None:
+    """A client whose refunds exceed its sales keeps the page up (the Lorenz curve counts it
+    as zero), and a prospective client with no revenue yet is still on the key-client grid."""
+    from decimal import Decimal
+
+    from kam.clients.models import Client
+    from kam.portfolio.models import RevenueRecord
+
+    refund = Client.objects.create(
+        name="Возвратов", normalized_name="возвратов", manager=org.manager_a1
+    )
+    RevenueRecord.objects.create(client=refund, date=timezone.localdate(), amount=Decimal(-500))
+    prospect = Client.objects.create(
+        name="Перспектива-Ноль", normalized_name="перспектива-ноль", manager=org.manager_a1
+    )
+    KeyAccountProfile.objects.create(
+        client=prospect, prospective=True, prospective_reason="Покупает у конкурента"
+    )
+    for user in (org.director, org.manager_a1):
+        response = _as(user).get(reverse("portfolio:portfolio"))
+        assert response.status_code == 200
+        html = response.content.decode()
+        grid = html[html.index('id="grid"') : html.index('id="clients"')]
+        assert "Перспектива-Ноль" in grid
+        assert "Возвратов" in html[html.index('id="clients"') :]
+    assert "Перспектива-Ноль" not in _as(org.manager_b1).get("/portfolio/").content.decode()
