@@ -1,0 +1,31 @@
+"""The demo company shows what the portfolio promises (issue: a critical client, several key
+clients, an overloaded manager, marked clients and plans with overdue goals)."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from kam.accounts.models import User
+from kam.core.demo import load_demo
+from kam.portfolio.domain import KeyClass
+from kam.portfolio.models import KeyAccountProfile, PlanGoal
+from kam.portfolio.selectors import default_window, key_client_grid, portfolio_report
+
+
+@pytest.mark.django_db
+def test_demo_portfolio_has_every_promised_case() -> None:
+    load_demo(clients=80, seed=3)
+    director = User.objects.get(username="director")
+    report = portfolio_report(viewer=director, window=default_window())
+    assert report.counts[KeyClass.CRITICAL.value] == 1
+    assert report.counts[KeyClass.KEY.value] >= 2
+    assert [a.row.key_class for a in report.alerts] == [KeyClass.CRITICAL]
+    manager1 = User.objects.get(username="manager1")
+    assert [m.manager_id for m in report.managers if m.overloaded] == [manager1.pk]
+    assert PlanGoal.objects.filter(closed=False, due__lt=timezone.localdate()).exists()
+    assert KeyAccountProfile.objects.filter(strategic=True).exists()
+    # The manager's own view: their key clients on the grid, shares still of the company.
+    mine = portfolio_report(viewer=manager1, window=default_window())
+    assert {r.client_id for r in mine.key_rows()} == {r.client_id for r in report.key_rows()}
+    assert len(key_client_grid(viewer=manager1, report=mine)) >= len(mine.key_rows())
