@@ -41,6 +41,9 @@ def _relationship_defaults(request: pytest.FixtureRequest) -> None:
         marker = request.node.get_closest_marker("django_db")
         transactional = bool(marker and marker.kwargs.get("transaction"))
         request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.core.cache import caches
+
+    caches["shared"].clear()  # a database table that transactional flushes do not empty
     from kam.relations.defaults import install
     from kam.relations.models import BankCatalogueEntry, RelationshipStage
 

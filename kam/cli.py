@@ -341,6 +341,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "migrate":
             call_command("migrate", interactive=False)
+            call_command("createcachetable")
         elif args.command == "demo":
             options = {"clients": args.clients, "seed": args.seed, "if_empty": args.if_empty}
             call_command("demo", **options)

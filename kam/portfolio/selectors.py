@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import overload
+from typing import cast, overload
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
@@ -106,7 +106,8 @@ def _company_facts(window: Window) -> list[Fact]:
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [window.start, window.end, ClientStatus.ACTIVE.value])
-        return [(int(a), int(b), c, d, int(e)) for a, b, c, d, e in cursor.fetchall()]
+        # Both drivers return Python ints for the integer columns: no per-row conversion.
+        return cast(list[Fact], cursor.fetchall())
 
 
 def _kopecks_to_money(kopecks: int) -> Decimal:
@@ -517,21 +518,16 @@ def key_client_ids(today: date | None = None) -> set[int]:
     """Key accounts by the portfolio rules: a revenue share above the key threshold over the
     default window (company-wide), or marked strategic/reference or prospective.
 
-    Two aggregate queries; only the key clients' ids leave the database.
+    The same ranked query and rank bounds as the portfolio page, so both always agree on who
+    is key (exact kopeck sums on every engine).
     """
     settings = company_settings()
-    window = default_window(today)
-    in_window = RevenueRecord.objects.filter(
-        date__gte=window.start, date__lte=window.end, client__status=ClientStatus.ACTIVE
+    facts = _company_facts(default_window(today))
+    thresholds = KeyThresholds(
+        key=settings.key_share, critical=settings.critical_share, mono=settings.mono_share
     )
-    total = in_window.aggregate(t=Sum("amount"))["t"] or Decimal(0)
-    ids: set[int] = set()
-    if total > 0:
-        ids = set(
-            in_window.values("client_id")
-            .annotate(t=Sum("amount"))
-            .filter(t__gt=total * settings.key_share)
-            .values_list("client_id", flat=True)
-        )
+    bounds = rank_bounds(
+        [f[1] for f in facts], thresholds=thresholds, abc_a=settings.abc_a, abc_b=settings.abc_b
+    )
     marked = KeyAccountProfile.objects.filter(Q(strategic=True) | Q(prospective=True))
-    return ids | set(marked.values_list("client_id", flat=True))
+    return {f[0] for f in facts[: bounds.key]} | set(marked.values_list("client_id", flat=True))

@@ -8,7 +8,7 @@ from typing import Any
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -167,7 +167,7 @@ def _rate_key(request: HttpRequest) -> str:
 
 
 def _limited(request: HttpRequest) -> bool:
-    return int(cache.get(_rate_key(request), 0)) >= RATE_LIMIT
+    return int(caches["shared"].get(_rate_key(request), 0)) >= RATE_LIMIT
 
 
 def _public(response: HttpResponse) -> HttpResponse:
@@ -179,8 +179,9 @@ def _public(response: HttpResponse) -> HttpResponse:
 def _refused(request: HttpRequest, reason: str, status: int) -> HttpResponse:
     if reason != "limited":
         key = _rate_key(request)
-        cache.add(key, 0, RATE_WINDOW)
-        cache.incr(key)
+        shared = caches["shared"]
+        shared.add(key, 0, RATE_WINDOW)
+        shared.incr(key)
     message = {
         "unknown": _("This link is not valid."),
         "expired": _("This link has expired."),

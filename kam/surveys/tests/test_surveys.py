@@ -161,6 +161,12 @@ def test_refused_links_are_rate_limited(org: Org) -> None:
     ]
     assert codes[:20] == [404] * 20
     assert set(codes[20:]) == {429}
+    # The count is in the database, so another server process (a fresh cache object on the
+    # same table, as in a second gunicorn worker) refuses the address too.
+    from django.core.cache.backends.db import DatabaseCache
+
+    other_worker = DatabaseCache("kam_shared_cache", {})
+    assert other_worker.get("survey-link-refused:127.0.0.1") == 25 - 5  # 429s are not counted
 
 
 @pytest.mark.django_db(transaction=True)
