@@ -15,7 +15,8 @@ from decimal import Decimal
 from typing import cast, overload
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Cast, Round
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -112,6 +113,12 @@ def _company_facts(window: Window) -> list[Fact]:
 
 def _kopecks_to_money(kopecks: int) -> Decimal:
     return Decimal(kopecks).scaleb(-2)
+
+
+def _kopecks_sum(records: QuerySet[RevenueRecord]) -> int:
+    """Σ amount in whole kopecks, like `_company_facts`, so the card and the page agree."""
+    total = records.aggregate(k=Sum(Cast(Round(F("amount") * 100), BigIntegerField())))["k"]
+    return int(total or 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -497,9 +504,10 @@ def client_key_status(*, viewer: AnyUser, client_id: int) -> ClientKeyStatus:
     settings = company_settings()
     window = default_window()
     in_window = RevenueRecord.objects.filter(date__gte=window.start, date__lte=window.end)
-    company = in_window.filter(client__status=ClientStatus.ACTIVE).aggregate(t=Sum("amount"))["t"]
-    revenue = in_window.filter(client=client).aggregate(t=Sum("amount"))["t"] or Decimal(0)
-    share = revenue_share(revenue, company or Decimal(0))
+    company = _kopecks_sum(in_window.filter(client__status=ClientStatus.ACTIVE))
+    kopecks = _kopecks_sum(in_window.filter(client=client))
+    revenue = _kopecks_to_money(kopecks)
+    share = revenue_share(Decimal(kopecks), Decimal(company))
     thresholds = KeyThresholds(
         key=settings.key_share, critical=settings.critical_share, mono=settings.mono_share
     )

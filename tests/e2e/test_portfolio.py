@@ -8,17 +8,15 @@ from typing import Any
 
 import pytest
 
-from kam.core.testing import PASSWORD, Org
+from kam.core.testing import Org
 from kam.portfolio.models import KeyAccountProfile, RevenueRecord
+from tests.e2e.test_client_card import _login as login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def _login(page: Any, base: str, username: str) -> None:
-    page.goto(f"{base}/")
-    page.get_by_label("Логин").fill(username)
-    page.get_by_label("Пароль").fill(PASSWORD)
-    page.get_by_role("button", name="Войти").click()
+    login(page, base, username)
     page.get_by_role("heading", name="Сегодня").wait_for()
 
 

@@ -196,3 +196,19 @@ def test_manager_load_flags_more_than_the_limit(org: Org) -> None:
     assert load[org.manager_a1.pk].key_clients == 5  # four new + client_a1, each above 10%
     assert load[org.manager_a1.pk].overloaded
     assert not load[org.manager_b1.pk].overloaded
+
+
+def test_client_card_status_agrees_with_the_portfolio_page(org: Org) -> None:
+    from kam.portfolio.selectors import client_key_status, default_window
+
+    _generate(org, 13, clients=12, rows=400)
+    _add_awkward_revenue(org)
+    report = portfolio_report(viewer=org.director, window=default_window())
+    assert report.rows
+    for row in report.rows:
+        status = client_key_status(viewer=org.director, client_id=row.client_id)
+        assert (status.revenue, status.share, status.key_class) == (
+            row.revenue,
+            row.share,
+            row.key_class,
+        )
