@@ -9,6 +9,8 @@ from rest_framework import serializers
 from kam.clients.models import Client, Contact
 from kam.relations.choices import ContactChannel, EntryKind, ToneChoice
 
+ID_MAX = 2**63 - 1  # the largest primary key either database can hold
+
 
 class ManagerSerializer(serializers.Serializer[object]):
     id = serializers.IntegerField()
@@ -92,7 +94,9 @@ class InteractionInput(serializers.Serializer[object]):
     personal = serializers.BooleanField(default=True)
     tone = serializers.ChoiceField(choices=ToneChoice.choices, required=False, default="")
     summary = serializers.CharField(required=False, default="", allow_blank=True, max_length=5000)
-    contacts = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    contacts = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=ID_MAX), required=False, default=list
+    )
     planned = serializers.BooleanField(default=False)
     confirm_pause = serializers.BooleanField(default=False)
 
@@ -143,6 +147,6 @@ class TaskInput(serializers.Serializer[object]):
     current stage's checklist template."""
 
     title = serializers.CharField(max_length=300, required=False)
-    owner = serializers.IntegerField(required=False)
+    owner = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
     due = serializers.DateField(required=False)
     from_template = serializers.BooleanField(default=False)

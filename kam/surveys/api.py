@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from kam.accounts.access import client_get
 from kam.accounts.models import User
+from kam.api.serializers import ID_MAX
 from kam.surveys.selectors import (
     BY,
     campaign_get,
@@ -51,7 +52,7 @@ class AnswerSerializer(serializers.Serializer[object]):
 class PhoneAnswerInput(serializers.Serializer[object]):
     """The score is a JSON integer 0–10: no strings, no defaults."""
 
-    client = serializers.IntegerField()
+    client = serializers.IntegerField(min_value=1, max_value=ID_MAX)
     score = serializers.JSONField()
     comment = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
 

@@ -180,9 +180,13 @@ def nps_report(*, viewer: AnyUser, start: date, end: date, by: str = "manager") 
             [(label, fig, ranks.get(label)) for label, fig, _r in groups],
             key=lambda g: -(g[1].value or -1000),
         )
-    length = (end - start).days + 1
-    prev_end = start - timedelta(days=1)
-    prev_answers = visible_answers(viewer, prev_end - timedelta(days=length - 1), prev_end)
+    prev_answers = visible_answers(viewer, start, end).none()
+    if start > date.min:
+        # The period of the same length just before; cut at the calendar's first day (a far-past
+        # "from" must not overflow the date type).
+        prev_end = start - timedelta(days=1)
+        back = min((end - start).days, (prev_end - date.min).days)
+        prev_answers = visible_answers(viewer, prev_end - timedelta(days=back), prev_end)
     previous = figure_of(_counts(prev_answers.aggregate(**COUNTS)))
     significant = None
     if previous.n and total.n:

@@ -283,6 +283,11 @@ def test_api_interactions_and_today(org: Org) -> None:
     assert ok.status_code == 201
     foreign = {**body, "contacts": [org.client_b1.contacts.get().pk]}
     assert http.post(url, foreign, content_type="application/json").status_code == 400
+    # Ids no database column can hold are a field error, not a server error (found by fuzzing).
+    for junk in (10**27, -5, 0):
+        bad = http.post(url, {**body, "contacts": [junk]}, content_type="application/json")
+        assert bad.status_code == 400, junk
+        assert "contacts" in bad.json()
     assert len(http.get(url).json()) == 3  # two logged + the persona's planned call
     today = http.get(reverse("api:today")).json()
     assert today["paused"][0]["client"] == org.client_a1.pk

@@ -302,6 +302,17 @@ def test_report_nps_json_shape_and_scope(org: Org, capsys: pytest.CaptureFixture
     assert (
         _http(org.manager_a1).get(reverse("api:nps-results"), {"by": "nonsense"}).status_code == 400
     )
+    # A period starting in the far past has no "previous period" to compare with, but answers.
+    for start in ("0001-01-01", "0314-03-20"):
+        far = _http(org.director).get(
+            reverse("api:nps-results"), {"by": "month", "from": start, "to": "2026-12-31"}
+        )
+        assert far.status_code == 200, start
+        assert far.json()["n"] == 5
+        page = _http(org.director).get(
+            reverse("surveys:results"), {"date_from": start, "date_to": "2026-12-31"}
+        )
+        assert page.status_code == 200, start
 
 
 def test_api_phone_answer(org: Org) -> None:
