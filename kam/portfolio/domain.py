@@ -4,6 +4,7 @@ No Django here (STYLE §3): selectors aggregate revenue per client in SQL and ha
 these functions. Every threshold is an admin setting and is passed in explicitly.
 """
 
+import operator
 from bisect import bisect_left
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -281,17 +282,17 @@ class RankBounds:
         return "A" if rank < self.a else "B" if rank < self.b else "C"
 
 
+def _count_above(revenues_desc: Sequence[int], limit: Decimal | int) -> int:
+    """How many leading revenues (sorted largest first) are strictly above `limit`: a binary
+    search, the first index whose revenue is <= limit."""
+    return bisect_left(revenues_desc, -limit, key=operator.neg)
+
+
 def _leading(revenues_desc: Sequence[int], threshold: Decimal, total: int) -> int:
     """How many leading revenues have a share strictly above `threshold` of `total`."""
     if total <= 0:
         return 0
-    limit = threshold * total
-    count = 0
-    for revenue in revenues_desc:
-        if revenue <= limit:
-            break
-        count += 1
-    return count
+    return _count_above(revenues_desc, threshold * total)
 
 
 def rank_bounds(
@@ -311,7 +312,7 @@ def rank_bounds(
     if not ZERO <= abc_a <= abc_b <= ONE:
         raise ValueError("ABC boundaries must satisfy 0 <= a <= b <= 1")
     total = sum(revenues_desc)
-    positives = _leading(revenues_desc, ZERO, 1)
+    positives = _count_above(revenues_desc, 0)
     before = [0, *accumulate(revenues_desc[: max(positives - 1, 0)])] if positives else []
     positive_total = sum(revenues_desc[:positives])
     return RankBounds(
@@ -346,7 +347,7 @@ def concentration(
     """
     total = sum(revenues_desc)
     if total > 0:
-        squares = sum(r * r for r in revenues_desc)
+        squares = sum(map(operator.mul, revenues_desc, revenues_desc))
         hhi_value = Decimal(10_000 * squares) / Decimal(total * total)
     else:
         hhi_value = ZERO
@@ -366,7 +367,10 @@ def concentration(
 def _sampled_lorenz(revenues_desc: Sequence[int], *, limit: int) -> list[tuple[Decimal, Decimal]]:
     """`downsample(lorenz_points(...), limit=limit)` without building every point."""
     n = len(revenues_desc)
-    cumulative = [0, *accumulate(max(r, 0) for r in reversed(revenues_desc))]
+    ascending: Iterable[int] = reversed(revenues_desc)
+    if revenues_desc and revenues_desc[-1] < 0:
+        ascending = (max(r, 0) for r in ascending)
+    cumulative = [0, *accumulate(ascending)]
     total = cumulative[-1]
     if n == 0 or total == 0:
         return [(ZERO, ZERO), (ONE, ONE)]

@@ -22,7 +22,7 @@ class RevenueRecord(models.Model):
     client = models.ForeignKey(
         Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="revenue"
     )
-    date = models.DateField(_("date"), db_index=True)
+    date = models.DateField(_("date"))
     amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
     source = models.CharField(_("source"), max_length=60, default="manual")
     external_id = models.CharField(_("external id"), max_length=100, null=True, blank=True)
@@ -45,7 +45,12 @@ class RevenueRecord(models.Model):
                 name="uniq_revenue_external_id_per_source",
             ),
         ]
-        indexes = [models.Index(fields=["client", "date"])]
+        indexes = [
+            models.Index(fields=["client", "date"]),
+            # Covers every window query (date range → client, amount) without touching the
+            # table: the portfolio GROUP BY, company totals on the card and Today's key list.
+            models.Index(fields=["date", "client", "amount"], name="revenue_window_cover"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.date} {self.amount}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -76,8 +76,10 @@ def revenue_by_client(window: Window) -> dict[int, Decimal]:
     return {client_id: total for client_id, total in rows if total}
 
 
-# (client id, revenue in kopecks, name, INN, manager id), the largest revenue first.
-Fact = tuple[int, int, str, str | None, int]
+# (client id, revenue in kopecks, manager id), the largest revenue first.
+Fact = tuple[int, int, int]
+# Above this many rows to name, one query reads every active client's name (cheaper than IN).
+_NAME_ALL_THRESHOLD = 2000
 
 # Exact integer kopecks per client on each engine: SQLite keeps a decimal column as REAL, so
 # every amount is rounded to whole kopecks before it is summed; PostgreSQL sums numeric.
@@ -91,14 +93,15 @@ def _company_facts(window: Window) -> list[Fact]:
     """Every active client with non-zero revenue in the window, ranked: revenue descending,
     ties by id (the order of `classify_portfolio`).
 
-    One statement: the GROUP BY over the window's revenue rows, then a primary-key join for the
-    client's name, INN and manager. Sums are whole kopecks, so no figure depends on float
+    One statement: the GROUP BY over the window's revenue rows (read from the covering index
+    `revenue_window_cover`), then a primary-key join for the status and the manager; names are
+    read later, only for the rows shown. Sums are whole kopecks, so no figure depends on float
     rounding. Raw SQL because the ORM cannot join an aggregated subquery, and grouping the
     joined rows instead costs a fifth more on SQLite (bench/portfolio.py).
     """
     client, revenue = Client._meta.db_table, RevenueRecord._meta.db_table
     sql = (
-        f"SELECT s.client_id, s.kopecks, c.name, c.inn, c.manager_id FROM ("  # noqa: S608
+        f"SELECT s.client_id, s.kopecks, c.manager_id FROM ("  # noqa: S608
         f" SELECT r.client_id, {_KOPECKS[connection.vendor]} AS kopecks FROM {revenue} r"
         "  WHERE r.date >= %s AND r.date <= %s GROUP BY r.client_id"
         f") s JOIN {client} c ON c.id = s.client_id"
@@ -159,6 +162,7 @@ class PortfolioRows(Sequence[PortfolioRow]):
         self._bounds = bounds
         self._managers = managers
         self._index: dict[int, int] | None = None
+        self._names: dict[int, tuple[str, str | None]] = {}
 
     def __len__(self) -> int:
         return len(self._facts) if self._ranks is None else len(self._ranks)
@@ -173,9 +177,25 @@ class PortfolioRows(Sequence[PortfolioRow]):
             return min(rank, len(self._facts))
         return bisect_left(self._ranks, rank)
 
+    def _name(self, indices: range | list[int]) -> None:
+        """Read the names and INNs of the rows at `indices` that are not known yet."""
+        missing = [self._facts[self.rank(i)][0] for i in indices]
+        missing = [cid for cid in missing if cid not in self._names]
+        if not missing:
+            return
+        clients = Client.objects.filter(status=ClientStatus.ACTIVE)
+        if len(missing) <= _NAME_ALL_THRESHOLD:
+            clients = clients.filter(pk__in=missing)
+        self._names.update(
+            (pk, (n, inn)) for pk, n, inn in clients.values_list("pk", "name", "inn")
+        )
+
     def _row(self, index: int) -> PortfolioRow:
         rank = self.rank(index)
-        client_id, kopecks, name, inn, manager_id = self._facts[rank]
+        client_id, kopecks, manager_id = self._facts[rank]
+        if client_id not in self._names:
+            self._name([index])
+        name, inn = self._names[client_id]
         return PortfolioRow(
             client_id=client_id,
             name=name,
@@ -196,7 +216,9 @@ class PortfolioRows(Sequence[PortfolioRow]):
 
     def __getitem__(self, index: int | slice) -> PortfolioRow | list[PortfolioRow]:
         if isinstance(index, slice):
-            return [self._row(i) for i in range(*index.indices(len(self)))]
+            indices = range(*index.indices(len(self)))
+            self._name(indices)
+            return [self._row(i) for i in indices]
         if index < 0:
             index += len(self)
         if not 0 <= index < len(self):
@@ -216,6 +238,11 @@ class PortfolioRows(Sequence[PortfolioRow]):
         index = self._index.get(client_id)
         return None if index is None else self._row(index)
 
+    def __iter__(self) -> Iterator[PortfolioRow]:
+        indices = range(len(self))
+        self._name(indices)
+        return (self._row(i) for i in indices)
+
     def kopecks(self) -> list[int]:
         """Revenue of every row in kopecks, in order."""
         if self._ranks is None:
@@ -225,8 +252,8 @@ class PortfolioRows(Sequence[PortfolioRow]):
     def manager_ids(self) -> list[int]:
         """The manager of every row, in order."""
         if self._ranks is None:
-            return [f[4] for f in self._facts]
-        return [self._facts[r][4] for r in self._ranks]
+            return [f[2] for f in self._facts]
+        return [self._facts[r][2] for r in self._ranks]
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,10 +326,10 @@ def _manager_load(rows: PortfolioRows, key_count: int, *, limit: int) -> list[Ma
 
     A pass over the per-client sums already fetched (one per client, not per revenue row).
     """
-    clients: Counter[int] = Counter()
-    kopecks: Counter[int] = Counter()
-    for manager_id, amount in zip(rows.manager_ids(), rows.kopecks(), strict=True):
-        clients[manager_id] += 1
+    manager_ids = rows.manager_ids()
+    clients = Counter(manager_ids)  # counted in C
+    kopecks = dict.fromkeys(clients, 0)
+    for manager_id, amount in zip(manager_ids, rows.kopecks(), strict=True):
         kopecks[manager_id] += amount
     key = Counter(row.manager_id for row in rows[:key_count])
     names = rows.manager_names
@@ -352,7 +379,7 @@ def portfolio_report(*, viewer: AnyUser, window: Window) -> PortfolioReport:
         ranks,
         company_kopecks=sum(company_kopecks),
         bounds=bounds,
-        managers=_manager_names({f[4] for f in shown}),
+        managers=_manager_names({f[2] for f in shown}),
     )
     scope_kopecks = rows.kopecks()
     figures = concentration(scope_kopecks)
