@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from itertools import accumulate, pairwise
+from statistics import median
 from types import MappingProxyType
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -381,6 +382,46 @@ def _sampled_lorenz(revenues_desc: Sequence[int], *, limit: int) -> list[tuple[D
         picks = [round(i * step) for i in range(limit)]
     size, whole = Decimal(n), Decimal(total)
     return [(Decimal(i) / size, Decimal(cumulative[i]) / whole) for i in picks]
+
+
+class GridCell(StrEnum):
+    """Where a key client sits on the current-revenue vs three-year-potential grid (SPEC §1)."""
+
+    GROW = "grow"  # large revenue now, large potential
+    DEVELOP = "develop"  # small revenue now, large potential (the prospective kind)
+    KEEP = "keep"  # large revenue now, little potential
+    SERVE = "serve"  # small revenue now, little potential
+
+
+@dataclass(frozen=True, slots=True)
+class GridSplit:
+    """The lines that cut the grid into four cells: a revenue level and a potential level.
+
+    A client on a line counts as large on that axis.
+    """
+
+    revenue: Decimal
+    potential: Decimal
+
+    def cell(self, revenue: Decimal, potential: Decimal) -> GridCell:
+        large_now, large_later = revenue >= self.revenue, potential >= self.potential
+        if large_later:
+            return GridCell.GROW if large_now else GridCell.DEVELOP
+        return GridCell.KEEP if large_now else GridCell.SERVE
+
+
+def grid_split(points: Sequence[tuple[Decimal, Decimal]]) -> GridSplit | None:
+    """Split at the median current revenue and the median potential of the placed clients.
+
+    Medians keep the cells meaningful whatever the units and scale (12 months of revenue
+    against three years of potential); with fewer than two clients there is nothing to split.
+    """
+    if len(points) < 2:
+        return None
+    return GridSplit(
+        revenue=Decimal(median(r for r, _p in points)),
+        potential=Decimal(median(p for _r, p in points)),
+    )
 
 
 def account_goal_is_measurable(target_value: Decimal | None, due: date | None) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import cast, overload
@@ -28,11 +28,14 @@ from kam.clients.choices import ClientStatus
 from kam.clients.models import Client
 from kam.core.models import company_settings
 from kam.portfolio.domain import (
+    GridCell,
+    GridSplit,
     KeyClass,
     KeyThresholds,
     RankBounds,
     Window,
     concentration,
+    grid_split,
     key_client_class,
     manager_load_flag,
     rank_bounds,
@@ -418,15 +421,30 @@ class GridPoint:
     key_class: KeyClass
     abc: str
     profile: KeyAccountProfile | None
+    cell: GridCell | None = None  # None until its potential is given (or with one client)
 
     @property
     def potential(self) -> Decimal | None:
         return self.profile.potential_3y if self.profile is not None else None
 
 
-def key_client_grid(*, viewer: AnyUser, report: PortfolioReport) -> list[GridPoint]:
+@dataclass(frozen=True, slots=True)
+class KeyGrid:
+    """The key clients of a scope and the median lines that cut their grid into four cells."""
+
+    points: list[GridPoint]
+    split: GridSplit | None
+
+    @property
+    def placed(self) -> list[GridPoint]:
+        """The clients with a potential, which the chart can place."""
+        return [p for p in self.points if p.potential is not None]
+
+
+def key_client_grid(*, viewer: AnyUser, report: PortfolioReport) -> KeyGrid:
     """Every key client in the viewer's scope: revenue-key by share, plus those their manager
-    marked strategic/reference or prospective (with or without revenue in the window)."""
+    marked strategic/reference or prospective (with or without revenue in the window), each
+    in its cell of the grid once its three-year potential is known."""
     key_rows = report.key_rows()
     marked = (
         KeyAccountProfile.objects.filter(client__in=visible_clients(viewer))
@@ -454,7 +472,13 @@ def key_client_grid(*, viewer: AnyUser, report: PortfolioReport) -> list[GridPoi
                 profile,
             )
         )
-    return sorted(points, key=lambda p: (-p.revenue, p.name))
+    split = grid_split([(p.revenue, p.potential) for p in points if p.potential is not None])
+    if split is not None:
+        points = [
+            replace(p, cell=split.cell(p.revenue, p.potential)) if p.potential is not None else p
+            for p in points
+        ]
+    return KeyGrid(sorted(points, key=lambda p: (-p.revenue, p.name)), split)
 
 
 def key_profile_for(*, viewer: AnyUser, client_id: int) -> KeyAccountProfile | None:

@@ -21,7 +21,14 @@ from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest, positive_int, safe_next
 from kam.core.models import company_settings
 from kam.imports.exports import portfolio_export
-from kam.portfolio.charts import grid_figure, lorenz_figure, pareto_figure
+from kam.portfolio.charts import (
+    cell_advice,
+    cell_label,
+    grid_figure,
+    lorenz_figure,
+    pareto_figure,
+)
+from kam.portfolio.domain import GridCell
 from kam.portfolio.forms import (
     ActionForm,
     GoalForm,
@@ -65,7 +72,12 @@ def _portfolio_view(request: AuthenticatedRequest) -> HttpResponse:
         "plans": plan_overview(viewer=request.user),
         "lorenz": lorenz_figure(report),
         "pareto": pareto_figure(report),
-        "grid_chart": grid_figure([p for p in grid if p.potential is not None]),
+        "grid_chart": grid_figure(grid),
+        "grid_cells": [(cell_label(c), cell_advice(c)) for c in GridCell],
+        "grid_rows": [
+            (p, cell_label(p.cell), cell_advice(p.cell)) if p.cell else (p, "", "")
+            for p in grid.points
+        ],
     }
     return render(request, "portfolio/portfolio.html", context)
 

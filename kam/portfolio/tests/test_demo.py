@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from kam.accounts.models import User
 from kam.core.demo import load_demo
-from kam.portfolio.domain import KeyClass
+from kam.portfolio.domain import GridCell, KeyClass
 from kam.portfolio.models import KeyAccountProfile, PlanGoal
 from kam.portfolio.selectors import default_window, key_client_grid, portfolio_report
 
@@ -28,4 +28,9 @@ def test_demo_portfolio_has_every_promised_case() -> None:
     # The manager's own view: their key clients on the grid, shares still of the company.
     mine = portfolio_report(viewer=manager1, window=default_window())
     assert {r.client_id for r in mine.key_rows()} == {r.client_id for r in report.key_rows()}
-    assert len(key_client_grid(viewer=manager1, report=mine)) >= len(mine.key_rows())
+    grid = key_client_grid(viewer=manager1, report=mine)
+    assert len(grid.points) >= len(mine.key_rows())
+    # The demo gives potentials, so the grid is split into its cells.
+    assert grid.split is not None
+    assert len({p.cell for p in grid.placed}) >= 2
+    assert all(isinstance(p.cell, GridCell) for p in grid.placed)

@@ -9,6 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kam.portfolio.domain import (
+    GridCell,
+    GridSplit,
     KeyClass,
     KeyThresholds,
     abc_classes,
@@ -18,6 +20,7 @@ from kam.portfolio.domain import (
     downsample,
     equivalent_clients,
     gini,
+    grid_split,
     hhi,
     key_client_class,
     lorenz_points,
@@ -371,3 +374,38 @@ def test_concentration_matches_hhi_top_shares_and_lorenz(revenues: list[int], li
     clamped = [max(r, D(0)) for r in money]
     assert figures.lorenz == downsample(lorenz_points(clamped), limit=limit)
     assert figures.equivalent_clients == equivalent_clients(figures.hhi)
+
+
+def test_grid_needs_two_clients_and_splits_at_the_medians() -> None:
+    assert grid_split([]) is None
+    assert grid_split([(D(10), D(20))]) is None
+    split = grid_split([(D(10), D(100)), (D(30), D(50)), (D(20), D(10))])
+    assert split == GridSplit(revenue=D(20), potential=D(50))
+    even = grid_split([(D(10), D(100)), (D(30), D(50))])
+    assert even == GridSplit(revenue=D(20), potential=D(75))
+
+
+@pytest.mark.parametrize(
+    ("revenue", "potential", "cell"),
+    [
+        (D(30), D(90), GridCell.GROW),
+        (D(20), D(50), GridCell.GROW),  # on both lines: large on both axes
+        (D(19), D(50), GridCell.DEVELOP),
+        (D(20), D(49), GridCell.KEEP),
+        (D(0), D(0), GridCell.SERVE),
+    ],
+)
+def test_grid_cells(revenue: Decimal, potential: Decimal, cell: GridCell) -> None:
+    assert GridSplit(revenue=D(20), potential=D(50)).cell(revenue, potential) is cell
+
+
+@fast
+@given(st.lists(st.tuples(revenue, revenue), min_size=2, max_size=30))
+def test_grid_split_puts_clients_on_both_sides(points: list[tuple[Decimal, Decimal]]) -> None:
+    split = grid_split(points)
+    assert split is not None
+    large_now = sum(r >= split.revenue for r, _p in points)
+    large_later = sum(p >= split.potential for _r, p in points)
+    # A median leaves at least half of the clients at or above it on each axis.
+    assert 2 * large_now >= len(points)
+    assert 2 * large_later >= len(points)

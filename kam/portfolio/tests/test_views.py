@@ -160,3 +160,27 @@ def test_refunds_and_prospective_clients_without_revenue(org: Org) -> None:
         assert "Перспектива-Ноль" in grid
         assert "Возвратов" in html[html.index('id="clients"') :]
     assert "Перспектива-Ноль" not in _as(org.manager_b1).get("/portfolio/").content.decode()
+
+
+def test_key_clients_fall_into_the_cells_of_the_grid(org: Org) -> None:
+    from decimal import Decimal
+
+    from kam.portfolio.models import RevenueRecord
+
+    day = timezone.localdate()
+    RevenueRecord.objects.create(client=org.client_a1, date=day, amount=Decimal(2000))  # 3,000
+    RevenueRecord.objects.create(client=org.client_a2, date=day, amount=Decimal(-500))  # 500
+    potentials = {org.client_a1: 100, org.client_a2: 9_000_000, org.client_b1: 2_000_000}
+    for client, potential in potentials.items():
+        KeyAccountProfile.objects.create(client=client, potential_3y=Decimal(potential))
+    html = _as(org.director).get(reverse("portfolio:portfolio")).content.decode()
+    grid = html[html.index('id="grid"') : html.index('id="clients"')]
+    rows = {c: grid[grid.index(c.name) :].split("</tr>", 1)[0] for c in potentials}
+    assert "Удерживать" in rows[org.client_a1]  # large now (median 1,000), small potential
+    assert "Наращивать долю" in rows[org.client_a2]  # small now, large potential
+    assert "Растить и защищать" in rows[org.client_b1]  # on both medians: large on both
+    assert 'id="grid-cells"' in grid
+    # A manager's grid holds only their own client: one point cannot be split.
+    mine = _as(org.manager_b1).get(reverse("portfolio:portfolio")).content.decode()
+    assert 'id="grid-cells"' not in mine
+    assert "Растить и защищать" not in mine
