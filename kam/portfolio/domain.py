@@ -442,6 +442,37 @@ class Window:
             raise ValueError("the window starts after it ends")
 
 
+def previous_window(window: Window) -> Window | None:
+    """The period just before `window`, for trends; None before the calendar's first day.
+
+    A window of whole months (a calendar year or quarter, the last 12 months) steps back by
+    the same number of months, so 2025 compares with 2024 and Q2 with Q1; any other window
+    steps back by its length in days.
+    """
+    try:
+        after = _shift_days(window.end, 1)
+        months = (after.year - window.start.year) * 12 + after.month - window.start.month
+        if months >= 1 and _add_months(after, -months) == window.start:
+            return Window(
+                start=_add_months(window.start, -months), end=_shift_days(window.start, -1)
+            )
+        end = _shift_days(window.start, -1)
+        return Window(start=_shift_days(end, -(window.end - window.start).days), end=end)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _shift_days(day: date, days: int) -> date:
+    return date.fromordinal(day.toordinal() + days)
+
+
+def _add_months(day: date, months: int) -> date:
+    """The same day `months` later (earlier when negative), clamped to the month's end."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, _days_in_month(year, month + 1)))
+
+
 def window_last_months(today: date, *, months: int) -> Window:
     """The last `months` months up to and including today (default window: 12 months)."""
     if months < 1:

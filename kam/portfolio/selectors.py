@@ -38,6 +38,7 @@ from kam.portfolio.domain import (
     grid_split,
     key_client_class,
     manager_load_flag,
+    previous_window,
     rank_bounds,
     revenue_share,
     window_last_months,
@@ -302,6 +303,11 @@ class PortfolioReport:
     def scope_share(self) -> Decimal:
         return self.scope_total / self.company_total if self.company_total else Decimal(0)
 
+    def share_of(self, client_id: int) -> Decimal | None:
+        """A client's share in this report; None when it had no revenue in the window."""
+        row = self.rows.find(client_id)
+        return None if row is None else row.share
+
     def key_rows(self) -> list[PortfolioRow]:
         """The rows whose revenue share makes them key, critical or mono, largest first."""
         return self.rows[: sum(self.counts.values()) - self.counts[KeyClass.NONE.value]]
@@ -409,6 +415,13 @@ def portfolio_report(*, viewer: AnyUser, window: Window) -> PortfolioReport:
         limit=settings.manager_key_client_limit,
         counts=counts,
     )
+
+
+def previous_report(*, viewer: AnyUser, window: Window) -> PortfolioReport | None:
+    """The same report for the period of equal length just before `window` (the page's trend
+    figures: was the dependency on a client growing?). None before the calendar starts."""
+    previous = previous_window(window)
+    return None if previous is None else portfolio_report(viewer=viewer, window=previous)
 
 
 @dataclass(frozen=True, slots=True)

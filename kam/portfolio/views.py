@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from csp.decorators import csp_update
@@ -44,6 +45,7 @@ from kam.portfolio.selectors import (
     plan_for,
     plan_overview,
     portfolio_report,
+    previous_report,
 )
 from kam.portfolio.services import (
     action_add,
@@ -64,10 +66,22 @@ def _portfolio_view(request: AuthenticatedRequest) -> HttpResponse:
         return portfolio_export(request.GET["format"], report)  # type: ignore[return-value]
     page = Paginator(report.rows, 50).get_page(positive_int(request.GET.get("page"), 1))
     grid = key_client_grid(viewer=request.user, report=report)
+    previous = previous_report(viewer=request.user, window=window)
+
+    def before(client_id: int) -> Decimal | None:
+        return previous.share_of(client_id) if previous is not None else None
+
     context = {
         "form": form,
         "report": report,
+        "previous": previous,
         "page": page,
+        "page_rows": [(r, before(r.client_id)) for r in page.object_list],
+        "alerts": [(a, before(a.row.client_id)) for a in report.alerts],
+        "top_shares": [
+            (n, share, previous.top_shares.get(n) if previous is not None else None)
+            for n, share in report.top_shares.items()
+        ],
         "grid": grid,
         "plans": plan_overview(viewer=request.user),
         "lorenz": lorenz_figure(report),
@@ -75,7 +89,7 @@ def _portfolio_view(request: AuthenticatedRequest) -> HttpResponse:
         "grid_chart": grid_figure(grid),
         "grid_cells": [(cell_label(c), cell_advice(c)) for c in GridCell],
         "grid_rows": [
-            (p, cell_label(p.cell), cell_advice(p.cell)) if p.cell else (p, "", "")
+            (p, cell_label(p.cell) if p.cell else "", cell_advice(p.cell) if p.cell else "")
             for p in grid.points
         ],
     }

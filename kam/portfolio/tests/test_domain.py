@@ -13,6 +13,7 @@ from kam.portfolio.domain import (
     GridSplit,
     KeyClass,
     KeyThresholds,
+    Window,
     abc_classes,
     account_goal_is_measurable,
     classify_portfolio,
@@ -25,6 +26,7 @@ from kam.portfolio.domain import (
     key_client_class,
     lorenz_points,
     manager_load_flag,
+    previous_window,
     rank_bounds,
     revenue_share,
     top_shares,
@@ -409,3 +411,31 @@ def test_grid_split_puts_clients_on_both_sides(points: list[tuple[Decimal, Decim
     # A median leaves at least half of the clients at or above it on each axis.
     assert 2 * large_now >= len(points)
     assert 2 * large_later >= len(points)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "prev_start", "prev_end"),
+    [
+        (date(2026, 1, 1), date(2026, 12, 31), date(2025, 1, 1), date(2025, 12, 31)),
+        (date(2024, 3, 1), date(2024, 3, 1), date(2024, 2, 29), date(2024, 2, 29)),
+        # Whole months step back by months: a quarter by the quarter before (90 vs 91 days),
+        # a calendar year by the year before even across a leap day, 12 months by 12 months.
+        (date(2026, 4, 1), date(2026, 6, 30), date(2026, 1, 1), date(2026, 3, 31)),
+        (date(2025, 1, 1), date(2025, 12, 31), date(2024, 1, 1), date(2024, 12, 31)),
+        (date(2025, 12, 2), date(2026, 12, 1), date(2024, 12, 2), date(2025, 12, 1)),
+        (date(2024, 3, 10), date(2024, 3, 19), date(2024, 2, 29), date(2024, 3, 9)),  # 10 days
+    ],
+)
+def test_previous_window_ends_the_day_before(
+    start: date, end: date, prev_start: date, prev_end: date
+) -> None:
+    previous = previous_window(Window(start=start, end=end))
+    assert previous == Window(start=prev_start, end=prev_end)
+
+
+def test_no_previous_window_before_the_calendar_starts() -> None:
+    assert previous_window(Window(start=date(1, 1, 1), end=date(1, 12, 31))) is None
+    assert previous_window(Window(start=date(1, 1, 5), end=date(1, 12, 31))) is None
+    assert previous_window(Window(start=date(1, 1, 5), end=date(1, 1, 6))) == Window(
+        start=date(1, 1, 3), end=date(1, 1, 4)
+    )

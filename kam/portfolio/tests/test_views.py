@@ -184,3 +184,25 @@ def test_key_clients_fall_into_the_cells_of_the_grid(org: Org) -> None:
     mine = _as(org.manager_b1).get(reverse("portfolio:portfolio")).content.decode()
     assert 'id="grid-cells"' not in mine
     assert "Растить и защищать" not in mine
+
+
+def test_page_compares_with_the_previous_period(org: Org) -> None:
+    from decimal import Decimal
+
+    from kam.portfolio.models import RevenueRecord
+
+    # 2025: client_a2 made 3,000 of 4,000 (75%); 2026: a third each (1,000 of 3,000).
+    RevenueRecord.objects.create(client=org.client_a2, date=date(2025, 6, 1), amount=Decimal(3000))
+    RevenueRecord.objects.create(client=org.client_a1, date=date(2025, 6, 1), amount=Decimal(1000))
+    params = {"preset": "custom", "date_from": "2026-01-01", "date_to": "2026-12-31"}
+    html = _as(org.director).get(reverse("portfolio:portfolio"), params).content.decode()
+    assert "Сравнение с предыдущим периодом той же длины: 01.01.2025 – 31.12.2025." in html
+    alerts = html[html.index('class="alerts"') : html.index('class="kpis"')]
+    a2 = alerts[alerts.index(org.client_a2.name) :].split("</div>", 1)[0]
+    assert "33% (в прошлом периоде: 75%)" in a2
+    b1 = alerts[alerts.index(org.client_b1.name) :].split("</div>", 1)[0]
+    assert "(в прошлом периоде выручки не было)" in b1
+    assert "в прошлом периоде: 4 000" in html.replace("\xa0", " ")  # company revenue then
+    table = html[html.index('id="clients"') :]
+    assert "Доля в прошлом периоде" in table
+    assert "0.75" in table or "0,75" in table
