@@ -60,6 +60,12 @@ CHANNEL_WEIGHTS = {
 }
 # Revenue shares of the largest clients in the last 12 months: one critical, three key.
 TOP_SHARES = (0.24, 0.13, 0.115, 0.105)
+# A client that was key a year ago (about 13%) and has fallen to 7%: the trend shows it.
+FALLEN_SHARE = 0.07
+# Revenue of each year back (this year, a year ago, two years ago) relative to this year: the
+# critical client grew fast (about 19% a year ago, so the dependency is growing), the fallen one
+# shrank, everyone else grew steadily.
+GROWTH = {"critical": (1.0, 0.65, 0.5), "fallen": (1.0, 2.0, 2.2), "other": (1.0, 0.9, 0.8)}
 
 
 def database_is_empty() -> bool:
@@ -130,11 +136,11 @@ def _inn(fake: Faker, segment: str, seen: set[str]) -> str:
 def _annual_weights(rng: random.Random, count: int) -> list[float]:
     # The top clients get fixed shares; the rest share what is left with a Pareto tail capped
     # below the key threshold so the demo has exactly the dependencies it promises.
-    rest_total = 1 - sum(TOP_SHARES)
-    raw = [rng.paretovariate(1.3) for _ in range(count - len(TOP_SHARES))]
+    rest_total = 1 - sum(TOP_SHARES) - FALLEN_SHARE
+    raw = [rng.paretovariate(1.3) for _ in range(count - len(TOP_SHARES) - 1)]
     raw = [min(r, 40.0) for r in raw]
     scale = rest_total / sum(raw)
-    return [*TOP_SHARES, *(r * scale for r in raw)]
+    return [*TOP_SHARES, FALLEN_SHARE, *(r * scale for r in raw)]
 
 
 def _revenue_rows(
@@ -142,12 +148,12 @@ def _revenue_rows(
 ) -> list[RevenueRecord]:
     annual_total = 600_000_000.0  # about 600 million roubles in the last 12 months
     rows: list[RevenueRecord] = []
-    for client, weight in zip(clients, weights, strict=True):
+    for index, (client, weight) in enumerate(zip(clients, weights, strict=True)):
+        kind = "critical" if index == 0 else "fallen" if index == len(TOP_SHARES) else "other"
         for year_back in range(3):
-            growth = (0.8, 0.9, 1.0)[2 - year_back]
-            amount_year = annual_total * weight * growth
+            amount_year = annual_total * weight * GROWTH[kind][year_back]
             deals = max(1, min(24, int(rng.expovariate(1 / 6)) + 1))
-            noise = 0.02 if weight in TOP_SHARES else 0.3
+            noise = 0.3 if kind == "other" and weight not in TOP_SHARES else 0.02
             for _ in range(deals):
                 offset = rng.randrange(0, 365) + 365 * year_back
                 amount = amount_year / deals * rng.uniform(1 - noise, 1 + noise)

@@ -303,11 +303,6 @@ class PortfolioReport:
     def scope_share(self) -> Decimal:
         return self.scope_total / self.company_total if self.company_total else Decimal(0)
 
-    def share_of(self, client_id: int) -> Decimal | None:
-        """A client's share in this report; None when it had no revenue in the window."""
-        row = self.rows.find(client_id)
-        return None if row is None else row.share
-
     def key_rows(self) -> list[PortfolioRow]:
         """The rows whose revenue share makes them key, critical or mono, largest first."""
         return self.rows[: sum(self.counts.values()) - self.counts[KeyClass.NONE.value]]
@@ -417,11 +412,67 @@ def portfolio_report(*, viewer: AnyUser, window: Window) -> PortfolioReport:
     )
 
 
-def previous_report(*, viewer: AnyUser, window: Window) -> PortfolioReport | None:
-    """The same report for the period of equal length just before `window` (the page's trend
-    figures: was the dependency on a client growing?). None before the calendar starts."""
-    previous = previous_window(window)
-    return None if previous is None else portfolio_report(viewer=viewer, window=previous)
+@dataclass(frozen=True, slots=True)
+class TrendRow:
+    """A client that is key now or was key in the previous period: its share then and now."""
+
+    client_id: int
+    name: str
+    share_now: Decimal | None  # None: no revenue in the window
+    share_before: Decimal | None  # None: no revenue in the previous period
+    class_now: KeyClass
+    class_before: KeyClass
+
+    @property
+    def change_points(self) -> Decimal:
+        """Change of the share in percentage points."""
+        return ((self.share_now or Decimal(0)) - (self.share_before or Decimal(0))) * 100
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioTrend:
+    """The viewer's portfolio now and in the period just before (was a dependency growing?)."""
+
+    current: PortfolioReport
+    previous: PortfolioReport
+    rows: list[TrendRow]
+
+
+def portfolio_trend(*, viewer: AnyUser, window: Window) -> PortfolioTrend | None:
+    """Both reports and every client that is key in either period, by share now; None when the
+    period before would start before the calendar does."""
+    before = previous_window(window)
+    if before is None:
+        return None
+    current = portfolio_report(viewer=viewer, window=window)
+    previous = portfolio_report(viewer=viewer, window=before)
+    rows: dict[int, TrendRow] = {}
+    for row in current.key_rows():
+        old = previous.rows.find(row.client_id)
+        rows[row.client_id] = TrendRow(
+            row.client_id,
+            row.name,
+            row.share,
+            old.share if old else None,
+            row.key_class,
+            old.key_class if old else KeyClass.NONE,
+        )
+    for old in previous.key_rows():
+        if old.client_id not in rows:
+            now = current.rows.find(old.client_id)
+            rows[old.client_id] = TrendRow(
+                old.client_id,
+                old.name,
+                now.share if now else None,
+                old.share,
+                now.key_class if now else KeyClass.NONE,
+                old.key_class,
+            )
+    ordered = sorted(
+        rows.values(),
+        key=lambda r: (-(r.share_now or Decimal(0)), -(r.share_before or Decimal(0)), r.name),
+    )
+    return PortfolioTrend(current=current, previous=previous, rows=ordered)
 
 
 @dataclass(frozen=True, slots=True)

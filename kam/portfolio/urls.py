@@ -6,6 +6,7 @@ app_name = "portfolio"
 
 urlpatterns = [
     path("", views.portfolio_view, name="portfolio"),
+    path("trend/", views.trend_view, name="trend"),
     path("clients/<int:client_id>/key-profile/", views.key_profile_view, name="key-profile"),
     path("clients/<int:client_id>/plan/", views.plan_view, name="plan"),
     path("clients/<int:client_id>/plan/goals/", views.goal_create_view, name="goal-create"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from csp.decorators import csp_update
@@ -45,7 +44,7 @@ from kam.portfolio.selectors import (
     plan_for,
     plan_overview,
     portfolio_report,
-    previous_report,
+    portfolio_trend,
 )
 from kam.portfolio.services import (
     action_add,
@@ -66,22 +65,10 @@ def _portfolio_view(request: AuthenticatedRequest) -> HttpResponse:
         return portfolio_export(request.GET["format"], report)  # type: ignore[return-value]
     page = Paginator(report.rows, 50).get_page(positive_int(request.GET.get("page"), 1))
     grid = key_client_grid(viewer=request.user, report=report)
-    previous = previous_report(viewer=request.user, window=window)
-
-    def before(client_id: int) -> Decimal | None:
-        return previous.share_of(client_id) if previous is not None else None
-
     context = {
         "form": form,
         "report": report,
-        "previous": previous,
         "page": page,
-        "page_rows": [(r, before(r.client_id)) for r in page.object_list],
-        "alerts": [(a, before(a.row.client_id)) for a in report.alerts],
-        "top_shares": [
-            (n, share, previous.top_shares.get(n) if previous is not None else None)
-            for n, share in report.top_shares.items()
-        ],
         "grid": grid,
         "plans": plan_overview(viewer=request.user),
         "lorenz": lorenz_figure(report),
@@ -94,6 +81,15 @@ def _portfolio_view(request: AuthenticatedRequest) -> HttpResponse:
         ],
     }
     return render(request, "portfolio/portfolio.html", context)
+
+
+def trend_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The "what changed" section of the portfolio page, loaded after the page (htmx): it
+    costs a second report, for the period just before the window."""
+    form = WindowForm(request.GET or None)
+    window = form.window(today=timezone.localdate(), months=company_settings().window_months)
+    trend = portfolio_trend(viewer=request.user, window=window)
+    return render(request, "portfolio/_trend.html", {"trend": trend})
 
 
 # plotly.js sets style attributes on the SVG it draws; scripts stay strictly 'self'.

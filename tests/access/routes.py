@@ -101,6 +101,7 @@ ROUTES: dict[str, Route] = {
     "imports:job-discard": Route(Kind.IMPORT_JOB, ("POST",)),
     "imports:job-errors": Route(Kind.IMPORT_JOB),
     "portfolio:portfolio": Route(Kind.AUTH),
+    "portfolio:trend": Route(Kind.AUTH),
     "portfolio:key-profile": Route(Kind.CLIENT, ("GET", "POST")),
     "portfolio:plan": Route(Kind.CLIENT),
     "portfolio:goal-create": Route(Kind.CLIENT, ("POST",)),

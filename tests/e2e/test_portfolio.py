@@ -49,6 +49,12 @@ def test_director_sees_a_mono_client_and_narrows_the_window(
     assert org.client_a2.name in rows.nth(0).inner_text()
     assert "моноклиент" in rows.nth(0).inner_text()
     assert "ключевой клиент" in rows.nth(1).inner_text()
+    # The comparison with 2025 arrives after the page (htmx): the client had nothing then.
+    trend = page.locator("#trend-clients tr", has_text=org.client_a2.name)
+    trend.wait_for()
+    assert "—" in trend.inner_text()
+    assert "75%" in trend.inner_text()
+    assert "01.01.2025 – 31.12.2025" in page.locator("#trend").inner_text()
     # plotly (served from the installed package) draws both charts.
     page.locator("#chart-lorenz svg.main-svg").first.wait_for()
     page.locator("#chart-pareto svg.main-svg").first.wait_for()

@@ -10,7 +10,12 @@ from kam.accounts.models import User
 from kam.core.demo import load_demo
 from kam.portfolio.domain import GridCell, KeyClass
 from kam.portfolio.models import KeyAccountProfile, PlanGoal
-from kam.portfolio.selectors import default_window, key_client_grid, portfolio_report
+from kam.portfolio.selectors import (
+    default_window,
+    key_client_grid,
+    portfolio_report,
+    portfolio_trend,
+)
 
 
 @pytest.mark.django_db
@@ -34,3 +39,19 @@ def test_demo_portfolio_has_every_promised_case() -> None:
     assert grid.split is not None
     assert len({p.cell for p in grid.placed}) >= 2
     assert all(isinstance(p.cell, GridCell) for p in grid.placed)
+
+
+@pytest.mark.django_db
+def test_demo_trend_shows_a_growing_dependency_and_a_fallen_key_client() -> None:
+    load_demo(clients=80, seed=3)
+    trend = portfolio_trend(viewer=User.objects.get(username="director"), window=default_window())
+    assert trend is not None
+    critical = trend.rows[0]
+    assert critical.class_now is KeyClass.CRITICAL
+    assert critical.class_before is KeyClass.KEY  # about 19% a year ago
+    assert critical.share_before is not None
+    assert critical.share_now is not None
+    assert critical.share_now > critical.share_before
+    fallen = [r for r in trend.rows if r.class_now is KeyClass.NONE]
+    assert len(fallen) == 1
+    assert fallen[0].class_before is not KeyClass.NONE

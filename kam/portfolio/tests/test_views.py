@@ -186,23 +186,39 @@ def test_key_clients_fall_into_the_cells_of_the_grid(org: Org) -> None:
     assert "Растить и защищать" not in mine
 
 
-def test_page_compares_with_the_previous_period(org: Org) -> None:
+def test_trend_compares_with_the_previous_period(org: Org) -> None:
     from decimal import Decimal
 
     from kam.portfolio.models import RevenueRecord
 
-    # 2025: client_a2 made 3,000 of 4,000 (75%); 2026: a third each (1,000 of 3,000).
+    # 2025: client_a2 made 3,000 of 4,000 (75%), client_a1 1,000 (25%), client_b1 nothing;
+    # 2026 (the persona records): a third each.
     RevenueRecord.objects.create(client=org.client_a2, date=date(2025, 6, 1), amount=Decimal(3000))
     RevenueRecord.objects.create(client=org.client_a1, date=date(2025, 6, 1), amount=Decimal(1000))
     params = {"preset": "custom", "date_from": "2026-01-01", "date_to": "2026-12-31"}
-    html = _as(org.director).get(reverse("portfolio:portfolio"), params).content.decode()
-    assert "Сравнение с предыдущим периодом той же длины: 01.01.2025 – 31.12.2025." in html
-    alerts = html[html.index('class="alerts"') : html.index('class="kpis"')]
-    a2 = alerts[alerts.index(org.client_a2.name) :].split("</div>", 1)[0]
-    assert "33% (в прошлом периоде: 75%)" in a2
-    b1 = alerts[alerts.index(org.client_b1.name) :].split("</div>", 1)[0]
-    assert "(в прошлом периоде выручки не было)" in b1
-    assert "в прошлом периоде: 4 000" in html.replace("\xa0", " ")  # company revenue then
-    table = html[html.index('id="clients"') :]
-    assert "Доля в прошлом периоде" in table
-    assert "0.75" in table or "0,75" in table
+    page = _as(org.director).get(reverse("portfolio:portfolio"), params).content.decode()
+    assert 'hx-get="/portfolio/trend/?preset=custom&amp;date_from=2026-01-01' in page
+    html = _as(org.director).get(reverse("portfolio:trend"), params).content.decode()
+    html = html.replace("\xa0", " ")
+    assert "Предыдущий период: 01.01.2025 – 31.12.2025." in html
+    figures = html[html.index('id="trend-figures"') : html.index('id="trend-clients"')]
+    assert "4 000" in figures
+    assert "3 000" in figures
+    rows = html[html.index('id="trend-clients"') :].split("</tr>")
+    by_name = {c.name: next(r for r in rows if c.name in r) for c in org.clients}
+    assert ">75%<" in by_name[org.client_a2.name]
+    assert ">33%<" in by_name[org.client_a2.name]
+    assert "-41,7" in by_name[org.client_a2.name] or "-41.7" in by_name[org.client_a2.name]
+    assert ">—<" in by_name[org.client_b1.name]  # no revenue in 2025
+    # A manager compares only their own clients.
+    mine = _as(org.manager_a1).get(reverse("portfolio:trend"), params).content.decode()
+    assert org.client_a1.name in mine
+    assert org.client_a2.name not in mine
+    assert org.client_b1.name not in mine
+
+
+def test_trend_without_an_earlier_period(org: Org) -> None:
+    params = {"preset": "custom", "date_from": "0001-01-01", "date_to": "2026-12-31"}
+    response = _as(org.director).get(reverse("portfolio:trend"), params)
+    assert response.status_code == 200
+    assert "Нет более раннего периода для сравнения." in response.content.decode()
