@@ -159,16 +159,21 @@ def run() -> None:
         f"BENCH portfolio_json_{engine} clients={CLIENTS} rows={ROWS} seconds={json_seconds:.3f}"
         f" bytes={len(full_json)}"
     )
+    trend = _page_seconds(HttpClient(HTTP_HOST="127.0.0.1"), director, "/portfolio/trend/")
+    print(
+        f"BENCH portfolio_trend_{engine} clients={CLIENTS} rows={ROWS} seconds={trend:.3f}"
+        " (the section loaded after the page: this window and the one before)"
+    )
 
 
-def _page_seconds(http: HttpClient, user: User) -> float:
-    """Best of three renders of the portfolio page for the 2025 window, as `user`."""
+def _page_seconds(http: HttpClient, user: User, url: str = "/portfolio/") -> float:
+    """Best of three renders of a portfolio page for the 2025 window, as `user`."""
     http.force_login(user)
     best = float("inf")
     for _ in range(3):
         t0 = time.perf_counter()
         response = http.get(
-            "/portfolio/", {"preset": "custom", "date_from": "2025-01-01", "date_to": "2025-12-31"}
+            url, {"preset": "custom", "date_from": "2025-01-01", "date_to": "2025-12-31"}
         )
         best = min(best, time.perf_counter() - t0)
         if response.status_code != 200:
