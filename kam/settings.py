@@ -154,12 +154,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # "shared" lives in the database, so every gunicorn worker counts the same refused survey links
-# (a per-process cache would give each worker its own allowance); `kam migrate` creates it.
+# (a per-process cache would give each worker its own allowance); migration core 0004 makes it.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "shared": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "kam_shared_cache",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},  # one row per address that tried wrong links
     },
 }
 

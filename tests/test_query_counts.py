@@ -50,6 +50,27 @@ def test_portfolio_queries_do_not_grow_with_rows(
     assert large == small
 
 
+def test_portfolio_queries_do_not_grow_with_marked_clients(
+    org: Org, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    """Strategic clients that are not revenue-key join the grid without a query each."""
+    from kam.portfolio.models import KeyAccountProfile
+
+    url = "/portfolio/?preset=custom&date_from=2026-01-01&date_to=2026-12-31"
+    counts = []
+    for n in (2, 25):
+        _many(org, n)
+        for client in Client.objects.filter(key_profile__isnull=True, name__startswith="Q "):
+            KeyAccountProfile.objects.create(client=client, strategic=True, strategic_reason="r")
+        http = HttpClient()
+        http.force_login(org.director)
+        http.get(url)
+        with django_assert_max_num_queries(40) as ctx:
+            assert http.get(url).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[1] == counts[0]
+
+
 def test_client_card_queries_do_not_grow_with_contacts(
     org: Org, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
@@ -119,8 +120,9 @@ class PortfolioView(APIView):
             window = Window(start=start or window.start, end=end or window.end)
         except ValueError:
             # One end given, the other from the default window, and they cross.
+            empty = {"start": start or window.start, "end": end or window.end}
             raise ValidationError(
-                {"from": [f"The window {start or window.start} – {end or window.end} is empty."]}
+                {"from": [_("The period %(start)s – %(end)s is empty.") % empty]}
             ) from None
         return Response(report_as_dict(portfolio_report(viewer=request.user, window=window)))
 

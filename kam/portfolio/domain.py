@@ -442,6 +442,11 @@ class Window:
             raise ValueError("the window starts after it ends")
 
 
+def share_change_points(now: Decimal | None, before: Decimal | None) -> Decimal:
+    """Change of a revenue share in percentage points; no revenue in a period counts as 0."""
+    return ((now or ZERO) - (before or ZERO)) * HUNDRED
+
+
 def previous_window(window: Window) -> Window | None:
     """The period just before `window`, for trends; None before the calendar's first day.
 
@@ -450,12 +455,12 @@ def previous_window(window: Window) -> Window | None:
     steps back by its length in days.
     """
     try:
-        after = _shift_days(window.end, 1)
-        months = (after.year - window.start.year) * 12 + after.month - window.start.month
-        if months >= 1 and _add_months(after, -months) == window.start:
-            return Window(
-                start=_add_months(window.start, -months), end=_shift_days(window.start, -1)
-            )
+        if window.end < date.max:  # the calendar's last day has no day after it
+            after = _shift_days(window.end, 1)
+            months = (after.year - window.start.year) * 12 + after.month - window.start.month
+            if months >= 1 and _add_months(after, -months) == window.start:
+                start = _add_months(window.start, -months)
+                return Window(start=start, end=_shift_days(window.start, -1))
         end = _shift_days(window.start, -1)
         return Window(start=_shift_days(end, -(window.end - window.start).days), end=end)
     except (ValueError, OverflowError):

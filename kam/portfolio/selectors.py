@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -41,6 +41,7 @@ from kam.portfolio.domain import (
     previous_window,
     rank_bounds,
     revenue_share,
+    share_change_points,
     window_last_months,
 )
 from kam.portfolio.models import AccountPlan, KeyAccountProfile, PlanGoal, RevenueRecord
@@ -187,7 +188,9 @@ class PortfolioRows(Sequence[PortfolioRow]):
         missing = [cid for cid in missing if cid not in self._names]
         if not missing:
             return
-        clients = Client.objects.filter(status=ClientStatus.ACTIVE)
+        # No status filter: the ranking already chose active clients, and one archived while
+        # this page renders must still get its name.
+        clients = Client.objects.all()
         if len(missing) <= _NAME_ALL_THRESHOLD:
             clients = clients.filter(pk__in=missing)
         self._names.update(
@@ -199,7 +202,7 @@ class PortfolioRows(Sequence[PortfolioRow]):
         client_id, kopecks, manager_id = self._facts[rank]
         if client_id not in self._names:
             self._name([index])
-        name, inn = self._names[client_id]
+        name, inn = self._names.get(client_id, ("—", None))
         return PortfolioRow(
             client_id=client_id,
             name=name,
@@ -235,12 +238,25 @@ class PortfolioRows(Sequence[PortfolioRow]):
         return self._managers
 
     def find(self, client_id: int) -> PortfolioRow | None:
-        """The row of one client, or None when it has no revenue here (an index built once)."""
+        """The row of one client, or None when it has no revenue here."""
+        return self.find_many([client_id]).get(client_id)
+
+    def find_many(self, client_ids: Iterable[int]) -> dict[int, PortfolioRow]:
+        """The rows of several clients (those with revenue here), names read in one query."""
         if self._index is None:
             ranks = range(len(self._facts)) if self._ranks is None else self._ranks
             self._index = {self._facts[rank][0]: i for i, rank in enumerate(ranks)}
-        index = self._index.get(client_id)
-        return None if index is None else self._row(index)
+        found = [i for cid in client_ids if (i := self._index.get(cid)) is not None]
+        self._name(found)
+        return {row.client_id: row for row in map(self._row, found)}
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, PortfolioRow) and self.find(value.client_id) == value
+
+    def __reversed__(self) -> Iterator[PortfolioRow]:
+        indices = range(len(self) - 1, -1, -1)
+        self._name(indices)
+        return map(self._row, indices)
 
     def __iter__(self) -> Iterator[PortfolioRow]:
         indices = range(len(self))
@@ -426,7 +442,7 @@ class TrendRow:
     @property
     def change_points(self) -> Decimal:
         """Change of the share in percentage points."""
-        return ((self.share_now or Decimal(0)) - (self.share_before or Decimal(0))) * 100
+        return share_change_points(self.share_now, self.share_before)
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,8 +463,11 @@ def portfolio_trend(*, viewer: AnyUser, window: Window) -> PortfolioTrend | None
     current = portfolio_report(viewer=viewer, window=window)
     previous = portfolio_report(viewer=viewer, window=before)
     rows: dict[int, TrendRow] = {}
-    for row in current.key_rows():
-        old = previous.rows.find(row.client_id)
+    key_now, key_before = current.key_rows(), previous.key_rows()
+    before_of = previous.rows.find_many(r.client_id for r in key_now)
+    now_of = current.rows.find_many(r.client_id for r in key_before)
+    for row in key_now:
+        old = before_of.get(row.client_id)
         rows[row.client_id] = TrendRow(
             row.client_id,
             row.name,
@@ -457,9 +476,9 @@ def portfolio_trend(*, viewer: AnyUser, window: Window) -> PortfolioTrend | None
             row.key_class,
             old.key_class if old else KeyClass.NONE,
         )
-    for old in previous.key_rows():
+    for old in key_before:
         if old.client_id not in rows:
-            now = current.rows.find(old.client_id)
+            now = now_of.get(old.client_id)
             rows[old.client_id] = TrendRow(
                 old.client_id,
                 old.name,
@@ -511,7 +530,7 @@ def key_client_grid(*, viewer: AnyUser, report: PortfolioReport) -> KeyGrid:
     in its cell of the grid once its three-year potential is known."""
     key_rows = report.key_rows()
     marked = (
-        KeyAccountProfile.objects.filter(client__in=visible_clients(viewer))
+        KeyAccountProfile.objects.filter(client__in=visible_clients(viewer, include_archived=False))
         .filter(Q(strategic=True) | Q(prospective=True))
         .select_related("client")
     )
@@ -522,10 +541,10 @@ def key_client_grid(*, viewer: AnyUser, report: PortfolioReport) -> KeyGrid:
         for r in key_rows
     ]
     shown = {p.client_id for p in points}
-    for profile in marked:
-        if profile.client_id in shown:
-            continue
-        row = report.rows.find(profile.client_id)
+    extra = [p for p in marked if p.client_id not in shown]
+    found = report.rows.find_many(p.client_id for p in extra)
+    for profile in extra:
+        row = found.get(profile.client_id)
         points.append(
             GridPoint(
                 profile.client_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -166,8 +167,24 @@ def _rate_key(request: HttpRequest) -> str:
     return f"survey-link-refused:{request.META.get('REMOTE_ADDR', '')}"
 
 
+def _refusals(request: HttpRequest) -> tuple[int, float]:
+    """(refused links, when the first of them came) for the caller's address."""
+    count, since = caches["shared"].get(_rate_key(request), (0, time.time()))
+    return int(count), float(since)
+
+
 def _limited(request: HttpRequest) -> bool:
-    return int(caches["shared"].get(_rate_key(request), 0)) >= RATE_LIMIT
+    return _refusals(request)[0] >= RATE_LIMIT
+
+
+def _count_refusal(request: HttpRequest) -> None:
+    """Count one refused link. The window is fixed from the first refusal (each write sets the
+    remaining time, so the count always expires RATE_WINDOW after it began)."""
+    count, since = _refusals(request)
+    remaining = RATE_WINDOW - (time.time() - since)
+    if remaining <= 0:
+        count, since, remaining = 0, time.time(), RATE_WINDOW
+    caches["shared"].set(_rate_key(request), (count + 1, since), timeout=remaining)
 
 
 def _public(response: HttpResponse) -> HttpResponse:
@@ -178,10 +195,7 @@ def _public(response: HttpResponse) -> HttpResponse:
 
 def _refused(request: HttpRequest, reason: str, status: int) -> HttpResponse:
     if reason != "limited":
-        key = _rate_key(request)
-        shared = caches["shared"]
-        shared.add(key, 0, RATE_WINDOW)
-        shared.incr(key)
+        _count_refusal(request)
     message = {
         "unknown": _("This link is not valid."),
         "expired": _("This link has expired."),

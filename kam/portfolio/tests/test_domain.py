@@ -29,6 +29,7 @@ from kam.portfolio.domain import (
     previous_window,
     rank_bounds,
     revenue_share,
+    share_change_points,
     top_shares,
 )
 
@@ -439,3 +440,18 @@ def test_no_previous_window_before_the_calendar_starts() -> None:
     assert previous_window(Window(start=date(1, 1, 5), end=date(1, 1, 6))) == Window(
         start=date(1, 1, 3), end=date(1, 1, 4)
     )
+
+
+def test_previous_window_of_a_window_ending_on_the_last_day_of_the_calendar() -> None:
+    window = Window(start=date(9999, 12, 1), end=date(9999, 12, 31))
+    assert previous_window(window) == Window(start=date(9999, 10, 31), end=date(9999, 11, 30))
+
+
+@pytest.mark.parametrize(
+    ("now", "before", "points"),
+    [(D("0.24"), D("0.19"), D(5)), (None, D("0.13"), D(-13)), (D("0.1"), None, D(10))],
+)
+def test_share_change_in_points(
+    now: Decimal | None, before: Decimal | None, points: Decimal
+) -> None:
+    assert share_change_points(now, before) == points

@@ -212,3 +212,14 @@ def test_client_card_status_agrees_with_the_portfolio_page(org: Org) -> None:
             row.share,
             row.key_class,
         )
+
+
+def test_rows_read_after_a_client_is_archived_keep_their_names(org: Org) -> None:
+    """Rows are built while the page renders; archiving a client meanwhile must not break it."""
+    _generate(org, 17, clients=20, rows=200)
+    report = portfolio_report(viewer=org.director, window=WINDOW)
+    victim = report.rows[5].client_id
+    fresh = portfolio_report(viewer=org.director, window=WINDOW)
+    Client.objects.filter(pk=victim).update(status=ClientStatus.ARCHIVED)
+    names = {r.client_id: r.name for r in fresh.rows}
+    assert names[victim] == Client.objects.get(pk=victim).name

@@ -222,3 +222,18 @@ def test_trend_without_an_earlier_period(org: Org) -> None:
     response = _as(org.director).get(reverse("portfolio:trend"), params)
     assert response.status_code == 200
     assert "Нет более раннего периода для сравнения." in response.content.decode()
+
+
+def test_archived_marked_clients_leave_the_grid(org: Org) -> None:
+    from kam.clients.choices import ClientStatus
+    from kam.clients.models import Client
+
+    gone = Client.objects.create(
+        name="Архивный-Стратег", normalized_name="архивный-стратег", manager=org.manager_a1
+    )
+    KeyAccountProfile.objects.create(client=gone, strategic=True, strategic_reason="Референс")
+    html = _as(org.manager_a1).get(reverse("portfolio:portfolio")).content.decode()
+    assert "Архивный-Стратег" in html
+    Client.objects.filter(pk=gone.pk).update(status=ClientStatus.ARCHIVED)
+    html = _as(org.manager_a1).get(reverse("portfolio:portfolio")).content.decode()
+    assert "Архивный-Стратег" not in html
