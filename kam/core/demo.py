@@ -63,7 +63,7 @@ TOP_SHARES = (0.24, 0.13, 0.115, 0.105)
 # A client that was key a year ago (about 13%) and has fallen to 7%: the trend shows it.
 FALLEN_SHARE = 0.07
 # Revenue of each year back (this year, a year ago, two years ago) relative to this year: the
-# critical client grew fast (about 19% a year ago, so the dependency is growing), the fallen one
+# critical client grew fast (about 17% a year ago, so the dependency is growing), the fallen one
 # shrank, everyone else grew steadily.
 GROWTH = {"critical": (1.0, 0.65, 0.5), "fallen": (1.0, 2.0, 2.2), "other": (1.0, 0.9, 0.8)}
 

@@ -48,7 +48,7 @@ def test_demo_trend_shows_a_growing_dependency_and_a_fallen_key_client() -> None
     assert trend is not None
     critical = trend.rows[0]
     assert critical.class_now is KeyClass.CRITICAL
-    assert critical.class_before is KeyClass.KEY  # about 19% a year ago
+    assert critical.class_before is KeyClass.KEY  # about 17% a year ago
     assert critical.share_before is not None
     assert critical.share_now is not None
     assert critical.share_now > critical.share_before
