@@ -60,7 +60,7 @@ CHANNEL_WEIGHTS = {
 }
 # Revenue shares of the largest clients in the last 12 months: one critical, three key.
 TOP_SHARES = (0.24, 0.13, 0.115, 0.105)
-# A client that was key a year ago (about 13%) and has fallen to 7%: the trend shows it.
+# A client that was key a year ago (about 15%) and has fallen to 7%: the trend shows it.
 FALLEN_SHARE = 0.07
 # Revenue of each year back (this year, a year ago, two years ago) relative to this year: the
 # critical client grew fast (about 17% a year ago, so the dependency is growing), the fallen one
