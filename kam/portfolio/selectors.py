@@ -26,7 +26,7 @@ from kam.accounts.domain import Scope
 from kam.accounts.models import User
 from kam.clients.choices import ClientStatus
 from kam.clients.models import Client
-from kam.core.models import company_settings
+from kam.core.models import CompanySettings, company_settings
 from kam.portfolio.domain import (
     GridCell,
     GridSplit,
@@ -66,19 +66,6 @@ def default_window(today: date | None = None) -> Window:
     return window_last_months(
         today or timezone.localdate(), months=company_settings().window_months
     )
-
-
-def revenue_by_client(window: Window) -> dict[int, Decimal]:
-    """Company revenue per active client over the window: one GROUP BY in the database."""
-    rows = (
-        RevenueRecord.objects.filter(
-            date__gte=window.start, date__lte=window.end, client__status=ClientStatus.ACTIVE
-        )
-        .values_list("client_id")
-        .annotate(total=Sum("amount"))
-        .order_by()
-    )
-    return {client_id: total for client_id, total in rows if total}
 
 
 # (client id, revenue in kopecks, manager id), the largest revenue first.
@@ -127,6 +114,24 @@ def _kopecks_sum(records: QuerySet[RevenueRecord]) -> int:
     """Σ amount in whole kopecks, like `_company_facts`, so the card and the page agree."""
     total = records.aggregate(k=Sum(Cast(Round(F("amount") * 100), BigIntegerField())))["k"]
     return int(total or 0)
+
+
+def _thresholds(settings: CompanySettings) -> KeyThresholds:
+    return KeyThresholds(
+        key=settings.key_share, critical=settings.critical_share, mono=settings.mono_share
+    )
+
+
+def _ranked(window: Window, settings: CompanySettings) -> tuple[list[Fact], RankBounds]:
+    """The company's clients ranked over the window and the rank boundaries of their classes."""
+    facts = _company_facts(window)
+    bounds = rank_bounds(
+        [f[1] for f in facts],
+        thresholds=_thresholds(settings),
+        abc_a=settings.abc_a,
+        abc_b=settings.abc_b,
+    )
+    return facts, bounds
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,21 +388,15 @@ def portfolio_report(*, viewer: AnyUser, window: Window) -> PortfolioReport:
     and only the rows that are read become objects.
     """
     settings = company_settings()
-    thresholds = KeyThresholds(
-        key=settings.key_share, critical=settings.critical_share, mono=settings.mono_share
-    )
-    facts = _company_facts(window)
-    company_kopecks = [f[1] for f in facts]
-    bounds = rank_bounds(
-        company_kopecks, thresholds=thresholds, abc_a=settings.abc_a, abc_b=settings.abc_b
-    )
+    facts, bounds = _ranked(window, settings)
+    company_kopecks = sum(f[1] for f in facts)
     scope = scope_of(viewer)
     ranks = _visible_ranks(viewer, scope, facts)
     shown = facts if ranks is None else [facts[r] for r in ranks]
     rows = PortfolioRows(
         facts,
         ranks,
-        company_kopecks=sum(company_kopecks),
+        company_kopecks=company_kopecks,
         bounds=bounds,
         managers=_manager_names({f[2] for f in shown}),
     )
@@ -413,7 +412,7 @@ def portfolio_report(*, viewer: AnyUser, window: Window) -> PortfolioReport:
     return PortfolioReport(
         window=window,
         scope=scope,
-        company_total=_kopecks_to_money(sum(company_kopecks)),
+        company_total=_kopecks_to_money(company_kopecks),
         scope_total=_kopecks_to_money(figures.total),
         rows=rows,
         hhi=figures.hhi,
@@ -422,7 +421,7 @@ def portfolio_report(*, viewer: AnyUser, window: Window) -> PortfolioReport:
         lorenz=figures.lorenz,
         alerts=[Alert(r, _alert_message(r.key_class)) for r in rows[:critical]],
         managers=_manager_load(rows, key, limit=settings.manager_key_client_limit),
-        thresholds=thresholds,
+        thresholds=_thresholds(settings),
         limit=settings.manager_key_client_limit,
         counts=counts,
     )
@@ -642,14 +641,11 @@ def client_key_status(*, viewer: AnyUser, client_id: int) -> ClientKeyStatus:
     kopecks = _kopecks_sum(in_window.filter(client=client))
     revenue = _kopecks_to_money(kopecks)
     share = revenue_share(Decimal(kopecks), Decimal(company))
-    thresholds = KeyThresholds(
-        key=settings.key_share, critical=settings.critical_share, mono=settings.mono_share
-    )
     return ClientKeyStatus(
         window=window,
         revenue=revenue,
         share=share,
-        key_class=key_client_class(share, thresholds=thresholds),
+        key_class=key_client_class(share, thresholds=_thresholds(settings)),
         profile=KeyAccountProfile.objects.filter(client=client).first(),
         has_plan=AccountPlan.objects.filter(client=client).exists(),
         overdue_goals=list(overdue_goals(viewer=viewer, client_id=client_id)),
@@ -663,13 +659,6 @@ def key_client_ids(today: date | None = None) -> set[int]:
     The same ranked query and rank bounds as the portfolio page, so both always agree on who
     is key (exact kopeck sums on every engine).
     """
-    settings = company_settings()
-    facts = _company_facts(default_window(today))
-    thresholds = KeyThresholds(
-        key=settings.key_share, critical=settings.critical_share, mono=settings.mono_share
-    )
-    bounds = rank_bounds(
-        [f[1] for f in facts], thresholds=thresholds, abc_a=settings.abc_a, abc_b=settings.abc_b
-    )
+    facts, bounds = _ranked(default_window(today), company_settings())
     marked = KeyAccountProfile.objects.filter(Q(strategic=True) | Q(prospective=True))
     return {f[0] for f in facts[: bounds.key]} | set(marked.values_list("client_id", flat=True))

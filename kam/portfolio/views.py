@@ -28,7 +28,7 @@ from kam.portfolio.charts import (
     lorenz_figure,
     pareto_figure,
 )
-from kam.portfolio.domain import GridCell
+from kam.portfolio.domain import GridCell, Window
 from kam.portfolio.forms import (
     ActionForm,
     GoalForm,
@@ -57,9 +57,13 @@ from kam.portfolio.services import (
 )
 
 
-def _portfolio_view(request: AuthenticatedRequest) -> HttpResponse:
+def _window(request: AuthenticatedRequest) -> tuple[WindowForm, Window]:
     form = WindowForm(request.GET or None)
-    window = form.window(today=timezone.localdate(), months=company_settings().window_months)
+    return form, form.window(today=timezone.localdate(), months=company_settings().window_months)
+
+
+def _portfolio_view(request: AuthenticatedRequest) -> HttpResponse:
+    form, window = _window(request)
     report = portfolio_report(viewer=request.user, window=window)
     if request.GET.get("format") in EXPORT_FORMATS:
         return portfolio_export(request.GET["format"], report)  # type: ignore[return-value]
@@ -86,8 +90,7 @@ def _portfolio_view(request: AuthenticatedRequest) -> HttpResponse:
 def trend_view(request: AuthenticatedRequest) -> HttpResponse:
     """The "what changed" section of the portfolio page, loaded after the page (htmx): it
     costs a second report, for the period just before the window."""
-    form = WindowForm(request.GET or None)
-    window = form.window(today=timezone.localdate(), months=company_settings().window_months)
+    _form, window = _window(request)
     trend = portfolio_trend(viewer=request.user, window=window)
     return render(request, "portfolio/_trend.html", {"trend": trend})
 
