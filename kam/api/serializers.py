@@ -79,6 +79,7 @@ class InteractionSerializer(serializers.Serializer[object]):
     tone = serializers.CharField()
     planned = serializers.BooleanField()
     summary = serializers.CharField()
+    duration_minutes = serializers.IntegerField(allow_null=True)
     author = ManagerSerializer()
     contacts = serializers.SerializerMethodField()
 
@@ -94,6 +95,9 @@ class InteractionInput(serializers.Serializer[object]):
     personal = serializers.BooleanField(default=True)
     tone = serializers.ChoiceField(choices=ToneChoice.choices, required=False, default="")
     summary = serializers.CharField(required=False, default="", allow_blank=True, max_length=5000)
+    duration_minutes = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, max_value=24 * 60
+    )
     contacts = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=ID_MAX), required=False, default=list
     )

@@ -39,6 +39,13 @@ class InteractionForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    duration_minutes = forms.IntegerField(
+        label=_("Time spent, minutes"),
+        required=False,
+        min_value=0,
+        max_value=24 * 60,
+        help_text=_("Optional: shows where the seller's time goes."),
+    )
     planned = forms.BooleanField(label=_("This is a plan, not done yet"), required=False)
     confirm_pause = forms.BooleanField(required=False, widget=forms.HiddenInput)
 

@@ -35,6 +35,12 @@ class Interaction(models.Model):
     summary = models.TextField(_("summary"), blank=True)
     contacts = models.ManyToManyField(Contact, blank=True, verbose_name=_("contacts involved"))
     planned = models.BooleanField(_("planned"), default=False)
+    duration_minutes = models.PositiveIntegerField(
+        _("time spent, minutes"),
+        null=True,
+        blank=True,
+        help_text=_("Optional: the seller's time is the scarcest resource; count it."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     if TYPE_CHECKING:

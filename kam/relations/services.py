@@ -95,6 +95,7 @@ def interaction_log(
     contacts: Iterable[Contact] = (),
     planned: bool = False,
     confirm_pause: bool = False,
+    duration_minutes: int | None = None,
 ) -> Interaction:
     """Log a contact (or plan one). A personal contact of the manager inside the pause raises
     PauseNotConfirmed unless `confirm_pause`; nothing is written then."""
@@ -111,6 +112,7 @@ def interaction_log(
         tone="" if planned else tone,
         summary=summary.strip(),
         planned=planned,
+        duration_minutes=duration_minutes,
     )
     interaction.full_clean()
     interaction.save()
