@@ -15,6 +15,7 @@ urlpatterns = [
     path("clients/", include("kam.clients.urls")),
     path("relationships/", include("kam.relations.urls")),
     path("portfolio/", include("kam.portfolio.urls")),
+    path("icp/", include("kam.profiles.urls")),
     path("surveys/", include("kam.surveys.urls")),
     path("imports/", include("kam.imports.urls")),
     path("settings/", core_views.settings_view, name="settings"),

@@ -65,7 +65,7 @@ class ScoreProblem(Enum):
     OUT_OF_RANGE = "out_of_range"
 
 
-def parse_score(raw: str) -> int | None | ScoreProblem:
+def parse_score(raw: str) -> int | ScoreProblem | None:
     """A spreadsheet cell → a score, None for a blank, or the reason it is not one.
 
     "+3", "−2" (a typographic minus), "3,0" and "3.0" are accepted; "2,5", "6" and words are not.

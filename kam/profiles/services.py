@@ -127,7 +127,7 @@ def merge(*, actor: User, item: WorkshopTrait, into: WorkshopTrait) -> None:
     """Merge a duplicate into another item of the list (by hand, in the merge step)."""
     _require_runner(actor)
     _require_step(item.workshop, WorkshopStep.MERGE)
-    if item.workshop_id != into.workshop_id or item.pk == into.pk:  # type: ignore[attr-defined]
+    if item.workshop_id != into.workshop_id or item.pk == into.pk:
         raise ValidationError(_("Merge an item into another item of the same list."))
     root = into
     while root.merged_into_id is not None:
@@ -242,7 +242,7 @@ def version_create(
     names = [n for n, _w in items]
     if not items or any(not n for n in names):
         raise ValidationError(_("A profile needs at least one named trait."))
-    if len(set(n.casefold() for n in names)) != len(names):
+    if len({n.casefold() for n in names}) != len(names):
         raise ValidationError(_("Two traits have the same name."))
     number = (ProfileVersion.objects.aggregate(m=Max("number"))["m"] or 0) + 1
     version = ProfileVersion.objects.create(
@@ -293,22 +293,21 @@ def scores_set(
     today = today or timezone.localdate()
     if not visible_clients(actor).filter(pk=client.pk).exists():
         raise PermissionDenied
-    for trait, score in scores.items():
+    for score in scores.values():
         if score is not None and not d.SCORE_MIN <= score <= d.SCORE_MAX:
             raise ValidationError(
                 {"score": _("A score is a whole number from −5 to +5 (got %(v)s).") % {"v": score}}
             )
-    last = {
-        t: s
-        for t, s in TraitScore.objects.filter(
+    last = dict(
+        TraitScore.objects.filter(
             client=client, trait__in=list(scores), pk__in=_last_ids(client, list(scores))
         ).values_list("trait_id", "score")
-    }
+    )
     changed = []
     for trait, score in scores.items():
-        previous = last.get(trait.pk, None)
+        previous = last.get(trait.pk)
         known = trait.pk in last
-        if known and previous == score or not known and score is None:
+        if (known and previous == score) or (not known and score is None):
             continue
         changed.append(
             TraitScore(client=client, trait=trait, score=score, scored_by=actor, source=source)
