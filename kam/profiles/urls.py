@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.profile_view, name="profile"),
     path("weights/", views.weights_view, name="weights"),
     path("workshops/", views.workshop_list_view, name="workshops"),
+    path("workshops/new/", views.workshop_create_view, name="workshop-create"),
     path("workshops/<int:workshop_id>/", views.workshop_view, name="workshop"),
     path("workshops/<int:workshop_id>/picks/", views.pick_view, name="pick"),
     path("workshops/<int:workshop_id>/picks/remove/", views.pick_remove_view, name="pick-remove"),

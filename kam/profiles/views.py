@@ -73,19 +73,9 @@ def weights_view(request: AuthenticatedRequest) -> HttpResponse:
     return redirect("profiles:profile")
 
 
-@require_http_methods(["GET", "POST"])
-def workshop_list_view(request: AuthenticatedRequest) -> HttpResponse:
-    form = WorkshopForm(request.POST or None)
-    if request.method == "POST":
-        if not svc.may_run_workshops(request.user):
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                workshop = svc.workshop_create(actor=request.user, title=form.cleaned_data["title"])
-            except ValidationError as exc:
-                errors_to_form(form, exc)
-            else:
-                return redirect("profiles:workshop", workshop.pk)
+def _workshops_page(
+    request: AuthenticatedRequest, form: WorkshopForm, status: int = 200
+) -> HttpResponse:
     return render(
         request,
         "profiles/workshops.html",
@@ -94,8 +84,27 @@ def workshop_list_view(request: AuthenticatedRequest) -> HttpResponse:
             "form": form,
             "may_run": svc.may_run_workshops(request.user),
         },
-        status=400 if form.errors else 200,
+        status=status,
     )
+
+
+def workshop_list_view(request: AuthenticatedRequest) -> HttpResponse:
+    return _workshops_page(request, WorkshopForm())
+
+
+@require_POST
+def workshop_create_view(request: AuthenticatedRequest) -> HttpResponse:
+    if not svc.may_run_workshops(request.user):
+        raise PermissionDenied
+    form = WorkshopForm(request.POST)
+    if form.is_valid():
+        try:
+            workshop = svc.workshop_create(actor=request.user, title=form.cleaned_data["title"])
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            return redirect("profiles:workshop", workshop.pk)
+    return _workshops_page(request, form, status=400)
 
 
 def workshop_view(request: AuthenticatedRequest, workshop_id: int) -> HttpResponse:

@@ -32,6 +32,9 @@ class Kind(Enum):
     RUNNER = "runner"  # supervisors, directors and admins; managers 403
     TOKEN = "token"  # a public survey link: no login; a bogus token answers 404 to all
     IMPORT_JOB = "import_job"  # an import run: admin role or superuser; others 403
+    WORKSHOP = "workshop"  # an ideal-profile workshop: any logged-in participant
+    WORKSHOP_RUNNER = "workshop_runner"  # a workshop step only its runners take; managers 403
+    FIT_ACTION = "fit_action"  # an action item of a client's fit (client visibility)
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,22 @@ ROUTES: dict[str, Route] = {
     "api:bank": Route(Kind.CLIENT, ("GET", "POST")),
     "api:stage": Route(Kind.CLIENT, ("GET", "POST")),
     "api:checklist": Route(Kind.CLIENT, ("GET", "POST")),
+    "profiles:profile": Route(Kind.AUTH),
+    "profiles:weights": Route(Kind.RUNNER, ("POST",)),
+    "profiles:workshops": Route(Kind.AUTH),
+    "profiles:workshop-create": Route(Kind.RUNNER, ("POST",)),
+    "profiles:workshop": Route(Kind.WORKSHOP),
+    "profiles:pick": Route(Kind.WORKSHOP, ("POST",)),
+    "profiles:pick-remove": Route(Kind.WORKSHOP, ("POST",)),
+    "profiles:trait": Route(Kind.WORKSHOP, ("POST",)),
+    "profiles:opposite": Route(Kind.WORKSHOP, ("POST",)),
+    "profiles:merge": Route(Kind.WORKSHOP_RUNNER, ("POST",)),
+    "profiles:choose": Route(Kind.WORKSHOP_RUNNER, ("POST",)),
+    "profiles:advance": Route(Kind.WORKSHOP_RUNNER, ("POST",)),
+    "profiles:client": Route(Kind.CLIENT, ("GET", "POST")),
+    "profiles:action": Route(Kind.FIT_ACTION, ("GET", "POST")),
+    "profiles:check": Route(Kind.AUTH),
+    "profiles:time": Route(Kind.AUTH),
 }
 
 # Namespaces checked as a whole elsewhere (Django admin: superuser maintenance only).

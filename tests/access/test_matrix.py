@@ -137,6 +137,23 @@ def _urls(org: Org, name: str, route: Route) -> list[tuple[str, str | None]]:
                 args.append(goal.actions.get().pk)
             out.append((reverse(name, args=args), k))
         return out
+    if route.kind in (Kind.WORKSHOP, Kind.WORKSHOP_RUNNER):
+        from kam.profiles.models import Workshop
+
+        workshop = Workshop.objects.create(title="W", created_by=org.supervisor_a)
+        return [(reverse(name, args=[workshop.pk]), None)]
+    if route.kind is Kind.FIT_ACTION:
+        from kam.profiles.services import scores_set, version_create
+
+        version = version_create(actor=org.director, traits=[("Открыт", 1)])
+        trait = version.traits.get()
+        out_a: list[tuple[str, str | None]] = []
+        for k in keys:
+            client = getattr(org, k)
+            scores_set(actor=org.director, client=client, scores={trait: -3})
+            item = client.fit_actions.get()
+            out_a.append((reverse(name, args=[client.pk, item.pk]), k))
+        return out_a
     if route.kind is Kind.USER:
         return [(reverse(name, args=[org.manager_a1.pk]), None)]
     if route.kind is Kind.IMPORT_JOB:
@@ -168,7 +185,7 @@ def _expected(
         return {405}
     if route.kind in (Kind.ADMIN, Kind.USER, Kind.IMPORT_JOB) and persona not in ADMINS:
         return {403}
-    if route.kind is Kind.RUNNER and persona not in RUNNERS:
+    if route.kind in (Kind.RUNNER, Kind.WORKSHOP_RUNNER) and persona not in RUNNERS:
         return {403}
     visible = DOSSIER_VISIBLE if route.kind in (Kind.DOSSIER, Kind.COMPETITOR) else VISIBLE
     if client_key is not None and client_key not in visible[persona]:
