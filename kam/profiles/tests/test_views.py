@@ -74,7 +74,7 @@ def _run_workshop(org: Org) -> ProfileVersion:
     head.post(reverse("profiles:advance", args=[workshop.pk]))  # → choose
     items = WorkshopTrait.objects.filter(workshop=workshop, merged_into__isnull=True)
     assert items.count() == 6
-    chosen = [i for i in items.order_by("id")][:5]
+    chosen = list(items.order_by("id"))[:5]
     data: dict[str, object] = {"chosen": [str(i.pk) for i in chosen]}
     data[f"weight-{chosen[0].pk}"] = "2"
     head.post(reverse("profiles:choose", args=[workshop.pk]), data)
@@ -127,6 +127,11 @@ def test_the_step_cannot_be_skipped(org: Org) -> None:
     assert workshop.step == WorkshopStep.PICK
 
 
+def _row(org: Org):
+    rows = fit_ranking(viewer=org.manager_a1).rows
+    return next(r for r in rows if r.client_id == org.client_a1.pk)
+
+
 def _score(http: HttpClient, client: Client, version: ProfileVersion, values: list[str]) -> None:
     data = {f"t{t.pk}": v for t, v in zip(version.traits.all(), values, strict=True)}
     response = http.post(reverse("profiles:client", args=[client.pk]), data)
@@ -140,7 +145,7 @@ def test_scores_make_fit_action_items_and_history(org: Org) -> None:
     traits = list(version.traits.all())
     # Independent: weights 2,1,1,1,1 over the scored traits 0,1,2,4.
     expected = (2 * 5 + 3 - 2 + 4) / (5 * (2 + 1 + 1 + 1))
-    row = next(r for r in fit_ranking(viewer=org.manager_a1).rows if r.client_id == org.client_a1.pk)
+    row = _row(org)
     assert row.fit.value == pytest.approx(expected)
     assert row.fit.scored == 4
     action = ActionItem.objects.get(client=org.client_a1)
@@ -191,7 +196,12 @@ def test_action_item_edit(org: Org) -> None:
     due = date(2030, 1, 15)
     response = manager.post(
         url,
-        {"text": "Показать кейсы", "owner": org.manager_a1.pk, "due": due.isoformat(), "done": "on"},
+        {
+            "text": "Показать кейсы",
+            "owner": org.manager_a1.pk,
+            "due": due.isoformat(),
+            "done": "on",
+        },
     )
     assert response.status_code == 302
     item.refresh_from_db()
@@ -206,7 +216,7 @@ def test_a_new_version_keeps_old_scores(org: Org) -> None:
     newer = svc.version_create(actor=org.director, traits=[("Новая черта", 1)])
     assert newer.number == 2
     assert TraitScore.objects.filter(trait__version=version).count() == 5
-    row = next(r for r in fit_ranking(viewer=org.manager_a1).rows if r.client_id == org.client_a1.pk)
+    row = _row(org)
     assert row.fit.value is None  # nothing scored against the new version yet
 
 
