@@ -130,6 +130,7 @@ def test_spearman_agrees_with_a_reference(pairs: list[tuple[int, int]]) -> None:
         assert result.rho is None
         return
     assert result.rho == pytest.approx(_reference_rho(xs, ys), abs=1e-9)
+    assert result.rho is not None
     assert result.low is not None
     assert result.high is not None
     assert result.low <= result.rho <= result.high
