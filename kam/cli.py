@@ -116,8 +116,14 @@ def _parser() -> argparse.ArgumentParser:
     relations.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
     relations.add_argument("--out", help="file to write (required for xlsx)")
 
+    fit = reports.add_parser("fit", help="fit of every scored client against the ideal profile")
+    fit.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
+    fit.add_argument("--out", help="file to write (required for xlsx)")
+
     imp = sub.add_parser("import", help="import a CRM export or spreadsheet (all or nothing)")
-    imp.add_argument("kind", choices=("clients", "contacts", "revenue", "interactions", "nps"))
+    imp.add_argument(
+        "kind", choices=("clients", "contacts", "revenue", "interactions", "nps", "fit")
+    )
     imp.add_argument("file", help="CSV (UTF-8, UTF-16, cp1251), XLSX, or Bitrix24 .xls")
     imp.add_argument("--preset", choices=("auto", "generic", "amocrm", "bitrix24"), default="auto")
     imp.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
@@ -304,7 +310,43 @@ def _report_nps(args: argparse.Namespace) -> int:
     return _output(args, report_as_dict(report), write_xlsx, print_table)
 
 
+def _report_fit(args: argparse.Namespace) -> int:
+    from kam.profiles.reporting import fit_as_dict, print_table, write_xlsx
+    from kam.reports import company_viewer
+
+    return _output(args, fit_as_dict(viewer=company_viewer()), write_xlsx, print_table)
+
+
+def _import_fit(args: argparse.Namespace) -> int:
+    """`kam import fit FILE`: a workshop's score sheet (see kam/profiles/importer.py)."""
+    from pathlib import Path
+
+    from kam.profiles.importer import FitFileError, import_fit
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"kam import: no such file: {path}", file=sys.stderr)
+        return 1
+    try:
+        result = import_fit(path, actor=None, dry_run=args.dry_run)
+    except FitFileError as exc:
+        print(f"kam import: {exc}", file=sys.stderr)
+        return 1
+    for error in result.errors:
+        print(str(error), file=sys.stderr)
+    if not result.ok:
+        print(f"kam import: {len(result.errors)} error(s); nothing was imported", file=sys.stderr)
+        return 1
+    verb = "would change" if args.dry_run else "changed"
+    print(f"{result.clients} clients, {verb} {result.scores_changed} scores")
+    if result.new_traits:
+        print("new traits in the profile: " + "; ".join(result.new_traits))
+    return 0
+
+
 def _report(args: argparse.Namespace) -> int:
+    if args.report == "fit":
+        return _report_fit(args)
     if args.report == "cadence":
         return _report_cadence(args)
     if args.report == "relations":
@@ -353,6 +395,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _token(args)
         elif args.command == "report":
             return _report(args)
+        elif args.command == "import" and args.kind == "fit":
+            return _import_fit(args)
         elif args.command == "import":
             options = {"preset": args.preset, "dry_run": args.dry_run, "manager": args.manager}
             call_command(

@@ -123,8 +123,9 @@ class ProfileVersion(models.Model):
         Workshop, on_delete=models.SET_NULL, null=True, blank=True, related_name="versions"
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    # None: made by a command-line import (no user).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -179,8 +180,9 @@ class TraitScore(models.Model):
         blank=True,
         validators=[MinValueValidator(SCORE_MIN), MaxValueValidator(SCORE_MAX)],
     )
+    # None: a command-line import (no user); `source` says where the score came from.
     scored_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     scored_at = models.DateTimeField(_("scored at"), auto_now_add=True)
     source = models.CharField(max_length=20, default="web")
@@ -188,7 +190,7 @@ class TraitScore(models.Model):
     if TYPE_CHECKING:
         client_id: int
         trait_id: int
-        scored_by_id: int
+        scored_by_id: int | None
 
     class Meta:
         verbose_name = _("trait score")
@@ -222,7 +224,7 @@ class ActionItem(models.Model):
     done = models.BooleanField(_("done"), default=False)
     done_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

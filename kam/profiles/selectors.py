@@ -142,6 +142,8 @@ class ClientFit:
 
 def client_fit(*, viewer: AnyUser, client: Client) -> ClientFit:
     """One client's scores, their history and the fit trend (the client is already visible)."""
+    from django.utils.translation import gettext as _
+
     version = current_version()
     traits = version_traits(version)
     weights = weights_of(traits)
@@ -164,7 +166,11 @@ def client_fit(*, viewer: AnyUser, client: Client) -> ClientFit:
             ScoreEvent(
                 trait=names.get(str(event.trait_id), ""),
                 score=event.score,
-                by=event.scored_by.display_name,
+                by=(
+                    event.scored_by.display_name
+                    if event.scored_by is not None
+                    else _("import from a file")
+                ),
                 at=event.scored_at,
             )
         )

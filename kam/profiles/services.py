@@ -42,8 +42,9 @@ def may_run_workshops(user: User) -> bool:
     )
 
 
-def _require_runner(actor: User) -> None:
-    if not may_run_workshops(actor):
+def _require_runner(actor: User | None) -> None:
+    """A runner, or None: a command-line import, which is trusted like the other imports."""
+    if actor is not None and not may_run_workshops(actor):
         raise PermissionDenied(_("Only a head of sales, a director or an admin may do this."))
 
 
@@ -231,7 +232,7 @@ def workshop_back(*, actor: User, workshop: Workshop) -> Workshop:
 @transaction.atomic
 def version_create(
     *,
-    actor: User,
+    actor: User | None,
     traits: Iterable[tuple[str, Decimal | float | int]],
     workshop: Workshop | None = None,
     note: str = "",
@@ -266,14 +267,14 @@ def trait_weight_set(*, actor: User, trait: Trait, weight: Decimal) -> Trait:
     return trait
 
 
-def _ensure_action(*, actor: User, client: Client, trait: Trait, today: date) -> None:
+def _ensure_action(*, actor: User | None, client: Client, trait: Trait, today: date) -> None:
     if ActionItem.objects.filter(client=client, trait=trait, done=False).exists():
         return
     ActionItem.objects.create(
         client=client,
         trait=trait,
         text=_("Work on: %(trait)s") % {"trait": trait.name},
-        owner_id=client.manager_id or actor.pk,
+        owner_id=client.manager_id,
         due=today + timedelta(days=ACTION_DAYS),
         created_by=actor,
     )
@@ -282,7 +283,7 @@ def _ensure_action(*, actor: User, client: Client, trait: Trait, today: date) ->
 @transaction.atomic
 def scores_set(
     *,
-    actor: User,
+    actor: User | None,
     client: Client,
     scores: Mapping[Trait, int | None],
     source: str = "web",
@@ -291,7 +292,7 @@ def scores_set(
     """Record the client's scores (only those that changed); every trait scored below zero
     gets an open action item. Returns how many scores changed."""
     today = today or timezone.localdate()
-    if not visible_clients(actor).filter(pk=client.pk).exists():
+    if actor is not None and not visible_clients(actor).filter(pk=client.pk).exists():
         raise PermissionDenied
     for score in scores.values():
         if score is not None and not d.SCORE_MIN <= score <= d.SCORE_MAX:
