@@ -1,7 +1,8 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from kam.api import views
+from kam.profiles import api as profiles_api
 from kam.surveys import api as surveys_api
 
 app_name = "api"
@@ -34,4 +35,5 @@ urlpatterns = [
         name="campaign-answers",
     ),
     path("v1/surveys/results/", surveys_api.ResultsView.as_view(), name="nps-results"),
+    path("v1/", include(profiles_api.urlpatterns)),
 ]

@@ -143,6 +143,9 @@ ROUTES: dict[str, Route] = {
     "profiles:action": Route(Kind.FIT_ACTION, ("GET", "POST")),
     "profiles:check": Route(Kind.AUTH),
     "profiles:time": Route(Kind.AUTH),
+    "api:icp-profile": Route(Kind.AUTH),
+    "api:icp-ranking": Route(Kind.AUTH),
+    "api:icp-scores": Route(Kind.CLIENT, ("GET", "POST")),
 }
 
 # Namespaces checked as a whole elsewhere (Django admin: superuser maintenance only).

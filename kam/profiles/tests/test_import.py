@@ -119,3 +119,29 @@ def test_dry_run_writes_nothing(org: Org, tmp_path: Path) -> None:
     path = _csv(tmp_path, f"Клиент;Черта А\n{org.client_a1.name};3\n")
     assert main(["import", "fit", str(path), "--dry-run"]) == 0
     assert not ProfileVersion.objects.exists()
+
+
+def test_api_scores_ranking_and_profile(org: Org) -> None:
+    from rest_framework.test import APIClient
+
+    from kam.profiles.services import version_create
+
+    version = version_create(actor=org.director, traits=[("Открыт", 2), ("Платит", 1)])
+    first, second = version.traits.all()
+    api = APIClient()
+    api.force_authenticate(org.manager_a1)
+    url = f"/api/v1/icp/clients/{org.client_a1.pk}/scores/"
+    bad = api.post(url, {"scores": {str(first.pk): 6}}, format="json")
+    assert bad.status_code == 400
+    ok = api.post(url, {"scores": {str(first.pk): 5, str(second.pk): -5}}, format="json")
+    assert ok.status_code == 200
+    assert ok.json()["fit"] == pytest.approx((2 * 5 - 5) / 15)
+    assert [a["trait"] for a in ok.json()["actions"]] == [second.pk]
+    assert api.get(f"/api/v1/icp/clients/{org.client_b1.pk}/scores/").status_code == 404
+    ranking = api.get("/api/v1/icp/ranking/").json()
+    assert [c["id"] for c in ranking["clients"]] == [org.client_a1.pk]
+    assert api.get("/api/v1/icp/").json()["traits"][0] == {
+        "id": first.pk,
+        "name": "Открыт",
+        "weight": 2.0,
+    }
