@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kam.accounts.access import client_get
+from kam.accounts.models import User
 from kam.profiles import domain as d
 from kam.profiles import services as svc
 from kam.profiles.reporting import fit_as_dict
@@ -106,10 +106,9 @@ class ClientScoresView(APIView):
                 {"scores": [_("Not a trait of the current profile: %(ids)s") % {"ids": unknown}]}
             )
         scores = {traits[k]: v for k, v in body.validated_data["scores"].items()}
+        assert isinstance(request.user, User)  # noqa: S101 - authenticated by DRF
         try:
             svc.scores_set(actor=request.user, client=client, scores=scores, source="api")
-        except PermissionDenied:
-            raise
         except DjangoValidationError as exc:
             raise ValidationError({"scores": exc.messages}) from None
         return Response(_client_scores(request, client_id))
