@@ -18,8 +18,8 @@ from kam.accounts.access import client_get, visible_clients, visible_managers
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest
 from kam.profiles import selectors as sel
-from kam.profiles.charts import time_figure
 from kam.profiles import services as svc
+from kam.profiles.charts import time_figure
 from kam.profiles.forms import (
     ActionForm,
     MergeForm,
@@ -342,9 +342,7 @@ def _time_view(request: AuthenticatedRequest) -> HttpResponse:
     if not 7 <= days <= 730:
         raise Http404
     report = sel.seller_time(viewer=request.user, days=days)
-    return render(
-        request, "profiles/time.html", {"report": report, "figure": time_figure(report)}
-    )
+    return render(request, "profiles/time.html", {"report": report, "figure": time_figure(report)})
 
 
 # plotly.js sets style attributes on the SVG it draws; scripts stay strictly 'self'.
