@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kam.accounts.access import can_manage_users
+from kam.accounts.exports import user_list_export
 from kam.accounts.forms import LanguageForm, UserForm
 from kam.accounts.models import User
 from kam.accounts.selectors import user_list
 from kam.accounts.services import user_create, user_set_language, user_update
 from kam.core.exporting import EXPORT_FORMATS
 from kam.core.http import AuthenticatedRequest
-from kam.imports.exports import user_list_export
 
 login_view = login_not_required(
     LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True)

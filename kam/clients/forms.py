@@ -11,7 +11,6 @@ from kam.accounts.access import AnyUser, visible_managers
 from kam.clients.choices import BuyingRole, Channel, ClientStatus, Segment
 from kam.clients.models import Client, Competitor, Contact, ContactDate
 from kam.clients.services import validate_inn
-from kam.core.forms import AmountField
 
 
 class ClientForm(forms.ModelForm[Client]):
@@ -110,16 +109,6 @@ class CompetitorForm(forms.ModelForm[Competitor]):
             "offer": forms.Textarea(attrs={"rows": 2}),
             "last_activity": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
-
-
-class RevenueForm(forms.Form):
-    """A revenue record entered by hand."""
-
-    date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    amount = AmountField(label=_("Amount"), min_value=0)
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
 class ClientFilterForm(forms.Form):
