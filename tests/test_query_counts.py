@@ -9,8 +9,8 @@ from django.test import Client as HttpClient
 from pytest_django import DjangoAssertNumQueries
 
 from kam.clients.models import Client, Contact, ContactRole
-from kam.core.testing import Org
 from kam.portfolio.models import RevenueRecord
+from kam.testing import Org
 
 
 def _many(org: Org, n: int) -> None:

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from kam.accounts.models import Department, User
 from kam.clients.models import Client
+from kam.core.demo import DemoContext
 from kam.surveys.choices import AnswerChannel, CampaignKind, CaseStep
 from kam.surveys.models import (
     Answer,
@@ -141,3 +142,7 @@ def _enps(rng: random.Random, director: User, today: date) -> None:
                 )
             )
     EmployeeAnswer.objects.bulk_create(answers)
+
+
+def seed(ctx: DemoContext) -> None:
+    ctx.counts.update(seed_surveys(ctx.rng, ctx.clients, ctx.today))

@@ -19,7 +19,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 from kam.accounts.access import can_read_dossier, dossier_clients
 from kam.accounts.models import User
 from kam.clients.models import Client, Competitor, Dossier, DossierView
-from kam.core.testing import Org, canary
+from kam.testing import Org, canary
 from tests.access.routes import ROUTES
 from tests.access.test_matrix import DOSSIER_VISIBLE, LOGGED_OUT, PERSONAS, _http, _urls
 

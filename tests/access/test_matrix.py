@@ -11,8 +11,8 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from kam.core.composition import card_panels
-from kam.core.testing import Org
 from kam.surveys.models import Campaign
+from kam.testing import Org
 from tests.access.routes import ROUTES, Kind, Route, resolver_route_names
 
 PERSONAS = [

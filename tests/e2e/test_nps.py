@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from kam.core.testing import Org
 from kam.surveys.models import Answer, Campaign, ComplaintCase
 from kam.surveys.services import issue_links
+from kam.testing import Org
 from tests.e2e.test_client_card import _login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

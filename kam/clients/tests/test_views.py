@@ -8,7 +8,7 @@ from django.urls import reverse
 from kam.clients.choices import ClientStatus
 from kam.clients.models import Client, Contact
 from kam.clients.services import client_create
-from kam.core.testing import Org
+from kam.testing import Org
 
 
 def _as(user: object) -> HttpClient:

@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from kam.accounts.models import Department, User
 from kam.cli import main
-from kam.core.testing import Org
 from kam.relations.models import ChecklistTask
 from kam.surveys.models import (
     Answer,
@@ -38,6 +37,7 @@ from kam.surveys.services import (
     record_phone_answer,
     token_hash,
 )
+from kam.testing import Org
 
 pytestmark = pytest.mark.django_db
 
