@@ -15,9 +15,10 @@ from decimal import Decimal
 from kam.accounts.models import User
 from kam.clients.domain import normalize_company_name
 from kam.clients.models import Client, Competitor, Contact, ContactDate, ContactRole, Dossier
+from kam.playbooks.models import ComplaintCase
 from kam.portfolio.models import AccountPlan, PlanAction, PlanGoal, RevenueRecord
 from kam.relations.models import ChecklistTask, Interaction
-from kam.surveys.models import Campaign, ComplaintCase, Respondent
+from kam.surveys.models import Campaign, Respondent
 
 PASSWORD = "persona-pass-1"  # noqa: S105 - test personas only
 

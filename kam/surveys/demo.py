@@ -9,12 +9,12 @@ from datetime import date, timedelta
 from kam.accounts.models import Department, User
 from kam.clients.models import Client
 from kam.core.demo import DemoContext
-from kam.surveys.choices import AnswerChannel, CampaignKind, CaseStep
+from kam.playbooks.choices import CaseStep
+from kam.playbooks.models import CaseStepRecord, ComplaintCase
+from kam.surveys.choices import AnswerChannel, CampaignKind
 from kam.surveys.models import (
     Answer,
     Campaign,
-    CaseStepRecord,
-    ComplaintCase,
     EmployeeAnswer,
     Respondent,
 )

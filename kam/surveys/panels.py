@@ -8,11 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from kam.core.composition import TodaySection, register_today_section
-from kam.surveys.selectors import open_cases_for, to_call_for
-
-
-def _cases(request: HttpRequest, base: Mapping[str, Any]) -> dict[str, Any]:
-    return {"cases": open_cases_for(request.user, team=base["team"])}
+from kam.surveys.selectors import to_call_for
 
 
 def _to_call(request: HttpRequest, base: Mapping[str, Any]) -> dict[str, Any]:
@@ -20,5 +16,4 @@ def _to_call(request: HttpRequest, base: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def register() -> None:
-    register_today_section(TodaySection("cases", 200, "surveys/_today_cases.html", _cases))
     register_today_section(TodaySection("to-call", 210, "surveys/_today_to_call.html", _to_call))

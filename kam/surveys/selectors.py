@@ -30,7 +30,7 @@ from kam.surveys.domain import (
     repeat_purchase_rate,
     standard_error,
 )
-from kam.surveys.models import Answer, Campaign, ComplaintCase, EmployeeAnswer, Respondent
+from kam.surveys.models import Answer, Campaign, EmployeeAnswer, Respondent
 
 MIN_N = 30  # below this a figure is "indicative" (SPEC §5)
 ENPS_MIN_N = 5  # eNPS anonymity minimum (SPEC §5)
@@ -313,27 +313,6 @@ def respondent_get(*, viewer: AnyUser, campaign: Campaign, client_id: int) -> Re
     if found is None:
         raise Http404
     return found
-
-
-def cases_for(viewer: AnyUser) -> QuerySet[ComplaintCase]:
-    return ComplaintCase.objects.filter(
-        client__in=visible_clients(viewer).values("pk")
-    ).select_related("client", "owner", "answer")
-
-
-def case_get(*, viewer: AnyUser, case_id: int) -> ComplaintCase:
-    case = cases_for(viewer).filter(pk=case_id).first()
-    if case is None:
-        raise Http404
-    return case
-
-
-def open_cases_for(viewer: AnyUser, *, team: bool = False) -> list[ComplaintCase]:
-    """Open complaint cases for the Today page: the viewer's own, or all visible for a team."""
-    qs = cases_for(viewer).filter(closed_at__isnull=True)
-    if not team and isinstance(viewer, User):
-        qs = qs.filter(owner=viewer)
-    return list(qs.order_by("opened_at")[:200])
 
 
 def to_call_for(viewer: AnyUser, *, team: bool = False) -> list[Respondent]:

@@ -36,7 +36,7 @@ def _pages(org: Org) -> list[str]:
     urls.append(reverse("portfolio:portfolio") + "?format=csv")
     urls.append(reverse("relations:overview") + "?format=csv")
     urls.append(reverse("surveys:results") + "?format=xlsx")
-    urls.append(reverse("surveys:case-list") + "?format=csv")
+    urls.append(reverse("playbooks:case-list") + "?format=csv")
     for key in KEYS:
         client = getattr(org, key)
         urls.append(reverse("relations:interaction-list", args=[client.pk]) + "?format=csv")
