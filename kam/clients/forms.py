@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.access import AnyUser, visible_managers
@@ -29,8 +30,6 @@ class ClientForm(forms.ModelForm[Client]):
         self.fields["inn"].required = False
 
     def clean_inn(self) -> str | None:
-        from django.core.exceptions import ValidationError
-
         try:
             return validate_inn(self.cleaned_data.get("inn"))
         except ValidationError as exc:

@@ -18,6 +18,7 @@ from kam.core.composition import (
     register_today_section,
 )
 from kam.core.http import positive_int
+from kam.portfolio.signals import deal_won
 from kam.relations.forms import BankEntryForm, InteractionForm, StageForm, TaskForm
 from kam.relations.models import ChecklistTask, RelationshipStage, StageChange
 from kam.relations.selectors import (
@@ -26,6 +27,7 @@ from kam.relations.selectors import (
     current_stage,
     proposals_for,
 )
+from kam.relations.services import feedback_task_after_deal
 
 
 def _log(request: HttpRequest, client: Client, forms: Mapping[str, BaseForm]) -> dict[str, Any]:
@@ -69,7 +71,13 @@ def _relationship(
     }
 
 
+def _feedback_after_deal(*, actor: Any, client: Client, deal_date: Any, **_: Any) -> None:
+    feedback_task_after_deal(actor=actor, client=client, deal_date=deal_date)
+
+
 def register() -> None:
+    # A won deal entered in portfolio proposes a feedback (NPS) call here.
+    deal_won.connect(_feedback_after_deal, dispatch_uid="relations.feedback_after_deal")
     register_card_panel(CardPanel("log", 30, "relations/_card_section.html", _log))
     register_card_panel(
         CardPanel("relationship", 40, "relations/_relationship_section.html", _relationship)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from kam.accounts.access import AnyUser, visible_clients
 from kam.accounts.models import Department, User
 from kam.clients.models import Client
+from kam.core.exporting import write_workbook
 from kam.portfolio.models import RevenueRecord
 from kam.relations.models import StageChange
 from kam.surveys.choices import AnswerChannel, CampaignKind
@@ -396,8 +397,6 @@ def clients_in(viewer: AnyUser) -> QuerySet[Client]:
 
 def write_xlsx(data: dict[str, Any], path: str) -> None:
     """The NPS report as a workbook: the summary and the groups."""
-    from kam.core.exporting import write_workbook
-
     interval = data["interval"] or {}
     summary: list[list[Any]] = [
         [key, data[key]] for key in ("n", "promoters", "neutrals", "critics", "nps", "indicative")
