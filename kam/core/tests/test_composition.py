@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def extra_pieces(tmp_path, settings) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def extra_pieces(tmp_path, settings) -> Iterator[None]:
     """A test app's panels and section, as a new app would register them in ready()."""
     (tmp_path / "t").mkdir()
     (tmp_path / "t" / "panel.html").write_text(
@@ -49,7 +49,7 @@ def extra_pieces(tmp_path, settings) -> Iterator[None]:  # type: ignore[no-untyp
     composition._sections.update(saved[1])
 
 
-def _as(user) -> HttpClient:  # type: ignore[no-untyped-def]
+def _as(user) -> HttpClient:
     http = HttpClient()
     http.force_login(user)
     return http

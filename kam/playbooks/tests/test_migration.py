@@ -14,7 +14,7 @@ from kam.playbooks.models import CaseStepRecord, ComplaintCase
 from kam.surveys.models import Answer, Respondent
 from kam.testing import Org
 
-BEFORE = [("surveys", "0001_initial"), ("playbooks", None)]
+BEFORE: list[tuple[str, str | None]] = [("surveys", "0001_initial"), ("playbooks", None)]
 
 
 def _migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
@@ -26,11 +26,11 @@ def _migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
 
 def _latest() -> list[tuple[str, str | None]]:
     executor = MigrationExecutor(connection)
-    return executor.loader.graph.leaf_nodes()
+    return list(executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
-def test_cases_survive_the_move_to_playbooks(org: Org, client) -> None:  # type: ignore[no-untyped-def]
+def test_cases_survive_the_move_to_playbooks(org: Org, client) -> None:
     old_case = ComplaintCase.objects.get(client=org.client_a1)  # made by the fixture
     respondent = Respondent.objects.filter(client=org.client_b1).get()
     answer = Answer.objects.create(
@@ -46,7 +46,7 @@ def test_cases_survive_the_move_to_playbooks(org: Org, client) -> None:  # type:
         assert "surveys_complaintcase" in connection.introspection.table_names()
         assert "playbooks_complaintcase" not in connection.introspection.table_names()
         # Rows written through the previous schema, as an old release would have.
-        old = executor.loader.project_state(BEFORE[0]).apps
+        old = executor.loader.project_state(("surveys", "0001_initial")).apps
         case_model = old.get_model("surveys", "ComplaintCase")
         step_model = old.get_model("surveys", "CaseStepRecord")
         closed = case_model.objects.create(
