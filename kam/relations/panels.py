@@ -1,5 +1,6 @@
 """What this app adds to composed pages: the contact log and relationship panels of the client
-card, and the contacts and follow-up sections of Today. Registered in `apps.py`."""
+card, the contacts and follow-up sections of Today, and its answer to portfolio's won deals
+(a feedback task). Registered in `apps.py`."""
 
 from __future__ import annotations
 
