@@ -20,6 +20,7 @@ from kam.accounts.access import visible_clients
 from kam.accounts.models import User
 from kam.clients.domain import inn_error, normalize_company_name
 from kam.clients.models import Client
+from kam.imports.readers import FileProblem, open_table
 from kam.profiles import domain as d
 from kam.profiles import services as svc
 from kam.profiles.models import Trait
@@ -72,8 +73,6 @@ def _client_index(actor: User | None) -> tuple[dict[str, int], dict[str, list[in
 
 
 def _read(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    from kam.imports.readers import FileProblem, open_table
-
     try:
         with open_table(path) as table:
             return list(table.headers), list(table.rows)

@@ -11,10 +11,12 @@ from django.db.models import Count, DecimalField, Max, OuterRef, Q, QuerySet, Su
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kam.accounts.access import AnyUser, visible_clients
 from kam.accounts.models import User
 from kam.clients.models import Client
+from kam.portfolio.models import RevenueRecord
 from kam.profiles import domain as d
 from kam.profiles.models import (
     ActionItem,
@@ -24,6 +26,8 @@ from kam.profiles.models import (
     Workshop,
     WorkshopTrait,
 )
+from kam.relations.models import Interaction
+from kam.surveys.models import Answer
 
 
 def current_version() -> ProfileVersion | None:
@@ -142,8 +146,6 @@ class ClientFit:
 
 def client_fit(*, viewer: AnyUser, client: Client) -> ClientFit:
     """One client's scores, their history and the fit trend (the client is already visible)."""
-    from django.utils.translation import gettext as _
-
     version = current_version()
     traits = version_traits(version)
     weights = weights_of(traits)
@@ -266,7 +268,6 @@ def outcome_values(*, clients: QuerySet[Client], today: date) -> dict[str, dict[
     with revenue in the earlier year); nps: the latest NPS answer's score; complaints: the
     number of complaint cases (fewer is better, so its sign is flipped for the check).
     """
-    from kam.portfolio.models import RevenueRecord
 
     year_ago = today - timedelta(days=365)
     two_years = today - timedelta(days=730)
@@ -284,7 +285,6 @@ def outcome_values(*, clients: QuerySet[Client], today: date) -> dict[str, dict[
         .values_list("client", "now", "before")
     )
     growth = {cid: float(now) / float(before) - 1 for cid, now, before in rows if before > 0}
-    from kam.surveys.models import Answer
 
     latest = Answer.objects.filter(client=OuterRef("pk")).order_by("-answered_on", "-id")
     nps = {
@@ -302,8 +302,6 @@ def outcome_values(*, clients: QuerySet[Client], today: date) -> dict[str, dict[
 
 def profile_check(*, viewer: AnyUser, today: date | None = None) -> list[Outcome]:
     """Rank correlation of fit with each outcome over the viewer's scored clients."""
-    from django.utils.translation import gettext as _
-
     today = today or timezone.localdate()
     ranking = fit_ranking(viewer=viewer, include_unscored=False)
     fits = {r.client_id: r.fit.value for r in ranking.scored}
@@ -336,8 +334,6 @@ class TimeReport:
 
 def seller_time(*, viewer: AnyUser, days: int = 90, today: date | None = None) -> TimeReport:
     """Minutes logged per client over the last `days`, beside fit and 12-month revenue."""
-    from kam.portfolio.models import RevenueRecord
-    from kam.relations.models import Interaction
 
     today = today or timezone.localdate()
     clients = visible_clients(viewer, include_archived=False)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from kam.clients.models import Contact
-from kam.core.testing import PASSWORD, Org
+from kam.testing import PASSWORD, Org
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from kam.core.testing import Org
+from kam.testing import Org
 from kam.profiles.models import ActionItem, ProfileVersion
 from tests.e2e.test_client_card import _login
 

@@ -9,8 +9,8 @@ import pytest
 from openpyxl import Workbook
 
 from kam.cli import main
-from kam.core.testing import Org
 from kam.profiles.models import ProfileVersion, TraitScore
+from kam.testing import Org
 
 
 def _csv(tmp_path: Path, text: str, encoding: str = "utf-8-sig") -> Path:

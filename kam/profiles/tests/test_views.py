@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kam.clients.models import Client
-from kam.core.testing import Org
 from kam.profiles import services as svc
 from kam.profiles.models import (
     ActionItem,
@@ -22,6 +21,7 @@ from kam.profiles.models import (
     WorkshopTrait,
 )
 from kam.profiles.selectors import fit_ranking, profile_check
+from kam.testing import Org
 
 
 def _login(user) -> HttpClient:
