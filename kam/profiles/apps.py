@@ -3,6 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ProfilesConfig(AppConfig):
-    default_auto_field = "django.db.models.BigAutoField"
     name = "kam.profiles"
+    label = "profiles"
     verbose_name = _("Ideal customer profile")
+
+    def ready(self) -> None:
+        from kam.profiles import panels  # models are ready only now
+
+        panels.register()

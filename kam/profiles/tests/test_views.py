@@ -245,3 +245,23 @@ def test_time_page_lists_minutes_per_client(org: Org) -> None:
     html = _login(org.manager_a1).get(reverse("profiles:time")).content.decode()
     assert "45" in html
     assert org.client_a1.name in html
+
+
+def test_card_panel_and_today_show_fit_and_due_actions(org: Org) -> None:
+    version = _run_workshop(org)
+    manager = _login(org.manager_a1)
+    _score(manager, org.client_a1, version, ["4", "-3", "", "", ""])
+    card = manager.get(org.client_a1.get_absolute_url()).content.decode()
+    assert 'id="fit-panel"' in card
+    # (2·4 − 3) / (5·3) = 0.333… → +33%
+    assert "+33%" in card
+    item = ActionItem.objects.get()
+    assert item.text in card
+    item.due = timezone.localdate()
+    item.save()
+    today = manager.get(reverse("today")).content.decode()
+    assert 'id="fit-actions"' in today
+    assert org.client_a1.name in today
+    # Nobody else's Today lists it.
+    other = _login(org.manager_b1).get(reverse("today")).content.decode()
+    assert 'id="fit-actions"' not in other
