@@ -265,3 +265,22 @@ def test_card_panel_and_today_show_fit_and_due_actions(org: Org) -> None:
     # Nobody else's Today lists it.
     other = _login(org.manager_b1).get(reverse("today")).content.decode()
     assert 'id="fit-actions"' not in other
+
+
+def test_demo_has_a_finished_workshop_scores_and_actions(db: None) -> None:
+    from kam.accounts.models import User
+    from kam.demo import load_demo
+
+    load_demo(clients=60, seed=3)
+    workshop = Workshop.objects.get()
+    assert workshop.step == WorkshopStep.DONE
+    version = ProfileVersion.objects.get()
+    assert version.traits.count() == 5
+    director = User.objects.get(username="director")
+    scored = fit_ranking(viewer=director).scored
+    assert len(scored) >= 40
+    assert ActionItem.objects.filter(done=False).exists()
+    # Every action item comes from a score below zero recorded for that client and trait.
+    for item in ActionItem.objects.all()[:20]:
+        scores = TraitScore.objects.filter(client=item.client, trait=item.trait)
+        assert scores.filter(score__lt=0).exists()
