@@ -104,6 +104,23 @@ def dossier_clients(viewer: AnyUser) -> QuerySet[Client]:
     return Client.objects.filter(Q(manager=viewer) | Q(manager__supervisor=viewer))
 
 
+def dossier_client_ids(viewer_id: int) -> set[int]:
+    """Ids of the clients whose dossier the user with this id may open, read afresh."""
+    viewer = User.objects.filter(pk=viewer_id).first()
+    if viewer is None:
+        return set()
+    return set(dossier_clients(viewer).values_list("pk", flat=True))
+
+
+def dossier_readers(client: Client) -> list[User]:
+    """Who may open the client's dossier now: its manager and that manager's supervisor."""
+    row = Client.objects.filter(pk=client.pk).select_related("manager__supervisor").first()
+    if row is None:
+        return []
+    people = [row.manager, row.manager.supervisor]
+    return [p for p in people if p is not None and p.is_active]
+
+
 def can_manage_users(viewer: AnyUser) -> bool:
     """Admins (the role, or a superuser) manage users, teams and settings."""
     return (

@@ -1,9 +1,25 @@
-"""Django admin: superuser maintenance of users and departments only (never dossiers)."""
+"""Django admin: superuser maintenance of users and departments only (never dossiers).
 
+Changes of a user go through `user_update`, so the org-chart rule and its log apply here as on
+KAM's own pages. DRF's token admin is gone with its app: API keys are stored hashed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from kam.accounts.models import Department, User
+from kam.accounts.services import USER_FIELDS, user_update, user_update_check
+
+
+def _service_data(form: forms.ModelForm[User]) -> dict[str, Any]:
+    return {k: form.cleaned_data[k] for k in form.changed_data if k in USER_FIELDS}
 
 
 @admin.register(User)
@@ -37,6 +53,43 @@ class KamUserAdmin(UserAdmin):  # type: ignore[type-arg]
         "supervisor",
         "is_active",
     )
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        base = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            return base
+        actor = request.user
+
+        class Checked(base):  # type: ignore[misc, valid-type]
+            def clean(self) -> dict[str, Any]:
+                cleaned: dict[str, Any] = super().clean()
+                if not self.errors:
+                    try:
+                        user_update_check(actor=actor, user=obj, **_service_data(self))
+                    except ValidationError as exc:
+                        raise ValidationError(exc.messages) from exc
+                return cleaned
+
+        return Checked
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        data = _service_data(form)
+        rest = [
+            f
+            for f in form.changed_data
+            if f not in USER_FIELDS and f not in {"password", "groups", "user_permissions"}
+        ]
+        fresh = User.objects.get(pk=obj.pk)
+        user_update(actor=request.user, user=fresh, **data)  # type: ignore[arg-type]
+        if rest:
+            for field in rest:
+                setattr(fresh, field, form.cleaned_data[field])
+            fresh.save(update_fields=rest)
 
 
 admin.site.register(Department)

@@ -6,9 +6,10 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from kam.accounts.models import User
+from kam.accounts.models import Department, User
 
 
 class UserForm(forms.ModelForm[User]):
@@ -58,4 +59,29 @@ class LanguageForm(forms.Form):
 
     language = forms.ChoiceField(
         label=_("Interface language"), choices=[("ru", "Русский"), ("en", "English")]
+    )
+
+
+class DepartmentForm(forms.ModelForm[Department]):
+    """A department's name and its parent."""
+
+    class Meta:
+        model = Department
+        fields = ["name", "parent"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            qs = Department.objects.exclude(pk=self.instance.pk)
+            self.fields["parent"].queryset = qs  # type: ignore[attr-defined]
+
+
+class ReassignForm(forms.Form):
+    """Whom to hand all clients of a user to."""
+
+    target = forms.ModelChoiceField(
+        label=_("Hand all their clients to"),
+        queryset=User.objects.filter(is_active=True).filter(
+            models.Q(is_manager=True) | models.Q(is_supervisor=True)
+        ),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
-from kam.accounts.models import User
+from kam.accounts.models import ApiToken, Department, OrgChange, User
 
 
 def user_list() -> QuerySet[User]:
@@ -14,3 +14,46 @@ def user_list() -> QuerySet[User]:
         .annotate(client_count=Count("clients"))
         .order_by("last_name", "first_name", "username")
     )
+
+
+def org_changes_for(*, viewer: User, limit: int = 50) -> QuerySet[OrgChange]:
+    """Org-chart changes that touched the viewer's dossier pairs, newest first."""
+    return (
+        OrgChange.objects.filter(affected=viewer)
+        .select_related("actor", "subject", "client")
+        .order_by("-at", "-id")[:limit]
+    )
+
+
+def token_of(*, viewer: User) -> ApiToken | None:
+    """The viewer's API key record (its digest and first characters, never the key)."""
+    return ApiToken.objects.filter(user=viewer).first()
+
+
+def department_list() -> QuerySet[Department]:
+    """Departments with their parent and member count (admin pages)."""
+    return Department.objects.select_related("parent").annotate(member_count=Count("members"))
+
+
+def org_chart() -> list[tuple[int, User]]:
+    """Active people as an indented tree: (depth, user), supervisors before their reports."""
+    people = list(
+        User.objects.filter(is_active=True)
+        .select_related("department")
+        .annotate(client_count=Count("clients"))
+        .order_by("last_name", "first_name", "username")
+    )
+    by_boss: dict[int | None, list[User]] = {}
+    ids = {p.pk for p in people}
+    for person in people:
+        boss = person.supervisor_id if person.supervisor_id in ids else None
+        by_boss.setdefault(boss, []).append(person)
+    rows: list[tuple[int, User]] = []
+
+    def walk(boss: int | None, depth: int) -> None:
+        for person in by_boss.get(boss, []):
+            rows.append((depth, person))
+            walk(person.pk, depth + 1)
+
+    walk(None, 0)
+    return rows

@@ -32,6 +32,7 @@ class Kind(Enum):
     RUNNER = "runner"  # supervisors, directors and admins; managers 403
     TOKEN = "token"  # a public survey link: no login; a bogus token answers 404 to all
     IMPORT_JOB = "import_job"  # an import run: admin role or superuser; others 403
+    DEPARTMENT = "department"  # a department: admin role or superuser; others 403
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,14 @@ ROUTES: dict[str, Route] = {
     "accounts:user-list": Route(Kind.ADMIN),
     "accounts:user-create": Route(Kind.ADMIN, ("GET", "POST")),
     "accounts:user-edit": Route(Kind.USER, ("GET", "POST")),
+    "accounts:user-reassign": Route(Kind.USER, ("POST",)),
+    "accounts:profile": Route(Kind.AUTH),
+    "accounts:token-rotate": Route(Kind.AUTH, ("POST",)),
+    "accounts:password-change": Route(Kind.AUTH, ("GET", "POST")),
+    "accounts:org-chart": Route(Kind.ADMIN),
+    "accounts:department-list": Route(Kind.ADMIN),
+    "accounts:department-create": Route(Kind.ADMIN, ("GET", "POST")),
+    "accounts:department-edit": Route(Kind.DEPARTMENT, ("GET", "POST")),
     "clients:client-list": Route(Kind.AUTH),
     "clients:client-create": Route(Kind.AUTH, ("GET", "POST")),
     "clients:client-detail": Route(Kind.CLIENT),
