@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kam.accounts.access import can_read_dossier, client_get
@@ -33,6 +34,7 @@ from kam.clients.selectors import (
     client_list,
     client_revenue_summary,
     competitor_get,
+    contact_confidential,
     contact_get,
     dossier_client_for_write,
     dossier_get,
@@ -57,6 +59,10 @@ from kam.core.http import AuthenticatedRequest, htmx_or_redirect, positive_int, 
 from kam.imports.exports import client_list_export
 from kam.portfolio.selectors import client_key_status, revenue_for_client, revenue_get
 from kam.portfolio.services import revenue_create, revenue_delete, revenue_update
+
+
+def _session(request: AuthenticatedRequest) -> str:
+    return request.session.session_key or ""
 
 
 def _filters(form: ClientFilterForm) -> ClientFilters:
@@ -167,6 +173,7 @@ def client_restore_view(request: AuthenticatedRequest, client_id: int) -> HttpRe
     return htmx_or_redirect(request, client.get_absolute_url())
 
 
+@never_cache
 @require_POST
 def contact_create_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
     client = client_get(request.user, client_id)
@@ -183,6 +190,7 @@ def contact_create_view(request: AuthenticatedRequest, client_id: int) -> HttpRe
     return _card(request, client_id, contact_form=form)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def contact_edit_view(
     request: AuthenticatedRequest, client_id: int, contact_id: int
@@ -192,7 +200,9 @@ def contact_edit_view(
         request.POST or None,
         instance=contact,
         initial={"roles": contact.role_codes},
-        confidential=can_read_dossier(request.user, contact.client),
+        confidential=contact_confidential(
+            viewer=request.user, contact=contact, session_key=_session(request)
+        ),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -217,7 +227,9 @@ def contact_edit_view(
 def _contact_context(
     request: AuthenticatedRequest, contact: Contact, **forms: BaseForm
 ) -> dict[str, object]:
-    confidential = can_read_dossier(request.user, contact.client)
+    confidential = contact_confidential(
+        viewer=request.user, contact=contact, session_key=_session(request)
+    )
     return {
         "form": forms.get("form")
         or ContactForm(
@@ -285,7 +297,7 @@ def revenue_delete_view(
 def _dossier_page(
     request: AuthenticatedRequest, client_id: int, *, status: int = 200, **forms: BaseForm
 ) -> HttpResponse:
-    page = dossier_get(viewer=request.user, client_id=client_id)
+    page = dossier_get(viewer=request.user, client_id=client_id, session_key=_session(request))
     context = {
         "page": page,
         "client": page.client,
@@ -297,13 +309,17 @@ def _dossier_page(
     return render(request, "clients/dossier.html", context, status=status)
 
 
+@never_cache
 def dossier_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
     return _dossier_page(request, client_id)
 
 
+@never_cache
 @require_POST
 def dossier_notes_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
-    client = dossier_client_for_write(viewer=request.user, client_id=client_id)
+    client = dossier_client_for_write(
+        viewer=request.user, client_id=client_id, session_key=_session(request)
+    )
     form = DossierNotesForm(request.POST)
     if not form.is_valid():
         return _dossier_page(request, client_id, status=400, notes_form=form)
@@ -312,9 +328,12 @@ def dossier_notes_view(request: AuthenticatedRequest, client_id: int) -> HttpRes
     return htmx_or_redirect(request, reverse("clients:dossier", args=[client.pk]))
 
 
+@never_cache
 @require_POST
 def dossier_review_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
-    client = dossier_client_for_write(viewer=request.user, client_id=client_id)
+    client = dossier_client_for_write(
+        viewer=request.user, client_id=client_id, session_key=_session(request)
+    )
     dossier_mark_reviewed(actor=request.user, client=client)
     messages.success(request, _("Dossier marked as reviewed today."))
     return htmx_or_redirect(
@@ -322,9 +341,12 @@ def dossier_review_view(request: AuthenticatedRequest, client_id: int) -> HttpRe
     )
 
 
+@never_cache
 @require_POST
 def competitor_create_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
-    client = dossier_client_for_write(viewer=request.user, client_id=client_id)
+    client = dossier_client_for_write(
+        viewer=request.user, client_id=client_id, session_key=_session(request)
+    )
     form = CompetitorForm(request.POST)
     if form.is_valid():
         try:
@@ -337,17 +359,24 @@ def competitor_create_view(request: AuthenticatedRequest, client_id: int) -> Htt
     return _dossier_page(request, client_id, status=400, competitor_form=form)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def competitor_edit_view(
     request: AuthenticatedRequest, client_id: int, competitor_id: int
 ) -> HttpResponse:
     competitor = competitor_get(
-        viewer=request.user, client_id=client_id, competitor_id=competitor_id
+        viewer=request.user,
+        client_id=client_id,
+        competitor_id=competitor_id,
+        session_key=_session(request),
     )
     form = CompetitorForm(request.POST or None, instance=competitor)
     if request.method == "POST" and form.is_valid():
         fresh = competitor_get(
-            viewer=request.user, client_id=client_id, competitor_id=competitor_id
+            viewer=request.user,
+            client_id=client_id,
+            competitor_id=competitor_id,
+            session_key=_session(request),
         )
         try:
             competitor_save(
@@ -366,18 +395,23 @@ def competitor_edit_view(
     )
 
 
+@never_cache
 @require_POST
 def competitor_archive_view(
     request: AuthenticatedRequest, client_id: int, competitor_id: int
 ) -> HttpResponse:
     competitor = competitor_get(
-        viewer=request.user, client_id=client_id, competitor_id=competitor_id
+        viewer=request.user,
+        client_id=client_id,
+        competitor_id=competitor_id,
+        session_key=_session(request),
     )
     competitor_archive(actor=request.user, competitor=competitor)
     messages.success(request, _("Competitor removed from the dossier."))
     return htmx_or_redirect(request, reverse("clients:dossier", args=[client_id]))
 
 
+@never_cache
 @require_POST
 def contact_date_create_view(
     request: AuthenticatedRequest, client_id: int, contact_id: int
