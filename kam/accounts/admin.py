@@ -61,13 +61,16 @@ class KamUserAdmin(UserAdmin):  # type: ignore[type-arg]
         if obj is None:
             return base
         actor = request.user
+        if not isinstance(actor, User):  # the admin site lets only staff in
+            return base
+        checked: User = actor
 
         class Checked(base):  # type: ignore[misc, valid-type]
             def clean(self) -> dict[str, Any]:
                 cleaned: dict[str, Any] = super().clean()
                 if not self.errors:
                     try:
-                        user_update_check(actor=actor, user=obj, **_service_data(self))
+                        user_update_check(actor=checked, user=obj, **_service_data(self))
                     except ValidationError as exc:
                         raise ValidationError(exc.messages) from exc
                 return cleaned

@@ -46,6 +46,10 @@ class UserForm(forms.ModelForm[User]):
         if self.instance.pk:
             qs = qs.exclude(pk=self.instance.pk)
         self.fields["supervisor"].queryset = qs  # type: ignore[attr-defined]
+        self.fields["supervisor"].help_text = _(
+            "The supervisor reads the dossiers of this person's clients. When this person is a "
+            "supervisor with clients of their own, their supervisor reads those dossiers."
+        )
 
     def clean_password(self) -> str:
         password: str = self.cleaned_data.get("password") or ""

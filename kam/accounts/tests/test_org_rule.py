@@ -118,7 +118,7 @@ def test_the_rule_holds_in_the_django_admin(org: Org) -> None:
     page = http.get(url)
     assert page.status_code == 200
     form = page.context["adminform"].form
-    data = {}
+    data: dict[str, object] = {}
     for name, field in form.fields.items():
         value = form.initial.get(name, field.initial)
         if value is None or name == "password":
