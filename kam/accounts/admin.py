@@ -12,10 +12,15 @@ from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 
 from kam.accounts.models import Department, User
-from kam.accounts.services import USER_FIELDS, user_update, user_update_check
+from kam.accounts.services import (
+    USER_FIELDS,
+    password_set_log,
+    user_update,
+    user_update_check,
+)
 
 
 def _service_data(form: forms.ModelForm[User]) -> dict[str, Any]:
@@ -79,6 +84,8 @@ class KamUserAdmin(UserAdmin):  # type: ignore[type-arg]
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         if not change:
+            if isinstance(request.user, User):
+                obj.password_set_by = request.user
             super().save_model(request, obj, form, change)
             return
         data = _service_data(form)
@@ -93,6 +100,16 @@ class KamUserAdmin(UserAdmin):  # type: ignore[type-arg]
             for field in rest:
                 setattr(fresh, field, form.cleaned_data[field])
             fresh.save(update_fields=rest)
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            target = User.objects.filter(pk=id).first()
+            if target is not None and isinstance(request.user, User):
+                password_set_log(actor=request.user, user=target)
+        return response
 
 
 admin.site.register(Department)

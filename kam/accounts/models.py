@@ -63,6 +63,11 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="members",
     )
+    # Who last set this user's password when it was not the user: an admin who knows someone's
+    # password can act as them, so the org-chart rule counts that person as the admin's.
+    password_set_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     language = models.CharField(
         _("interface language"),
         max_length=8,
@@ -145,6 +150,7 @@ class OrgChange(models.Model):
         ROLES = "roles", _("roles changed")
         ACTIVE = "active", _("access changed")
         CLIENT_MANAGER = "client_manager", _("client's manager changed")
+        PASSWORD = "password", _("password set by an administrator")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

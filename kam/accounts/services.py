@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kam.accounts.access import can_manage_users, dossier_client_ids
+from kam.accounts.access import can_manage_users, controlled_dossier_ids
 from kam.accounts.models import ApiToken, Department, OrgChange, User
 
 ROLE_FIELDS = ("is_manager", "is_supervisor", "is_director", "is_admin")
@@ -55,7 +55,8 @@ def _check_supervisor(user: User, supervisor: User | None) -> None:
 
 @contextmanager
 def no_dossier_gain(actor: User | None) -> Iterator[None]:
-    """Refuse the change made inside the block if it lets `actor` open a new dossier.
+    """Refuse the change made inside the block if it lets `actor` open a new dossier, as
+    themselves or as someone whose password they set (a puppet account).
 
     Use inside a transaction: the ValidationError raised at the end rolls the change back.
     The command line (`actor=None`) is the server's operator and is not checked here.
@@ -63,9 +64,9 @@ def no_dossier_gain(actor: User | None) -> Iterator[None]:
     if actor is None:
         yield
         return
-    before = dossier_client_ids(actor.pk)
+    before = {client for _person, client in controlled_dossier_ids(actor.pk)}
     yield
-    gained = dossier_client_ids(actor.pk) - before
+    gained = {client for _person, client in controlled_dossier_ids(actor.pk)} - before
     if gained:
         raise ValidationError(
             ngettext(
@@ -134,6 +135,7 @@ def user_create(*, actor: User | None, password: str | None = None, **data: Any)
     if password:
         _validate_new_password(password, user)
         user.set_password(password)
+        user.password_set_by = actor
     else:
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
@@ -161,20 +163,42 @@ def user_update(*, actor: User, user: User, password: str | None = None, **data:
     if "supervisor" in data:
         _check_supervisor(user, data["supervisor"])
     old = User.objects.select_related("supervisor").get(pk=user.pk)
-    changed = [k for k in USER_FIELDS if k in data and getattr(user, k) != data[k]]
+    # Compared with the stored row, not the object: a refused call may have left it changed.
+    changed = [k for k in USER_FIELDS if k in data and getattr(old, k) != data[k]]
     for key in changed:
         setattr(user, key, data[key])
     if password:
         _validate_new_password(password, user)
-        user.set_password(password)
-        changed.append("password")
-    if not changed:
+    if not changed and not password:
         return user
-    user.full_clean(exclude=["password"])
-    with no_dossier_gain(actor):
-        user.save(update_fields=changed)
+    if changed:
+        user.full_clean(exclude=["password"])
+        with no_dossier_gain(actor):
+            user.save(update_fields=changed)
+    if password:
+        # A reset is not an org-chart change: allowed, logged and shown to the person. From
+        # now on the org-chart rule counts the account as the actor's until its owner picks
+        # their own password.
+        user.set_password(password)
+        user.password_set_by = None if actor.pk == user.pk else actor
+        user.save(update_fields=["password", "password_set_by"])
+        changed.append("password")
     _log_user_changes(actor, old, user, changed)
     return user
+
+
+@transaction.atomic
+def password_set_log(*, actor: User, user: User) -> None:
+    """Record that `actor` set `user`'s password (done by a form that saved it already)."""
+    set_by = None if actor.pk == user.pk else actor
+    User.objects.filter(pk=user.pk).update(password_set_by=set_by)
+    if set_by is not None:
+        org_change_log(
+            actor=actor,
+            kind=OrgChange.Kind.PASSWORD,
+            subject=user,
+            affected=[user, user.supervisor],
+        )
 
 
 def _log_user_changes(actor: User | None, old: User, user: User, changed: list[str]) -> None:
@@ -195,6 +219,13 @@ def _log_user_changes(actor: User | None, old: User, user: User, changed: list[s
             affected=[user, user.supervisor],
             before=_roles_text(old),
             after=_roles_text(user),
+        )
+    if "password" in changed and user.password_set_by is not None:
+        org_change_log(
+            actor=actor,
+            kind=OrgChange.Kind.PASSWORD,
+            subject=user,
+            affected=[user, user.supervisor],
         )
     if "is_active" in changed:
         labels = {True: _("can log in"), False: _("blocked")}

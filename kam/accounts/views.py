@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -28,6 +30,7 @@ from kam.accounts.selectors import (
 )
 from kam.accounts.services import (
     department_save,
+    password_set_log,
     token_issue,
     user_create,
     user_set_language,
@@ -140,9 +143,19 @@ def token_rotate_view(request: AuthenticatedRequest) -> HttpResponse:
     return _profile(request, new_key=token_issue(user=request.user))
 
 
-password_change_view = PasswordChangeView.as_view(
-    template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:profile")
-)
+class OwnPasswordChangeView(PasswordChangeView):
+    """Django's password change; the password is the user's own again afterwards."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        password_set_log(actor=form.user, user=form.user)
+        return response
+
+
+password_change_view = OwnPasswordChangeView.as_view()
 
 
 # --- Admin pages: departments, the org chart, handing a leaver's clients over ---------------

@@ -12,7 +12,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from kam.accounts.models import OrgChange, User
-from kam.accounts.services import user_update
+from kam.accounts.services import user_create, user_update
 from kam.clients.services import client_update, clients_reassign
 from kam.core.testing import Org, canary
 
@@ -154,3 +154,39 @@ def test_bulk_reassignment_of_a_leaver_is_logged_per_client(org: Org) -> None:
     with pytest.raises(ValidationError):
         clients_reassign(actor=org.admin, source=org.manager_a1, target=org.admin)
     assert org.client_a1.__class__.objects.filter(manager=org.manager_a1).count() == 2
+
+
+def test_admin_cannot_make_a_puppet_account_a_dossier_reader(org: Org) -> None:
+    """An admin who set someone's password can log in as them: that person counts as his."""
+    puppet = user_create(
+        actor=org.admin, username="puppet", password="Тайный-пароль-31", is_supervisor=True
+    )
+    with pytest.raises(ValidationError, match=MUST_BE_ANOTHER):
+        user_update(actor=org.admin, user=org.manager_a1, supervisor=puppet)
+    # Once the person has chosen their own password, the admin no longer controls the account.
+    http = _login(puppet)
+    page = http.post(
+        reverse("accounts:password-change"),
+        {
+            "old_password": "Тайный-пароль-31",
+            "new_password1": "Собственный-пароль-77",
+            "new_password2": "Собственный-пароль-77",
+        },
+    )
+    assert page.status_code == 302
+    user_update(actor=org.admin, user=org.manager_a1, supervisor=puppet)
+    org.manager_a1.refresh_from_db()
+    assert org.manager_a1.supervisor == puppet
+
+
+def test_password_set_by_an_admin_is_shown_to_the_owner(org: Org) -> None:
+    user_update(actor=org.admin, user=org.manager_a1, password="Новый-пароль-2026")
+    change = OrgChange.objects.get(kind=OrgChange.Kind.PASSWORD)
+    assert set(change.affected.all()) == {org.manager_a1, org.supervisor_a}
+    page = _login(org.manager_a1).get(reverse("accounts:profile")).content.decode()
+    assert "admin" in page
+    # And the admin now controls that account: he may not become its pair's reader either.
+    org.admin.is_supervisor = True
+    org.admin.save(update_fields=["is_supervisor"])
+    with pytest.raises(ValidationError, match=MUST_BE_ANOTHER):
+        client_update(actor=org.admin, client=org.client_b1, manager=org.manager_a1)
