@@ -25,6 +25,13 @@ def org_changes_for(*, viewer: User, limit: int = 50) -> QuerySet[OrgChange]:
     )
 
 
+def org_changes_recent(*, limit: int = 100) -> QuerySet[OrgChange]:
+    """The latest org-chart changes company-wide (the admin's org chart page)."""
+    return OrgChange.objects.select_related("actor", "subject", "client").order_by("-at", "-id")[
+        :limit
+    ]
+
+
 def token_of(*, viewer: User) -> ApiToken | None:
     """The viewer's API key record (its digest and first characters, never the key)."""
     return ApiToken.objects.filter(user=viewer).first()

@@ -24,6 +24,7 @@ from kam.accounts.models import Department, User
 from kam.accounts.selectors import (
     department_list,
     org_changes_for,
+    org_changes_recent,
     org_chart,
     token_of,
     user_list,
@@ -189,7 +190,8 @@ def department_edit_view(request: AuthenticatedRequest, department_id: int = 0) 
 
 def org_chart_view(request: AuthenticatedRequest) -> HttpResponse:
     _require_admin(request)
-    return render(request, "accounts/org_chart.html", {"rows": org_chart()})
+    context = {"rows": org_chart(), "changes": org_changes_recent()}
+    return render(request, "accounts/org_chart.html", context)
 
 
 @require_POST

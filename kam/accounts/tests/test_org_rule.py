@@ -53,6 +53,9 @@ def test_another_admin_may_make_the_same_change_and_it_is_logged(org: Org) -> No
     for person in (org.manager_a1, org.supervisor_a):
         assert "admin2" in _login(person).get(profile).content.decode()
     assert "admin2" not in _login(org.manager_b1).get(profile).content.decode()
+    # Administrators see every change on the org chart page.
+    chart = _login(org.admin).get(reverse("accounts:org-chart")).content.decode()
+    assert "admin2" in chart
 
 
 def test_director_cannot_hand_a_client_to_his_own_report(org: Org) -> None:
