@@ -66,6 +66,12 @@ def _text(content: bytes) -> str:
     return content.decode("utf-8", "replace")
 
 
+def persona_username(org: Org, persona: str) -> str:
+    user = org.persona(persona)
+    assert user is not None
+    return user.username
+
+
 def _http(org: Org, persona: str) -> HttpClient:
     # A server error is counted and reported, not raised, so one broken page does not hide
     # what the others show.
@@ -186,10 +192,34 @@ def test_canary_crawl_every_route_and_export_as_every_role(
             body = http.get(url).content.decode()
             if clients[key].name in body and persona not in PAIRS[key]:
                 figures.leaks.append(f"{persona} found {key} by searching {url}")
+    # The command line's reports, as every persona where they take one and company-wide.
+    from kam.cli import main
+
+    cli_runs = 0
+    for report in ("cadence", "relations", "portfolio", "nps"):
+        who = [None] + (
+            [p for p in PERSONAS if org.persona(p) is not None]
+            if report in ("cadence", "relations")
+            else []
+        )
+        for persona in who:
+            args = ["report", report, "--format", "json"]
+            if persona is not None:
+                args += ["--as", persona_username(org, persona)]
+            capsys.readouterr()
+            main(args)
+            out = capsys.readouterr().out
+            cli_runs += 1
+            figures.responses += 1
+            for key, client in clients.items():
+                hits = {n for n in FIELDS if marker(client, n) in out}
+                if hits:
+                    figures.leaks.append(f"kam {' '.join(args)} shows {key} {sorted(hits)}")
     with capsys.disabled():
         sys.stdout.write(
             f"\nDRILL canary-crawl personas={len(PERSONAS)} urls={len(urls)} "
-            f"exports={len(exports)} searches={len(searches)} responses={figures.responses} "
+            f"exports={len(exports)} searches={len(searches)} cli_reports={cli_runs} "
+            f"responses={figures.responses} "
             f"html={figures.by_format['html']} api={figures.by_format['api']} "
             f"csv={figures.by_format['csv']} xlsx={figures.by_format['xlsx']} "
             f"pair_hits={figures.pair_hits} leaks={len(figures.leaks)} "
