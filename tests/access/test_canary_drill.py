@@ -197,15 +197,15 @@ def test_canary_crawl_every_route_and_export_as_every_role(
 
     cli_runs = 0
     for report in ("cadence", "relations", "portfolio", "nps"):
-        who = [None] + (
+        who: list[str | None] = [None] + (
             [p for p in PERSONAS if org.persona(p) is not None]
             if report in ("cadence", "relations")
             else []
         )
-        for persona in who:
+        for as_persona in who:
             args = ["report", report, "--format", "json"]
-            if persona is not None:
-                args += ["--as", persona_username(org, persona)]
+            if as_persona is not None:
+                args += ["--as", persona_username(org, as_persona)]
             capsys.readouterr()
             main(args)
             out = capsys.readouterr().out
