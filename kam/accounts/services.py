@@ -233,7 +233,8 @@ def _log_user_changes(actor: User | None, old: User, user: User, changed: list[s
             actor=actor,
             kind=OrgChange.Kind.ACTIVE,
             subject=user,
-            affected=[user, user.supervisor],
+            # A supervisor blocked or let back in reads, or stops reading, their reports' dossiers.
+            affected=[user, user.supervisor, *User.objects.filter(supervisor=user)],
             before=labels[old.is_active],
             after=labels[user.is_active],
         )

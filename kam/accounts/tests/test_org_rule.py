@@ -193,3 +193,16 @@ def test_password_set_by_an_admin_is_shown_to_the_owner(org: Org) -> None:
     org.admin.save(update_fields=["is_supervisor"])
     with pytest.raises(ValidationError, match=MUST_BE_ANOTHER):
         client_update(actor=org.admin, client=org.client_b1, manager=org.manager_a1)
+
+
+def test_blocking_a_supervisor_is_shown_to_their_reports(org: Org) -> None:
+    user_update(actor=org.admin, user=org.supervisor_a, is_active=False)
+    change = OrgChange.objects.get(kind=OrgChange.Kind.ACTIVE)
+    assert set(change.affected.all()) == {
+        org.supervisor_a,
+        org.director,
+        org.manager_a1,
+        org.manager_a2,
+        org.inactive,
+    }
+    assert _dossier_status(org.supervisor_a, org) == 302  # blocked: sent to the login page
