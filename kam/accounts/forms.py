@@ -6,7 +6,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.models import Department, User
@@ -78,14 +77,3 @@ class DepartmentForm(forms.ModelForm[Department]):
         if self.instance.pk:
             qs = Department.objects.exclude(pk=self.instance.pk)
             self.fields["parent"].queryset = qs  # type: ignore[attr-defined]
-
-
-class ReassignForm(forms.Form):
-    """Whom to hand all clients of a user to."""
-
-    target = forms.ModelChoiceField(
-        label=_("Hand all their clients to"),
-        queryset=User.objects.filter(is_active=True).filter(
-            models.Q(is_manager=True) | models.Q(is_supervisor=True)
-        ),
-    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from kam.accounts.models import ApiToken, Department, OrgChange, User
 
@@ -14,6 +14,11 @@ def user_list() -> QuerySet[User]:
         .annotate(client_count=Count("clients"))
         .order_by("last_name", "first_name", "username")
     )
+
+
+def assignable_people() -> QuerySet[User]:
+    """Active managers and supervisors: who may take over clients."""
+    return User.objects.filter(is_active=True).filter(Q(is_manager=True) | Q(is_supervisor=True))
 
 
 def org_changes_for(*, viewer: User, limit: int = 50) -> QuerySet[OrgChange]:

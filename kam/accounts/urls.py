@@ -15,7 +15,6 @@ urlpatterns = [
     path("users/", views.user_list_view, name="user-list"),
     path("users/new/", views.user_create_view, name="user-create"),
     path("users/<int:user_id>/edit/", views.user_edit_view, name="user-edit"),
-    path("users/<int:user_id>/reassign/", views.user_reassign_view, name="user-reassign"),
     path("org-chart/", views.org_chart_view, name="org-chart"),
     path("departments/", views.department_list_view, name="department-list"),
     path("departments/new/", views.department_edit_view, name="department-create"),

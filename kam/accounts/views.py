@@ -15,13 +15,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kam.accounts.access import can_manage_users
-from kam.accounts.forms import DepartmentForm, LanguageForm, ReassignForm, UserForm
+from kam.accounts.forms import DepartmentForm, LanguageForm, UserForm
 from kam.accounts.models import Department, User
 from kam.accounts.selectors import (
+    assignable_people,
     department_list,
     org_changes_for,
     org_changes_recent,
@@ -37,7 +37,6 @@ from kam.accounts.services import (
     user_set_language,
     user_update,
 )
-from kam.clients.services import clients_reassign
 from kam.core.exporting import EXPORT_FORMATS
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest
@@ -115,7 +114,7 @@ def user_edit_view(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
     context = {
         "form": form,
         "target": target,
-        "reassign_form": ReassignForm(),
+        "reassign_targets": assignable_people().exclude(pk=target.pk),
         "client_count": target.clients.count(),
     }
     return render(request, "accounts/user_form.html", context)
@@ -192,27 +191,3 @@ def org_chart_view(request: AuthenticatedRequest) -> HttpResponse:
     _require_admin(request)
     context = {"rows": org_chart(), "changes": org_changes_recent()}
     return render(request, "accounts/org_chart.html", context)
-
-
-@require_POST
-def user_reassign_view(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
-    _require_admin(request)
-    source = get_object_or_404(User, pk=user_id)
-    form = ReassignForm(request.POST)
-    if form.is_valid():
-        try:
-            moved = clients_reassign(
-                actor=request.user, source=source, target=form.cleaned_data["target"]
-            )
-        except ValidationError as exc:
-            for error in exc.messages:
-                messages.error(request, error)
-        else:
-            messages.success(
-                request,
-                ngettext("%(count)d client handed over.", "%(count)d clients handed over.", moved)
-                % {"count": moved},
-            )
-    else:
-        messages.error(request, _("Choose whom to hand the clients to."))
-    return redirect("accounts:user-edit", user_id=source.pk)

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kam.accounts.access import can_read_dossier, client_get
+from kam.accounts.access import can_manage_users, can_read_dossier, client_get
+from kam.accounts.models import User
 from kam.clients.choices import ClientStatus
 from kam.clients.forms import (
     ClientFilterForm,
@@ -24,6 +26,7 @@ from kam.clients.forms import (
     ContactDateForm,
     ContactForm,
     DossierNotesForm,
+    ReassignForm,
     RevenueForm,
 )
 from kam.clients.models import Contact
@@ -43,6 +46,7 @@ from kam.clients.services import (
     client_create,
     client_set_status,
     client_update,
+    clients_reassign,
     competitor_archive,
     competitor_save,
     contact_archive,
@@ -443,3 +447,29 @@ def contact_date_delete_view(
     contact_date_delete(actor=request.user, record=record)
     messages.success(request, _("Important date removed."))
     return htmx_or_redirect(request, reverse("clients:contact-edit", args=[client_id, contact_id]))
+
+
+@require_POST
+def clients_reassign_view(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
+    """An admin hands every client of one person (e.g. a leaver) to another; each is logged."""
+    if not can_manage_users(request.user):
+        raise PermissionDenied
+    source = get_object_or_404(User, pk=user_id)
+    form = ReassignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whom to hand the clients to."))
+    else:
+        try:
+            moved = clients_reassign(
+                actor=request.user, source=source, target=form.cleaned_data["target"]
+            )
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(
+                request,
+                ngettext("%(count)d client handed over.", "%(count)d clients handed over.", moved)
+                % {"count": moved},
+            )
+    return redirect("accounts:user-edit", user_id=source.pk)
