@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 
 from kam.accounts.access import can_manage_users, controlled_dossier_ids
 from kam.accounts.models import ApiToken, Department, OrgChange, User
+from kam.core.models import CompanySettings, company_settings
 
 ROLE_FIELDS = ("is_manager", "is_supervisor", "is_director", "is_admin")
 
@@ -308,3 +309,18 @@ def department_save(
     else:
         record.save(update_fields=["name", "parent"])
     return record
+
+
+@transaction.atomic
+def settings_update(*, actor: User, **data: Any) -> CompanySettings:
+    """Change company settings (admins only); the row is validated as a whole."""
+    if not can_manage_users(actor):
+        raise PermissionDenied
+    settings = company_settings()
+    changed = [k for k, v in data.items() if getattr(settings, k) != v]
+    for key in changed:
+        setattr(settings, key, data[key])
+    settings.full_clean()
+    if changed:
+        settings.save(update_fields=changed)
+    return settings

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kam.accounts.access import can_manage_users
-from kam.accounts.forms import DepartmentForm, LanguageForm, UserForm
+from kam.accounts.exports import user_list_export
+from kam.accounts.forms import DepartmentForm, LanguageForm, SettingsForm, UserForm
 from kam.accounts.models import Department, User
 from kam.accounts.selectors import (
     assignable_people,
@@ -32,6 +33,7 @@ from kam.accounts.selectors import (
 from kam.accounts.services import (
     department_save,
     password_set_log,
+    settings_update,
     token_issue,
     user_create,
     user_set_language,
@@ -40,7 +42,7 @@ from kam.accounts.services import (
 from kam.core.exporting import EXPORT_FORMATS
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest
-from kam.imports.exports import user_list_export
+from kam.core.models import company_settings
 
 login_view = login_not_required(
     LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True)
@@ -191,3 +193,16 @@ def org_chart_view(request: AuthenticatedRequest) -> HttpResponse:
     _require_admin(request)
     context = {"rows": org_chart(), "changes": org_changes_recent()}
     return render(request, "accounts/org_chart.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def settings_view(request: AuthenticatedRequest) -> HttpResponse:
+    """Company settings: thresholds and rules, for admins."""
+    if not can_manage_users(request.user):
+        raise PermissionDenied
+    form = SettingsForm(request.POST or None, instance=company_settings())
+    if request.method == "POST" and form.is_valid():
+        settings_update(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Settings saved."))
+        return redirect("settings")
+    return render(request, "accounts/settings.html", {"form": form})

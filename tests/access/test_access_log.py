@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kam.clients.models import DossierView
-from kam.core.testing import Org, canary
+from kam.testing import Org, canary
 from tests.access.test_matrix import _http
 
 

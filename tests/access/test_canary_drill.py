@@ -22,7 +22,7 @@ from django.urls import reverse
 
 from kam.clients.models import Client, Competitor, Contact, Dossier
 from kam.clients.services import client_create
-from kam.core.testing import Org
+from kam.testing import Org
 from tests.access.routes import ROUTES, Kind
 from tests.access.test_matrix import PERSONAS, _urls
 

@@ -11,7 +11,7 @@ from django.test import Client as HttpClient
 
 from kam.accounts.models import OrgChange
 from kam.clients.models import Client
-from kam.core.testing import Org
+from kam.testing import Org
 from tests.e2e.test_client_card import _login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -14,7 +14,7 @@ from django.urls import reverse
 from kam.accounts.models import OrgChange, User
 from kam.accounts.services import user_create, user_update
 from kam.clients.services import client_update, clients_reassign
-from kam.core.testing import Org, canary
+from kam.testing import Org, canary
 
 MUST_BE_ANOTHER = "Another administrator|другой администратор"
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from kam.accounts.models import ApiToken, User
 from kam.accounts.services import token_issue, user_create, user_update
-from kam.core.testing import PASSWORD, Org
+from kam.testing import PASSWORD, Org
 
 WEAK = ["password", "qwerty123", "12345678", "kam-demo1", "123456789012"]
 
