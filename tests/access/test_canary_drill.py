@@ -22,6 +22,7 @@ from django.urls import reverse
 
 from kam.clients.models import Client, Competitor, Contact, Dossier
 from kam.clients.services import client_create
+from kam.core.composition import card_panels
 from kam.testing import Org
 from tests.access.routes import ROUTES, Kind
 from tests.access.test_matrix import PERSONAS, _urls
@@ -90,7 +91,10 @@ def _client_urls(clients: dict[str, Client]) -> list[str]:
         for client in clients.values():
             contact = client.contacts.first()
             competitor = client.competitors.first()
-            if route.kind in (Kind.CLIENT, Kind.DOSSIER):
+            if name == "clients:card-panel":
+                lazy = [p.key for p in card_panels() if p.lazy]
+                urls.extend(reverse(name, args=[client.pk, key]) for key in lazy)
+            elif route.kind in (Kind.CLIENT, Kind.DOSSIER):
                 urls.append(reverse(name, args=[client.pk]))
             elif route.kind is Kind.CONTACT and contact is not None:
                 urls.append(reverse(name, args=[client.pk, contact.pk]))
