@@ -120,15 +120,6 @@ def controlled_dossier_ids(actor_id: int) -> set[tuple[int, int]]:
     }
 
 
-def dossier_readers(client: Client) -> list[User]:
-    """Who may open the client's dossier now: its manager and that manager's supervisor."""
-    row = Client.objects.filter(pk=client.pk).select_related("manager__supervisor").first()
-    if row is None:
-        return []
-    people = [row.manager, row.manager.supervisor]
-    return [p for p in people if p is not None and p.is_active]
-
-
 def can_manage_users(viewer: AnyUser) -> bool:
     """Admins (the role, or a superuser) manage users, teams and settings."""
     return (

@@ -269,11 +269,6 @@ def token_for(*, user: User) -> str:
     return token_issue(user=user)
 
 
-def token_revoke(*, user: User) -> None:
-    """Remove the user's API key."""
-    ApiToken.objects.filter(user=user).delete()
-
-
 class _DryRunError(Exception):
     pass
 
