@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import Count, Q, QuerySet
 
 from kam.accounts.models import ApiToken, Department, OrgChange, User
@@ -21,13 +23,14 @@ def assignable_people() -> QuerySet[User]:
     return User.objects.filter(is_active=True).filter(Q(is_manager=True) | Q(is_supervisor=True))
 
 
-def org_changes_for(*, viewer: User, limit: int = 50) -> QuerySet[OrgChange]:
+def org_changes_for(
+    *, viewer: User, since: datetime | None = None, limit: int = 50
+) -> QuerySet[OrgChange]:
     """Org-chart changes that touched the viewer's dossier pairs, newest first."""
-    return (
-        OrgChange.objects.filter(affected=viewer)
-        .select_related("actor", "subject", "client")
-        .order_by("-at", "-id")[:limit]
-    )
+    qs = OrgChange.objects.filter(affected=viewer)
+    if since is not None:
+        qs = qs.filter(at__gte=since)
+    return qs.select_related("actor", "subject", "client").order_by("-at", "-id")[:limit]
 
 
 def org_changes_recent(*, limit: int = 100) -> QuerySet[OrgChange]:

@@ -206,3 +206,15 @@ def test_blocking_a_supervisor_is_shown_to_their_reports(org: Org) -> None:
         org.inactive,
     }
     assert _dossier_status(org.supervisor_a, org) == 302  # blocked: sent to the login page
+
+
+def test_today_tells_the_affected_people_about_a_recent_change(org: Org) -> None:
+    client_update(actor=org.director, client=org.client_b1, manager=org.manager_a2)
+    for person in (org.manager_b1, org.supervisor_b, org.manager_a2, org.supervisor_a):
+        page = _login(person).get(reverse("today")).content.decode()
+        assert 'id="org-changes-today"' in page, person.username
+        assert org.client_b1.name in page
+    assert (
+        'id="org-changes-today"'
+        not in _login(org.manager_a1).get(reverse("today")).content.decode()
+    )
