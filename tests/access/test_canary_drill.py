@@ -84,7 +84,7 @@ def _http(org: Org, persona: str) -> HttpClient:
 
 
 def _client_urls(clients: dict[str, Client]) -> list[str]:
-    urls = []
+    urls: list[str] = []
     for name, route in sorted(ROUTES.items()):
         if "GET" not in route.methods:
             continue
