@@ -32,17 +32,24 @@ Common tasks:
   kam manage COMMAND ...      run any Django management command
 
 Settings come from environment variables: KAM_DATABASE_URL, KAM_SECRET_KEY, KAM_DEBUG,
-KAM_ALLOWED_HOSTS, KAM_HTTPS (see README.md).
+KAM_ALLOWED_HOSTS, KAM_HTTPS, KAM_EMAIL_* (see README.md). Without KAM_SECRET_KEY the key
+`make run` wrote into var/secret_key is used.
 """
 
 ROLES = ("manager", "supervisor", "director", "admin")
 
 
-def _setup() -> None:
+def _setup() -> str | None:
+    """Load the settings; a configuration problem comes back as one line naming the fix."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kam.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except (ImproperlyConfigured, ValueError) as exc:  # ValueError: e.g. a bad KAM_TIME_ZONE
+        return " ".join(str(exc).split())
+    return None
 
 
 def _date(text: str) -> date:
@@ -141,8 +148,16 @@ def _serve(args: argparse.Namespace) -> int:
     if not 1 <= args.workers <= 64:
         print("kam serve: --workers must be between 1 and 64", file=sys.stderr)
         return 2
+    from django.conf import settings
+
     call_command("collectstatic", interactive=False, verbosity=0)
     print(f"KAM is starting on http://{args.host}:{args.port}/")
+    if settings.SECURE_SSL_REDIRECT and not settings.SECURE_PROXY_SSL_HEADER:
+        print(
+            "Note: KAM_HTTPS is on, so browsers are sent to https:// which this server does not "
+            "speak; put it behind a TLS proxy (KAM_BEHIND_PROXY=true) or, for a local demo, "
+            "set KAM_HTTPS=false as `make run` does."
+        )
     if User.objects.filter(username="manager1").exists():
         print(f"Demo logins (password {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
@@ -333,7 +348,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    _setup()
+    problem = _setup()
+    if problem is not None:
+        print(f"kam: configuration error: {problem}", file=sys.stderr)
+        return 2
     from django.core.management import call_command, execute_from_command_line
     from django.core.management.base import CommandError
     from django.db import DatabaseError
