@@ -359,7 +359,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "migrate":
             call_command("migrate", interactive=False)
-            call_command("createcachetable")
+            # Migration core 0004 makes the cache table; this only repairs a dropped one, quietly
+            # (it used to print "Cache table … already exists." on every run).
+            call_command("createcachetable", verbosity=0)
         elif args.command == "demo":
             options = {"clients": args.clients, "seed": args.seed, "if_empty": args.if_empty}
             call_command("demo", **options)

@@ -173,6 +173,12 @@ def test_kam_works_after_make_run_without_any_variable(tmp_path: Path) -> None:
     )
     migrate = _run(clone, "migrate")
     assert migrate.returncode == 0, migrate.stderr
+    assert "Applying core.0004_shared_cache_table... OK" in migrate.stdout
+    again = _run(clone, "migrate")
+    assert again.returncode == 0, again.stderr
+    assert "No migrations to apply." in again.stdout
+    for run in (migrate, again):  # neither a new nor an up-to-date database is "already" anything
+        assert "already exists" not in run.stdout + run.stderr
     demo = _run(clone, "demo", "--clients", "12")
     assert demo.returncode == 0, demo.stderr
     report = _run(clone, "report", "portfolio")
