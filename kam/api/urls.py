@@ -9,6 +9,7 @@ app_name = "api"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/", views.ApiRootView.as_view(), name="root"),
     path("v1/clients/", views.ClientListView.as_view(), name="client-list"),
     path("v1/clients/<int:client_id>/", views.ClientDetailView.as_view(), name="client-detail"),
     path(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.urls import URLPattern, URLResolver, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -440,3 +442,52 @@ class ChecklistView(APIView):
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from exc
         return Response(TaskSerializer([task], many=True).data, status=201)
+
+
+_CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def api_endpoints(patterns: list[URLPattern | URLResolver], prefix: str) -> list[dict[str, Any]]:
+    """Every v1 route of `kam.api.urls` as path template, methods and the view's first line."""
+    endpoints = []
+    for pattern in patterns:
+        route = str(pattern.pattern)
+        if not isinstance(pattern, URLPattern) or not route.startswith("v1/") or route == "v1/":
+            continue
+        view = getattr(pattern.callback, "view_class", None)
+        if view is None:
+            continue
+        methods = [
+            m.upper()
+            for m in view.http_method_names
+            if m not in {"options", "head"} and hasattr(view, m)
+        ]
+        doc = (view.__doc__ or "").strip()
+        endpoints.append(
+            {
+                "name": pattern.name,
+                "path": prefix + _CONVERTER.sub(r"{\1}", route),
+                "methods": methods,
+                "description": " ".join(doc.split("\n\n")[0].split()),
+            }
+        )
+    return endpoints
+
+
+class ApiRootView(APIView):
+    """The API root: every v1 endpoint with its methods, and where the documentation is."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request) -> Response:
+        from kam.api import urls
+
+        prefix = reverse("api:schema").removesuffix("schema/")
+        return Response(
+            {
+                "version": "1",
+                "docs": request.build_absolute_uri(reverse("api:docs")),
+                "schema": request.build_absolute_uri(reverse("api:schema")),
+                "authentication": "Authorization: Token <token> (kam token USERNAME) or a session",
+                "endpoints": api_endpoints(urls.urlpatterns, prefix),
+            }
+        )
