@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -447,8 +448,10 @@ class ChecklistView(APIView):
 _CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
-def api_endpoints(patterns: list[URLPattern | URLResolver], prefix: str) -> list[dict[str, Any]]:
-    """Every v1 route of `kam.api.urls` as path template, methods and the view's first line."""
+def api_endpoints(
+    patterns: Sequence[URLPattern | URLResolver], prefix: str
+) -> list[dict[str, Any]]:
+    """Every v1 route of `kam.api.urls`: path template, methods and the view's first paragraph."""
     endpoints = []
     for pattern in patterns:
         route = str(pattern.pattern)
