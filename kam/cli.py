@@ -123,7 +123,14 @@ def _parser() -> argparse.ArgumentParser:
     relations.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
     relations.add_argument("--out", help="file to write (required for xlsx)")
 
-    imp = sub.add_parser("import", help="import a CRM export or spreadsheet (all or nothing)")
+    from kam.imports.columns import help_text as import_columns  # pure: no Django needed
+
+    imp = sub.add_parser(
+        "import",
+        help="import a CRM export or spreadsheet (all or nothing)",
+        epilog=import_columns(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     imp.add_argument("kind", choices=("clients", "contacts", "revenue", "interactions", "nps"))
     imp.add_argument("file", help="CSV (UTF-8, UTF-16, cp1251), XLSX, or Bitrix24 .xls")
     imp.add_argument("--preset", choices=("auto", "generic", "amocrm", "bitrix24"), default="auto")
