@@ -396,6 +396,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    except OSError as exc:  # e.g. the SMTP server of KAM_EMAIL_HOST refuses the connection
+        print(f"kam {args.command}: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
