@@ -47,7 +47,7 @@ def _setup() -> str | None:
 
     try:
         django.setup()
-    except (ImproperlyConfigured, ValueError) as exc:  # ValueError: e.g. a bad KAM_TIME_ZONE
+    except ImproperlyConfigured as exc:  # kam/settings.py names the variable and the fix
         return " ".join(str(exc).split())
     return None
 
