@@ -129,6 +129,17 @@ def test_plain_tables_keep_cells_on_their_line() -> None:
     ]
 
 
+def test_terminal_tables_are_boxed_and_names_are_not_markup() -> None:
+    buffer = io.StringIO()
+    out = ReportConsole(file=buffer, terminal=True)
+    assert out.terminal
+    out.table(("client", "INN"), [("[bold]Рога[/bold]", "7707083893")], title="T")
+    text = buffer.getvalue()
+    assert "┃" in text or "│" in text
+    assert "[bold]Рога[/bold]" in text  # shown as typed, not swallowed as a style
+    assert "\t" not in text
+
+
 def _fresh_clone(root: Path) -> Path:
     """A copy of the checkout as a new user gets it: no var/, no database, no variables."""
     repo = Path(__file__).resolve().parent.parent

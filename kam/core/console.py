@@ -17,8 +17,8 @@ from rich.table import Table
 class ReportConsole:
     """Where a CLI report prints its lines and tables."""
 
-    def __init__(self, file: IO[str] | None = None) -> None:
-        probe = Console(file=file)
+    def __init__(self, file: IO[str] | None = None, *, terminal: bool | None = None) -> None:
+        probe = Console(file=file, force_terminal=terminal, width=100 if terminal else None)
         self.terminal = probe.is_terminal
         # Off a terminal rich would still wrap at 80 columns: soft wrap keeps lines whole.
         self.console = probe if self.terminal else Console(file=file, soft_wrap=True)
