@@ -8,9 +8,9 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from kam.cli import _parser
-from kam.core.testing import Org
 from kam.imports.columns import CRM_PRESETS, help_text, kind_guide
 from kam.imports.domain import KIND_FIELDS, Kind, Preset, aliases, map_columns
+from kam.testing import Org
 
 PRESETS = (Preset.GENERIC, *CRM_PRESETS)
 NAME_FIELDS = {"full_name", "first_name", "last_name"}
