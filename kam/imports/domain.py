@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
 from kam.clients.domain import inn_error, normalize_company_name
+from kam.imports import presets
 
 
 class Kind(StrEnum):
@@ -80,7 +81,7 @@ GENERIC: dict[str, tuple[str, ...]] = {
         "company",
     ),
     "inn": ("инн", "inn"),
-    "date": ("дата", "date"),
+    "date": ("дата", "период", "date", "period"),
     "amount": ("сумма", "бюджет", "выручка", "amount", "revenue"),
     "manager": ("ответственный", "менеджер", "manager", "responsible"),
     "score": ("оценка", "score", "nps"),
@@ -112,39 +113,14 @@ GENERIC: dict[str, tuple[str, ...]] = {
     "personal": ("лично", "personal"),
     "respondent": ("респондент", "respondent"),
     "currency": ("валюта", "currency"),
+    # Any CRM's stage column is recognised under any preset: a file read with the wrong
+    # preset must not lose its stages (and with them the difference between won and lost).
+    "stage": ("стадия сделки", "этап сделки", "стадия", "этап", "stage"),
 }
 
-AMOCRM: dict[str, tuple[str, ...]] = {
-    "external_id": ("id",),
-    "deal": ("название сделки",),
-    "amount": ("бюджет",),
-    "manager": ("ответственный",),
-    "date": ("дата закрытия",),
-    "stage": ("этап сделки",),
-    "client": ("компания",),
-    "full_name": ("полное имя контакта", "полное имя"),
-    "phone": ("рабочий телефон", "телефон"),
-    "mobile_phone": ("мобильный телефон",),
-    "email": ("рабочий email", "личный email", "email"),
-    "position": ("должность",),
-    "birthday": ("день рождения",),
-}
-
-BITRIX24: dict[str, tuple[str, ...]] = {
-    "external_id": ("id",),
-    "deal": ("название сделки",),
-    "amount": ("сумма",),
-    "manager": ("ответственный",),
-    "date": ("дата закрытия", "дата изменения стадии"),
-    "stage": ("стадия сделки",),
-    "client": ("название компании", "компания"),
-    "full_name": ("имя, фамилия", "фио", "контакт"),
-    "phone": ("рабочий телефон", "телефон"),
-    "mobile_phone": ("мобильный телефон",),
-    "email": ("рабочий e-mail", "e-mail", "email"),
-    "position": ("должность",),
-    "birthday": ("дата рождения",),
-}
+# The CRM presets' own aliases (kept here under their old names for the kinds that use them).
+AMOCRM: dict[str, tuple[str, ...]] = dict(presets.AMOCRM.columns)
+BITRIX24: dict[str, tuple[str, ...]] = dict(presets.BITRIX24.columns)
 
 # Fields each kind reads; the first group of each tuple marks what must be present.
 KIND_FIELDS: dict[Kind, tuple[str, ...]] = {
@@ -175,6 +151,10 @@ KIND_FIELDS: dict[Kind, tuple[str, ...]] = {
         "full_name",
         "comment",
         "currency",
+        "closed",
+        "product",
+        "price",
+        "quantity",
     ),
     Kind.INTERACTIONS: (
         "client",
@@ -199,9 +179,7 @@ REQUIRED: dict[Kind, tuple[str, ...]] = {
 }
 
 # Won stages of CRM deals exports: revenue is won deals only (folded like headers).
-WON_STAGES = frozenset(
-    {"успешно реализовано", "сделка успешна", "успешная сделка", "выиграна", "won", "closed won"}
-)
+WON_STAGES = frozenset(k for k, v in presets.default_stage_map().items() if v == "won")
 
 _PREFIXES = ("контакт: ", "contact: ")
 
@@ -209,11 +187,53 @@ _PREFIXES = ("контакт: ", "contact: ")
 def detect_preset(headers: Sequence[str]) -> Preset:
     """Whose export this is, from its headers: Bitrix24, amoCRM or anything else (generic)."""
     folded = {normalize_header(h) for h in headers}
-    if "стадия сделки" in folded or any(h.startswith(_PREFIXES) for h in folded):
+    if folded & presets.BITRIX24.markers or any(h.startswith(_PREFIXES) for h in folded):
         return Preset.BITRIX24
-    if folded & {"этап сделки", "полное имя контакта", "бюджет", "название сделки"}:
+    if folded & (presets.AMOCRM.markers | {"название сделки"}):
         return Preset.AMOCRM
     return Preset.GENERIC
+
+
+def header_score(cells: Sequence[str], kind: Kind, preset: Preset) -> int:
+    """How well a row reads as the header of a `kind` file: 2 for every required or client
+    field it names, 1 for every other field (0 for a title line or a data row)."""
+    texts = [c for c in cells if c.strip()]
+    if len(texts) < 2:
+        return 0
+    chosen = detect_preset(texts) if preset is Preset.AUTO else preset
+    table = aliases(chosen)
+    folded = set()
+    for text in texts:
+        header = normalize_header(text)
+        folded.add(header.split(": ", 1)[1] if header.startswith(_PREFIXES) else header)
+    important = {*REQUIRED[kind], "client", "inn"}
+    score = 0
+    for name in KIND_FIELDS[kind]:
+        if any(alias in folded for alias in table.get(name, ())):
+            score += 2 if name in important else 1
+    return score
+
+
+# A row whose first filled cell is one of these is a total, not data (1C, Excel, CRMs).
+_TOTAL_WORDS = frozenset(
+    {"итого", "итог", "всего", "общий итог", "промежуточный итог", "total", "grand total",
+     "subtotal", "sum", "итого:", "всего:"}
+)  # fmt: skip
+_TOTAL_PREFIXES = ("итого ", "итого:", "итого по", "всего по", "всего:", "итог по", "total ")
+_TOTAL_INITIALS = frozenset("ИиВвОоПпTtSsGg")
+
+
+def is_total_row(cells: Sequence[str]) -> bool:
+    """Whether a row is a total or subtotal line («Итого», «Итого по контрагенту», «Всего»)."""
+    for cell in cells:
+        if not cell or cell.isspace():
+            continue
+        text = cell.strip()
+        if text[0] not in _TOTAL_INITIALS:
+            return False
+        folded = " ".join(text.casefold().split()).rstrip(".")
+        return folded in _TOTAL_WORDS or folded.startswith(_TOTAL_PREFIXES)
+    return False
 
 
 def aliases(preset: Preset) -> dict[str, tuple[str, ...]]:
@@ -239,7 +259,9 @@ class ColumnMap:
         return self.headers[self.columns[name]]
 
 
-def map_columns(headers: Sequence[str], kind: Kind, preset: Preset) -> ColumnMap:
+def map_columns(
+    headers: Sequence[str], kind: Kind, preset: Preset, *, header_row: int = 1
+) -> ColumnMap:
     """Match the header row to the fields of `kind` under `preset` (AUTO detects it).
 
     An alias matches a header exactly after folding; Bitrix24's linked fields "Контакт: Имя"
@@ -271,7 +293,7 @@ def map_columns(headers: Sequence[str], kind: Kind, preset: Preset) -> ColumnMap
         if len(hits) > 1:
             problems.append(
                 RowError(
-                    1,
+                    header_row,
                     headers[hits[1]],
                     headers[hits[1]],
                     Problem.of("duplicate_header", other=headers[hits[0]]),
@@ -279,20 +301,135 @@ def map_columns(headers: Sequence[str], kind: Kind, preset: Preset) -> ColumnMap
             )
         if hits:
             columns[name] = hits[0]
+    def missing(names: Iterable[str]) -> None:
+        found = [*dict.fromkeys(a for n in names for a in table.get(n, ()))]
+        expected = ", ".join(found[:5])
+        label = found[0][:1].upper() + found[0][1:] if found else ""
+        problems.append(
+            RowError(header_row, label, "", Problem.of("missing_column", expected=expected))
+        )
+
     for name in REQUIRED[kind]:
         if name not in columns:
-            expected = ", ".join(table.get(name, ())[:4])
-            problems.append(RowError(1, "", "", Problem.of("missing_column", expected=expected)))
+            missing([name])
     has_client = bool(columns.keys() & {"client", "inn"})
     if not has_client and not (kind is Kind.REVENUE and "full_name" in columns):
-        expected = ", ".join(table["client"][:4] + table["inn"][:1])
-        problems.append(RowError(1, "", "", Problem.of("missing_column", expected=expected)))
+        missing(["client", "inn"])
     if kind is Kind.CONTACTS and not columns.keys() & {"full_name", "first_name", "last_name"}:
-        expected = ", ".join(table["full_name"][:3] + table["last_name"][:1])
-        problems.append(RowError(1, "", "", Problem.of("missing_column", expected=expected)))
+        missing(["full_name", "last_name"])
     used = set(columns.values())
     ignored = tuple(h for i, h in enumerate(headers) if i not in used and h.strip())
     return ColumnMap(chosen, columns, tuple(headers), ignored, tuple(problems))
+
+
+# --- the rows of a table ---------------------------------------------------------------------
+
+
+@dataclass
+class RowCounts:
+    """Rows of a file that are not data, and other tables found below the one read."""
+
+    totals: int = 0
+    groups: int = 0
+    repeated_headers: int = 0
+    other_tables: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "totals": self.totals,
+            "groups": self.groups,
+            "repeated_headers": self.repeated_headers,
+            "other_tables": self.other_tables[:20],
+        }
+
+
+def _blank(cells: Sequence[str]) -> bool:
+    return not any(cells) or all(not c or c.isspace() for c in cells)
+
+
+def data_rows(
+    rows: Iterable[tuple[int, list[str]]],
+    cmap: ColumnMap,
+    counts: RowCounts,
+    score: Callable[[Sequence[str]], int] | None = None,
+) -> Iterator[tuple[int, list[str]]]:
+    """The data rows of a table, without the rows a report adds around its data.
+
+    - Total and subtotal rows («Итого», «Итого по контрагенту», «Всего») are skipped.
+    - A group row of a report (1C groups a sales report by counterparty: a row with the
+      counterparty and its sum but no date, then the detail rows with the date and an empty
+      counterparty cell) is skipped, and its counterparty is written into the detail rows.
+      A section row (a single filled cell and no date) is skipped too. Without a date column
+      there are no group rows.
+    - A repeated header (a report printed page by page) is skipped.
+    - A header-like row after an empty row starts another table: reading stops there, and its
+      row number is reported.
+    Blank rows are dropped.
+    """
+    headers = list(cmap.headers)
+    head0 = headers[0] if headers else ""
+    date_i = cmap.columns.get("date")
+    client_i = cmap.columns.get("client")
+    grouped = date_i is not None and client_i is not None
+    group_client = ""
+    pending: tuple[int, list[str]] | None = None
+    after_blank = False
+
+    def cell(cells: list[str], index: int) -> str:
+        return cells[index].strip() if index < len(cells) else ""
+
+    for number, cells in rows:
+        if _blank(cells):
+            after_blank = True
+            continue
+        if cells[0].strip() == head0 and [c.strip() for c in cells[: len(headers)]] == headers:
+            counts.repeated_headers += 1
+            after_blank = False
+            continue
+        if after_blank and score is not None and score(cells) >= 2:
+            counts.other_tables.append(number)
+            break
+        after_blank = False
+        if is_total_row(cells):
+            counts.totals += 1
+            group_client = ""
+            if pending is not None:
+                yield pending
+                pending = None
+            continue
+        if not grouped:
+            yield number, cells
+            continue
+        assert date_i is not None and client_i is not None  # noqa: S101 - narrowed by `grouped`
+        has_date = bool(cell(cells, date_i))
+        client = cell(cells, client_i)
+        if pending is not None:
+            if has_date and not client:
+                counts.groups += 1
+                group_client = cell(pending[1], client_i)
+            else:
+                yield pending
+            pending = None
+        if not has_date:
+            if sum(1 for c in cells if c and not c.isspace()) == 1:
+                counts.groups += 1  # a section title
+                group_client = client
+                continue
+            if client:
+                pending = (number, cells)
+                continue
+            yield number, cells
+            continue
+        if not client and group_client:
+            cells = list(cells)
+            while len(cells) <= client_i:
+                cells.append("")
+            cells[client_i] = group_client
+        elif client:
+            group_client = ""
+        yield number, cells
+    if pending is not None:
+        yield pending
 
 
 # --- values --------------------------------------------------------------------------------
@@ -588,8 +725,12 @@ class Summary:
     unchanged: int = 0
     skipped: int = 0
     rows: int = 0
+    not_data: int = 0  # totals, group rows and repeated headers (never imported)
+    deleted: int = 0
     new_clients: list[str] = field(default_factory=list)
     new_users: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # codes, translated when shown
+    diff: dict[str, object] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -598,6 +739,10 @@ class Summary:
             "unchanged": self.unchanged,
             "skipped": self.skipped,
             "rows": self.rows,
+            "not_data": self.not_data,
+            "deleted": self.deleted,
+            "warnings": self.warnings,
+            "diff": self.diff,
             "new_clients": self.new_clients[:1000],
             "new_clients_count": len(self.new_clients),
             "new_users": self.new_users,

@@ -12,10 +12,11 @@ import codecs
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from html.parser import HTMLParser
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
@@ -49,6 +50,11 @@ class Table:
     delimiter: str = ""
     headers: list[str] = field(default_factory=list)
     header_row: int = 1
+    # Rows the header spans (two for a merged two-level header) and the text above it.
+    header_rows: int = 1
+    title: list[str] = field(default_factory=list)
+    sheet: str = ""
+    sheets: int = 1
     rows: Iterator[tuple[int, list[str]]] = field(default_factory=lambda: iter(()))
     _handles: list[Any] = field(default_factory=list)
 
@@ -249,13 +255,18 @@ def _open_xlsx(path: Path) -> Table:
     _check_zip(path)
     from openpyxl import load_workbook
 
+    # Opened as a file object: openpyxl refuses a path whose name does not end in .xlsx, and
+    # uploads are stored under names of KAM's own.
+    handle = path.open("rb")
     try:
         # read_only streams the sheet XML; defusedxml (installed) guards the XML parser.
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(handle, read_only=True, data_only=True)
         sheet = book.worksheets[0]
+        names = list(book.sheetnames)
     except Exception as exc:  # a damaged or not-really-xlsx archive
+        handle.close()
         raise FileProblem("broken_xlsx") from exc
-    table = Table(format="xlsx", _handles=[book])
+    table = Table(format="xlsx", _handles=[book, handle], sheet=names[0], sheets=len(names))
     table.rows = _xlsx_rows(sheet)
     return table
 
@@ -266,9 +277,10 @@ def _open_xls(path: Path) -> Table:
     try:
         book = CalamineWorkbook.from_path(str(path))
         data = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        names = list(book.sheet_names)
     except Exception as exc:  # calamine raises its own errors on damaged files
         raise FileProblem("broken_xls") from exc
-    table = Table(format="xls")
+    table = Table(format="xls", sheet=names[0] if names else "", sheets=len(names))
     table.rows = ((i, _no_nul([cell_text(v) for v in row])) for i, row in enumerate(data, 1))
     return table
 
@@ -366,18 +378,81 @@ def _open_html(path: Path, encoding: str, skip: int) -> Table:
 # --- entry point ---------------------------------------------------------------------------
 
 
-def _with_header(table: Table) -> Table:
-    """Find the header (the first row with any text); data rows follow it."""
+HeaderScore = Callable[[list[str]], int]
+SCAN_ROWS = 30  # rows searched for the header (title blocks of 1C reports are 3-10 rows)
+
+
+def _filled(row: list[str]) -> bool:
+    return any(cell.strip() for cell in row)
+
+
+def join_header_rows(upper: list[str], lower: list[str]) -> list[str]:
+    """One header from a two-level one: a lower cell names its column, else the upper cell.
+
+    A merged upper cell ("Продажи" over "Количество" and "Сумма") stays only where nothing is
+    written below it; the column names themselves are in the lower row.
+    """
+    width = max(len(upper), len(lower))
+    out = []
+    for i in range(width):
+        low = lower[i].strip() if i < len(lower) else ""
+        up = upper[i].strip() if i < len(upper) else ""
+        out.append(low or up)
+    return out
+
+
+def _with_header(table: Table, score: HeaderScore | None = None) -> Table:
+    """Find the header and leave the rows below it in `table.rows`.
+
+    Without `score` the header is the first row with any text. With it, the first SCAN_ROWS
+    rows are searched for the row (or two adjacent rows joined, for a two-level header) that
+    names most of the expected columns; the text above it is a title block and is kept in
+    `table.title`. When nothing matches at all, the first row with text is the header.
+    """
+    if score is None:
+        for number, row in table.rows:
+            if _filled(row):
+                table.headers = [c.strip() for c in row]
+                table.header_row = number
+                return table
+        raise FileProblem("empty")
+    scanned: list[tuple[int, list[str]]] = []
     for number, row in table.rows:
-        if any(cell.strip() for cell in row):
-            table.headers = [c.strip() for c in row]
-            table.header_row = number
-            return table
-    raise FileProblem("empty")
+        scanned.append((number, row))
+        if len(scanned) >= SCAN_ROWS:
+            break
+    filled = [i for i, (_n, row) in enumerate(scanned) if _filled(row)]
+    if not filled:
+        raise FileProblem("empty")
+    best = (0, filled[0], 1)  # (score, index in scanned, rows)
+    for i in filled:
+        row = scanned[i][1]
+        single = score(row)
+        if single > best[0]:
+            best = (single, i, 1)
+        if i + 1 < len(scanned) and _filled(scanned[i + 1][1]):
+            joined = score(join_header_rows(row, scanned[i + 1][1]))
+            if joined > max(single, best[0]):
+                best = (joined, i, 2)
+    _score, index, span = best
+    number, row = scanned[index]
+    if span == 2:
+        row = join_header_rows(row, scanned[index + 1][1])
+    table.headers = [c.strip() for c in row]
+    table.header_row = number
+    table.header_rows = span
+    table.title = [
+        " ".join(c.strip() for c in r if c.strip())[:200]
+        for _n, r in scanned[:index]
+        if _filled(r)
+    ][:10]
+    table.rows = chain(scanned[index + span :], table.rows)
+    return table
 
 
-def open_table(path: Path) -> Table:
-    """Open a file of any supported kind by its content (not its name) and read its header."""
+def open_table(path: Path, *, score: HeaderScore | None = None) -> Table:
+    """Open a file of any supported kind by its content (not its name) and find its header
+    (the first row with text, or the best match by `score`; see `_with_header`)."""
     with path.open("rb") as handle:
         head = handle.read(8)
     if not head:
@@ -393,7 +468,7 @@ def open_table(path: Path) -> Table:
         else:
             table = _open_csv(path, encoding, skip)
     try:
-        return _with_header(table)
+        return _with_header(table, score)
     except BaseException:
         table.close()
         raise

@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -28,7 +28,17 @@ from django.utils import timezone
 from kam.accounts.access import can_manage_users
 from kam.accounts.models import User
 from kam.imports import kinds
-from kam.imports.domain import Kind, Preset, Problem, RowError, Summary, map_columns
+from kam.imports.domain import (
+    Kind,
+    Preset,
+    Problem,
+    RowCounts,
+    RowError,
+    Summary,
+    data_rows,
+    header_score,
+    map_columns,
+)
 from kam.imports.messages import error_as_dict
 from kam.imports.models import ImportJob, JobStatus
 from kam.imports.readers import FileProblem, Table, open_table
@@ -73,6 +83,10 @@ def _table_info(table: Table, preset: Preset) -> dict[str, Any]:
         "encoding": table.encoding,
         "delimiter": {"\t": "tab"}.get(table.delimiter, table.delimiter),
         "header_row": table.header_row,
+        "header_rows": table.header_rows,
+        "title": table.title,
+        "sheet": table.sheet,
+        "sheets": table.sheets,
         "headers": [h[:100] for h in table.headers[:PREVIEW_COLUMNS]],
         "preset": preset.value,
     }
@@ -102,12 +116,16 @@ def import_file(
     if actor is not None and not can_manage_users(actor):
         raise PermissionDenied
     outcome = Outcome(kind=kind)
+
+    def score(cells: Sequence[str]) -> int:
+        return header_score(cells, kind, preset)
+
     try:
-        table = open_table(path)
+        table = open_table(path, score=score)
     except FileProblem as problem:
         return _file_error(outcome, problem)
     with table:
-        cmap = map_columns(table.headers, kind, preset)
+        cmap = map_columns(table.headers, kind, preset, header_row=table.header_row)
         outcome.info = _table_info(table, cmap.preset)
         outcome.info["mapping"] = {name: cmap.header_of(name) for name in cmap.columns}
         outcome.info["ignored"] = [h[:100] for h in cmap.ignored[:PREVIEW_COLUMNS]]
@@ -119,10 +137,9 @@ def import_file(
         handler = kinds.HANDLERS[kind](ctx, cmap)
         preview: list[list[str]] = []
         rows = 0
+        counts = RowCounts()
         try:
-            for number, cells in table.rows:
-                if not any(cells) or not any(c.strip() for c in cells):
-                    continue
+            for number, cells in data_rows(table.rows, cmap, counts, score):
                 rows += 1
                 if len(preview) < PREVIEW_ROWS:
                     preview.append([str(number), *(c[:100] for c in cells[:PREVIEW_COLUMNS])])
@@ -133,6 +150,8 @@ def import_file(
             ctx.error(problem.row, "", "", Problem.of(problem.code, **problem.params))
         ctx.check_new_clients()
         outcome.info["preview"] = preview
+        outcome.info["not_data"] = counts.as_dict()
+        ctx.summary.not_data = counts.totals + counts.groups + counts.repeated_headers
         ctx.summary.rows = rows
         if progress is not None:
             progress("check", rows)
