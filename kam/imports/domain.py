@@ -317,6 +317,11 @@ def map_columns(
         missing(["client", "inn"])
     if kind is Kind.CONTACTS and not columns.keys() & {"full_name", "first_name", "last_name"}:
         missing(["full_name", "last_name"])
+    if kind is Kind.REVENUE and chosen in (Preset.AMOCRM, Preset.BITRIX24):
+        # A CRM's deals export holds open and lost deals too: without the stage every one of
+        # them would become revenue.
+        if "stage" not in columns:
+            missing(["stage"])
     used = set(columns.values())
     ignored = tuple(h for i, h in enumerate(headers) if i not in used and h.strip())
     return ColumnMap(chosen, columns, tuple(headers), ignored, tuple(problems))
@@ -622,7 +627,29 @@ def parse_choice(text: str, *, choices: Mapping[str, str]) -> str | Problem | No
     return Problem.of("choice", allowed=", ".join(sorted(set(choices.values()))))
 
 
-ROUBLES = frozenset({"", "rub", "rur", "руб", "руб.", "₽", "рубль", "российский рубль"})
+_MONEY = re.compile(
+    r"\s*([$€£¥₽]?)\s*(-?[\d\s\u00a0\u202f.,']*\d)\s*([^\d\s.,'-][^\d]*)?\s*"
+)
+
+
+def split_currency(text: str) -> tuple[str, str]:
+    """(the number, the currency written with it): «150 000 руб.» → ("150 000", "руб.").
+
+    Bitrix24's «Сумма/Валюта» column writes the currency into the cell; a cell without one
+    comes back unchanged with an empty currency.
+    """
+    raw = text.strip()
+    if not raw or raw[-1].isdigit() and raw[0].isdigit():
+        return raw, ""
+    found = _MONEY.fullmatch(raw)
+    if not found:
+        return raw, ""
+    return found[2], (found[1] or found[3] or "").strip()
+
+
+ROUBLES = frozenset(
+    {"", "rub", "rur", "руб", "руб.", "р", "р.", "₽", "рубль", "рублей", "российский рубль"}
+)
 
 
 def is_roubles(currency: str) -> bool:

@@ -51,6 +51,16 @@ REASONS: dict[str, Promise] = {
     "duplicate_id": _("This ID is already on row %(row)s."),
     "currency": _("Only amounts in roubles can be imported."),
     "future": _("The date is in the future."),
+    "future_revenue": _(
+        "The date is in the future, and revenue is what was sold already. If the file holds "
+        "planned revenue on purpose, import it with --allow-future (or tick “future dates "
+        "allowed” on the import page)."
+    ),
+    "stage_unknown": _(
+        "KAM does not know this deal stage, so it cannot tell whether the deal was won. Stages "
+        "in the file: %(found)s. Map each stage to a step (consultation, meeting, proposal, "
+        "won, lost): kam import … --stages MAP.csv with lines “stage;step”."
+    ),
     "encoding": _("The text encoding is not UTF-8, UTF-16 or Windows-1251."),
     "csv_broken": _("The file cannot be read as CSV from this row on."),
     "too_many_columns": _("The row has more than %(limit)s columns."),
@@ -67,6 +77,19 @@ REASONS: dict[str, Promise] = {
     ),
     "rejected": _("The database refused the data: %(detail)s"),
 }
+
+
+WARNINGS: dict[str, Promise] = {
+    "no_won": _(
+        "The file has deal stages, but none of its deals is won: no revenue would be imported."
+    ),
+}
+
+
+def warning(code: str) -> str:
+    """The translated sentence for a warning code."""
+    template = WARNINGS.get(code)
+    return str(template) if template is not None else code
 
 
 def reason(code: str, params: dict[str, str]) -> str:

@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -107,6 +107,8 @@ def import_file(
     dry_run: bool = False,
     default_manager: User | None = None,
     progress: Progress | None = None,
+    allow_future: bool = False,
+    stage_map: Mapping[str, str] | None = None,
 ) -> Outcome:
     """Check a file and, unless it has errors or this is a dry run, write it all.
 
@@ -133,7 +135,12 @@ def import_file(
             outcome.errors.extend(cmap.problems)
             outcome.error_count = len(cmap.problems)
             return outcome
-        ctx = kinds.Context(actor=actor, default_manager=default_manager)
+        ctx = kinds.Context(
+            actor=actor,
+            default_manager=default_manager,
+            allow_future=allow_future,
+            stage_map=stage_map,
+        )
         handler = kinds.HANDLERS[kind](ctx, cmap)
         preview: list[list[str]] = []
         rows = 0
@@ -148,6 +155,7 @@ def import_file(
                     progress("check", rows)
         except FileProblem as problem:
             ctx.error(problem.row, "", "", Problem.of(problem.code, **problem.params))
+        handler.finish()
         ctx.check_new_clients()
         outcome.info["preview"] = preview
         outcome.info["not_data"] = counts.as_dict()

@@ -6,7 +6,7 @@ writes everything in `apply()`, which the service runs inside one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,6 +19,7 @@ from kam.accounts.models import User
 from kam.clients.domain import normalize_company_name
 from kam.clients.models import Client
 from kam.imports import domain as d
+from kam.imports import presets
 from kam.imports.domain import ColumnMap, Problem, RowError, Summary
 
 Progress = Callable[[str, int], None]
@@ -69,12 +70,26 @@ class NewUser:
 class Context:
     """What every handler shares: the actor, the clients and users it may match, new ones."""
 
-    def __init__(self, *, actor: User | None, default_manager: User | None) -> None:
+    def __init__(
+        self,
+        *,
+        actor: User | None,
+        default_manager: User | None,
+        allow_future: bool = False,
+        stage_map: Mapping[str, str] | None = None,
+    ) -> None:
         self.actor = actor
         self.default_manager = default_manager or actor
+        self.allow_future = allow_future
+        # Folded stage name → funnel step: KAM's defaults, then the caller's own names.
+        self.stage_map = {**presets.default_stage_map(), **(stage_map or {})}
         self.client_column = ""
         self.errors: list[RowError] = []
         self.error_count = 0
+        # What a write created (for the job's audit record and its undo) and what it needs
+        # to put back what it changed or deleted.
+        self.written: dict[str, Any] = {}
+        self.undo: dict[str, Any] = {}
         self.summary = Summary()
         clients = visible_clients(actor) if actor is not None else Client.objects.all()
         self.by_inn: dict[str, int] = {}
@@ -373,6 +388,9 @@ class Handler:
 
     def row(self, number: int, cells: list[str]) -> None:
         raise NotImplementedError
+
+    def finish(self) -> None:
+        """Checks over the whole file, after the last row (e.g. stage names never seen)."""
 
     def apply(self, *, write: bool, progress: Progress | None) -> None:
         raise NotImplementedError
