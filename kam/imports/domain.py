@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cache, lru_cache
+from typing import Any
 
 from kam.clients.domain import inn_error, normalize_company_name
 from kam.imports import presets
@@ -387,7 +389,11 @@ def data_rows(
         if _blank(cells):
             after_blank = True
             continue
-        if cells[0].strip() == head0 and [c.strip() for c in cells[: len(headers)]] == headers:
+        if (
+            cells[0].strip() == head0
+            and [c.strip() for c in cells[: len(headers)]] == headers
+            and not any(c.strip() for c in cells[len(headers) :])
+        ):
             counts.repeated_headers += 1
             after_blank = False
             continue
@@ -695,13 +701,48 @@ def person_keys(last: str, first: str, middle: str) -> list[frozenset[str]]:
     return keys
 
 
+@cache
+def _morph() -> Any:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+_ROLES = (("Name", "first"), ("Surn", "last"), ("Patr", "middle"))
+
+
+@lru_cache(maxsize=20_000)
+def name_role(word: str) -> str:
+    """Whether a word reads as a first name, a last name or a patronymic ("" when neither),
+    by pymorphy3's dictionary of Russian names."""
+    scores = dict.fromkeys(("first", "last", "middle"), 0.0)
+    for parse in _morph().parse(word):
+        for grammeme, role in _ROLES:
+            if grammeme in parse.tag:
+                scores[role] += parse.score
+    best = max(scores, key=lambda r: scores[r])
+    return best if scores[best] > 0 else ""
+
+
 def split_person_name(text: str) -> tuple[str, str, str]:
-    """(last, first, middle) from «Фамилия Имя Отчество», the order Russian CRMs export."""
+    """(last, first, middle) from a person's name written in either order.
+
+    Russian CRMs export «Фамилия Имя Отчество» and Bitrix24 «Имя Фамилия»; the dictionary of
+    names tells which word is which. A single word is a first name when it is one («Даниил»),
+    else a last name. When the words do not tell, «Фамилия Имя» is assumed.
+    """
     words = text.split()
     if not words:
         return "", "", ""
     if len(words) == 1:
-        return words[0], "", ""
+        return ("", words[0], "") if name_role(words[0]) == "first" else (words[0], "", "")
+    if len(words) == 2:
+        first_role, second_role = name_role(words[0]), name_role(words[1])
+        if first_role == "first" and second_role != "first":
+            return words[1], words[0], ""
+        return words[0], words[1], ""
+    if len(words) == 3 and name_role(words[1]) == "middle" and name_role(words[0]) == "first":
+        return words[2], words[0], words[1]  # «Имя Отчество Фамилия»
     return words[0], words[1], " ".join(words[2:])
 
 
@@ -720,7 +761,8 @@ _TRANSLIT = dict(
 
 def username_for(full_name: str) -> str:
     """A Latin login proposal for an imported person: «Иванов Пётр» → "ivanov.p"."""
-    last, first, _middle = split_person_name(full_name.casefold())
+    last, first, _middle = split_person_name(full_name)
+    last, first = (last or first).casefold(), (first if last else "").casefold()
     latin = "".join(_TRANSLIT.get(ch, ch) for ch in last)
     latin = re.sub(r"[^a-z0-9]", "", latin) or "user"
     initial = "".join(_TRANSLIT.get(ch, ch) for ch in first[:1])

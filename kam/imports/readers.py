@@ -424,16 +424,20 @@ def _with_header(table: Table, score: HeaderScore | None = None) -> Table:
     filled = [i for i, (_n, row) in enumerate(scanned) if _filled(row)]
     if not filled:
         raise FileProblem("empty")
-    best = (0, filled[0], 1)  # (score, index in scanned, rows)
+    candidates: list[tuple[int, int, int]] = []  # (score, index in scanned, rows)
     for i in filled:
         row = scanned[i][1]
         single = score(row)
-        if single > best[0]:
-            best = (single, i, 1)
+        best_here = (single, i, 1)
         if i + 1 < len(scanned) and _filled(scanned[i + 1][1]):
             joined = score(join_header_rows(row, scanned[i + 1][1]))
-            if joined > max(single, best[0]):
-                best = (joined, i, 2)
+            if joined > single:
+                best_here = (joined, i, 2)
+        candidates.append(best_here)
+    top = max(c[0] for c in candidates)
+    # The first row that is nearly as good as the best: a second table further down that
+    # names one column more does not win over the table at the top.
+    best = next((c for c in candidates if c[0] >= max(1, top - 2)), (0, filled[0], 1))
     _score, index, span = best
     number, row = scanned[index]
     if span == 2:

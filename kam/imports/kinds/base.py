@@ -86,6 +86,7 @@ class Context:
         self.client_column = ""
         self.errors: list[RowError] = []
         self.error_count = 0
+        self.error_rows: set[int] = set()
         # What a write created (for the job's audit record and its undo) and what it needs
         # to put back what it changed or deleted.
         self.written: dict[str, Any] = {}
@@ -111,11 +112,15 @@ class Context:
         self._new_by_name: dict[str, NewClient] = {}
         self._name_cache: dict[str, str] = {}
         self.users: dict[frozenset[str], int] = {}
+        # One word («Даниил» in amoCRM) → the only user with that first or last name.
+        self.single_names: dict[str, int] = {}
         # Blocked people are matched too: a CRM export names former colleagues, and they must
         # not come back as new accounts.
         for user in User.objects.only("id", "first_name", "last_name", "middle_name"):
             for key in d.person_keys(user.last_name, user.first_name, user.middle_name):
                 self.users[key] = 0 if key in self.users else user.pk
+            for word in {*d.name_tokens(user.first_name), *d.name_tokens(user.last_name)}:
+                self.single_names[word] = 0 if word in self.single_names else user.pk
         self.new_users: dict[frozenset[str], NewUser] = {}
         self._manager_cache: dict[str, int | Problem] = {}
 
@@ -123,6 +128,8 @@ class Context:
 
     def error(self, row: int, column: str, value: str, problem: Problem) -> None:
         self.error_count += 1
+        if len(self.error_rows) < ERROR_LIMIT:
+            self.error_rows.add(row)
         if len(self.errors) < ERROR_LIMIT:
             self.errors.append(RowError(row, column, value[:200], problem))
 
@@ -181,11 +188,13 @@ class Context:
             return cached
         words = d.name_tokens(name)
         found: int | Problem
-        if len(words) < 2:
+        if not words:
             found = Problem.of("manager_name")
         else:
             key = frozenset(words)
             found = self.users.get(key, -1)
+            if found == -1 and len(words) == 1:
+                found = self.single_names.get(words[0], -1)
             if found == -1 and len(words) == 3:
                 # «Иванов Иван Иванович» for a user whose middle name KAM does not have.
                 hits = {self.users.get(frozenset(words) - {w}, -1) for w in words} - {-1}
@@ -276,6 +285,8 @@ class Context:
         """Every new client needs an active responsible person the actor may assign."""
         users: dict[int, User | None] = {}
         for new in self.new_clients:
+            if new.row in self.error_rows:
+                continue  # the row's own error (e.g. a responsible person KAM cannot tell)
             ref = self._manager_ref(new)
             if ref is not None and ref < 0:
                 continue  # a person the import creates
