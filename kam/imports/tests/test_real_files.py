@@ -214,7 +214,7 @@ def test_another_table_below_is_named_not_read(org: Org, tmp_path: Path) -> None
     )
     outcome = import_file(actor=org.admin, kind=Kind.REVENUE, path=path, default_manager=org.manager_a1)
     assert outcome.ok, outcome.errors
-    assert outcome.info["not_data"]["other_tables"] == [5]
+    assert outcome.info["not_data"]["other_tables"] == [4]
     assert outcome.summary.created == 1
 
 
