@@ -224,6 +224,7 @@ def import_job_create(
     preset: Preset,
     upload: UploadedFile[bytes],
     default_manager: User | None = None,
+    allow_future: bool = False,
 ) -> ImportJob:
     """Keep the uploaded file under var/imports/ and check it (in the background when big)."""
     if not can_manage_users(actor):
@@ -240,7 +241,10 @@ def import_job_create(
         file_name=(upload.name or "file")[:255],
         file_size=upload.size or 0,
         stored_path=str(stored),
-        info={"default_manager": default_manager.pk if default_manager else None},
+        info={
+            "default_manager": default_manager.pk if default_manager else None,
+            "allow_future": allow_future,
+        },
     )
     _run(job, write=False)
     return job
@@ -357,6 +361,7 @@ def run_job(job_id: int, *, write: bool) -> None:
             dry_run=not write,
             default_manager=manager,
             progress=progress,
+            allow_future=bool(job.info.get("allow_future")),
         )
     except Exception:
         log.exception("import job %s failed", job_id)

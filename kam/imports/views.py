@@ -15,7 +15,7 @@ from kam.core.exporting import EXPORT_FORMATS, export_response
 from kam.core.http import AuthenticatedRequest
 from kam.imports.domain import Kind, Preset
 from kam.imports.forms import ImportForm
-from kam.imports.messages import reason
+from kam.imports.messages import reason, warning
 from kam.imports.models import ImportJob
 from kam.imports.selectors import import_job_get, import_job_list
 from kam.imports.services import (
@@ -67,6 +67,7 @@ def import_start_view(request: AuthenticatedRequest) -> HttpResponse:
             preset=Preset(form.cleaned_data["preset"]),
             upload=form.cleaned_data["file"],
             default_manager=form.cleaned_data["manager"],
+            allow_future=form.cleaned_data["allow_future"],
         )
         return redirect("imports:job", job.pk)
     status = 400 if form.errors else 200
@@ -91,6 +92,8 @@ def job_view(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
         "summary": job.summary,
         "mapping": mapping,
         "progress": import_job_progress(job) if job.is_running else {},
+        "warnings": [warning(code) for code in job.summary.get("warnings") or []],
+        "not_data": job.info.get("not_data") or {},
     }
     template = "imports/job.html"
     if request.htmx and not request.htmx.boosted:
