@@ -123,9 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     imp.add_argument("--manager", help="username responsible for new clients the file gives none")
     imp.add_argument("--no-progress", action="store_true", help="no progress bar")
-    imp.add_argument(
-        "--allow-future", action="store_true", help="accept revenue dated after today"
-    )
+    imp.add_argument("--allow-future", action="store_true", help="accept revenue dated after today")
     imp.add_argument(
         "--stages", metavar="MAP.csv", help="deal stage names → steps, lines of “stage;step”"
     )

@@ -247,6 +247,12 @@ def aliases(preset: Preset) -> dict[str, tuple[str, ...]]:
     return merged
 
 
+def field_label(name: str, preset: Preset) -> str:
+    """How a file names a field: the first alias of the preset, capitalised («Менеджер»)."""
+    found = aliases(preset).get(name, ())
+    return found[0][:1].upper() + found[0][1:] if found else name
+
+
 @dataclass(frozen=True, slots=True)
 class ColumnMap:
     """Which column (0-based) holds each field, and what was left over."""
@@ -303,6 +309,7 @@ def map_columns(
             )
         if hits:
             columns[name] = hits[0]
+
     def missing(names: Iterable[str]) -> None:
         found = [*dict.fromkeys(a for n in names for a in table.get(n, ()))]
         expected = ", ".join(found[:5])
@@ -319,11 +326,11 @@ def map_columns(
         missing(["client", "inn"])
     if kind is Kind.CONTACTS and not columns.keys() & {"full_name", "first_name", "last_name"}:
         missing(["full_name", "last_name"])
-    if kind is Kind.REVENUE and chosen in (Preset.AMOCRM, Preset.BITRIX24):
+    crm = chosen in (Preset.AMOCRM, Preset.BITRIX24)
+    if kind is Kind.REVENUE and crm and "stage" not in columns:
         # A CRM's deals export holds open and lost deals too: without the stage every one of
         # them would become revenue.
-        if "stage" not in columns:
-            missing(["stage"])
+        missing(["stage"])
     used = set(columns.values())
     ignored = tuple(h for i, h in enumerate(headers) if i not in used and h.strip())
     return ColumnMap(chosen, columns, tuple(headers), ignored, tuple(problems))
@@ -375,9 +382,9 @@ def data_rows(
     """
     headers = list(cmap.headers)
     head0 = headers[0] if headers else ""
-    date_i = cmap.columns.get("date")
-    client_i = cmap.columns.get("client")
-    grouped = date_i is not None and client_i is not None
+    date_i = cmap.columns.get("date", -1)
+    client_i = cmap.columns.get("client", -1)
+    grouped = date_i >= 0 and client_i >= 0
     group_client = ""
     pending: tuple[int, list[str]] | None = None
     after_blank = False
@@ -411,7 +418,6 @@ def data_rows(
         if not grouped:
             yield number, cells
             continue
-        assert date_i is not None and client_i is not None  # noqa: S101 - narrowed by `grouped`
         has_date = bool(cell(cells, date_i))
         client = cell(cells, client_i)
         if pending is not None:
@@ -633,9 +639,7 @@ def parse_choice(text: str, *, choices: Mapping[str, str]) -> str | Problem | No
     return Problem.of("choice", allowed=", ".join(sorted(set(choices.values()))))
 
 
-_MONEY = re.compile(
-    r"\s*([$€£¥₽]?)\s*(-?[\d\s\u00a0\u202f.,']*\d)\s*([^\d\s.,'-][^\d]*)?\s*"
-)
+_MONEY = re.compile(r"\s*([$€£¥₽]?)\s*(-?[\d\s\u00a0\u202f.,']*\d)\s*([^\d\s.,'-][^\d]*)?\s*")
 
 
 def split_currency(text: str) -> tuple[str, str]:
@@ -645,7 +649,7 @@ def split_currency(text: str) -> tuple[str, str]:
     comes back unchanged with an empty currency.
     """
     raw = text.strip()
-    if not raw or raw[-1].isdigit() and raw[0].isdigit():
+    if not raw or (raw[-1].isdigit() and raw[0].isdigit()):
         return raw, ""
     found = _MONEY.fullmatch(raw)
     if not found:

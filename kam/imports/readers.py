@@ -34,11 +34,22 @@ csv.field_size_limit(MAX_CELL)
 class FileProblem(Exception):  # noqa: N818 - a problem report, not a bug
     """The file cannot be read at all (or from `row` on): a code for the translated reason."""
 
-    def __init__(self, code: str, row: int = 0, **params: object) -> None:
+    def __init__(self, code: str, row: int = 0, column: str = "", **params: object) -> None:
         super().__init__(code)
         self.code = code
         self.row = row
+        self.column = column
         self.params = {k: str(v) for k, v in params.items()}
+
+
+def column_letter(index: int) -> str:
+    """A 0-based column index as a spreadsheet shows it: 0 → A, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 @dataclass
@@ -117,7 +128,24 @@ def detect_encoding(path: Path) -> tuple[str, int]:
             if encoding == "utf-32":
                 return "utf-32", 0
             return encoding, skip
-    raise FileProblem("encoding")
+    row, column = _first_bad_byte(path, candidates[0][0], candidates[0][1])
+    raise FileProblem("encoding", row, column)
+
+
+def _first_bad_byte(path: Path, encoding: str, skip: int) -> tuple[int, str]:
+    """(row, column letter) of the first byte that `encoding` cannot decode, counting `;`,
+    `,` or tab separators before it on its line."""
+    with path.open("rb") as handle:
+        handle.seek(skip)
+        data = handle.read(64 * CHUNK)
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data[start : exc.start]
+        separators = max(line.count(b";"), line.count(b","), line.count(b"\t"))
+        return data.count(b"\n", 0, exc.start) + 1, column_letter(separators)
+    return 0, ""
 
 
 # --- CSV -----------------------------------------------------------------------------------
@@ -164,7 +192,9 @@ def _csv_rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
             raise FileProblem("encoding", number + 1) from exc
         number += 1
         if len(row) > MAX_COLUMNS:
-            raise FileProblem("too_many_columns", number, limit=MAX_COLUMNS)
+            raise FileProblem(
+                "too_many_columns", number, column_letter(MAX_COLUMNS), limit=MAX_COLUMNS
+            )
         yield number, _no_nul(row)
 
 
@@ -240,10 +270,13 @@ def _xlsx_rows(sheet: Any) -> Iterator[tuple[int, list[str]]]:
         for values in sheet.iter_rows(values_only=True):
             number += 1
             if len(values) > MAX_COLUMNS:
-                raise FileProblem("too_many_columns", number, limit=MAX_COLUMNS)
+                raise FileProblem(
+                    "too_many_columns", number, column_letter(MAX_COLUMNS), limit=MAX_COLUMNS
+                )
             cells = _no_nul([cell_text(v) for v in values])
-            if any(len(c) > MAX_CELL for c in cells):
-                raise FileProblem("cell_too_long", number, limit=MAX_CELL)
+            long = next((i for i, c in enumerate(cells) if len(c) > MAX_CELL), None)
+            if long is not None:
+                raise FileProblem("cell_too_long", number, column_letter(long), limit=MAX_CELL)
             yield number, cells
     except FileProblem:
         raise
@@ -324,7 +357,12 @@ class _TableParser(HTMLParser):
         if self._cell is not None and not self._skip:
             self._cell.append(data)
             if sum(len(p) for p in self._cell) > MAX_CELL:
-                raise FileProblem("cell_too_long", len(self.ready) + 1, limit=MAX_CELL)
+                raise FileProblem(
+                    "cell_too_long",
+                    len(self.ready) + 1,
+                    column_letter(len(self._row or ())),
+                    limit=MAX_CELL,
+                )
 
     def _close_cell(self) -> None:
         if self._cell is not None and self._row is not None:
@@ -335,7 +373,12 @@ class _TableParser(HTMLParser):
         self._close_cell()
         if self._row is not None:
             if len(self._row) > MAX_COLUMNS:
-                raise FileProblem("too_many_columns", len(self.ready) + 1, limit=MAX_COLUMNS)
+                raise FileProblem(
+                    "too_many_columns",
+                    len(self.ready) + 1,
+                    column_letter(MAX_COLUMNS),
+                    limit=MAX_COLUMNS,
+                )
             self.ready.append(_no_nul(self._row))
         self._row = None
 
@@ -446,9 +489,7 @@ def _with_header(table: Table, score: HeaderScore | None = None) -> Table:
     table.header_row = number
     table.header_rows = span
     table.title = [
-        " ".join(c.strip() for c in r if c.strip())[:200]
-        for _n, r in scanned[:index]
-        if _filled(r)
+        " ".join(c.strip() for c in r if c.strip())[:200] for _n, r in scanned[:index] if _filled(r)
     ][:10]
     table.rows = chain(scanned[index + span :], table.rows)
     return table

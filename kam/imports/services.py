@@ -93,7 +93,9 @@ def _table_info(table: Table, preset: Preset) -> dict[str, Any]:
 
 
 def _file_error(outcome: Outcome, problem: FileProblem) -> Outcome:
-    outcome.errors.append(RowError(problem.row, "", "", Problem.of(problem.code, **problem.params)))
+    outcome.errors.append(
+        RowError(problem.row, problem.column, "", Problem.of(problem.code, **problem.params))
+    )
     outcome.error_count += 1
     return outcome
 
@@ -154,7 +156,7 @@ def import_file(
                 if progress is not None and rows % 5000 == 0:
                     progress("check", rows)
         except FileProblem as problem:
-            ctx.error(problem.row, "", "", Problem.of(problem.code, **problem.params))
+            ctx.error(problem.row, problem.column, "", Problem.of(problem.code, **problem.params))
         handler.finish()
         ctx.check_new_clients()
         outcome.info["preview"] = preview

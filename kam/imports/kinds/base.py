@@ -21,6 +21,7 @@ from kam.clients.models import Client
 from kam.imports import domain as d
 from kam.imports import presets
 from kam.imports.domain import ColumnMap, Problem, RowError, Summary
+from kam.imports.readers import column_letter
 
 Progress = Callable[[str, int], None]
 
@@ -84,6 +85,7 @@ class Context:
         # Folded stage name → funnel step: KAM's defaults, then the caller's own names.
         self.stage_map = {**presets.default_stage_map(), **(stage_map or {})}
         self.client_column = ""
+        self.manager_column = ""
         self.errors: list[RowError] = []
         self.error_count = 0
         self.error_rows: set[int] = set()
@@ -305,7 +307,8 @@ class Context:
                 or (self.actor is not None and not can_assign_manager(self.actor, target))
             ):
                 value = new.manager or (target.display_name if target else "")
-                self.error(new.row, self.client_column, value, Problem.of("manager_forbidden"))
+                column = self.manager_column if new.manager else self.client_column
+                self.error(new.row, column, value, Problem.of("manager_forbidden"))
 
 
 ERROR_LIMIT = 10_000
@@ -321,8 +324,13 @@ class Handler:
         self.cmap = cmap
         self.columns = cmap.columns
         self.width = len(cmap.headers)
-        if "client" in self.columns:
-            ctx.client_column = cmap.header_of("client")
+        for name in ("client", "inn", "full_name"):
+            if name in self.columns:
+                ctx.client_column = cmap.header_of(name)
+                break
+        ctx.manager_column = (
+            cmap.header_of("manager") if "manager" in self.columns else ctx.client_column
+        )
 
     def cell(self, cells: list[str], name: str) -> str:
         index = self.columns.get(name)
@@ -332,7 +340,12 @@ class Handler:
         return d.clean_text(text) if text[:1] == "'" else text
 
     def fail(self, row: int, name: str, value: str, problem: Problem) -> None:
-        column = self.cmap.header_of(name) if name in self.columns else ""
+        if name in self.columns:
+            column = self.cmap.header_of(name)
+        else:
+            # The file has no such column (e.g. an interactions file without «Менеджер»):
+            # named as the file should have named it.
+            column = d.field_label(name, self.cmap.preset)
         self.ctx.error(row, column, value, problem)
 
     def parse(self, row: int, cells: list[str], name: str, parser: Callable[[str], Any]) -> Any:
@@ -347,9 +360,14 @@ class Handler:
     def check_width(self, row: int, cells: list[str]) -> bool:
         if len(cells) <= self.width:
             return True
-        extra = [c for c in cells[self.width :] if c.strip()]
+        extra = [i for i in range(self.width, len(cells)) if cells[i].strip()]
         if extra:
-            self.ctx.error(row, "", extra[0], Problem.of("extra_cells", width=self.width))
+            self.ctx.error(
+                row,
+                column_letter(extra[0]),
+                cells[extra[0]],
+                Problem.of("extra_cells", width=self.width),
+            )
             return False
         return True
 

@@ -200,9 +200,7 @@ class RevenueHandler(Handler):
         if write and self.recent_deals:
             self._feedback_tasks()
 
-    def _apply_keyed(
-        self, ids: dict[int, int], *, write: bool, progress: Progress | None
-    ) -> None:
+    def _apply_keyed(self, ids: dict[int, int], *, write: bool, progress: Progress | None) -> None:
         any_existing = RevenueRecord.objects.filter(source=self.source).exists()
         batch: list[tuple[str, int, date, str, str]] = []
         done = 0
@@ -220,9 +218,7 @@ class RevenueHandler(Handler):
         if progress is not None:
             progress("write", done)
 
-    def _apply_period(
-        self, ids: dict[int, int], *, write: bool, progress: Progress | None
-    ) -> None:
+    def _apply_period(self, ids: dict[int, int], *, write: bool, progress: Progress | None) -> None:
         """The identity rule of a file without CRM ids: the file is the unit.
 
         The file covers the days from its first to its last date; after the import the
@@ -242,9 +238,12 @@ class RevenueHandler(Handler):
         old_rows = RevenueRecord.objects.filter(
             source=self.source, date__range=(lo, hi), external_id__startswith="fp:"
         ).values_list("id", "client_id", "date", "amount", "note", "external_id")
-        for pk, client_id, day, amount, note, key in old_rows.iterator(chunk_size=20_000):
-            cents = int(amount * 100)
-            pool.setdefault((client_id, day.toordinal(), cents), []).append((pk, note, key))
+        for pk, client_id, old_day, old_amount, old_note, old_key in old_rows.iterator(
+            chunk_size=20_000
+        ):
+            pool.setdefault((client_id, old_day.toordinal(), int(old_amount * 100)), []).append(
+                (pk, old_note, old_key or "")
+            )
         fresh: list[tuple[int, int, int, str]] = []
         changed: list[tuple[int, str, str]] = []  # (pk, new note, old note)
         kept_keys: set[str] = set()
@@ -253,30 +252,30 @@ class RevenueHandler(Handler):
         for i in range(len(self.refs)):
             ref = self.refs[i]
             client = resolve(ref, ids) if ref < 0 else ref
-            day, cents = self.days[i], self.cents[i]
+            ordinal, cents = self.days[i], self.cents[i]
             note = notes[i] if notes is not None else ""
-            olds = pool.get((client, day, cents))
+            olds = pool.get((client, ordinal, cents))
             if not olds:
-                fresh.append((client, day, cents, note))
+                fresh.append((client, ordinal, cents, note))
                 continue
             pick = next((j for j, o in enumerate(olds) if o[1] == note), None)
             if pick is None:
                 pick = len(olds) - 1
-            pk, old_note, key = olds.pop(pick)
-            kept_keys.add(key)
-            if notes is None or old_note == note:
+            old_pk, kept_note, kept_key = olds.pop(pick)
+            kept_keys.add(kept_key)
+            if notes is None or kept_note == note:
                 summary.unchanged += 1
             else:
                 summary.updated += 1
-                changed.append((pk, note, old_note))
+                changed.append((old_pk, note, kept_note))
         gone = [(k, o) for k, olds in pool.items() for o in olds]
         summary.created += len(fresh)
         summary.deleted += len(gone)
         self._diff(lo, hi, fresh, gone, changed)
         recent = (timezone.localdate() - timedelta(days=FEEDBACK_DAYS)).toordinal()
-        for client, day, cents, _note in fresh:
-            if day >= recent and cents > 0:
-                when = date.fromordinal(day)
+        for client, ordinal, cents, _note in fresh:
+            if ordinal >= recent and cents > 0:
+                when = date.fromordinal(ordinal)
                 self.recent_deals[client] = max(when, self.recent_deals.get(client, when))
         if not write:
             return
@@ -295,16 +294,16 @@ class RevenueHandler(Handler):
         occurrences: dict[tuple[int, int, int], int] = {}
         batch: list[tuple[str, int, date, str, str]] = []
         done = 0
-        for client, day, cents, note in fresh:
-            when = date.fromordinal(day)
-            amount = _money(cents)
-            n = occurrences.get((client, day, cents), 0)
-            key = d.revenue_fingerprint(client, when, amount, n)
+        for client, ordinal, cents, note in fresh:
+            when = date.fromordinal(ordinal)
+            text = _money(cents)
+            n = occurrences.get((client, ordinal, cents), 0)
+            key = d.revenue_fingerprint(client, when, text, n)
             while key in kept_keys:
                 n += 1
-                key = d.revenue_fingerprint(client, when, amount, n)
-            occurrences[(client, day, cents)] = n + 1
-            batch.append((key, client, when, amount, note))
+                key = d.revenue_fingerprint(client, when, text, n)
+            occurrences[(client, ordinal, cents)] = n + 1
+            batch.append((key, client, when, text, note))
             if len(batch) >= BATCH * 4:
                 _insert_revenue(batch, self.source, self.stamp)
                 done += len(batch)

@@ -18,6 +18,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.db.models import Sum
+from django.utils import timezone
 
 from kam.accounts.models import User
 from kam.cli import main
@@ -134,12 +135,16 @@ def test_bitrix24_product_lines_add_up_per_deal(org: Org) -> None:
     for row in rows:
         if row["Стадия сделки"] == WON:
             deals[row["ID"]] = deals.get(row["ID"], Decimal(0)) + _money(row["Сумма"])
-    outcome = import_file(actor=org.admin, kind=Kind.REVENUE, path=REAL / "bitrix24_deal_products.csv")
+    outcome = import_file(
+        actor=org.admin, kind=Kind.REVENUE, path=REAL / "bitrix24_deal_products.csv"
+    )
     assert outcome.ok, outcome.errors
     got = dict(RevenueRecord.objects.filter(source="bitrix24").values_list("external_id", "amount"))
     assert got == deals
     # Re-running adds nothing.
-    again = import_file(actor=org.admin, kind=Kind.REVENUE, path=REAL / "bitrix24_deal_products.csv")
+    again = import_file(
+        actor=org.admin, kind=Kind.REVENUE, path=REAL / "bitrix24_deal_products.csv"
+    )
     assert (again.summary.created, again.summary.unchanged) == (0, len(deals))
 
 
@@ -191,7 +196,9 @@ def test_excel_sheet_with_title_sections_subtotals_and_total(org: Org) -> None:
     imported = RevenueRecord.objects.filter(source="import")
     assert imported.aggregate(s=Sum("amount"))["s"] == expected
     # Two genuine sales with the same client, day and amount are both kept, with their notes.
-    notes = set(RevenueRecord.objects.filter(amount=Decimal("120500")).values_list("note", flat=True))
+    notes = set(
+        RevenueRecord.objects.filter(amount=Decimal("120500")).values_list("note", flat=True)
+    )
     assert notes == {"Счёт 41", "Счёт 42"}
 
 
@@ -199,7 +206,9 @@ def test_cli_summary_names_the_header_and_skipped_rows(
     org: Org, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = str(REAL / "1c_sales_report.xlsx")
-    assert main(["import", "revenue", path, "--no-progress", "--dry-run", "--manager", "admin"]) == 0
+    assert (
+        main(["import", "revenue", path, "--no-progress", "--dry-run", "--manager", "admin"]) == 0
+    )
     out = capsys.readouterr().out
     assert "header: row 6 and 7 (two-row header joined), sheet 'TDSheet'" in out
     assert "Продажи по контрагентам" in out
@@ -209,10 +218,13 @@ def test_cli_summary_names_the_header_and_skipped_rows(
 def test_another_table_below_is_named_not_read(org: Org, tmp_path: Path) -> None:
     path = tmp_path / "two.csv"
     path.write_text(
-        "Клиент;Дата;Сумма\nООО Один;01.02.2026;100\n\nКлиент;Дата;Сумма;Валюта\nООО Два;02.02.2026;5;USD\n",
+        "Клиент;Дата;Сумма\nООО Один;01.02.2026;100\n\n"
+        "Клиент;Дата;Сумма;Валюта\nООО Два;02.02.2026;5;USD\n",
         encoding="utf-8",
     )
-    outcome = import_file(actor=org.admin, kind=Kind.REVENUE, path=path, default_manager=org.manager_a1)
+    outcome = import_file(
+        actor=org.admin, kind=Kind.REVENUE, path=path, default_manager=org.manager_a1
+    )
     assert outcome.ok, outcome.errors
     assert outcome.info["not_data"]["other_tables"] == [4]
     assert outcome.summary.created == 1
@@ -232,7 +244,9 @@ def _deals(tmp_path: Path, stages: list[str], day: str = "10.03.2026") -> Path:
 def test_unknown_stage_refuses_the_file_with_every_stage_found(org: Org, tmp_path: Path) -> None:
     path = _deals(tmp_path, ["Оплачено", "Новая", "Оплачено", "Сделка провалена"])
     before = snapshot()
-    outcome = import_file(actor=org.admin, kind=Kind.REVENUE, path=path, default_manager=org.manager_a1)
+    outcome = import_file(
+        actor=org.admin, kind=Kind.REVENUE, path=path, default_manager=org.manager_a1
+    )
     assert not outcome.ok
     assert snapshot() == before
     [error] = outcome.errors
@@ -254,7 +268,9 @@ def test_unknown_stage_refuses_the_file_with_every_stage_found(org: Org, tmp_pat
 def test_crm_file_without_stage_column_is_refused(org: Org, tmp_path: Path) -> None:
     path = tmp_path / "amo.csv"
     path.write_text("ID;Бюджет;Компания;Дата закрытия\n1;100;ООО А;01.02.2026\n", encoding="utf-8")
-    outcome = import_file(actor=org.admin, kind=Kind.REVENUE, path=path, default_manager=org.manager_a1)
+    outcome = import_file(
+        actor=org.admin, kind=Kind.REVENUE, path=path, default_manager=org.manager_a1
+    )
     assert not outcome.ok
     assert outcome.errors[0].problem.code == "missing_column"
     assert outcome.errors[0].column == "Этап сделки"
@@ -275,9 +291,11 @@ def test_no_won_deal_is_a_warning_with_exit_code_2(
 
 
 def test_future_revenue_is_an_error_unless_allowed(org: Org, tmp_path: Path) -> None:
-    tomorrow = (date.today() + timedelta(days=2)).strftime("%d.%m.%Y")
+    tomorrow = (timezone.localdate() + timedelta(days=2)).strftime("%d.%m.%Y")
     path = _deals(tmp_path, ["Сделка успешна"], day=tomorrow)
-    outcome = import_file(actor=org.admin, kind=Kind.REVENUE, path=path, default_manager=org.manager_a1)
+    outcome = import_file(
+        actor=org.admin, kind=Kind.REVENUE, path=path, default_manager=org.manager_a1
+    )
     assert [e.problem.code for e in outcome.errors] == ["future_revenue"]
     assert outcome.errors[0].column == "Предполагаемая дата закрытия"
     allowed = import_file(
@@ -287,7 +305,8 @@ def test_future_revenue_is_an_error_unless_allowed(org: Org, tmp_path: Path) -> 
         default_manager=org.manager_a1,
         allow_future=True,
     )
-    assert allowed.ok and allowed.summary.created == 1
+    assert allowed.ok
+    assert allowed.summary.created == 1
 
 
 # --- people --------------------------------------------------------------------------------
@@ -353,7 +372,9 @@ def test_file_without_ids_replaces_its_period(org: Org, tmp_path: Path) -> None:
         "ООО Период;15.03.2026;2500;Счёт 3\n"
     )
     path.write_text(first, encoding="utf-8")
-    assert import_file(actor=org.admin, kind=Kind.REVENUE, path=path, default_manager=org.manager_a1).ok
+    assert import_file(
+        actor=org.admin, kind=Kind.REVENUE, path=path, default_manager=org.manager_a1
+    ).ok
     # The same file again: nothing changes.
     again = import_file(actor=org.admin, kind=Kind.REVENUE, path=path)
     assert (again.summary.created, again.summary.deleted, again.summary.unchanged) == (0, 0, 3)

@@ -178,6 +178,5 @@ class Command(BaseCommand):
             )
         for row in skipped.get("other_tables") or []:
             self.stdout.write(
-                f"another table starts at row {row}: only the table under the header above "
-                "was read"
+                f"another table starts at row {row}: only the table under the header above was read"
             )
