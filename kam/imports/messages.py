@@ -86,6 +86,27 @@ WARNINGS: dict[str, Promise] = {
 }
 
 
+UNDO_BLOCKERS: dict[str, Promise] = {
+    "not_done": _("Only a finished import that was not undone yet can be undone."),
+    "nps": _("NPS answers belong to the surveys; an import of them cannot be undone here."),
+    "revenue_changed": _(
+        "%(count)s revenue rows of this import were changed or removed since: undo refused."
+    ),
+    "revenue_edited": _("%(count)s revenue rows of this import were edited since."),
+    "later_import": _("A later import (no. %(jobs)s) changed rows of this one; undo it first."),
+    "client_used": _("Clients this import created have %(count)s %(what)s added since."),
+    "client_edited": _("Clients this import created were edited since (%(count)s changes)."),
+    "user_used": _("People this import created have %(count)s %(what)s since."),
+    "user_active": _("A person this import created has a password or has logged in since."),
+}
+
+
+def undo_blocker(code: str, params: dict[str, str]) -> str:
+    """The translated reason why an import cannot be undone."""
+    template = UNDO_BLOCKERS.get(code)
+    return str(template) % params if template is not None and params else str(template or code)
+
+
 def warning(code: str) -> str:
     """The translated sentence for a warning code."""
     template = WARNINGS.get(code)

@@ -65,6 +65,8 @@ class Outcome:
     error_count: int = 0
     summary: Summary = field(default_factory=Summary)
     written: bool = False
+    created: dict[str, Any] = field(default_factory=dict)  # what the write created
+    undo: dict[str, Any] = field(default_factory=dict)  # what it needs to put things back
 
     @property
     def ok(self) -> bool:
@@ -204,6 +206,26 @@ def _apply(
         outcome.error_count = 1
         return
     outcome.written = True
+    outcome.created = ctx.written
+    outcome.undo = ctx.undo
+
+
+def import_job_record(
+    *, kind: Kind, preset: Preset, path: Path, outcome: Outcome, actor: User | None = None
+) -> ImportJob:
+    """The audit record of an import run outside the web page (`kam import`): the same job
+    row a web import leaves, so it is listed, and can be undone, like one."""
+    job = ImportJob(
+        kind=kind.value,
+        preset=preset.value,
+        actor=actor,
+        file_name=path.name[:255],
+        file_size=path.stat().st_size if path.exists() else 0,
+        info={**outcome.info, "cli": True},
+    )
+    job.save()
+    _record(job, outcome, write=True)
+    return job
 
 
 # --- web jobs ------------------------------------------------------------------------------
@@ -385,6 +407,9 @@ def _record(job: ImportJob, outcome: Outcome, *, write: bool) -> None:
     job.summary = outcome.summary.as_dict()
     job.rows_total = outcome.summary.rows
     job.rows_done = outcome.summary.rows
+    if outcome.written:
+        job.written = outcome.created
+        job.undo = outcome.undo
     if not outcome.ok:
         job.status = JobStatus.FAILED if write else JobStatus.INVALID
     else:

@@ -15,8 +15,8 @@ from kam.core.exporting import EXPORT_FORMATS, export_response
 from kam.core.http import AuthenticatedRequest
 from kam.imports.domain import Kind, Preset
 from kam.imports.forms import ImportForm
-from kam.imports.messages import reason, warning
-from kam.imports.models import ImportJob
+from kam.imports.messages import reason, undo_blocker, warning
+from kam.imports.models import ImportJob, JobStatus
 from kam.imports.selectors import import_job_get, import_job_list
 from kam.imports.services import (
     import_job_confirm,
@@ -24,6 +24,7 @@ from kam.imports.services import (
     import_job_discard,
     import_job_progress,
 )
+from kam.imports.undo import import_job_undo, undo_check
 
 FIELD_LABELS = {
     "client": gettext_lazy("Client"),
@@ -94,7 +95,11 @@ def job_view(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
         "progress": import_job_progress(job) if job.is_running else {},
         "warnings": [warning(code) for code in job.summary.get("warnings") or []],
         "not_data": job.info.get("not_data") or {},
+        "undo": undo_check(job) if job.status == JobStatus.DONE else None,
+        "undo_reasons": [],
     }
+    if context["undo"] is not None:
+        context["undo_reasons"] = [undo_blocker(c, p) for c, p in context["undo"].blockers]
     template = "imports/job.html"
     if request.htmx and not request.htmx.boosted:
         template += "#status"
@@ -117,6 +122,18 @@ def job_discard_view(request: AuthenticatedRequest, job_id: int) -> HttpResponse
     import_job_discard(actor=request.user, job=job)
     messages.success(request, _("The file was discarded; nothing was imported."))
     return redirect("imports:start")
+
+
+@require_POST
+def job_undo_view(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
+    job = import_job_get(viewer=request.user, job_id=job_id)
+    check = import_job_undo(actor=request.user, job=job)
+    if check.ok:
+        messages.success(request, _("The import was undone: what it created was removed."))
+    else:
+        for code, params in check.blockers:
+            messages.error(request, undo_blocker(code, params))
+    return redirect("imports:job", job.pk)
 
 
 @require_GET

@@ -100,6 +100,7 @@ ROUTES: dict[str, Route] = {
     "imports:job-confirm": Route(Kind.IMPORT_JOB, ("POST",)),
     "imports:job-discard": Route(Kind.IMPORT_JOB, ("POST",)),
     "imports:job-errors": Route(Kind.IMPORT_JOB),
+    "imports:job-undo": Route(Kind.IMPORT_JOB, ("POST",)),
     "portfolio:portfolio": Route(Kind.AUTH),
     "portfolio:trend": Route(Kind.AUTH),
     "portfolio:key-profile": Route(Kind.CLIENT, ("GET", "POST")),

@@ -235,6 +235,7 @@ class Context:
             user.set_unusable_password()
             user.save()
             made[new.ref] = user
+            self.written.setdefault("users", []).append(user.pk)
             self.summary.new_users.append(f"{new.full_name} ({username})")
         return made
 
@@ -274,8 +275,11 @@ class Context:
             by_name = dict(
                 Client.objects.filter(name__in=[o.name for o in objects]).values_list("name", "id")
             )
-            return {n.ref: by_name[n.name] for n in self.new_clients}
-        return {n.ref: c.pk for n, c in zip(self.new_clients, created, strict=True)}
+            refs = {n.ref: by_name[n.name] for n in self.new_clients}
+        else:
+            refs = {n.ref: c.pk for n, c in zip(self.new_clients, created, strict=True)}
+        self.written.setdefault("clients", []).extend(refs.values())
+        return refs
 
     def _manager_ref(self, new: NewClient) -> int | None:
         if not new.manager:

@@ -63,6 +63,9 @@ class ClientsHandler(Handler):
                 continue
             summary.updated += 1
             if write:
+                self.ctx.undo.setdefault("clients_changed", []).append(
+                    [pk, {key: getattr(client, key) for key in changed}]
+                )
                 for key in changed:
                     setattr(client, key, values[key])
                 client._history_user = self.ctx.actor  # type: ignore[attr-defined]
@@ -70,6 +73,11 @@ class ClientsHandler(Handler):
         if write:
             made = self.ctx.create_users()
             self.ctx.create_clients(made)
+
+
+def _plain(value: Any) -> Any:
+    """A field value as JSON keeps it (dates as ISO text)."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 # --- contacts ------------------------------------------------------------------------------
@@ -154,6 +162,7 @@ class ContactsHandler(Handler):
                     new = Contact(client_id=self.resolve(item.client, ids), **item.values)
                     new._history_user = self.ctx.actor  # type: ignore[attr-defined]
                     new.save()
+                    self.ctx.written.setdefault("contacts", []).append(new.pk)
                 continue
             contact = found
             changed = [k for k, v in item.values.items() if getattr(contact, k) != v]
@@ -162,6 +171,9 @@ class ContactsHandler(Handler):
                 continue
             summary.updated += 1
             if write:
+                self.ctx.undo.setdefault("contacts_changed", []).append(
+                    [contact.pk, {name: _plain(getattr(contact, name)) for name in changed}]
+                )
                 for name in changed:
                     setattr(contact, name, item.values[name])
                 contact._history_user = self.ctx.actor  # type: ignore[attr-defined]

@@ -449,7 +449,7 @@ def _insert_revenue(
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 copy.write(block)
         else:
-            stamp = now.isoformat()
+            stamp = connection.ops.adapt_datetimefield_value(now)
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
                 [

@@ -15,7 +15,7 @@ from kam.accounts.models import User
 from kam.imports.domain import Kind, Preset
 from kam.imports.messages import reason, warning
 from kam.imports.presets import parse_stage_map
-from kam.imports.services import Outcome, import_file
+from kam.imports.services import Outcome, import_file, import_job_record
 
 
 class Command(BaseCommand):
@@ -63,6 +63,14 @@ class Command(BaseCommand):
                 )
         outcome = self._run(path, manager, stage_map, options)
         self._report(outcome, dry_run=options["dry_run"])
+        if outcome.written:
+            job = import_job_record(
+                kind=Kind(options["kind"]),
+                preset=Preset(options["preset"]),
+                path=path,
+                outcome=outcome,
+            )
+            self.stdout.write(f"import job {job.pk} (listed on the import page, undo there)")
         if not outcome.ok:
             raise CommandError(f"{outcome.error_count} error(s); nothing was imported")
         if "no_won" in outcome.summary.warnings:
