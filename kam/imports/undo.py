@@ -194,7 +194,7 @@ def _put_back(
         if isinstance(field, models.DateField) and isinstance(value, str):
             value = date.fromisoformat(value)
         setattr(obj, name, value)
-    obj._history_user = actor  # type: ignore[attr-defined]
+    obj._history_user = actor  # type: ignore[union-attr]
     obj.save(update_fields=list(values))
 
 

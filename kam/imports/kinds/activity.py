@@ -111,8 +111,8 @@ class InteractionsHandler(Handler):
             summary.created += 1
             new.append(Interaction(author_id=author_id, **values))
         if write:
-            made = Interaction.objects.bulk_create(new, batch_size=1000)
-            pks = [i.pk for i in made if i.pk is not None]
+            saved = Interaction.objects.bulk_create(new, batch_size=1000)
+            pks = [i.pk for i in saved if i.pk is not None]
             self.ctx.written["interactions"] = pks
 
 

@@ -449,11 +449,11 @@ def _insert_revenue(
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 copy.write(block)
         else:
-            stamp = connection.ops.adapt_datetimefield_value(now)
+            adapted = connection.ops.adapt_datetimefield_value(now)
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
                 [
-                    (client, day.isoformat(), amount, source, key, note, stamp)
+                    (client, day.isoformat(), amount, source, key, note, adapted)
                     for key, client, day, amount, note in rows
                 ],
             )
