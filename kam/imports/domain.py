@@ -7,7 +7,6 @@ never pass through a float, and impossible dates are errors, never guesses.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -222,7 +221,9 @@ _TOTAL_WORDS = frozenset(
      "subtotal", "sum", "итого:", "всего:"}
 )  # fmt: skip
 _TOTAL_PREFIXES = ("итого ", "итого:", "итого по", "всего по", "всего:", "итог по", "total ")
-_TOTAL_INITIALS = frozenset("ИиВвОоПпTtSsGg")
+
+
+_TOTAL_STARTS = frozenset(w[:3] for w in _TOTAL_WORDS | set(_TOTAL_PREFIXES))
 
 
 def is_total_row(cells: Sequence[str]) -> bool:
@@ -230,8 +231,8 @@ def is_total_row(cells: Sequence[str]) -> bool:
     for cell in cells:
         if not cell or cell.isspace():
             continue
-        text = cell.strip()
-        if text[0] not in _TOTAL_INITIALS:
+        text = cell.lstrip()
+        if text[:3].casefold() not in _TOTAL_STARTS:
             return False
         folded = " ".join(text.casefold().split()).rstrip(".")
         return folded in _TOTAL_WORDS or folded.startswith(_TOTAL_PREFIXES)
@@ -784,9 +785,12 @@ def client_key(name: str) -> str:
 
 def revenue_fingerprint(client_id: int, day: date, amount: str, occurrence: int) -> str:
     """A stable id for a revenue row that has no CRM id: client, date, amount and the row's
-    place among identical rows of the file, so that a re-import recognises every row once."""
-    digest = hashlib.sha256(f"{client_id}|{day.isoformat()}|{amount}|{occurrence}".encode())
-    return "fp:" + digest.hexdigest()[:32]
+    place among identical rows of the file, so that a re-import recognises every row once.
+
+    Written in the clear ("fp:42|2026-03-01|1000.00|0"): rows of one client sort together in
+    the unique index, which keeps a bulk insert of rows sorted by client sequential there.
+    """
+    return f"fp:{client_id:010d}|{day.isoformat()}|{amount}|{occurrence}"
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import array
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -291,6 +292,9 @@ class RevenueHandler(Handler):
                 ["note"],
                 batch_size=1000,
             )
+        # Sorted by client and date: the inserts into the (client, date) and the key indexes
+        # then go in order instead of all over the B-trees.
+        fresh.sort()
         occurrences: dict[tuple[int, int, int], int] = {}
         batch: list[tuple[str, int, date, str, str]] = []
         done = 0
@@ -410,6 +414,24 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 def _copy_text(value: str) -> str:
     """A value in PostgreSQL COPY text format (backslash, tab and line breaks escaped)."""
     return value.translate(_COPY_ESCAPES) if value else value
+
+
+@contextmanager
+def _big_cache() -> Iterator[None]:
+    """A bigger SQLite page cache while a bulk write runs (256 MB instead of 2 MB): inserts
+    into the revenue indexes stop re-reading their pages; the connection gets its own back."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        old = cursor.fetchone()[0]
+        cursor.execute("PRAGMA cache_size = -262144")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(old)}")
 
 
 def _money(cents: int) -> str:
