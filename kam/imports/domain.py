@@ -575,6 +575,12 @@ def parse_inn(text: str) -> str | Problem | None:
     if _SCI.match(raw):
         return Problem.of("scientific")
     reason = inn_error(raw)
+    if reason == "length" and raw.isdigit() and len(raw) in (9, 11):
+        # Excel turned the INN into a number and dropped its leading zero: put it back when
+        # the check digits then agree.
+        padded = "0" + raw
+        if inn_error(padded) is None:
+            return padded
     if reason is not None:
         return Problem.of("inn_" + reason)
     return raw

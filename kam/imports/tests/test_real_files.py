@@ -394,3 +394,40 @@ def test_file_without_ids_replaces_its_period(org: Org, tmp_path: Path) -> None:
     assert (fixed.summary.updated, fixed.summary.created, fixed.summary.deleted) == (1, 0, 0)
     notes = sorted(imported.filter(amount=1000).values_list("note", flat=True))
     assert notes == ["Счёт 1", "Счёт 2а"]
+
+
+# --- INNs survive an Excel round trip ------------------------------------------------------------
+
+
+def _inn_with_leading_zero() -> str:
+    weights = (2, 4, 10, 3, 5, 9, 4, 6, 8)
+    body = "012345678"
+    check = sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11 % 10
+    return body + str(check)
+
+
+def test_inn_keeps_its_leading_zero_through_excel(org: Org, tmp_path: Path) -> None:
+    from django.test import Client as HttpClient
+
+    inn = _inn_with_leading_zero()
+    org.client_a1.inn = inn
+    org.client_a1.save()
+    http = HttpClient()
+    http.force_login(org.director)
+    response = http.get("/clients/", {"format": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == inn]
+    assert cells
+    assert all(c.number_format == "@" for c in cells)  # a text cell: Excel keeps the zero
+    # A sheet where Excel already made a number of it: the zero comes back on import.
+    book = openpyxl.Workbook()
+    book.active.append(["Клиент", "ИНН", "Дата", "Сумма"])
+    book.active.append(["ООО Ноль", int(inn), "01.03.2026", 100])
+    path = tmp_path / "zero.xlsx"
+    book.save(path)
+    outcome = import_file(
+        actor=org.admin, kind=Kind.REVENUE, path=path, default_manager=org.manager_a1
+    )
+    assert outcome.ok, outcome.errors
+    # Matched by the restored INN to the client that has it.
+    assert RevenueRecord.objects.get(source="import").client == org.client_a1
