@@ -114,6 +114,9 @@ GENERIC: dict[str, tuple[str, ...]] = {
     "personal": ("лично", "personal"),
     "respondent": ("респондент", "respondent"),
     "currency": ("валюта", "currency"),
+    # amoCRM's combined «Контакты и компании» export: one list, a type column, one name column.
+    "record_type": ("тип", "тип записи", "тип сущности", "type"),
+    "title": ("наименование", "название", "name"),
     # Any CRM's stage column is recognised under any preset: a file read with the wrong
     # preset must not lose its stages (and with them the difference between won and lost).
     "stage": ("стадия сделки", "этап сделки", "стадия", "этап", "stage"),
@@ -125,7 +128,17 @@ BITRIX24: dict[str, tuple[str, ...]] = dict(presets.BITRIX24.columns)
 
 # Fields each kind reads; the first group of each tuple marks what must be present.
 KIND_FIELDS: dict[Kind, tuple[str, ...]] = {
-    Kind.CLIENTS: ("client", "inn", "manager", "city", "website", "segment", "channel"),
+    Kind.CLIENTS: (
+        "client",
+        "inn",
+        "manager",
+        "city",
+        "website",
+        "segment",
+        "channel",
+        "record_type",
+        "title",
+    ),
     Kind.CONTACTS: (
         "client",
         "inn",
@@ -139,6 +152,8 @@ KIND_FIELDS: dict[Kind, tuple[str, ...]] = {
         "mobile_phone",
         "email",
         "birthday",
+        "record_type",
+        "title",
     ),
     Kind.REVENUE: (
         "client",
@@ -323,9 +338,13 @@ def map_columns(
         if name not in columns:
             missing([name])
     has_client = bool(columns.keys() & {"client", "inn"})
+    names = {"full_name", "first_name", "last_name"}
+    if "record_type" in columns:  # a combined export: the name column names either
+        names.add("title")
+        has_client = has_client or "title" in columns
     if not has_client and not (kind is Kind.REVENUE and "full_name" in columns):
         missing(["client", "inn"])
-    if kind is Kind.CONTACTS and not columns.keys() & {"full_name", "first_name", "last_name"}:
+    if kind is Kind.CONTACTS and not columns.keys() & names:
         missing(["full_name", "last_name"])
     crm = chosen in (Preset.AMOCRM, Preset.BITRIX24)
     if kind is Kind.REVENUE and crm and "stage" not in columns:
@@ -672,6 +691,16 @@ ROUBLES = frozenset(
 def is_roubles(currency: str) -> bool:
     """Whether a deal's currency is the rouble (KAM keeps revenue in one currency)."""
     return normalize_header(currency) in ROUBLES
+
+
+def record_type(text: str) -> str:
+    """«Контакт» or «Компания» of a combined export: "contact", "company" or ""."""
+    folded = normalize_header(text)
+    if folded.startswith(("контакт", "contact", "физ")):
+        return "contact"
+    if folded.startswith(("компан", "company", "организац", "юр")):
+        return "company"
+    return ""
 
 
 def is_won(stage: str) -> bool:

@@ -431,3 +431,32 @@ def test_inn_keeps_its_leading_zero_through_excel(org: Org, tmp_path: Path) -> N
     assert outcome.ok, outcome.errors
     # Matched by the restored INN to the client that has it.
     assert RevenueRecord.objects.get(source="import").client == org.client_a1
+
+
+# --- amoCRM «Контакты и компании» ---------------------------------------------------------------
+
+COMBINED = (
+    "ID;Тип;Наименование;Компания;Ответственный;Должность;Рабочий телефон;Рабочий email\n"
+    "3101;Компания;ООО Горизонт-Тех;;Тестов Manager-A1;;+7 495 100-20-30;info@gorizont.example\n"
+    "3102;Контакт;Соколова Вера;ООО Горизонт-Тех;Тестов Manager-A1;Закупщик;+7 916 000-11-22;"
+    "v.sokolova@gorizont.example\n"
+    "3103;Контакт;Вера Лапина;ООО Горизонт-Тех;Тестов Manager-A1;Бухгалтер;;\n"
+    "3104;Компания;АО Озёрный край;;Тестов Manager-A1;;;\n"
+)
+
+
+def test_amocrm_combined_contacts_and_companies(org: Org, tmp_path: Path) -> None:
+    path = tmp_path / "amo_contacts.csv"
+    path.write_text(COMBINED, encoding="utf-8")
+    clients = import_file(actor=org.admin, kind=Kind.CLIENTS, path=path, preset=Preset.AMOCRM)
+    assert clients.ok, clients.errors
+    assert (clients.summary.created, clients.summary.skipped) == (2, 2)
+    assert Client.objects.filter(name__in=["ООО Горизонт-Тех", "АО Озёрный край"]).count() == 2
+    contacts = import_file(actor=org.admin, kind=Kind.CONTACTS, path=path, preset=Preset.AMOCRM)
+    assert contacts.ok, contacts.errors
+    assert (contacts.summary.created, contacts.summary.skipped) == (2, 2)
+    gorizont = Client.objects.get(name="ООО Горизонт-Тех")
+    assert sorted(gorizont.contacts.values_list("full_name", flat=True)) == [
+        "Вера Лапина",
+        "Соколова Вера",
+    ]
