@@ -413,11 +413,12 @@ def data_rows(
         return cells[index].strip() if index < len(cells) else ""
 
     for number, cells in rows:
-        if _blank(cells):
+        first = cells[0] if cells else ""
+        if (not first or first.isspace()) and _blank(cells):
             after_blank = True
             continue
         if (
-            cells[0].strip() == head0
+            first.strip() == head0
             and [c.strip() for c in cells[: len(headers)]] == headers
             and not any(c.strip() for c in cells[len(headers) :])
         ):

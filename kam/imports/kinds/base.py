@@ -328,6 +328,9 @@ class Handler:
         self.cmap = cmap
         self.columns = cmap.columns
         self.width = len(cmap.headers)
+        # Without an INN column a client is its name: a name seen once is not looked up again.
+        self._by_name_only = "inn" not in self.columns
+        self._client_cache: dict[str, int] = {}
         for name in ("client", "inn", "full_name"):
             if name in self.columns:
                 ctx.client_column = cmap.header_of(name)
@@ -378,6 +381,17 @@ class Handler:
     def client(self, row: int, cells: list[str], *, fallback: str = "") -> int | None:
         """The row's client: matched, or registered as new when the kind may create clients."""
         name = self.cell(cells, "client") or fallback
+        if self._by_name_only:
+            known = self._client_cache.get(name)
+            if known is not None:
+                return known  # the same name on an earlier row: the same client
+            found = self._client(row, cells, name)
+            if found is not None and len(self._client_cache) < 500_000:
+                self._client_cache[name] = found
+            return found
+        return self._client(row, cells, name)
+
+    def _client(self, row: int, cells: list[str], name: str) -> int | None:
         inn = None
         if "inn" in self.columns:
             inn = self.parse(row, cells, "inn", d.parse_inn)

@@ -460,3 +460,24 @@ def test_amocrm_combined_contacts_and_companies(org: Org, tmp_path: Path) -> Non
         "Вера Лапина",
         "Соколова Вера",
     ]
+
+
+def test_big_load_rebuilds_the_indexes_it_dropped(
+    org: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kam.imports.kinds import revenue
+
+    table = RevenueRecord._meta.db_table
+    before = sorted(revenue._secondary_indexes(table))
+    assert len(before) >= 3
+    monkeypatch.setattr(revenue, "REBUILD_ROWS", 2)
+    lines = [f"ООО Индекс {i % 3};0{i % 9 + 1}.02.2026;{100 + i}" for i in range(8)]
+    path = tmp_path / "big.csv"
+    path.write_text("Клиент;Дата;Сумма\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    outcome = import_file(
+        actor=org.admin, kind=Kind.REVENUE, path=path, default_manager=org.manager_a1
+    )
+    assert outcome.ok, outcome.errors
+    assert sorted(revenue._secondary_indexes(table)) == before
+    imported = RevenueRecord.objects.filter(source="import")
+    assert imported.aggregate(s=Sum("amount"))["s"] == sum(100 + i for i in range(8))
