@@ -137,12 +137,14 @@ class ContactsHandler(Handler):
     def row(self, number: int, cells: list[str]) -> None:
         if not self.check_width(number, cells):
             return
-        if "record_type" in self.columns:
-            # amoCRM's «Контакты и компании»: company rows are skipped here; a contact row's
-            # name is in the name column when there is no «Полное имя».
-            if d.record_type(self.cell(cells, "record_type")) != "contact":
-                self.ctx.summary.skipped += 1
-                return
+        # amoCRM's «Контакты и компании»: company rows are skipped here; a contact row's name
+        # is in the name column when there is no «Полное имя».
+        kind = (
+            d.record_type(self.cell(cells, "record_type")) if "record_type" in self.columns else ""
+        )
+        if "record_type" in self.columns and kind != "contact":
+            self.ctx.summary.skipped += 1
+            return
         full_name = self._full_name(number, cells)
         ref = self.client(number, cells)
         manager = self.manager(number, cells)
