@@ -367,6 +367,10 @@ class RowCounts:
     groups: int = 0
     repeated_headers: int = 0
     other_tables: list[int] = field(default_factory=list)
+    # Group rows whose sum is not the sum of their detail rows: (row, sum as written, sum of
+    # the rows). A missing date and a missing client on the next row look like a group; the
+    # sums tell a real group from two mistakes.
+    group_mismatches: list[tuple[int, str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -405,12 +409,25 @@ def data_rows(
     date_i = cmap.columns.get("date", -1)
     client_i = cmap.columns.get("client", -1)
     grouped = date_i >= 0 and client_i >= 0
+    amount_i = cmap.columns.get("amount", -1)
     group_client = ""
     pending: tuple[int, list[str]] | None = None
     after_blank = False
+    group: list[int] = []  # [row, group sum in kopecks, sum of details, details]
+    group_text = ""
 
     def cell(cells: list[str], index: int) -> str:
-        return cells[index].strip() if index < len(cells) else ""
+        return cells[index].strip() if 0 <= index < len(cells) else ""
+
+    def kopecks(text: str) -> int | None:
+        amount = parse_amount(text)
+        return None if isinstance(amount, Problem) else int(amount.replace(".", ""))
+
+    def close_group() -> None:
+        if group and group[3] and group[1] != group[2]:
+            got = f"{group[2] / 100:.2f}"
+            counts.group_mismatches.append((group[0], group_text, got))
+        group.clear()
 
     for number, cells in rows:
         first = cells[0] if cells else ""
@@ -432,6 +449,7 @@ def data_rows(
         if is_total_row(cells):
             counts.totals += 1
             group_client = ""
+            close_group()
             if pending is not None:
                 yield pending
                 pending = None
@@ -445,10 +463,16 @@ def data_rows(
             if has_date and not client:
                 counts.groups += 1
                 group_client = cell(pending[1], client_i)
+                close_group()
+                group_text = cell(pending[1], amount_i)
+                total = kopecks(group_text) if group_text else None
+                if total is not None:
+                    group.extend((pending[0], total, 0, 0))
             else:
                 yield pending
             pending = None
         if not has_date:
+            close_group()
             if sum(1 for c in cells if c and not c.isspace()) == 1:
                 counts.groups += 1  # a section title
                 group_client = client
@@ -463,11 +487,17 @@ def data_rows(
             while len(cells) <= client_i:
                 cells.append("")
             cells[client_i] = group_client
+            if group:
+                part = kopecks(cell(cells, amount_i))
+                group[2] += part or 0
+                group[3] += 1
         elif client:
             group_client = ""
+            close_group()
         yield number, cells
     if pending is not None:
         yield pending
+    close_group()
 
 
 # --- values --------------------------------------------------------------------------------

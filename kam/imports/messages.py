@@ -56,6 +56,10 @@ REASONS: dict[str, Promise] = {
         "planned revenue on purpose, import it with --allow-future (or tick “future dates "
         "allowed” on the import page)."
     ),
+    "group_total": _(
+        "This row reads as a group row (no date, and the next rows have no client), but its "
+        "sum is not the sum of the rows below it (%(rows)s). Fill in the date or the client."
+    ),
     "stage_unknown": _(
         "KAM does not know this deal stage, so it cannot tell whether the deal was won. Stages "
         "in the file: %(found)s. Map each stage to a step (consultation, meeting, proposal, "

@@ -159,6 +159,9 @@ def import_file(
                     progress("check", rows)
         except FileProblem as problem:
             ctx.error(problem.row, problem.column, "", Problem.of(problem.code, **problem.params))
+        for row, written, got in counts.group_mismatches:
+            column = cmap.header_of("amount") if "amount" in cmap.columns else ""
+            ctx.error(row, column, written, Problem.of("group_total", rows=got))
         handler.finish()
         ctx.check_new_clients()
         outcome.info["preview"] = preview

@@ -481,3 +481,21 @@ def test_big_load_rebuilds_the_indexes_it_dropped(
     assert sorted(revenue._secondary_indexes(table)) == before
     imported = RevenueRecord.objects.filter(source="import")
     assert imported.aggregate(s=Sum("amount"))["s"] == sum(100 + i for i in range(8))
+
+
+def test_a_missing_date_and_a_missing_client_are_not_taken_for_a_group(
+    org: Org, tmp_path: Path
+) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text(
+        "Клиент;Дата;Сумма\nООО Первый;;500\n;02.03.2026;700\nООО Второй;03.03.2026;10\n",
+        encoding="utf-8",
+    )
+    before = snapshot()
+    outcome = import_file(
+        actor=org.admin, kind=Kind.REVENUE, path=path, default_manager=org.manager_a1
+    )
+    assert [(e.row, e.column, e.value, e.problem.code) for e in outcome.errors] == [
+        (2, "Сумма", "500", "group_total")
+    ]
+    assert snapshot() == before
