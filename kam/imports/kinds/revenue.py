@@ -472,8 +472,14 @@ def _bulk_write(rows: int) -> Iterator[None]:
     try:
         yield
         with connection.cursor() as cursor:
+            if rebuild and connection.vendor == "postgresql":
+                # Django's foreign keys are checked at commit; CREATE INDEX refuses a table
+                # with checks pending, so they run now (a violation fails the import here).
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for _name, sql in rebuild:
                 cursor.execute(sql)
+            if rebuild and connection.vendor == "postgresql":
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     finally:
         if old_cache is not None:
             with connection.cursor() as cursor:
