@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -80,6 +84,26 @@ def _errors(job: ImportJob, limit: int = 1000) -> list[dict[str, object]]:
     return [{**e, "reason": reason(e["code"], e.get("params") or {})} for e in job.errors[:limit]]
 
 
+def _diff(diff: dict[str, Any]) -> dict[str, Any]:
+    """The period diff of a file without ids with real dates and amounts (shown the Russian
+    way by the template)."""
+    if not diff:
+        return {}
+
+    def rows(key: str) -> list[tuple[str, date, Decimal]]:
+        return [
+            (name, date.fromisoformat(day), Decimal(amount))
+            for name, day, amount in diff.get(key) or []
+        ]
+
+    return {
+        "from": date.fromisoformat(diff["from"]),
+        "to": date.fromisoformat(diff["to"]),
+        "created": rows("created"),
+        "deleted": rows("deleted"),
+    }
+
+
 @require_GET
 def job_view(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
     job = import_job_get(viewer=request.user, job_id=job_id)
@@ -95,6 +119,7 @@ def job_view(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
         "progress": import_job_progress(job) if job.is_running else {},
         "warnings": [warning(code) for code in job.summary.get("warnings") or []],
         "not_data": job.info.get("not_data") or {},
+        "diff": _diff(job.summary.get("diff") or {}),
         "undo": undo_check(job) if job.status == JobStatus.DONE else None,
         "undo_reasons": [],
     }
