@@ -449,7 +449,7 @@ def _bulk_write(rows: int) -> Iterator[None]:
     """The database set up for a bulk insert of `rows` revenue rows, inside the import's
     transaction.
 
-    - SQLite gets a 256 MB page cache instead of 2 MB (index pages stop being re-read); the
+    - SQLite gets a 128 MB page cache instead of 2 MB (index pages stop being re-read); the
       connection gets its own back afterwards.
     - A big load into a table that holds fewer rows than the load (the first import of a
       history) drops the secondary indexes and builds them again after the insert: one sort
@@ -464,7 +464,7 @@ def _bulk_write(rows: int) -> Iterator[None]:
         if connection.vendor == "sqlite" and rows:
             cursor.execute("PRAGMA cache_size")
             old_cache = int(cursor.fetchone()[0])
-            cursor.execute("PRAGMA cache_size = -262144")
+            cursor.execute("PRAGMA cache_size = -131072")
         if rows >= REBUILD_ROWS and RevenueRecord.objects.count() < rows:
             rebuild = _secondary_indexes(table)
             for name, _sql in rebuild:
