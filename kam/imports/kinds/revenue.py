@@ -251,7 +251,13 @@ class RevenueHandler(Handler):
         kept_keys: set[str] = set()
         resolve = self.resolve
         notes = self.notes
-        for i in range(len(self.refs)):
+        if not pool:
+            # Nothing of this source in the period (a first import): every row is new.
+            clients = [resolve(r, ids) if r < 0 else r for r in self.refs]
+            fresh = list(
+                zip(clients, self.days, self.cents, notes or [""] * len(clients), strict=True)
+            )
+        for i in range(len(self.refs) if pool else 0):
             ref = self.refs[i]
             client = resolve(ref, ids) if ref < 0 else ref
             ordinal, cents = self.days[i], self.cents[i]
@@ -296,18 +302,23 @@ class RevenueHandler(Handler):
         # Sorted by client and date: the inserts into the (client, date) and the key indexes
         # then go in order instead of all over the B-trees.
         fresh.sort()
-        occurrences: dict[tuple[int, int, int], int] = {}
         batch: list[tuple[str, int, date, str, str]] = []
+        days: dict[int, date] = {}
         done = 0
+        previous = (0, 0, 0)
+        n = 0
         for client, ordinal, cents, note in fresh:
-            when = date.fromordinal(ordinal)
+            when = days.get(ordinal)
+            if when is None:
+                when = days[ordinal] = date.fromordinal(ordinal)
             text = _money(cents)
-            n = occurrences.get((client, ordinal, cents), 0)
+            # Equal rows are next to each other after the sort: their place tells them apart.
+            n = n + 1 if (client, ordinal, cents) == previous else 0
+            previous = (client, ordinal, cents)
             key = d.revenue_fingerprint(client, when, text, n)
             while key in kept_keys:
                 n += 1
                 key = d.revenue_fingerprint(client, when, text, n)
-            occurrences[(client, ordinal, cents)] = n + 1
             batch.append((key, client, when, text, note))
             if len(batch) >= BATCH * 4:
                 _insert_revenue(batch, self.source, self.stamp)
@@ -509,6 +520,10 @@ def _insert_revenue(
     """Insert new revenue rows the fastest way the database offers (the rows are checked)."""
     table = RevenueRecord._meta.db_table
     columns = "client_id, date, amount, source, external_id, note, created_at"
+    iso: dict[date, str] = {}
+    for _key, _client, day, _amount, _note in rows:
+        if day not in iso:
+            iso[day] = day.isoformat()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY's text format, written in one block: the values are checked already, and
@@ -516,8 +531,7 @@ def _insert_revenue(
             tail = f"\t{_copy_text(source)}\t"
             stamp = f"\t{now.isoformat()}\n"
             block = "".join(
-                f"{client}\t{day.isoformat()}\t{amount}{tail}{_copy_text(key)}\t"
-                f"{_copy_text(note)}{stamp}"
+                f"{client}\t{iso[day]}\t{amount}{tail}{_copy_text(key)}\t{_copy_text(note)}{stamp}"
                 for key, client, day, amount, note in rows
             )
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -527,7 +541,7 @@ def _insert_revenue(
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
                 [
-                    (client, day.isoformat(), amount, source, key, note, adapted)
+                    (client, iso[day], amount, source, key, note, adapted)
                     for key, client, day, amount, note in rows
                 ],
             )
