@@ -308,9 +308,10 @@ class RevenueHandler(Handler):
         previous = (0, 0, 0)
         n = 0
         for client, ordinal, cents, note in fresh:
-            when = days.get(ordinal)
-            if when is None:
-                when = days[ordinal] = date.fromordinal(ordinal)
+            found = days.get(ordinal)
+            if found is None:
+                found = days[ordinal] = date.fromordinal(ordinal)
+            when = found
             text = _money(cents)
             # Equal rows are next to each other after the sort: their place tells them apart.
             n = n + 1 if (client, ordinal, cents) == previous else 0
