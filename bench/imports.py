@@ -1,10 +1,12 @@
 """Import of 1,000,000 revenue rows (cp1251, `;`, Russian numbers and dates, 100,000 clients)
-against the raw load of the same rows (executemany on SQLite, COPY on PostgreSQL).
+against loads of the same rows, already parsed: into a bare table without indexes, and raw into
+the revenue table (executemany on SQLite, COPY on PostgreSQL).
 
-Prints `BENCH import_revenue_<engine> rows=… seconds=… raw_seconds=… ratio=… peak_mb=…`, where
-ratio = raw_seconds / seconds (1.0 would be as fast as the bare load) and peak_mb is the peak
-resident memory of the process during the import. KAM_BENCH_IMPORT_ROWS and
-KAM_BENCH_IMPORT_CLIENTS make a smaller run.
+Prints `BENCH import_revenue_<engine> rows=… seconds=… cpu_seconds=… bare_seconds=…
+ratio_to_bare=… raw_seconds=… ratio=… peak_mb=…`, where ratio_to_bare = seconds /
+bare_seconds, ratio = raw_seconds / seconds, cpu_seconds is the CPU time of this process
+during the import (the wall time on a busy machine is several times it) and peak_mb is its
+peak resident memory. KAM_BENCH_IMPORT_ROWS and KAM_BENCH_IMPORT_CLIENTS make a smaller run.
 """
 
 from __future__ import annotations
