@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as HttpClient
 from django.urls import reverse
 
-from kam.core.testing import Org
+from kam.testing import Org
 from kam.imports.domain import Kind
 from kam.imports.models import ImportJob, JobStatus
 from kam.imports.services import import_file
