@@ -50,6 +50,9 @@ class RevenueHandler(Handler):
             f in self.columns for f in presets.BITRIX24.product_fields
         )
         self.line_index: dict[str, int] = {}
+        self._date_i = self.columns.get("date", 1 << 30)
+        both = "deal" in self.columns and "comment" in self.columns
+        self._note_i = -1 if both else self.columns.get("deal", self.columns.get("comment", -1))
         self.stages_seen: dict[str, tuple[int, str]] = {}  # folded → (first row, as written)
         self.unknown_stages: list[str] = []
         self.won = 0
@@ -103,7 +106,9 @@ class RevenueHandler(Handler):
                 return
         ctx = self.ctx
         errors = ctx.error_count
-        raw_day = self.cell(cells, "date")
+        raw_day = cells[self._date_i].strip() if self._date_i < len(cells) else ""
+        if raw_day[:1] == "'":
+            raw_day = d.clean_text(raw_day)
         day = self._date(raw_day)
         if isinstance(day, Problem):
             self.fail(number, "date", raw_day, day)
@@ -150,7 +155,13 @@ class RevenueHandler(Handler):
         if self.ids is not None:
             self.ids.append(external)
         if self.notes is not None:
-            self.notes.append((self.cell(cells, "deal") or self.cell(cells, "comment"))[:300])
+            if self._note_i >= 0:  # one note column: read it directly
+                note = cells[self._note_i].strip() if self._note_i < len(cells) else ""
+                if note[:1] == "'":
+                    note = d.clean_text(note)
+            else:
+                note = self.cell(cells, "deal") or self.cell(cells, "comment")
+            self.notes.append(note[:300])
 
     def finish(self) -> None:
         """Stage names KAM does not know refuse the file, each named once with the list of
