@@ -19,11 +19,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as HttpClient
 from django.urls import reverse
 
-from kam.testing import Org
 from kam.imports.domain import Kind
 from kam.imports.models import ImportJob, JobStatus
 from kam.imports.services import import_file
 from kam.imports.tests.helpers import make_inn, snapshot
+from kam.testing import Org
 
 pytestmark = pytest.mark.django_db
 

@@ -23,11 +23,11 @@ from django.utils import timezone
 from kam.accounts.models import User
 from kam.cli import main
 from kam.clients.models import Client
-from kam.testing import Org
 from kam.imports.domain import Kind, Preset
 from kam.imports.services import import_file
 from kam.imports.tests.helpers import FIXTURES, snapshot
 from kam.portfolio.models import RevenueRecord
+from kam.testing import Org
 
 pytestmark = pytest.mark.django_db
 REAL = FIXTURES / "real"

@@ -14,11 +14,11 @@ from django.urls import reverse
 from kam.accounts.models import User
 from kam.cli import main
 from kam.clients.models import Client, Contact
-from kam.testing import Org
 from kam.imports.models import ImportJob, JobStatus
 from kam.imports.tests.helpers import FIXTURES, make_inn, snapshot
 from kam.imports.undo import import_job_undo, undo_check
 from kam.portfolio.models import RevenueRecord
+from kam.testing import Org
 
 pytestmark = pytest.mark.django_db
 
