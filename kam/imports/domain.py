@@ -186,6 +186,10 @@ KIND_FIELDS: dict[Kind, tuple[str, ...]] = {
     Kind.NPS: ("client", "inn", "date", "score", "comment", "respondent", "full_name"),
 }
 
+# Fields read only in a combined export (amoCRM's «Контакты и компании», with a type column):
+# their names are those of other fields, so they are not listed as columns of their own.
+COMBINED_ONLY = frozenset({"record_type", "title"})
+
 REQUIRED: dict[Kind, tuple[str, ...]] = {
     Kind.CLIENTS: (),
     Kind.CONTACTS: (),
