@@ -20,8 +20,8 @@ Common tasks:
   kam migrate                 create or update the database tables
   kam demo                    fill an empty database with a demo company
   kam serve                   start the web server (http://127.0.0.1:8000 by default)
-  kam createuser NAME         add a user (asks nothing; use --password to let them log in)
-  kam token NAME              print the API token of a user (created if missing)
+  kam createuser NAME --role R   add a user with a role (--password to let them log in)
+  kam token NAME              print a NEW API token of a user (the old one stops working)
   kam report portfolio        portfolio report (--from, --to, --format table|json|xlsx)
   kam import KIND FILE        import clients, contacts, revenue, interactions or nps from
                               CSV/XLSX/Bitrix24 .xls: all rows or nothing (--dry-run,
@@ -32,17 +32,24 @@ Common tasks:
   kam manage COMMAND ...      run any Django management command
 
 Settings come from environment variables: KAM_DATABASE_URL, KAM_SECRET_KEY, KAM_DEBUG,
-KAM_ALLOWED_HOSTS, KAM_HTTPS (see README.md).
+KAM_ALLOWED_HOSTS, KAM_HTTPS, KAM_EMAIL_* (see README.md). Without KAM_SECRET_KEY the key
+`make run` wrote into var/secret_key is used.
 """
 
 ROLES = ("manager", "supervisor", "director", "admin")
 
 
-def _setup() -> None:
+def _setup() -> str | None:
+    """Load the settings; a configuration problem comes back as one line naming the fix."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kam.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:  # kam/settings.py names the variable and the fix
+        return " ".join(str(exc).split())
+    return None
 
 
 def _date(text: str) -> date:
@@ -80,12 +87,14 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         choices=ROLES,
         default=[],
-        help="role to give (repeat for several)",
+        help="role to give (repeat for several; at least one, unless --superuser)",
     )
     user.add_argument("--supervisor", help="username of the direct supervisor")
     user.add_argument("--superuser", action="store_true", help="also a Django superuser")
 
-    token = sub.add_parser("token", help="print a user's API token (created if missing)")
+    token = sub.add_parser(
+        "token", help="print a new API token of a user (replaces the old one; stored hashed)"
+    )
     token.add_argument("username")
 
     report = sub.add_parser("report", help="print or save a report")
@@ -120,7 +129,14 @@ def _parser() -> argparse.ArgumentParser:
     fit.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
     fit.add_argument("--out", help="file to write (required for xlsx)")
 
-    imp = sub.add_parser("import", help="import a CRM export or spreadsheet (all or nothing)")
+    from kam.imports.columns import help_text as import_columns  # pure: no Django needed
+
+    imp = sub.add_parser(
+        "import",
+        help="import a CRM export or spreadsheet (all or nothing)",
+        epilog=import_columns(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     imp.add_argument(
         "kind", choices=("clients", "contacts", "revenue", "interactions", "nps", "fit")
     )
@@ -129,6 +145,10 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     imp.add_argument("--manager", help="username responsible for new clients the file gives none")
     imp.add_argument("--no-progress", action="store_true", help="no progress bar")
+    imp.add_argument("--allow-future", action="store_true", help="accept revenue dated after today")
+    imp.add_argument(
+        "--stages", metavar="MAP.csv", help="deal stage names → steps, lines of “stage;step”"
+    )
 
     manage = sub.add_parser("manage", help="run any Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
@@ -174,8 +194,16 @@ def _serve(args: argparse.Namespace) -> int:
     if not 1 <= args.workers <= 64:
         print("kam serve: --workers must be between 1 and 64", file=sys.stderr)
         return 2
+    from django.conf import settings
+
     call_command("collectstatic", interactive=False, verbosity=0)
     print(f"KAM is starting on http://{args.host}:{args.port}/")
+    if settings.SECURE_SSL_REDIRECT and not settings.SECURE_PROXY_SSL_HEADER:
+        print(
+            "Note: KAM_HTTPS is on, so browsers are sent to https:// which this server does not "
+            "speak; put it behind a TLS proxy (KAM_BEHIND_PROXY=true) or, for a local demo, "
+            "set KAM_HTTPS=false as `make run` does."
+        )
     if User.objects.filter(username="manager1").exists():
         print(f"Demo logins (password {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
@@ -205,6 +233,13 @@ def _createuser(args: argparse.Namespace) -> int:
     from kam.accounts.models import User
     from kam.accounts.services import user_create
 
+    if not args.role and not args.superuser:
+        print(
+            "kam createuser: give a role with --role manager|supervisor|director|admin "
+            "(repeat for several); a user without a role could log in and see nothing.",
+            file=sys.stderr,
+        )
+        return 2
     supervisor = None
     if args.supervisor:
         supervisor = User.objects.filter(username=args.supervisor).first()
@@ -220,6 +255,7 @@ def _createuser(args: argparse.Namespace) -> int:
             last_name=args.last_name,
             email=args.email,
             supervisor=supervisor,
+            is_superuser=args.superuser,
             **{f"is_{role}": True for role in args.role},
         )
     except ValidationError as exc:
@@ -245,6 +281,11 @@ def _token(args: argparse.Namespace) -> int:
         print(f"kam token: user {args.username!r} is blocked", file=sys.stderr)
         return 1
     print(token_for(user=user))
+    print(
+        "This token is shown once and stored only as a fingerprint; the previous one no longer "
+        "works. A user can also make a new one on their profile page.",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -402,7 +443,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    _setup()
+    problem = _setup()
+    if problem is not None:
+        print(f"kam: configuration error: {problem}", file=sys.stderr)
+        return 2
     from django.core.management import call_command, execute_from_command_line
     from django.core.management.base import CommandError
     from django.db import DatabaseError
@@ -410,7 +454,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "migrate":
             call_command("migrate", interactive=False)
-            call_command("createcachetable")
+            # Migration core 0004 makes the cache table; this only repairs a dropped one, quietly
+            # (it used to print "Cache table … already exists." on every run).
+            call_command("createcachetable", verbosity=0)
         elif args.command == "demo":
             return _demo(args)
         elif args.command == "serve":
@@ -424,7 +470,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "import" and args.kind == "fit":
             return _import_fit(args)
         elif args.command == "import":
-            options = {"preset": args.preset, "dry_run": args.dry_run, "manager": args.manager}
+            options = {
+                "preset": args.preset,
+                "dry_run": args.dry_run,
+                "manager": args.manager,
+                "allow_future": args.allow_future,
+                "stages": args.stages,
+            }
             call_command(
                 "import_file", args.kind, args.file, no_progress=args.no_progress, **options
             )
@@ -432,12 +484,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             execute_from_command_line(["kam manage", *args.args])
     except CommandError as exc:
         print(f"kam {args.command}: {exc}", file=sys.stderr)
-        return 1
+        return exc.returncode or 1
     except DatabaseError as exc:
         print(
             f"kam {args.command}: database error: {exc} (did you run 'kam migrate'?)",
             file=sys.stderr,
         )
+        return 1
+    except OSError as exc:  # e.g. the SMTP server of KAM_EMAIL_HOST refuses the connection
+        print(f"kam {args.command}: {exc}", file=sys.stderr)
         return 1
     return 0
 

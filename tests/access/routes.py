@@ -32,6 +32,7 @@ class Kind(Enum):
     RUNNER = "runner"  # supervisors, directors and admins; managers 403
     TOKEN = "token"  # a public survey link: no login; a bogus token answers 404 to all
     IMPORT_JOB = "import_job"  # an import run: admin role or superuser; others 403
+    DEPARTMENT = "department"  # a department: admin role or superuser; others 403
     WORKSHOP = "workshop"  # an ideal-profile workshop: any logged-in participant
     WORKSHOP_RUNNER = "workshop_runner"  # a workshop step only its runners take; managers 403
     FIT_ACTION = "fit_action"  # an action item of a client's fit (client visibility)
@@ -54,8 +55,16 @@ ROUTES: dict[str, Route] = {
     "accounts:user-list": Route(Kind.ADMIN),
     "accounts:user-create": Route(Kind.ADMIN, ("GET", "POST")),
     "accounts:user-edit": Route(Kind.USER, ("GET", "POST")),
+    "accounts:profile": Route(Kind.AUTH),
+    "accounts:token-rotate": Route(Kind.AUTH, ("POST",)),
+    "accounts:password-change": Route(Kind.AUTH, ("GET", "POST")),
+    "accounts:org-chart": Route(Kind.ADMIN),
+    "accounts:department-list": Route(Kind.ADMIN),
+    "accounts:department-create": Route(Kind.ADMIN, ("GET", "POST")),
+    "accounts:department-edit": Route(Kind.DEPARTMENT, ("GET", "POST")),
     "clients:client-list": Route(Kind.AUTH),
     "clients:client-create": Route(Kind.AUTH, ("GET", "POST")),
+    "clients:clients-reassign": Route(Kind.USER, ("POST",)),
     "clients:client-detail": Route(Kind.CLIENT),
     "clients:client-edit": Route(Kind.CLIENT, ("GET", "POST")),
     "clients:client-archive": Route(Kind.CLIENT, ("POST",)),
@@ -101,6 +110,7 @@ ROUTES: dict[str, Route] = {
     "imports:job-confirm": Route(Kind.IMPORT_JOB, ("POST",)),
     "imports:job-discard": Route(Kind.IMPORT_JOB, ("POST",)),
     "imports:job-errors": Route(Kind.IMPORT_JOB),
+    "imports:job-undo": Route(Kind.IMPORT_JOB, ("POST",)),
     "portfolio:revenue-create": Route(Kind.CLIENT, ("POST",)),
     "portfolio:revenue-edit": Route(Kind.REVENUE, ("GET", "POST")),
     "portfolio:revenue-delete": Route(Kind.REVENUE, ("POST",)),
@@ -113,6 +123,7 @@ ROUTES: dict[str, Route] = {
     "portfolio:action-create": Route(Kind.GOAL, ("POST",)),
     "portfolio:action-done": Route(Kind.ACTION, ("POST",)),
     "portfolio:review-create": Route(Kind.CLIENT, ("POST",)),
+    "api:root": Route(Kind.AUTH),
     "api:portfolio": Route(Kind.AUTH),
     "api:schema": Route(Kind.AUTH),
     "api:docs": Route(Kind.AUTH),
