@@ -23,9 +23,10 @@ Common tasks:
   kam createuser NAME         add a user (asks nothing; use --password to let them log in)
   kam token NAME              print the API token of a user (created if missing)
   kam report portfolio        portfolio report (--from, --to, --format table|json|xlsx)
-  kam import KIND FILE        import clients, contacts, revenue, interactions or nps from
-                              CSV/XLSX/Bitrix24 .xls: all rows or nothing (--dry-run,
-                              --preset auto|generic|amocrm|bitrix24)
+  kam import KIND FILE        import clients, contacts, revenue, interactions, nps or deals
+                              from CSV/XLSX/Bitrix24 .xls: all rows or nothing (--dry-run,
+                              --preset auto|generic|amocrm|bitrix24; deals: --stages MAP.csv)
+  kam report funnel           deals funnel per manager with 95% intervals (--from, --to)
   kam report cadence          contact discipline: overdue, pauses, reviews, dates (--as USER)
   kam report relations        stage, emotional bank balance and alerts per client (--as USER)
   kam report nps              NPS with 95% intervals (--from, --to, --by manager|segment|month|…)
@@ -117,12 +118,19 @@ def _parser() -> argparse.ArgumentParser:
     relations.add_argument("--out", help="file to write (required for xlsx)")
 
     imp = sub.add_parser("import", help="import a CRM export or spreadsheet (all or nothing)")
-    imp.add_argument("kind", choices=("clients", "contacts", "revenue", "interactions", "nps"))
+    imp.add_argument(
+        "kind", choices=("clients", "contacts", "revenue", "interactions", "nps", "deals")
+    )
     imp.add_argument("file", help="CSV (UTF-8, UTF-16, cp1251), XLSX, or Bitrix24 .xls")
     imp.add_argument("--preset", choices=("auto", "generic", "amocrm", "bitrix24"), default="auto")
     imp.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     imp.add_argument("--manager", help="username responsible for new clients the file gives none")
     imp.add_argument("--no-progress", action="store_true", help="no progress bar")
+    imp.add_argument(
+        "--stages",
+        metavar="MAP.csv",
+        help="deals: extra stage map for this run, two columns stage;step (header optional)",
+    )
 
     manage = sub.add_parser("manage", help="run any Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
@@ -354,7 +362,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "report":
             return _report(args)
         elif args.command == "import":
-            options = {"preset": args.preset, "dry_run": args.dry_run, "manager": args.manager}
+            options = {
+                "preset": args.preset,
+                "dry_run": args.dry_run,
+                "manager": args.manager,
+                "stages": args.stages,
+            }
             call_command(
                 "import_file", args.kind, args.file, no_progress=args.no_progress, **options
             )

@@ -25,6 +25,7 @@ class Kind(StrEnum):
     REVENUE = "revenue"
     INTERACTIONS = "interactions"
     NPS = "nps"
+    DEALS = "deals"
 
 
 class Preset(StrEnum):
@@ -590,9 +591,12 @@ class Summary:
     rows: int = 0
     new_clients: list[str] = field(default_factory=list)
     new_users: list[str] = field(default_factory=list)
+    # Further counts a kind reports (deals: revenue records written for won deals).
+    extra: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {
+            **self.extra,
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,

@@ -28,7 +28,7 @@ from django.utils import timezone
 from kam.accounts.access import can_manage_users
 from kam.accounts.models import User
 from kam.imports import kinds
-from kam.imports.domain import Kind, Preset, Problem, RowError, Summary, map_columns
+from kam.imports.domain import Kind, Preset, Problem, RowError, Summary
 from kam.imports.messages import error_as_dict
 from kam.imports.models import ImportJob, JobStatus
 from kam.imports.readers import FileProblem, Table, open_table
@@ -93,6 +93,7 @@ def import_file(
     dry_run: bool = False,
     default_manager: User | None = None,
     progress: Progress | None = None,
+    stage_map: dict[str, str] | None = None,
 ) -> Outcome:
     """Check a file and, unless it has errors or this is a dry run, write it all.
 
@@ -107,7 +108,7 @@ def import_file(
     except FileProblem as problem:
         return _file_error(outcome, problem)
     with table:
-        cmap = map_columns(table.headers, kind, preset)
+        cmap = kinds.HANDLERS[kind].columns_for(table.headers, kind, preset)
         outcome.info = _table_info(table, cmap.preset)
         outcome.info["mapping"] = {name: cmap.header_of(name) for name in cmap.columns}
         outcome.info["ignored"] = [h[:100] for h in cmap.ignored[:PREVIEW_COLUMNS]]
@@ -115,7 +116,7 @@ def import_file(
             outcome.errors.extend(cmap.problems)
             outcome.error_count = len(cmap.problems)
             return outcome
-        ctx = kinds.Context(actor=actor, default_manager=default_manager)
+        ctx = kinds.Context(actor=actor, default_manager=default_manager, stage_map=stage_map)
         handler = kinds.HANDLERS[kind](ctx, cmap)
         preview: list[list[str]] = []
         rows = 0
@@ -131,6 +132,7 @@ def import_file(
                     progress("check", rows)
         except FileProblem as problem:
             ctx.error(problem.row, "", "", Problem.of(problem.code, **problem.params))
+        handler.finish()
         ctx.check_new_clients()
         outcome.info["preview"] = preview
         ctx.summary.rows = rows

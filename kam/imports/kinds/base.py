@@ -69,8 +69,16 @@ class NewUser:
 class Context:
     """What every handler shares: the actor, the clients and users it may match, new ones."""
 
-    def __init__(self, *, actor: User | None, default_manager: User | None) -> None:
+    def __init__(
+        self,
+        *,
+        actor: User | None,
+        default_manager: User | None,
+        stage_map: dict[str, str] | None = None,
+    ) -> None:
         self.actor = actor
+        # Stage name (folded) → funnel step given for this run only (`--stages MAP.csv`).
+        self.stage_map = stage_map or {}
         self.default_manager = default_manager or actor
         self.client_column = ""
         self.errors: list[RowError] = []
@@ -298,6 +306,11 @@ class Handler:
         if "client" in self.columns:
             ctx.client_column = cmap.header_of("client")
 
+    @classmethod
+    def columns_for(cls, headers: list[str], kind: d.Kind, preset: d.Preset) -> ColumnMap:
+        """Match the header row to this kind's fields (a kind may bring its own aliases)."""
+        return d.map_columns(headers, kind, preset)
+
     def cell(self, cells: list[str], name: str) -> str:
         index = self.columns.get(name)
         if index is None or index >= len(cells):
@@ -373,6 +386,9 @@ class Handler:
 
     def row(self, number: int, cells: list[str]) -> None:
         raise NotImplementedError
+
+    def finish(self) -> None:
+        """After the last row: checks that need the whole file (none by default)."""
 
     def apply(self, *, write: bool, progress: Progress | None) -> None:
         raise NotImplementedError

@@ -13,6 +13,33 @@ from kam.imports.messages import reason
 from kam.imports.services import Outcome, import_file
 
 
+def read_stage_map(path: Path) -> dict[str, str]:
+    """A `stage;step` file (`;`, `,` or tab; UTF-8 or Windows-1251) as folded name → step."""
+    import csv
+
+    from kam.deals.domain import parse_stage_map
+
+    if not path.is_file():
+        raise CommandError(f"no such file: {path}")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1251")
+    first = text.splitlines()[0] if text else ""
+    delimiter = max((";", ",", "\t"), key=first.count)
+    mapping, problems = parse_stage_map(csv.reader(text.splitlines(), delimiter=delimiter))
+    if problems:
+        reasons = {
+            "two_columns": "write two cells, the stage and the step",
+            "unknown_step": "the step must be consultation, meeting, proposal, won or lost",
+            "stage_twice": "this stage is already mapped to another step",
+        }
+        lines = "; ".join(f"line {p.line} ({p.text!r}): {reasons[p.code]}" for p in problems)
+        raise CommandError(f"stage map {path}: {lines}")
+    return {name: step.value for name, step in mapping.items()}
+
+
 class Command(BaseCommand):
     help = "Import clients, contacts, revenue, interactions or NPS answers from CSV/XLSX/XLS."
 
@@ -26,6 +53,9 @@ class Command(BaseCommand):
             help="username responsible for new clients when the file names nobody",
         )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--stages", help="deals: stage map for this run, two columns stage;step"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -36,7 +66,8 @@ class Command(BaseCommand):
             manager = User.objects.filter(username=options["manager"], is_active=True).first()
             if manager is None:
                 raise CommandError(f"no active user named {options['manager']!r}")
-        outcome = self._run(path, manager, options)
+        stages = read_stage_map(Path(options["stages"])) if options.get("stages") else None
+        outcome = self._run(path, manager, {**options, "stage_map": stages})
         self._report(outcome, dry_run=options["dry_run"])
         if not outcome.ok:
             raise CommandError(f"{outcome.error_count} error(s); nothing was imported")
@@ -51,6 +82,7 @@ class Command(BaseCommand):
             "preset": Preset(options["preset"]),
             "dry_run": options["dry_run"],
             "default_manager": manager,
+            "stage_map": options.get("stage_map"),
         }
         if options["no_progress"]:
             return import_file(**kwargs)
@@ -96,7 +128,9 @@ class Command(BaseCommand):
         verb = " would be" if dry_run else ""
         self.stdout.write(
             f"rows={s.rows} created={s.created} updated={s.updated} unchanged={s.unchanged}"
-            f" skipped={s.skipped}" + (" (dry run: nothing written)" if dry_run else "")
+            f" skipped={s.skipped}"
+            + "".join(f" {k}={v}" for k, v in s.extra.items())
+            + (" (dry run: nothing written)" if dry_run else "")
         )
         if s.new_clients:
             self.stdout.write(f"new clients{verb} created: {len(s.new_clients)}")
