@@ -117,6 +117,12 @@ def _parser() -> argparse.ArgumentParser:
     relations.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
     relations.add_argument("--out", help="file to write (required for xlsx)")
 
+    fun = reports.add_parser("funnel", help="deals funnel per manager with 95% intervals")
+    fun.add_argument("--from", dest="date_from", type=_date, help="YYYY-MM-DD (inclusive)")
+    fun.add_argument("--to", dest="date_to", type=_date, help="YYYY-MM-DD (inclusive)")
+    fun.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
+    fun.add_argument("--out", help="file to write (required for xlsx)")
+
     imp = sub.add_parser("import", help="import a CRM export or spreadsheet (all or nothing)")
     imp.add_argument(
         "kind", choices=("clients", "contacts", "revenue", "interactions", "nps", "deals")
@@ -312,7 +318,27 @@ def _report_nps(args: argparse.Namespace) -> int:
     return _output(args, report_as_dict(report), write_xlsx, print_table)
 
 
+def _report_funnel(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kam.deals.reporting import print_table, write_xlsx
+    from kam.deals.selectors import funnel, funnel_as_dict
+    from kam.reports import company_viewer
+
+    end = args.date_to or timezone.localdate()
+    start = args.date_from or end - timedelta(days=364)
+    if start > end:
+        print("kam report: --from is after --to", file=sys.stderr)
+        return 2
+    data = funnel_as_dict(funnel(viewer=company_viewer(), date_from=start, date_to=end))
+    return _output(args, data, write_xlsx, print_table)
+
+
 def _report(args: argparse.Namespace) -> int:
+    if args.report == "funnel":
+        return _report_funnel(args)
     if args.report == "cadence":
         return _report_cadence(args)
     if args.report == "relations":

@@ -166,9 +166,9 @@ def funnel(*, viewer: AnyUser, date_from: date, date_to: date) -> Funnel:
 
     counts = funnel_counts(viewer=viewer, date_from=date_from, date_to=date_to)
     names = {
-        u.pk: u.display_name
+        u.pk: " ".join(p for p in (u.last_name, u.first_name, u.middle_name) if p) or u.username
         for u in User.objects.filter(pk__in=list(counts)).only(
-            "id", "first_name", "last_name", "username"
+            "id", "first_name", "last_name", "middle_name", "username"
         )
     }
     team = sum(counts.values(), domain.EMPTY)
@@ -233,17 +233,7 @@ def funnel_as_dict(f: Funnel) -> dict[str, Any]:
         "steps": ["consultation", "meeting", "won"],
         "team": _counts_dict(f.team, f.team_rates),
         "managers": [
-            {
-                "manager": m.name,
-                **_counts_dict(m.counts, m.rates),
-                "indicative": domain.is_indicative(m.counts.consultation, min_n=f.min_n),
-                "rank": m.rank,
-                "weak_step": m.weak_step,
-                "lost_against_best": {
-                    k: round(v.lost_deals, 2) for k, v in m.losses.items()
-                },
-            }
-            for m in f.managers
+            {"manager": m.name, **_counts_dict(m.counts, m.rates)} for m in f.managers
         ],
         "best": f.best.name if f.best is not None else None,
     }
