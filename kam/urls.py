@@ -16,6 +16,7 @@ urlpatterns = [
     path("relationships/", include("kam.relations.urls")),
     path("portfolio/", include("kam.portfolio.urls")),
     path("surveys/", include("kam.surveys.urls")),
+    path("deals/", include("kam.deals.urls")),
     path("imports/", include("kam.imports.urls")),
     path("settings/", core_views.settings_view, name="settings"),
     path("api/", include("kam.api.urls")),

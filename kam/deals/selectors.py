@@ -200,19 +200,27 @@ def funnel(*, viewer: AnyUser, date_from: date, date_to: date) -> Funnel:
         managers=managers,
         best=best,
         min_n=MIN_N,
-        references=reference_ranges(),
+        references=reference_ranges(team_rates=domain.funnel_rates(team)),
     )
 
 
-def reference_ranges() -> list[dict[str, Any]]:
-    """Active industry ranges as fractions, grouped by industry in the admins' order."""
+def reference_ranges(
+    *, team_rates: dict[str, Rate | None] | None = None
+) -> list[dict[str, Any]]:
+    """Active industry ranges as fractions, grouped by industry in the admins' order, each with
+    where the team's rate stands against it (below, within, above; "" without a rate)."""
     out: dict[str, dict[str, Any]] = {}
     for ref in IndustryReference.objects.filter(is_active=True):
         row = out.setdefault(ref.industry, {"industry": ref.industry, "ranges": {}})
+        low = float(ref.low) / 100 if ref.low is not None else None
+        high = float(ref.high) / 100 if ref.high is not None else None
+        team = (team_rates or {}).get(ref.transition)
+        position = domain.reference_position(team.value, low=low, high=high) if team else ""
         row["ranges"][ref.transition] = {
-            "low": float(ref.low) / 100 if ref.low is not None else None,
-            "high": float(ref.high) / 100 if ref.high is not None else None,
+            "low": low,
+            "high": high,
             "note": ref.note,
+            "team": str(position),
         }
     return list(out.values())
 

@@ -358,5 +358,25 @@ def _record(job: ImportJob, outcome: Outcome, *, write: bool) -> None:
     else:
         job.status = JobStatus.DONE if write else JobStatus.CHECKED
     job.save()
-    if job.status != JobStatus.CHECKED:
+    if job.status != JobStatus.CHECKED and not _awaits_stage_map(job):
         _remove_file(job)
+
+
+def _awaits_stage_map(job: ImportJob) -> bool:
+    """A deals file refused only for unmapped stages is kept: the preview offers the mapping
+    and checks the same file again."""
+    return (
+        job.status == JobStatus.INVALID
+        and bool(job.errors)
+        and all(e.get("code") == "unknown_stages" for e in job.errors)
+    )
+
+
+def import_job_recheck(*, actor: User, job: ImportJob) -> ImportJob:
+    """Check a refused file again (after the stage map changed); its file must still be kept."""
+    if not can_manage_users(actor) or not job.stored_path or job.status != JobStatus.INVALID:
+        raise PermissionDenied
+    job.status = JobStatus.CHECKING
+    job.save(update_fields=["status", "updated_at"])
+    _run(job, write=False)
+    return job

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -53,6 +55,14 @@ FIELD_LABELS = {
     "respondent": gettext_lazy("Respondent"),
     "stage": gettext_lazy("Deal stage (won deals only)"),
     "deal": gettext_lazy("Deal"),
+    "title": gettext_lazy("Deal"),
+    "created": gettext_lazy("Created"),
+    "closed": gettext_lazy("Closed"),
+    "closed_flag": gettext_lazy("Deal closed"),
+    "modified": gettext_lazy("Modified"),
+    "source": gettext_lazy("Source"),
+    "loss_reason": gettext_lazy("Loss reason"),
+    "currency": gettext_lazy("Currency"),
 }
 
 
@@ -91,11 +101,20 @@ def job_view(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
         "summary": job.summary,
         "mapping": mapping,
         "progress": import_job_progress(job) if job.is_running else {},
+        "stages_form": _stages_form(job),
     }
     template = "imports/job.html"
     if request.htmx and not request.htmx.boosted:
         template += "#status"
     return render(request, template, context)
+
+
+def _stages_form(job: ImportJob) -> Any:
+    """The step choices for stages a deals file was refused for, while its file is kept."""
+    from kam.deals.forms import UnknownStagesForm, unknown_stages
+
+    names = unknown_stages(job.errors) if job.stored_path else []
+    return UnknownStagesForm(names=names) if names else None
 
 
 @require_POST

@@ -14,6 +14,7 @@ closed deal closed, and only a forecast for an open one.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -252,7 +253,9 @@ class DealsHandler(Handler):
         if self.unknown:
             names = ", ".join(f"«{n}»" for n in sorted(self.unknown.values()))
             column = self.cmap.header_of("stage")
-            self.ctx.error(0, column, "", Problem.of("unknown_stages", names=names))
+            listed = json.dumps(sorted(self.unknown.values()), ensure_ascii=False)
+            problem = Problem.of("unknown_stages", names=names, stages=listed)
+            self.ctx.error(0, column, "", problem)
 
     # --- writing ---------------------------------------------------------------------------
 
