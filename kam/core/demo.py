@@ -312,6 +312,9 @@ def load_demo(*, clients: int = 300, seed: int = 2026, today: date | None = None
     from kam.surveys.demo import seed_surveys
 
     relations.update(seed_surveys(rng, created, today))
+    from kam.deals.demo import seed as seed_deals
+
+    relations.update(seed_deals(rng, created, today))
     return {
         **relations,
         "users": len(people) + 2,

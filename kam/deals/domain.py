@@ -224,9 +224,11 @@ class StepLoss:
 def losses_against_best(own: FunnelCounts, best: FunnelCounts) -> dict[str, StepLoss]:
     """Where a manager loses against the best, per step (SPEC §9, seed 002).
 
-    Won = C·r₁·r₂. At the best's r₁ the manager would win C·(r₁* − r₁)·r₂ more deals; at the
-    best's r₂, M·(r₂* − r₂) more. Gaps below zero lose nothing. A step without data on
-    either side loses nothing measurable.
+    Won = C·r₁·r₂. At the best's r₁ the manager would bring C·(r₁* − r₁) more deals to a
+    meeting, worth C·(r₁* − r₁)·r₂* won deals at the best's own meeting → deal rate (the
+    manager's r₂ may rest on a handful of meetings, or none); at the best's r₂ the manager
+    would win M·(r₂* − r₂) more. Gaps below zero lose nothing. A step without data on either
+    side loses nothing measurable.
     """
     out: dict[str, StepLoss] = {}
     mine, theirs = funnel_rates(own), funnel_rates(best)
@@ -235,7 +237,7 @@ def losses_against_best(own: FunnelCounts, best: FunnelCounts) -> dict[str, Step
     if r1 is not None and b1 is not None:
         gap = b1.value - r1.value
         entries = own.consultation * max(0.0, gap)
-        downstream = r2.value if r2 is not None else (b2.value if b2 is not None else 0.0)
+        downstream = b2.value if b2 is not None else 0.0
         out["consultation_meeting"] = StepLoss(
             "consultation_meeting",
             gap,

@@ -179,10 +179,11 @@ class DealsHandler(Handler):
         closed = self._closed(number, cells, step)
         modified = self._date(number, cells, "modified") if "modified" in self.columns else None
         status = deals_domain.status_of(step) if step is not None else "open"
-        if step is not None and status != "open" and closed is None:
+        if status == "won" and closed is None:
+            # Revenue is dated by the close: never guess it from another column.
+            self.fail(number, "closed", self.cell(cells, "closed"), Problem.of("not_closed_yet"))
+        elif status == "lost" and closed is None:
             closed = modified
-            if closed is None and status == "won":
-                self.fail(number, "closed", self.cell(cells, "closed"), Problem.of("not_closed_yet"))
         if created is not None and closed is not None and closed < created:
             self.fail(number, "closed", self.cell(cells, "closed"), Problem.of("closed_before_created"))
         for name, value in (("created", created), ("closed", closed)):
@@ -207,13 +208,15 @@ class DealsHandler(Handler):
         title = self.parse(number, cells, "title", lambda t: d.check_length(t, limit=300))
         loss = self.parse(number, cells, "loss_reason", lambda t: d.check_length(t, limit=300))
         source_text = self.parse(number, cells, "source", lambda t: d.check_length(t, limit=200))
+        if ref is not None and manager_name:
+            # Even on a failing row: its new client must not also be reported as ownerless.
+            self.note_manager(ref, manager_name, created)
         if ctx.error_count != errors or ref is None or step is None or created is None:
             return
         manager_ref = None
         if manager_name:
             found = ctx.find_manager(manager_name, number)
             manager_ref = found if isinstance(found, int) else None
-            self.note_manager(ref, manager_name, created)
         client_key = self.cell(cells, "inn") or deals_domain.fold(
             self.cell(cells, "client") or fallback
         )
