@@ -64,9 +64,7 @@ PROSPECT_WORDS = (
 
 def _prospects(rng: random.Random, manager: User, count: int) -> list[Client]:
     """New companies a manager consults: a funnel starts with prospects, not key accounts."""
-    names = [
-        f"ООО «{rng.choice(PROSPECT_WORDS)}-{manager.pk}{i:02d}»" for i in range(count)
-    ]
+    names = [f"ООО «{rng.choice(PROSPECT_WORDS)}-{manager.pk}{i:02d}»" for i in range(count)]
     objects = [
         Client(
             name=name,

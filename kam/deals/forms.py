@@ -26,13 +26,13 @@ class DealFilterForm(forms.Form):
     """Filters of the deals list; managers limited to those the viewer sees."""
 
     status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("Any"))] + DealStatus.choices, required=False
+        label=_("Status"), choices=[("", _("Any")), *DealStatus.choices], required=False
     )
     manager = forms.ModelChoiceField(
         label=_("Manager"), queryset=User.objects.none(), required=False
     )
     step = forms.ChoiceField(
-        label=_("Funnel step"), choices=[("", _("Any"))] + FunnelStep.choices, required=False
+        label=_("Funnel step"), choices=[("", _("Any")), *FunnelStep.choices], required=False
     )
     met = forms.ChoiceField(
         label=_("Reached a meeting"),
@@ -40,7 +40,7 @@ class DealFilterForm(forms.Form):
         required=False,
     )
     source = forms.ChoiceField(
-        label=_("How we sold"), choices=[("", _("Any"))] + DealSource.choices, required=False
+        label=_("How we sold"), choices=[("", _("Any")), *DealSource.choices], required=False
     )
     date_from = forms.DateField(label=_("Created from"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("Created to"), required=False, widget=DATE)
@@ -59,7 +59,7 @@ class StageMappingForm(forms.ModelForm[StageMapping]):
         model = StageMapping
         fields = ["name", "step", "crm"]
 
-    def save(self, commit: bool = True) -> StageMapping:  # noqa: FBT001, FBT002 - Django's API
+    def save(self, commit: bool = True) -> StageMapping:
         self.instance.folded = domain.fold(self.instance.name)
         return super().save(commit=commit)
 

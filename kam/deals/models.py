@@ -127,9 +127,7 @@ class IndustryReference(models.Model):
 
     industry = models.CharField(_("industry"), max_length=120)
     transition = models.CharField(_("conversion"), max_length=30, choices=Transition.choices)
-    low = models.DecimalField(
-        _("from, %"), max_digits=5, decimal_places=2, null=True, blank=True
-    )
+    low = models.DecimalField(_("from, %"), max_digits=5, decimal_places=2, null=True, blank=True)
     high = models.DecimalField(_("to, %"), max_digits=5, decimal_places=2, null=True, blank=True)
     note = models.CharField(_("where the figure comes from"), max_length=300, blank=True)
     is_active = models.BooleanField(_("shown on the funnel"), default=True)

@@ -57,12 +57,12 @@ def print_table(data: dict[str, Any]) -> None:
     )
     for row in _rows(data):
         cells = [row["manager"], str(row["consultation"]), str(row["meeting"]), str(row["won"])]
-        for name in ("consultation_meeting", "meeting_won"):
-            cells.append(
-                f"{_pct(row[name])} ({_pct(row[name + '_low'])}…{_pct(row[name + '_high'])})"
-                if row[name] is not None
-                else "-"
-            )
+        cells.extend(
+            f"{_pct(row[name])} ({_pct(row[name + '_low'])}…{_pct(row[name + '_high'])})"
+            if row[name] is not None
+            else "-"
+            for name in ("consultation_meeting", "meeting_won")
+        )
         cells.append("*" if row["best"] else "")
         table.add_row(*cells)
     console.print(table)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -88,8 +88,7 @@ def client_deals(*, viewer: AnyUser, client_id: int) -> dict[str, list[Deal]]:
 
 def open_deals_needing_action(*, viewer: AnyUser, today: date, idle_days: int = 30) -> list[Deal]:
     """Open deals of the viewer's own clients whose stage has not moved for `idle_days`."""
-    cutoff = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.min.time()))
-    cutoff -= timezone.timedelta(days=idle_days)
+    cutoff = timezone.make_aware(datetime.combine(today - timedelta(days=idle_days), time.min))
     qs = (
         visible_deals(viewer)
         .filter(status="open", manager_id=getattr(viewer, "pk", None), updated_at__lt=cutoff)
@@ -131,9 +130,7 @@ def funnel_counts(
             won=Count("id", filter=Q(status="won")),
         )
     )
-    return {
-        r["manager_id"]: FunnelCounts(r["consultation"], r["meeting"], r["won"]) for r in rows
-    }
+    return {r["manager_id"]: FunnelCounts(r["consultation"], r["meeting"], r["won"]) for r in rows}
 
 
 @dataclass
@@ -179,11 +176,7 @@ def funnel(*, viewer: AnyUser, date_from: date, date_to: date) -> Funnel:
     managers.sort(key=lambda m: (-m.counts.won, -m.counts.consultation, m.name))
     best_id = domain.best_of([(m.manager_id, m.counts) for m in managers], min_n=MIN_N)
     best = next((m for m in managers if m.manager_id == best_id), None)
-    rated = [
-        (m.manager_id, r)
-        for m in managers
-        if (r := m.rates["consultation_won"]) is not None
-    ]
+    rated = [(m.manager_id, r) for m in managers if (r := m.rates["consultation_won"]) is not None]
     ranks = domain.rank_managers(rated) if len(rated) > 1 else {}
     for m in managers:
         m.rank = ranks.get(m.manager_id)
@@ -204,9 +197,7 @@ def funnel(*, viewer: AnyUser, date_from: date, date_to: date) -> Funnel:
     )
 
 
-def reference_ranges(
-    *, team_rates: dict[str, Rate | None] | None = None
-) -> list[dict[str, Any]]:
+def reference_ranges(*, team_rates: dict[str, Rate | None] | None = None) -> list[dict[str, Any]]:
     """Active industry ranges as fractions, grouped by industry in the admins' order, each with
     where the team's rate stands against it (below, within, above; "" without a rate)."""
     out: dict[str, dict[str, Any]] = {}
@@ -240,9 +231,7 @@ def funnel_as_dict(f: Funnel) -> dict[str, Any]:
         "window": {"from": f.date_from.isoformat(), "to": f.date_to.isoformat()},
         "steps": ["consultation", "meeting", "won"],
         "team": _counts_dict(f.team, f.team_rates),
-        "managers": [
-            {"manager": m.name, **_counts_dict(m.counts, m.rates)} for m in f.managers
-        ],
+        "managers": [{"manager": m.name, **_counts_dict(m.counts, m.rates)} for m in f.managers],
         "best": f.best.name if f.best is not None else None,
     }
 

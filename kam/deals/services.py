@@ -66,9 +66,7 @@ def _reach(step: Step) -> int:
 
 
 @transaction.atomic
-def deals_upsert(
-    *, records: Sequence[DealRecord], source_system: str, write: bool
-) -> UpsertCounts:
+def deals_upsert(*, records: Sequence[DealRecord], source_system: str, write: bool) -> UpsertCounts:
     """Create new deals, update known ones by CRM id, and record every stage change seen.
 
     A re-import never lowers `reached`: a deal KAM once saw at a meeting keeps that, even when

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kam.accounts.access import can_manage_users
-from kam.deals.choices import Transition
 from kam.core.http import AuthenticatedRequest, positive_int
+from kam.deals.choices import Transition
 from kam.deals.forms import (
     DealFilterForm,
     FunnelForm,

@@ -20,9 +20,7 @@ NEWCOMBE = [
 
 
 @pytest.mark.parametrize(("k", "n", "low", "high"), NEWCOMBE)
-def test_wilson_matches_newcombes_published_bounds(
-    k: int, n: int, low: float, high: float
-) -> None:
+def test_wilson_matches_newcombes_published_bounds(k: int, n: int, low: float, high: float) -> None:
     r = d.wilson(k, n)
     assert round(r.low, 4) == low
     assert round(r.high, 4) == high
@@ -37,7 +35,7 @@ def test_wilson_at_all_successes_reaches_one() -> None:
 
 @pytest.mark.parametrize(("k", "n"), [(0, 0), (-1, 5), (6, 5)])
 def test_wilson_refuses_impossible_counts(k: int, n: int) -> None:
-    with pytest.raises(ValueError):  # noqa: PT011
+    with pytest.raises(ValueError):
         d.wilson(k, n)
 
 
@@ -45,11 +43,14 @@ def test_seed_real_estate_funnel() -> None:
     # Seed 002: 100 consultations → 6 visits → 2 deals (1–2 out of 5 visits).
     rates = d.funnel_rates(FunnelCounts(100, 6, 2))
     cm, mw = rates["consultation_meeting"], rates["meeting_won"]
-    assert cm is not None and mw is not None
+    assert cm is not None
+    assert mw is not None
     assert cm.value == 0.06
     assert mw.value == pytest.approx(1 / 3)
-    assert cm.n == 100 and mw.n == 6
-    assert d.is_indicative(mw.n, min_n=30) and not d.is_indicative(cm.n, min_n=30)
+    assert cm.n == 100
+    assert mw.n == 6
+    assert d.is_indicative(mw.n, min_n=30)
+    assert not d.is_indicative(cm.n, min_n=30)
 
 
 def test_counts_that_grow_along_the_funnel_are_refused() -> None:
@@ -113,7 +114,8 @@ def test_stage_map_file_with_header_and_problems() -> None:
 
 def test_stage_map_without_header() -> None:
     mapping, problems = d.parse_stage_map([["Консультация", "consultation"]])
-    assert mapping == {"консультация": "consultation"} and not problems
+    assert mapping == {"консультация": "consultation"}
+    assert not problems
 
 
 @pytest.mark.parametrize(
@@ -195,4 +197,5 @@ def test_the_best_loses_nothing_against_itself(deals: list[DealFacts]) -> None:
     assert all(loss.lost_deals == 0 and not loss.clear for loss in losses.values())
     for own in counts.values():
         for loss in d.losses_against_best(own, counts[best]).values():
-            assert loss.lost_deals >= 0 and loss.lost_entries >= 0
+            assert loss.lost_deals >= 0
+            assert loss.lost_entries >= 0

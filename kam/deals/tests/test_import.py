@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -15,7 +16,7 @@ from kam.clients.models import Client
 from kam.core.testing import Org
 from kam.deals.models import Deal, DealStageChange, StageMapping
 from kam.imports.domain import Kind, Preset
-from kam.imports.services import import_file
+from kam.imports.services import Outcome, import_file
 from kam.portfolio.models import RevenueRecord
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +54,8 @@ def write(path: Path, lines: list[str], encoding: str = "utf-8-sig") -> Path:
     return path
 
 
-def run(path: Path, **kwargs: object) -> object:
-    return import_file(actor=None, kind=Kind.DEALS, path=path, **kwargs)  # type: ignore[arg-type]
+def run(path: Path, **kwargs: Any) -> Outcome:
+    return import_file(actor=None, kind=Kind.DEALS, path=path, **kwargs)
 
 
 def test_amocrm_export_with_open_won_and_lost_deals(org: Org, tmp_path: Path) -> None:
@@ -69,7 +70,7 @@ def test_amocrm_export_with_open_won_and_lost_deals(org: Org, tmp_path: Path) ->
         ],
     )
     outcome = run(path)
-    assert outcome.ok, outcome.errors  # type: ignore[attr-defined]
+    assert outcome.ok, outcome.errors
     deals = {d.external_id: d for d in Deal.objects.all()}
     assert set(deals) == {"501", "502", "503", "504"}
     won, talk, lost, new = deals["501"], deals["502"], deals["503"], deals["504"]
@@ -81,8 +82,10 @@ def test_amocrm_export_with_open_won_and_lost_deals(org: Org, tmp_path: Path) ->
     )
     assert (talk.status, talk.step, talk.closed, talk.reached) == ("open", "meeting", None, 1)
     assert (lost.status, lost.loss_reason, lost.source) == ("lost", "Дорого", "")
-    assert won.source == "referral" and talk.source == "inbound"
-    assert new.amount is None and new.step == "consultation"
+    assert won.source == "referral"
+    assert talk.source == "inbound"
+    assert new.amount is None
+    assert new.step == "consultation"
     assert won.manager == org.manager_a1
     assert {d.source_system for d in deals.values()} == {"amocrm"}
     revenue = imported().get()
@@ -134,10 +137,12 @@ def test_bitrix24_export_has_no_closing_date_column(org: Org, tmp_path: Path) ->
         encoding="cp1251",
     )
     outcome = run(path)
-    assert outcome.ok, outcome.errors  # type: ignore[attr-defined]
+    assert outcome.ok, outcome.errors
     deals = {d.external_id: d for d in Deal.objects.all()}
-    assert deals["71"].closed == date(2025, 9, 25) and deals["71"].status == "won"
-    assert deals["72"].closed is None and deals["72"].step == "proposal"
+    assert deals["71"].closed == date(2025, 9, 25)
+    assert deals["71"].status == "won"
+    assert deals["72"].closed is None
+    assert deals["72"].step == "proposal"
     assert deals["73"].status == "lost"
     assert deals["71"].manager == org.manager_a2  # «Имя Фамилия» order
     assert {d.source for d in deals.values()} == {"inbound"}
@@ -156,15 +161,16 @@ def test_unknown_stage_refuses_the_whole_file_and_is_never_won(org: Org, tmp_pat
         ],
     )
     outcome = run(path)
-    assert not outcome.ok  # type: ignore[attr-defined]
-    (error,) = outcome.errors  # type: ignore[attr-defined]
+    assert not outcome.ok
+    (error,) = outcome.errors
     assert error.problem.code == "unknown_stages"
     assert dict(error.problem.params)["names"] == "«Бронь», «Оплачено»"
     assert error.column == "Этап сделки"
-    assert not Deal.objects.exists() and not imported().exists()
+    assert not Deal.objects.exists()
+    assert not imported().exists()
     # Mapped for this run only: «Оплачено» as won, «Бронь» as a proposal.
     outcome = run(path, stage_map={"оплачено": "won", "бронь": "proposal"})
-    assert outcome.ok  # type: ignore[attr-defined]
+    assert outcome.ok
     assert Deal.objects.get(external_id="602").status == "won"
     assert imported().count() == 2
     assert not StageMapping.objects.filter(folded="оплачено").exists()
@@ -174,15 +180,16 @@ def test_reimport_records_stage_history_and_never_lowers_the_reach(
     org: Org, tmp_path: Path
 ) -> None:
     first = write(tmp_path / "a.csv", [AMO_HEADER, amo_row("701", "Переговоры", "не закрыта")])
-    assert run(first).ok  # type: ignore[attr-defined]
+    assert run(first).ok
     again = run(first)
-    assert again.summary.unchanged == 1 and again.summary.created == 0  # type: ignore[attr-defined]
+    assert again.summary.unchanged == 1
+    assert again.summary.created == 0
     later = write(
         tmp_path / "b.csv",
         [AMO_HEADER, amo_row("701", "Закрыто и не реализовано", "25.10.2025", reason="Дорого")],
     )
     outcome = run(later)
-    assert outcome.summary.updated == 1  # type: ignore[attr-defined]
+    assert outcome.summary.updated == 1
     deal = Deal.objects.get()
     assert (deal.status, deal.reached, deal.closed) == ("lost", 1, date(2025, 10, 25))
     change = DealStageChange.objects.get()
@@ -208,7 +215,7 @@ def test_revenue_and_deals_imports_of_one_export_add_nothing_twice(
     )
     assert import_file(actor=None, kind=Kind.REVENUE, path=path).ok
     assert imported().count() == 2
-    assert run(path).ok  # type: ignore[attr-defined]
+    assert run(path).ok
     assert imported().count() == 2
     assert import_file(actor=None, kind=Kind.REVENUE, path=path).ok
     assert imported().count() == 2
@@ -226,16 +233,19 @@ def test_files_without_ids_share_the_revenue_fingerprint(org: Org, tmp_path: Pat
         "ООО «Вектор»;10 000;03.09.2025;;Консультация;Тестов Manager_A1",
     ]
     path = write(tmp_path / "sheet.csv", [header, *rows])
-    assert run(path, preset=Preset.GENERIC).ok  # type: ignore[attr-defined]
-    assert Deal.objects.count() == 3 and imported().count() == 2
-    assert run(path, preset=Preset.GENERIC).ok  # type: ignore[attr-defined]
-    assert Deal.objects.count() == 3 and imported().count() == 2
-    revenue_sheet = write(tmp_path / "rev.csv", ["Клиент;Сумма;Дата"] + [
-        "ООО «Вектор»;50 000;10.09.2025",
-        "ООО «Вектор»;50 000;10.09.2025",
-    ])
+    assert run(path, preset=Preset.GENERIC).ok
+    assert Deal.objects.count() == 3
+    assert imported().count() == 2
+    assert run(path, preset=Preset.GENERIC).ok
+    assert Deal.objects.count() == 3
+    assert imported().count() == 2
+    revenue_sheet = write(
+        tmp_path / "rev.csv",
+        ["Клиент;Сумма;Дата", "ООО «Вектор»;50 000;10.09.2025", "ООО «Вектор»;50 000;10.09.2025"],
+    )
     outcome = import_file(actor=None, kind=Kind.REVENUE, path=revenue_sheet)
-    assert outcome.ok and outcome.summary.created == 0
+    assert outcome.ok
+    assert outcome.summary.created == 0
     assert imported().count() == 2
 
 
@@ -252,7 +262,7 @@ def test_bad_rows_name_row_field_and_reason_and_write_nothing(org: Org, tmp_path
     )
     before = (Client.objects.count(), Deal.objects.count())
     outcome = run(path)
-    found = {(e.row, e.column, e.problem.code) for e in outcome.errors}  # type: ignore[attr-defined]
+    found = {(e.row, e.column, e.problem.code) for e in outcome.errors}
     assert found == {
         (2, "Дата закрытия", "not_closed_yet"),
         (3, "Дата закрытия", "closed_before_created"),
@@ -263,11 +273,15 @@ def test_bad_rows_name_row_field_and_reason_and_write_nothing(org: Org, tmp_path
 
 
 def test_dry_run_writes_nothing(org: Org, tmp_path: Path) -> None:
-    path = write(tmp_path / "amo.csv", [AMO_HEADER, amo_row("1", "Успешно реализовано", "1.10.2025")])
+    path = write(
+        tmp_path / "amo.csv", [AMO_HEADER, amo_row("1", "Успешно реализовано", "1.10.2025")]
+    )
     outcome = run(path, dry_run=True)
-    assert outcome.ok and outcome.summary.created == 1  # type: ignore[attr-defined]
-    assert outcome.summary.extra["revenue_created"] == 1  # type: ignore[attr-defined]
-    assert not Deal.objects.exists() and not imported().exists()
+    assert outcome.ok
+    assert outcome.summary.created == 1
+    assert outcome.summary.extra["revenue_created"] == 1
+    assert not Deal.objects.exists()
+    assert not imported().exists()
 
 
 def test_cli_stage_map_file(org: Org, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from kam.imports.domain import Kind
 from kam.imports.kinds.activity import InteractionsHandler, NpsHandler
-from kam.imports.kinds.deals import DealsHandler
 from kam.imports.kinds.base import Context, Handler, UnavailableError
+from kam.imports.kinds.deals import DealsHandler
 from kam.imports.kinds.directory import ClientsHandler, ContactsHandler
 from kam.imports.kinds.revenue import RevenueHandler
 

@@ -118,7 +118,9 @@ class DealsHandler(Handler):
         for name in REQUIRED:
             if name not in columns:
                 expected = ", ".join(table[name][:4])
-                problems.append(RowError(1, "", "", Problem.of("missing_column", expected=expected)))
+                problems.append(
+                    RowError(1, "", "", Problem.of("missing_column", expected=expected))
+                )
         if not columns.keys() & {"client", "inn", "full_name"}:
             expected = ", ".join(table["client"][:3] + table["inn"][:1])
             problems.append(RowError(1, "", "", Problem.of("missing_column", expected=expected)))
@@ -129,7 +131,9 @@ class DealsHandler(Handler):
     def __init__(self, ctx: Context, cmap: ColumnMap) -> None:
         super().__init__(ctx, cmap)
         self.preset = cmap.preset
-        self.source = "import" if cmap.preset in (Preset.GENERIC, Preset.AUTO) else cmap.preset.value
+        self.source = (
+            "import" if cmap.preset in (Preset.GENERIC, Preset.AUTO) else cmap.preset.value
+        )
         self.steps: dict[str, str] = {**stage_map(), **ctx.stage_map}
         self.unknown: dict[str, str] = {}  # folded → as first written
         self.rows: list[Row] = []
@@ -163,9 +167,9 @@ class DealsHandler(Handler):
 
     def _closed(self, number: int, cells: list[str], step: Step | None) -> date | None:
         closed = self._date(number, cells, "closed")
-        if self.preset is Preset.BITRIX24 and step is not None:
-            if deals_domain.status_of(step) == "open":
-                return None  # an open deal's CLOSEDATE is only the forecast
+        bitrix_open = step is not None and deals_domain.status_of(step) == "open"
+        if self.preset is Preset.BITRIX24 and bitrix_open:
+            return None  # an open deal's CLOSEDATE is only the forecast
         return closed
 
     def row(self, number: int, cells: list[str]) -> None:
@@ -185,7 +189,9 @@ class DealsHandler(Handler):
         elif status == "lost" and closed is None:
             closed = modified
         if created is not None and closed is not None and closed < created:
-            self.fail(number, "closed", self.cell(cells, "closed"), Problem.of("closed_before_created"))
+            self.fail(
+                number, "closed", self.cell(cells, "closed"), Problem.of("closed_before_created")
+            )
         for name, value in (("created", created), ("closed", closed)):
             if value is not None and value > self.today:
                 self.fail(number, name, self.cell(cells, name), Problem.of("future"))
@@ -242,7 +248,7 @@ class DealsHandler(Handler):
     def _external_id(self, number: int, cells: list[str]) -> str | None:
         if "external_id" not in self.columns:
             return None
-        external = self.parse(number, cells, "external_id", d.parse_external_id)
+        external: str | None = self.parse(number, cells, "external_id", d.parse_external_id)
         if external is not None:
             first = self.seen_ids.get(external)
             if first is not None:
@@ -375,7 +381,12 @@ class DealsHandler(Handler):
             ):
                 unchanged += 1
             else:
-                old.client_id, old.date, old.amount, old.note = client_id, day, Decimal(amount), note
+                old.client_id, old.date, old.amount, old.note = (
+                    client_id,
+                    day,
+                    Decimal(amount),
+                    note,
+                )
                 changed.append(old)
         summary = self.ctx.summary
         summary.extra["revenue_created"] = len(fresh)
@@ -398,7 +409,9 @@ class DealsHandler(Handler):
         latest: dict[int, date] = {}
         for record in fresh:
             if record.date >= recent and record.amount > 0:
-                latest[record.client_id] = max(record.date, latest.get(record.client_id, record.date))
+                latest[record.client_id] = max(
+                    record.date, latest.get(record.client_id, record.date)
+                )
         if not latest:
             return
         for client in Client.objects.filter(pk__in=list(latest)).select_related("manager"):
