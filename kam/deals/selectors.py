@@ -126,7 +126,7 @@ def funnel_counts(
         .values("manager_id")
         .annotate(
             consultation=Count("id"),
-            meeting=Count("id", filter=condition | Q(status="won")),
+            meeting=Count("id", filter=condition),
             won=Count("id", filter=Q(status="won")),
         )
     )

@@ -64,6 +64,7 @@ def deal_list_view(request: AuthenticatedRequest) -> HttpResponse:
         manager=manager.pk if manager else None,
         step=data.get("step") or "",
         source=data.get("source") or "",
+        client=data.get("client"),
         date_from=data.get("date_from"),
         date_to=data.get("date_to"),
         reached_meeting=met,

@@ -164,3 +164,26 @@ def test_a_meeting_logged_after_the_close_does_not_count(org: Org) -> None:
         tone="positive",
     )
     assert funnel_counts(viewer=org.director, **window)[org.manager_a1.pk].meeting == 1
+
+
+def test_card_panel_groups_deals_and_today_lists_own_idle_deals(org: Org) -> None:
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from kam.deals.panels import card_panel, today_section
+
+    fresh = _deal(org.client_a1, org.manager_a1, TODAY - timedelta(days=3), "meeting")
+    idle = _deal(org.client_a1, org.manager_a1, TODAY - timedelta(days=90), "consultation")
+    _deal(org.client_a1, org.manager_a1, TODAY - timedelta(days=90), "won")
+    _deal(org.client_a1, org.manager_a1, TODAY - timedelta(days=80), "lost")
+    other = _deal(org.client_a2, org.manager_a2, TODAY - timedelta(days=90), "consultation")
+    old = timezone.make_aware(datetime.combine(TODAY - timedelta(days=45), time.min))
+    Deal.objects.filter(pk__in=[idle.pk, other.pk]).update(updated_at=old)
+    panel = card_panel(viewer=org.supervisor_a, client=org.client_a1)["client_deals"]
+    assert [len(panel[s]) for s in ("open", "won", "lost")] == [2, 1, 1]
+    assert card_panel(viewer=org.manager_b1, client=org.client_a1)["client_deals"]["open"] == []
+    section = today_section(viewer=org.manager_a1, today=TODAY)
+    assert [d.pk for d in section["idle_deals"]] == [idle.pk]
+    assert fresh.pk not in [d.pk for d in section["idle_deals"]]
+    assert today_section(viewer=org.supervisor_a, today=TODAY)["idle_deals"] == []
