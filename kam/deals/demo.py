@@ -11,10 +11,9 @@ the two has well over 30 deals, so their intervals are honest and do not overlap
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from kam.accounts.models import User
@@ -161,8 +160,4 @@ def seed(rng: random.Random, clients: list[Client], today: date) -> dict[str, in
     ]
     DealStageChange.objects.bulk_create(history, batch_size=1000)
     Interaction.objects.bulk_create(meetings, batch_size=1000)
-    # A few open deals that have not moved for weeks: Today asks their managers to act.
-    stale = timezone.make_aware(datetime.combine(today - timedelta(days=40), time.min))
-    idle = [d.pk for d in created_deals if d.status == "open"][::15]
-    Deal.objects.filter(pk__in=idle).update(updated_at=stale)
     return {"deals": len(created_deals), "prospects": prospects, "stage_changes": len(history)}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -14,7 +14,7 @@ from kam.accounts.access import AnyUser, scope_of, visible_clients
 from kam.accounts.domain import Scope
 from kam.deals import domain
 from kam.deals.domain import FunnelCounts, Rate
-from kam.deals.models import Deal, IndustryReference, StageMapping
+from kam.deals.models import Deal, DealStageChange, IndustryReference, StageMapping
 from kam.relations.choices import ContactChannel
 from kam.relations.models import Interaction
 
@@ -87,13 +87,16 @@ def client_deals(*, viewer: AnyUser, client_id: int) -> dict[str, list[Deal]]:
 
 
 def open_deals_needing_action(*, viewer: AnyUser, today: date, idle_days: int = 30) -> list[Deal]:
-    """Open deals of the viewer's own clients whose stage has not moved for `idle_days`."""
-    cutoff = timezone.make_aware(datetime.combine(today - timedelta(days=idle_days), time.min))
+    """The viewer's own open deals whose stage has not moved for `idle_days`: created before
+    the cutoff and with no stage change KAM saw since (oldest first, at most 20)."""
+    cutoff = today - timedelta(days=idle_days)
+    moved = DealStageChange.objects.filter(deal_id=OuterRef("pk"), date__gt=cutoff)
     qs = (
         visible_deals(viewer)
-        .filter(status="open", manager_id=getattr(viewer, "pk", None), updated_at__lt=cutoff)
+        .filter(status="open", manager_id=getattr(viewer, "pk", None), created__lte=cutoff)
+        .exclude(Exists(moved))
         .select_related("client")
-        .order_by("updated_at")
+        .order_by("created", "id")
     )
     return list(qs[:20])
 

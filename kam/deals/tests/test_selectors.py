@@ -167,23 +167,26 @@ def test_a_meeting_logged_after_the_close_does_not_count(org: Org) -> None:
 
 
 def test_card_panel_groups_deals_and_today_lists_own_idle_deals(org: Org) -> None:
-    from datetime import datetime, time
-
-    from django.utils import timezone
-
+    from kam.deals.models import DealStageChange
     from kam.deals.panels import card_panel, today_section
 
     fresh = _deal(org.client_a1, org.manager_a1, TODAY - timedelta(days=3), "meeting")
     idle = _deal(org.client_a1, org.manager_a1, TODAY - timedelta(days=90), "consultation")
+    moved = _deal(org.client_a1, org.manager_a1, TODAY - timedelta(days=90), "meeting")
+    DealStageChange.objects.create(
+        deal=moved,
+        date=TODAY - timedelta(days=5),
+        stage_to="meeting",
+        step="meeting",
+        status="open",
+    )
     _deal(org.client_a1, org.manager_a1, TODAY - timedelta(days=90), "won")
     _deal(org.client_a1, org.manager_a1, TODAY - timedelta(days=80), "lost")
-    other = _deal(org.client_a2, org.manager_a2, TODAY - timedelta(days=90), "consultation")
-    old = timezone.make_aware(datetime.combine(TODAY - timedelta(days=45), time.min))
-    Deal.objects.filter(pk__in=[idle.pk, other.pk]).update(updated_at=old)
+    _deal(org.client_a2, org.manager_a2, TODAY - timedelta(days=90), "consultation")
     panel = card_panel(viewer=org.supervisor_a, client=org.client_a1)["client_deals"]
-    assert [len(panel[s]) for s in ("open", "won", "lost")] == [2, 1, 1]
+    assert [len(panel[s]) for s in ("open", "won", "lost")] == [3, 1, 1]
     assert card_panel(viewer=org.manager_b1, client=org.client_a1)["client_deals"]["open"] == []
     section = today_section(viewer=org.manager_a1, today=TODAY)
     assert [d.pk for d in section["idle_deals"]] == [idle.pk]
-    assert fresh.pk not in [d.pk for d in section["idle_deals"]]
+    assert fresh.pk != idle.pk
     assert today_section(viewer=org.supervisor_a, today=TODAY)["idle_deals"] == []
