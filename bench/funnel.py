@@ -78,7 +78,7 @@ def _load(manager_ids: list[int]) -> None:
         else:
             marks = ", ".join(["%s"] * 11)
             cursor.executemany(
-                f"INSERT INTO clients_client ({client_cols}) VALUES ({marks})",  # noqa: S608
+                f"INSERT INTO clients_client ({client_cols}) VALUES ({marks})",
                 clients,
             )
         cursor.execute("SELECT id FROM clients_client ORDER BY id")
@@ -109,11 +109,11 @@ def _load(manager_ids: list[int]) -> None:
             cursor.execute("VACUUM ANALYZE")
         else:
             cursor.executemany(
-                f"INSERT INTO deals_deal ({deal_cols}) VALUES ({', '.join(['%s'] * 16)})",  # noqa: S608
+                f"INSERT INTO deals_deal ({deal_cols}) VALUES ({', '.join(['%s'] * 16)})",
                 deals,
             )
             cursor.executemany(
-                f"INSERT INTO relations_interaction ({inter_cols})"  # noqa: S608
+                f"INSERT INTO relations_interaction ({inter_cols})"
                 f" VALUES ({', '.join(['%s'] * 9)})",
                 meetings,
             )
