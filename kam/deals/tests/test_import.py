@@ -296,3 +296,36 @@ def test_cli_stage_map_file(org: Org, tmp_path: Path, capsys: pytest.CaptureFixt
     stages.write_text("stage;step\nОплачено;куда-то\n", encoding="utf-8")
     with pytest.raises(CommandError, match="line 2"):
         call_command("import_file", "deals", str(path), no_progress=True, stages=str(stages))
+
+
+def test_bitrix24_html_xls_with_amount_and_currency_in_one_cell(org: Org, tmp_path: Path) -> None:
+    head = [
+        "ID",
+        "Название сделки",
+        "Стадия сделки",
+        "Сумма/Валюта",
+        "Ответственный",
+        "Дата создания",
+        "Предполагаемая дата закрытия",
+        "Сделка закрыта",
+        "Источник",
+        "Компания",
+    ]
+    rows = [
+        ["881", "Лифты", "Сделка успешна", "150&nbsp;000 руб.", "Manager_A1 Тестов",
+         "01.08.2025", "28.08.2025", "Да", "По рекомендации", "ООО &quot;Лифтстрой&quot;"],
+        ["882", "Эскалаторы", "Новая", "75&nbsp;000 руб.", "Manager_A1 Тестов",
+         "03.08.2025", "30.12.2099", "Нет", "Тендер", "ООО &quot;Лифтстрой&quot;"],
+    ]  # fmt: skip
+    html = "<html><body><table><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"
+    html += "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    path = tmp_path / "deals.xls"
+    path.write_text(html + "</table></body></html>", encoding="utf-8")
+    outcome = run(path)
+    assert outcome.ok, outcome.errors
+    assert outcome.info["preset"] == "bitrix24"
+    won = Deal.objects.get(external_id="881")
+    assert (won.amount, won.closed, won.source) == (Decimal(150000), date(2025, 8, 28), "referral")
+    assert Deal.objects.get(external_id="882").closed is None
+    assert Deal.objects.get(external_id="882").source == "tender"
+    assert imported().get().amount == Decimal(150000)

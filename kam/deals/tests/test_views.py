@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client as HttpClient
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -137,3 +140,16 @@ def test_api_funnel_is_the_callers_scope(org: Org) -> None:
     assert everyone["team"]["consultation"] == 6
     bad = _login(org.director).get(reverse("api:funnel"), {"from": "2026-13-01"})
     assert bad.status_code == 400
+
+
+def test_funnel_page_queries_do_not_grow_with_managers(
+    org: Org, django_assert_max_num_queries: Any
+) -> None:
+    http = _login(org.director)
+    _deals(org.client_a1, total=5, met=2, won=1)
+    with CaptureQueriesContext(connection) as one:
+        http.get(reverse("deals:funnel"))
+    _deals(org.client_a2, total=5, met=2, won=1)
+    _deals(org.client_b1, total=5, met=2, won=1)
+    with django_assert_max_num_queries(len(one)):
+        assert http.get(reverse("deals:funnel")).status_code == 200
