@@ -1,24 +1,24 @@
 """Demo deals: a year of an amoCRM pipeline with open, won and lost deals for every manager.
 
 The story of seed 002: managers convert meetings into deals at about the same rate (around a
-third), and differ on consultation → meeting. Deals are with prospects (new small companies),
-as a funnel of consultations is; a meeting shows in the stage, in the stage history, or only
-as a visit logged with the client. `manager1` brings about one consultation in five
+third), and differ on consultation → meeting. `manager1` brings about one consultation in five
 to a meeting; `manager2` about one in twenty, so the funnel page shows his weak step. Each of
 the two has well over 30 deals, so their intervals are honest and do not overlap.
+
+KAM also counts a meeting logged with the client during a deal's life, so each deal's dates
+are placed with the demo contact log in mind: a deal that had no meeting spans no logged
+meeting or visit, and a deal that had one shows it in its stage, in its stage history, or
+only as a visit logged with the client.
 """
 
 from __future__ import annotations
 
 import random
+from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from simple_history.utils import bulk_create_with_history
-
 from kam.accounts.models import User
-from kam.clients.choices import Channel, Segment
-from kam.clients.domain import normalize_company_name
 from kam.clients.models import Client
 from kam.deals.choices import DealSource
 from kam.deals.models import Deal, DealStageChange
@@ -55,62 +55,66 @@ def _source(rng: random.Random) -> tuple[str, str]:
     )[0]
 
 
-PROSPECT_WORDS = (
-    "Альфа", "Вектор", "Гранит", "Дельта", "Заря", "Исток", "Кедр", "Лидер", "Меридиан",
-    "Норд", "Орбита", "Пульс", "Радуга", "Сфера", "Тайга", "Урал", "Факел", "Гавань",
-)  # fmt: skip
+class _Calendar:
+    """Logged meetings and the lives of deals without one, per client, to keep them apart."""
+
+    def __init__(self, clients: list[Client]) -> None:
+        self.meetings: dict[int, list[date]] = defaultdict(list)
+        self.quiet: dict[int, list[tuple[date, date]]] = defaultdict(list)
+        logged = Interaction.objects.filter(
+            client__in=clients,
+            planned=False,
+            channel__in=[ContactChannel.MEETING, ContactChannel.VISIT],
+        ).values_list("client_id", "date")
+        for client_id, day in logged:
+            self.meetings[client_id].append(day)
+
+    def is_quiet(self, client_id: int, start: date, end: date) -> bool:
+        return not any(start <= day <= end for day in self.meetings[client_id])
+
+    def may_log(self, client_id: int, day: date) -> bool:
+        return not any(start <= day <= end for start, end in self.quiet[client_id])
 
 
-def _prospects(rng: random.Random, manager: User, count: int) -> list[Client]:
-    """New companies a manager consults: a funnel starts with prospects, not key accounts."""
-    names = [f"ООО «{rng.choice(PROSPECT_WORDS)}-{manager.pk}{i:02d}»" for i in range(count)]
-    objects = [
-        Client(
-            name=name,
-            normalized_name=normalize_company_name(name),
-            segment=Segment.SMALL,
-            channel=Channel.OTHER,
-            manager=manager,
-        )
-        for name in names
-    ]
-    return list(bulk_create_with_history(objects, Client, batch_size=500))
+def _life(rng: random.Random, today: date) -> tuple[date, int]:
+    created = today - timedelta(days=rng.randint(5, 360))
+    return created, rng.randint(7, 30)
 
 
 def seed(rng: random.Random, clients: list[Client], today: date) -> dict[str, int]:
-    """Create prospects, their deals, stage history and the meetings logged with them."""
-    managers = sorted(
-        {c.manager for c in clients if c.manager.is_manager}, key=lambda u: u.username
-    )
+    """Create the demo deals, their stage history and the visits logged only in the log."""
+    own: dict[User, list[Client]] = defaultdict(list)
+    for client in clients:
+        if client.manager.is_manager:
+            own[client.manager].append(client)
+    calendar = _Calendar(clients)
     deals: list[Deal] = []
     changes: list[tuple[int, str, str, date]] = []  # deal index, from, to, when
-    meetings: list[Interaction] = []
-    prospects = 0
-    for manager in managers:
-        count = DEALS_PER_MANAGER.get(manager.username, DEFAULT_DEALS)
-        own = _prospects(rng, manager, count // 2 + 1)
-        prospects += len(own)
+    visits: list[Interaction] = []
+    for manager in sorted(own, key=lambda u: u.username):
         meeting_rate = MEETING_RATE.get(manager.username, DEFAULT_MEETING_RATE)
-        for i in range(count):
-            client = rng.choice(own)
-            created = today - timedelta(days=rng.randint(5, 360))
+        for i in range(DEALS_PER_MANAGER.get(manager.username, DEFAULT_DEALS)):
             met = rng.random() < meeting_rate
-            age = (today - created).days
-            if met and age > 45:
-                stage = WON if rng.random() < MEETING_WON_RATE else LOST
-            elif met:
-                stage = rng.choice([OPEN_MEETING, OPEN_PROPOSAL])
-            elif age > 45 or rng.random() < 0.5:
-                stage = LOST
+            for _attempt in range(50):
+                client = rng.choice(own[manager])
+                created, days = _life(rng, today)
+                end = min(today, created + timedelta(days=days))
+                # A deal closes after its life unless it is recent, then it stays open.
+                is_open = end == today or (today - created).days < 20
+                if met or calendar.is_quiet(client.pk, created, today if is_open else end):
+                    break
+            if met:
+                stage = (
+                    rng.choice([OPEN_MEETING, OPEN_PROPOSAL])
+                    if is_open
+                    else (WON if rng.random() < MEETING_WON_RATE else LOST)
+                )
             else:
-                stage = OPEN_EARLY
-            closed = None
-            if stage in (WON, LOST):
-                closed = min(today, created + timedelta(days=rng.randint(10, 45)))
-            code, text = _source(rng)
-            # How KAM learns of the meeting: the stage itself, a stage seen in an earlier
-            # import (history), or only a visit logged with the client.
+                stage = OPEN_EARLY if is_open else LOST
+                calendar.quiet[client.pk].append((created, today if is_open else end))
+            closed = None if is_open else end
             how = rng.choice(["history", "log"]) if met and stage is LOST else "stage"
+            code, text = _source(rng)
             deals.append(
                 Deal(
                     client=client,
@@ -122,7 +126,7 @@ def seed(rng: random.Random, clients: list[Client], today: date) -> dict[str, in
                     status={"won": "won", "lost": "lost"}.get(stage[1], "open"),
                     stage=stage[0],
                     step=stage[1],
-                    reached=1 if met and how == "history" else stage[2],
+                    reached=1 if how == "history" else stage[2],
                     source=code,
                     source_text=text,
                     loss_reason=rng.choice(LOSS_REASONS) if stage is LOST else "",
@@ -130,22 +134,24 @@ def seed(rng: random.Random, clients: list[Client], today: date) -> dict[str, in
                     external_id=f"demo-{manager.pk}-{i}",
                 )
             )
-            if met:
-                end = closed or today
-                meeting_day = created + (end - created) / 2
-                if how == "history":
-                    changes.append((len(deals) - 1, OPEN_EARLY[0], OPEN_MEETING[0], meeting_day))
-                    changes.append((len(deals) - 1, OPEN_MEETING[0], stage[0], end))
-                meetings.append(
+            meeting_day = created + (end - created) / 2
+            if how == "history":
+                changes.append((len(deals) - 1, OPEN_EARLY[0], OPEN_MEETING[0], meeting_day))
+                changes.append((len(deals) - 1, OPEN_MEETING[0], stage[0], end))
+            elif how == "log" and calendar.may_log(client.pk, meeting_day):
+                calendar.meetings[client.pk].append(meeting_day)
+                visits.append(
                     Interaction(
                         client=client,
                         author=manager,
                         date=meeting_day,
-                        channel=rng.choice([ContactChannel.MEETING, ContactChannel.VISIT]),
+                        channel=ContactChannel.VISIT,
                         tone=ToneChoice.POSITIVE,
-                        summary="Показ на объекте" if how == "log" else "Встреча у клиента",
+                        summary="Показ на объекте: клиент смотрел варианты",
                     )
                 )
+            elif how == "log":  # the visit would land in another deal's quiet life
+                deals[-1].reached = 1
     created_deals = Deal.objects.bulk_create(deals, batch_size=1000)
     history = [
         DealStageChange(
@@ -159,5 +165,5 @@ def seed(rng: random.Random, clients: list[Client], today: date) -> dict[str, in
         for index, old, new, day in changes
     ]
     DealStageChange.objects.bulk_create(history, batch_size=1000)
-    Interaction.objects.bulk_create(meetings, batch_size=1000)
-    return {"deals": len(created_deals), "prospects": prospects, "stage_changes": len(history)}
+    Interaction.objects.bulk_create(visits, batch_size=1000)
+    return {"deals": len(created_deals), "stage_changes": len(history), "visits": len(visits)}
