@@ -11,7 +11,7 @@ import os
 import random
 import time
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # Django is set up by bench/__main__.py before run() is called
     from django.test import Client as HttpClient
@@ -29,11 +29,11 @@ DAYS = 730
 STEPS = (("consultation", 0, "open"), ("meeting", 1, "open"), ("proposal", 2, "open"))
 
 
-def _rows(manager_ids: list[int], client_ids: list[int]) -> list[tuple[object, ...]]:
+def _rows(manager_ids: list[int], client_ids: list[int]) -> list[tuple[Any, ...]]:
     rng = random.Random(14)
     now = "2026-01-01 00:00:00+00:00"
     by_manager = {m: client_ids[i :: len(manager_ids)] for i, m in enumerate(manager_ids)}
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for i in range(DEALS):
         manager = manager_ids[i % len(manager_ids)]
         client = rng.choice(by_manager[manager])
@@ -97,13 +97,13 @@ def _load(manager_ids: list[int]) -> None:
         deals = _rows(manager_ids, client_ids)
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY deals_deal ({deal_cols}) FROM STDIN") as copy:
-                for row in deals:
-                    copy.write_row(row)
+                for deal in deals:
+                    copy.write_row(deal)
             with cursor.cursor.copy(
                 f"COPY relations_interaction ({inter_cols}) FROM STDIN"
             ) as copy:
-                for row in meetings:
-                    copy.write_row(row)
+                for meeting in meetings:
+                    copy.write_row(meeting)
             # As autovacuum leaves a live table: statistics and the visibility map, so the
             # covering indexes serve index-only scans.
             cursor.execute("VACUUM ANALYZE")
