@@ -136,6 +136,15 @@ def funnel_counts(
     return {r["manager_id"]: FunnelCounts(r["consultation"], r["meeting"], r["won"]) for r in rows}
 
 
+@dataclass(frozen=True, slots=True)
+class RateCell:
+    """One conversion of a row, in the order of `domain.TRANSITIONS`, for display."""
+
+    transition: str
+    rate: Rate | None
+    weak: bool
+
+
 @dataclass
 class ManagerFunnel:
     manager_id: int
@@ -146,6 +155,11 @@ class ManagerFunnel:
     weak_step: str | None = None
     rank: int | None = None
     is_best: bool = False
+    indicative: bool = False
+
+    @property
+    def cells(self) -> list[RateCell]:
+        return [RateCell(t, self.rates[t], self.weak_step == t) for t in domain.TRANSITIONS]
 
 
 @dataclass
@@ -183,6 +197,7 @@ def funnel(*, viewer: AnyUser, date_from: date, date_to: date) -> Funnel:
     ranks = domain.rank_managers(rated) if len(rated) > 1 else {}
     for m in managers:
         m.rank = ranks.get(m.manager_id)
+        m.indicative = domain.is_indicative(m.counts.consultation, min_n=MIN_N)
         if best is not None:
             m.is_best = m is best
             if not m.is_best:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -49,6 +50,7 @@ def funnel_view(request: AuthenticatedRequest) -> HttpResponse:
         "funnel": funnel(viewer=request.user, date_from=start, date_to=end),
         "transitions": Transition.choices,
         "reference_keys": ["consultation_meeting", "meeting_won"],
+        "window_query": urlencode({"date_from": start, "date_to": end}),
     }
     return render(request, "deals/funnel.html", context)
 
