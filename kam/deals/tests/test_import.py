@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -329,3 +329,24 @@ def test_bitrix24_html_xls_with_amount_and_currency_in_one_cell(org: Org, tmp_pa
     assert Deal.objects.get(external_id="882").closed is None
     assert Deal.objects.get(external_id="882").source == "tender"
     assert imported().get().amount == Decimal(150000)
+
+
+def test_a_recent_won_deal_proposes_a_feedback_call(org: Org, tmp_path: Path) -> None:
+    from django.utils import timezone
+
+    from kam.relations.models import ChecklistTask
+
+    day = (timezone.localdate() - timedelta(days=3)).strftime("%d.%m.%Y")
+    old = "01.02.2025"
+    path = write(
+        tmp_path / "amo.csv",
+        [
+            AMO_HEADER,
+            amo_row("41", "Успешно реализовано", day, company="Альфа-Один Маркер-A1", created=old),
+            amo_row("42", "Успешно реализовано", "15.02.2025", company="Бета-Один Маркер-B1",
+                    created=old),
+        ],
+    )  # fmt: skip
+    assert run(path).ok
+    tasks = ChecklistTask.objects.filter(kind="feedback")
+    assert [t.client_id for t in tasks] == [org.client_a1.pk]

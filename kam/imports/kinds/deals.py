@@ -28,7 +28,8 @@ from kam.deals.selectors import stage_map
 from kam.deals.services import DealRecord, deals_upsert
 from kam.imports import domain as d
 from kam.imports.domain import ColumnMap, Kind, Preset, Problem, RowError
-from kam.imports.kinds.base import Context, Handler, Progress
+from kam.imports.kinds.base import BATCH, Context, Handler, Progress
+from kam.imports.kinds.revenue import FEEDBACK_DAYS
 from kam.portfolio.models import RevenueRecord
 
 # Header aliases of a deals file, folded; a preset's own names come first.
@@ -139,6 +140,7 @@ class DealsHandler(Handler):
         self.rows: list[Row] = []
         self.seen_ids: dict[str, int] = {}
         self.today = timezone.localdate()
+        self._strings: dict[str, str] = {}  # one copy of each stage, source, reason text
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -237,13 +239,18 @@ class DealsHandler(Handler):
                 amount,
                 created,
                 closed,
-                stage.strip()[:200],
+                self._one(stage.strip()[:200]),
                 step,
-                source_text or "",
-                loss or "",
+                self._one(source_text or ""),
+                self._one(loss or ""),
                 modified,
             )
         )
+
+    def _one(self, text: str) -> str:
+        if len(self._strings) < 100_000:
+            return self._strings.setdefault(text, text)
+        return text
 
     def _external_id(self, number: int, cells: list[str]) -> str | None:
         if "external_id" not in self.columns:
@@ -280,8 +287,11 @@ class DealsHandler(Handler):
         client_ids = [self.resolve(r.client_ref, ids) for r in self.rows]
         owners = self._client_managers(client_ids)
         default = self.ctx.default_manager.pk if self.ctx.default_manager else 0
-        records: list[DealRecord] = []
         occurrences: dict[tuple[str, date, str], int] = {}
+        summary = self.ctx.summary
+        summary.extra["stage_changes"] = 0
+        batch: list[DealRecord] = []
+        done = 0
         for row, client_id in zip(self.rows, client_ids, strict=True):
             manager_id = row.manager_ref
             if manager_id is not None and manager_id < 0:
@@ -295,7 +305,7 @@ class DealsHandler(Handler):
                 occurrences[fp] = n + 1
                 digest = hashlib.sha256(f"{fp[0]}|{fp[1]}|{fp[2]}|{n}".encode()).hexdigest()
                 key = "fp:" + digest[:32]
-            records.append(
+            batch.append(
                 DealRecord(
                     key=key,
                     client_id=client_id,
@@ -312,17 +322,25 @@ class DealsHandler(Handler):
                     changed_on=row.modified or self.today,
                 )
             )
-        counts = deals_upsert(records=records, source_system=self.source, write=write)
-        summary = self.ctx.summary
-        summary.created, summary.updated, summary.unchanged = (
-            counts.created,
-            counts.updated,
-            counts.unchanged,
-        )
-        summary.extra["stage_changes"] = counts.stage_changes
+            if len(batch) >= BATCH:
+                done += self._write(batch, write=write)
+                batch = []
+                if progress is not None:
+                    progress("write", done)
+        done += self._write(batch, write=write)
         self._revenue(client_ids, write=write)
         if progress is not None:
-            progress("write", len(records))
+            progress("write", done)
+
+    def _write(self, batch: list[DealRecord], *, write: bool) -> int:
+        """Upsert one batch of deals (a million rows never sit in memory as model objects)."""
+        counts = deals_upsert(records=batch, source_system=self.source, write=write)
+        summary = self.ctx.summary
+        summary.created += counts.created
+        summary.updated += counts.updated
+        summary.unchanged += counts.unchanged
+        summary.extra["stage_changes"] += counts.stage_changes
+        return len(batch)
 
     def _client_managers(self, client_ids: list[int]) -> dict[int, int]:
         from kam.clients.models import Client
@@ -348,6 +366,22 @@ class DealsHandler(Handler):
                 occurrences[fp] = n + 1
                 key = d.revenue_fingerprint(client_id, row.closed, row.amount, n)
             wanted.append((key, client_id, row.closed, row.amount, row.title[:300]))
+        summary = self.ctx.summary
+        for name in ("revenue_created", "revenue_updated", "revenue_unchanged"):
+            summary.extra[name] = 0
+        recent: dict[int, date] = {}
+        for start in range(0, len(wanted), BATCH):
+            self._revenue_batch(wanted[start : start + BATCH], write=write, recent=recent)
+        if write:
+            self._feedback_tasks(recent)
+
+    def _revenue_batch(
+        self,
+        wanted: list[tuple[str, int, date, str, str]],
+        *,
+        write: bool,
+        recent: dict[int, date],
+    ) -> None:
         existing: dict[str, RevenueRecord] = {}
         keys = [w[0] for w in wanted]
         step = 900 if connection.vendor == "sqlite" else 5000
@@ -362,56 +396,43 @@ class DealsHandler(Handler):
         unchanged = 0
         for key, client_id, day, amount, note in wanted:
             old = existing.get(key)
+            value = (client_id, day, Decimal(amount), note)
             if old is None:
                 fresh.append(
                     RevenueRecord(
                         client_id=client_id,
                         date=day,
-                        amount=Decimal(amount),
+                        amount=value[2],
                         source=self.source,
                         external_id=key,
                         note=note,
                     )
                 )
-            elif (old.client_id, old.date, old.amount, old.note) == (
-                client_id,
-                day,
-                Decimal(amount),
-                note,
-            ):
+            elif (old.client_id, old.date, old.amount, old.note) == value:
                 unchanged += 1
             else:
-                old.client_id, old.date, old.amount, old.note = (
-                    client_id,
-                    day,
-                    Decimal(amount),
-                    note,
-                )
+                old.client_id, old.date, old.amount, old.note = value
                 changed.append(old)
         summary = self.ctx.summary
-        summary.extra["revenue_created"] = len(fresh)
-        summary.extra["revenue_updated"] = len(changed)
-        summary.extra["revenue_unchanged"] = unchanged
+        summary.extra["revenue_created"] += len(fresh)
+        summary.extra["revenue_updated"] += len(changed)
+        summary.extra["revenue_unchanged"] += unchanged
+        cutoff = self.today - timedelta(days=FEEDBACK_DAYS)
+        for record in fresh:
+            if record.date >= cutoff and record.amount > 0:
+                day = recent.get(record.client_id, record.date)
+                recent[record.client_id] = max(record.date, day)
         if not write:
             return
         RevenueRecord.objects.bulk_create(fresh, batch_size=1000)
         if changed:
             RevenueRecord.objects.bulk_update(changed, ["client_id", "date", "amount", "note"])
-        self._feedback_tasks(fresh)
 
-    def _feedback_tasks(self, fresh: list[RevenueRecord]) -> None:
+    def _feedback_tasks(self, latest: dict[int, date]) -> None:
         """A recent won deal proposes a feedback (NPS) call, as `kam import revenue` does."""
         from kam.clients.models import Client
-        from kam.imports.kinds.revenue import FEEDBACK_DAYS
         from kam.relations.services import feedback_task_after_deal
 
-        recent = self.today - timedelta(days=FEEDBACK_DAYS)
-        latest: dict[int, date] = {}
-        for record in fresh:
-            if record.date >= recent and record.amount > 0:
-                latest[record.client_id] = max(
-                    record.date, latest.get(record.client_id, record.date)
-                )
         if not latest:
             return
         for client in Client.objects.filter(pk__in=list(latest)).select_related("manager"):
