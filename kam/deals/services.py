@@ -6,9 +6,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 
 from kam.accounts.access import can_manage_users
 from kam.accounts.models import User
@@ -44,7 +46,11 @@ class UpsertCounts:
     stage_changes: int = 0
 
 
-_FIELDS = (
+def _reach(step: Step) -> int:
+    return domain.STEP_RANK[step]
+
+
+_COLUMNS = (
     "client_id",
     "manager_id",
     "title",
@@ -61,94 +67,113 @@ _FIELDS = (
 )
 
 
-def _reach(step: Step) -> int:
-    return domain.STEP_RANK[step]
-
-
 @transaction.atomic
 def deals_upsert(*, records: Sequence[DealRecord], source_system: str, write: bool) -> UpsertCounts:
     """Create new deals, update known ones by CRM id, and record every stage change seen.
 
     A re-import never lowers `reached`: a deal KAM once saw at a meeting keeps that, even when
-    the newer export shows it lost. Unchanged deals are not written at all.
+    the newer export shows it lost. Unchanged deals are not written at all. Known deals are
+    read as plain tuples and new ones inserted in one statement per batch, so a million-row
+    file does not become a million model objects.
     """
     counts = UpsertCounts()
-    existing: dict[str, Deal] = {}
+    existing: dict[str, tuple[Any, ...]] = {}
     keys = [r.key for r in records]
     step = 900 if connection.vendor == "sqlite" else 5000
     for start in range(0, len(keys), step):
-        chunk = keys[start : start + step]
-        for deal in Deal.objects.filter(source_system=source_system, external_id__in=chunk):
-            if deal.external_id is not None:
-                existing[deal.external_id] = deal
-    fresh: list[Deal] = []
+        rows = Deal.objects.filter(
+            source_system=source_system, external_id__in=keys[start : start + step]
+        ).values_list("external_id", "id", *_COLUMNS)
+        for row in rows:
+            existing[row[0]] = row[1:]
+    fresh: list[tuple[Any, ...]] = []
     changed: list[Deal] = []
     history: list[DealStageChange] = []
     for record in records:
         status = domain.status_of(record.step)
         old = existing.get(record.key)
+        reached = _reach(record.step) if old is None else max(old[10], _reach(record.step))
+        values = (
+            record.client_id,
+            record.manager_id,
+            record.title,
+            record.amount,
+            record.created,
+            record.closed,
+            record.stage,
+            record.step.value,
+            status,
+            reached,
+            record.source,
+            record.source_text,
+            record.loss_reason,
+        )
         if old is None:
-            fresh.append(
-                Deal(
-                    client_id=record.client_id,
-                    manager_id=record.manager_id,
-                    title=record.title,
-                    amount=record.amount,
-                    created=record.created,
-                    closed=record.closed,
-                    stage=record.stage,
-                    step=record.step.value,
-                    status=status,
-                    reached=_reach(record.step),
-                    source=record.source,
-                    source_text=record.source_text,
-                    loss_reason=record.loss_reason,
-                    source_system=source_system,
-                    external_id=record.key,
-                )
-            )
+            fresh.append((*values, record.key))
             continue
-        new_values = {
-            "client_id": record.client_id,
-            "manager_id": record.manager_id,
-            "title": record.title,
-            "amount": record.amount,
-            "created": record.created,
-            "closed": record.closed,
-            "stage": record.stage,
-            "step": record.step.value,
-            "status": status,
-            "reached": max(old.reached, _reach(record.step)),
-            "source": record.source,
-            "source_text": record.source_text,
-            "loss_reason": record.loss_reason,
-        }
-        if all(getattr(old, name) == value for name, value in new_values.items()):
+        if old[1:] == values:
             counts.unchanged += 1
             continue
-        if domain.fold(old.stage) != domain.fold(record.stage):
+        deal = Deal(
+            pk=old[0],
+            source_system=source_system,
+            external_id=record.key,
+            updated_at=timezone.now(),
+        )
+        for name, value in zip(_COLUMNS, values, strict=True):
+            setattr(deal, name, value)
+        if domain.fold(old[7]) != domain.fold(record.stage):
             history.append(
                 DealStageChange(
-                    deal=old,
+                    deal=deal,
                     date=record.closed if status != "open" and record.closed else record.changed_on,
-                    stage_from=old.stage,
+                    stage_from=old[7],
                     stage_to=record.stage,
                     step=record.step.value,
                     status=status,
                 )
             )
-        for name, value in new_values.items():
-            setattr(old, name, value)
-        changed.append(old)
+        changed.append(deal)
     counts.created = len(fresh)
     counts.updated = len(changed)
     counts.stage_changes = len(history)
     if write:
-        Deal.objects.bulk_create(fresh, batch_size=1000)
+        _insert(fresh, source_system)
         if changed:
-            Deal.objects.bulk_update(changed, [*_FIELDS, "updated_at"], batch_size=1000)
+            Deal.objects.bulk_update(changed, [*_COLUMNS, "updated_at"], batch_size=1000)
         DealStageChange.objects.bulk_create(history, batch_size=1000)
     return counts
+
+
+def _insert(rows: list[tuple[Any, ...]], source_system: str) -> None:
+    """Insert checked new deals in one executemany (SQLite) or COPY (PostgreSQL)."""
+    if not rows:
+        return
+    now = timezone.now()
+    table = Deal._meta.db_table
+    columns = ", ".join([*_COLUMNS, "external_id", "source_system", "updated_at"])
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row((*row, source_system, now))
+        else:
+            marks = ", ".join(["%s"] * (len(_COLUMNS) + 3))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
+                [
+                    (
+                        *row[:3],
+                        None if row[3] is None else str(row[3]),
+                        row[4].isoformat(),
+                        None if row[5] is None else row[5].isoformat(),
+                        *row[6:],
+                        source_system,
+                        now.isoformat(),
+                    )
+                    for row in rows
+                ],
+            )
 
 
 # --- the stage map -------------------------------------------------------------------------

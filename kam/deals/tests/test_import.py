@@ -189,6 +189,7 @@ def test_reimport_records_stage_history_and_never_lowers_the_reach(
         [AMO_HEADER, amo_row("701", "Закрыто и не реализовано", "25.10.2025", reason="Дорого")],
     )
     outcome = run(later)
+    assert outcome.ok, outcome.errors
     assert outcome.summary.updated == 1
     deal = Deal.objects.get()
     assert (deal.status, deal.reached, deal.closed) == ("lost", 1, date(2025, 10, 25))

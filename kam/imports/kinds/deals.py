@@ -141,23 +141,37 @@ class DealsHandler(Handler):
         self.seen_ids: dict[str, int] = {}
         self.today = timezone.localdate()
         self._strings: dict[str, str] = {}  # one copy of each stage, source, reason text
+        self._dates: dict[str, date | Problem] = {}
+        self._folds: dict[str, str] = {}
 
     # --- reading ---------------------------------------------------------------------------
 
     def _date(self, number: int, cells: list[str], name: str) -> date | None:
         raw = self.cell(cells, name)
-        if deals_domain.fold(raw) in NOT_CLOSED and name == "closed":
+        if name == "closed" and (raw[:1] in "нН" or not raw) and self._fold(raw) in NOT_CLOSED:
             return None
         if not raw and name != "created":
             return None
-        value = d.parse_date(raw)
+        value = self._dates.get(raw)
+        if value is None:
+            value = d.parse_date(raw)
+            if len(self._dates) < 100_000:
+                self._dates[raw] = value
         if isinstance(value, Problem):
             self.fail(number, name, raw, value)
             return None
         return value
 
+    def _fold(self, text: str) -> str:
+        folded = self._folds.get(text)
+        if folded is None:
+            folded = deals_domain.fold(text)
+            if len(self._folds) < 100_000:
+                self._folds[text] = folded
+        return folded
+
     def _step(self, number: int, stage: str) -> Step | None:
-        folded = deals_domain.fold(stage)
+        folded = self._fold(stage)
         if not folded:
             self.fail(number, "stage", "", Problem.of("required"))
             return None
@@ -225,7 +239,7 @@ class DealsHandler(Handler):
         if manager_name:
             found = ctx.find_manager(manager_name, number)
             manager_ref = found if isinstance(found, int) else None
-        client_key = self.cell(cells, "inn") or deals_domain.fold(
+        client_key = self.cell(cells, "inn") or self.ctx.folded(
             self.cell(cells, "client") or fallback
         )
         self.rows.append(
