@@ -27,7 +27,8 @@ STAGES = (
 
 def _write(path: Path) -> None:
     rng = random.Random(16)
-    names, weights = zip(*STAGES, strict=True)
+    names = [name for name, _weight in STAGES]
+    weights = [weight for _name, weight in STAGES]
     start = date(2024, 1, 1)
     with path.open("w", encoding="utf-8") as out:
         out.write(
