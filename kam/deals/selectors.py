@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -123,43 +124,40 @@ def _logged_meeting(today: date, since: date | None = None) -> Exists:
     )
 
 
-def _meeting_condition(today: date) -> Q:
+def _meeting_condition(today: date, since: date | None = None) -> Q:
     """A deal reached a meeting: by its step, by KAM's stage history (both in `reached`), or
     by a meeting or visit with its client logged between its creation and its close."""
-    return Q(reached__gte=domain.MEETING_RANK) | Q(_logged_meeting(today))
+    return Q(reached__gte=domain.MEETING_RANK) | Q(_logged_meeting(today, since))
 
 
 def funnel_counts(
     *, viewer: AnyUser, date_from: date, date_to: date, today: date | None = None
 ) -> dict[int, FunnelCounts]:
     """Manager id → funnel counts of the visible deals created in the window: one GROUP BY."""
-    window = visible_deals(viewer).filter(created__gte=date_from, created__lte=date_to)
+    today = today or timezone.localdate()
+    window = visible_deals(viewer).filter(created__gte=date_from, created__lte=date_to).order_by()
     # Counting `created` (never null), not id: the covering index has no id column, and so
     # the database needs no table read.
-    reached = (
-        window.order_by()
-        .values("manager_id")
-        .annotate(
-            consultation=Count("created"),
-            meeting=Count("created", filter=Q(reached__gte=domain.MEETING_RANK)),
-            won=Count("created", filter=Q(status="won")),
-        )
-    )
-    # Deals not seen at a meeting whose client had one logged during their life: a separate
-    # query, so the check is a join the database can hash instead of a probe per deal.
+    won = Count("created", filter=Q(status="won"))
+    if connection.vendor != "postgresql":
+        # SQLite has no hash join: one pass over the window, a short index probe per deal.
+        met = Count("created", filter=_meeting_condition(today, since=date_from))
+        rows = window.values("manager_id").annotate(c=Count("created"), m=met, w=won)
+        return {r["manager_id"]: FunnelCounts(r["c"], r["m"], r["w"]) for r in rows}
+    seen = Count("created", filter=Q(reached__gte=domain.MEETING_RANK))
+    rows = window.values("manager_id").annotate(c=Count("created"), m=seen, w=won)
+    # PostgreSQL: deals not seen at a meeting whose client had one logged during their life,
+    # as a second query whose EXISTS becomes a hashed semi-join rather than a probe per deal.
     logged = (
         window.filter(reached__lt=domain.MEETING_RANK)
-        .filter(_logged_meeting(today or timezone.localdate(), since=date_from))
-        .order_by()
+        .filter(_logged_meeting(today, since=date_from))
         .values("manager_id")
         .annotate(n=Count("created"))
     )
     extra = {r["manager_id"]: r["n"] for r in logged}
     return {
-        r["manager_id"]: FunnelCounts(
-            r["consultation"], r["meeting"] + extra.get(r["manager_id"], 0), r["won"]
-        )
-        for r in reached
+        r["manager_id"]: FunnelCounts(r["c"], r["m"] + extra.get(r["manager_id"], 0), r["w"])
+        for r in rows
     }
 
 

@@ -50,7 +50,7 @@ class Interaction(models.Model):
             # The deals funnel asks, per deal, whether a meeting or visit with its client was
             # logged during the deal's life: one short range of dates, no table reads.
             models.Index(
-                fields=["client", "planned", "date", "channel"], name="interaction_channel_probe"
+                fields=["client", "date", "channel", "planned"], name="interaction_channel_probe"
             ),
         ]
 
