@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-BENCHES = ("client_list", "portfolio", "imports", "funnel", "deals_import")
+BENCHES = ("client_list", "client_card", "portfolio", "imports", "funnel", "deals_import")
 
 
 def main(argv: list[str]) -> int:

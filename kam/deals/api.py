@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -11,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from kam.api.serializers import WindowParams
+from kam.core.api import WindowParams
 from kam.deals.selectors import funnel, funnel_as_dict
 
 
@@ -34,3 +35,6 @@ class FunnelView(APIView):
             start, end = end, start
         data = funnel(viewer=request.user, date_from=start, date_to=end)
         return Response(funnel_as_dict(data))
+
+
+urlpatterns = [path("funnel/", FunnelView.as_view(), name="funnel")]

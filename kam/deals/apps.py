@@ -6,3 +6,8 @@ class DealsConfig(AppConfig):
     name = "kam.deals"
     label = "deals"
     verbose_name = _("Deals")
+
+    def ready(self) -> None:
+        from kam.deals import panels  # models are ready only now
+
+        panels.register()

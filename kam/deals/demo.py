@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from kam.accounts.models import User
 from kam.clients.models import Client
+from kam.core.demo import DemoContext
 from kam.deals.choices import DealSource
 from kam.deals.models import Deal, DealStageChange
 from kam.relations.choices import ContactChannel, ToneChoice
@@ -81,7 +82,12 @@ def _life(rng: random.Random, today: date) -> tuple[date, int]:
     return created, rng.randint(7, 30)
 
 
-def seed(rng: random.Random, clients: list[Client], today: date) -> dict[str, int]:
+def seed(ctx: DemoContext) -> None:
+    """Demo deals for the clients the earlier apps created (the composition root's step)."""
+    ctx.counts.update(seed_deals(ctx.rng, ctx.clients, ctx.today))
+
+
+def seed_deals(rng: random.Random, clients: list[Client], today: date) -> dict[str, int]:
     """Create the demo deals, their stage history and the visits logged only in the log."""
     own: dict[User, list[Client]] = defaultdict(list)
     for client in clients:

@@ -87,18 +87,18 @@ def client_deals(*, viewer: AnyUser, client_id: int) -> dict[str, list[Deal]]:
     return grouped
 
 
-def open_deals_needing_action(*, viewer: AnyUser, today: date, idle_days: int = 30) -> list[Deal]:
-    """The viewer's own open deals whose stage has not moved for `idle_days`: created before
-    the cutoff and with no stage change KAM saw since (oldest first, at most 20)."""
+def open_deals_needing_action(
+    *, viewer: AnyUser, today: date, idle_days: int = 30, team: bool = False
+) -> list[Deal]:
+    """Open deals whose stage has not moved for `idle_days`: created before the cutoff and with
+    no stage change KAM saw since (oldest first, at most 20). The viewer's own deals, or with
+    `team` every deal the viewer sees."""
     cutoff = today - timedelta(days=idle_days)
     moved = DealStageChange.objects.filter(deal_id=OuterRef("pk"), date__gt=cutoff)
-    qs = (
-        visible_deals(viewer)
-        .filter(status="open", manager_id=getattr(viewer, "pk", None), created__lte=cutoff)
-        .exclude(Exists(moved))
-        .select_related("client")
-        .order_by("created", "id")
-    )
+    qs = visible_deals(viewer).filter(status="open", created__lte=cutoff)
+    if not team:
+        qs = qs.filter(manager_id=getattr(viewer, "pk", None))
+    qs = qs.exclude(Exists(moved)).select_related("client", "manager").order_by("created", "id")
     return list(qs[:20])
 
 

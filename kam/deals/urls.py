@@ -9,5 +9,4 @@ urlpatterns = [
     path("funnel/", views.funnel_view, name="funnel"),
     path("setup/stages/", views.stages_setup_view, name="stages-setup"),
     path("setup/references/", views.references_setup_view, name="references-setup"),
-    path("imports/<int:job_id>/stages/", views.job_stages_view, name="job-stages"),
 ]

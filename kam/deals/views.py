@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from kam.accounts.access import can_manage_users
 from kam.core.http import AuthenticatedRequest, positive_int
@@ -23,13 +23,8 @@ from kam.deals.forms import (
     FunnelForm,
     ReferenceFormSet,
     StageMapFormSet,
-    UnknownStagesForm,
-    unknown_stages,
 )
 from kam.deals.selectors import DealFilters, deal_list, funnel
-from kam.deals.services import stage_mapping_set
-from kam.imports.selectors import import_job_get
-from kam.imports.services import import_job_recheck
 
 
 def _window(form: FunnelForm) -> tuple[date, date]:
@@ -97,19 +92,3 @@ def stages_setup_view(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def references_setup_view(request: AuthenticatedRequest) -> HttpResponse:
     return _setup(request, ReferenceFormSet, _("Industry reference ranges of the funnel"))
-
-
-@require_POST
-def job_stages_view(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
-    """Map the stages an import refused, then check the same file again."""
-    job = import_job_get(viewer=request.user, job_id=job_id)
-    form = UnknownStagesForm(request.POST, names=unknown_stages(job.errors))
-    if not form.is_valid() or not form.names:
-        messages.error(request, _("Choose a funnel step for every stage."))
-        return redirect("imports:job", job.pk)
-    stage_mapping_set(actor=request.user, names=form.mapping(), crm=job.info.get("preset", ""))
-    try:
-        import_job_recheck(actor=request.user, job=job)
-    except PermissionDenied:
-        messages.error(request, _("The file is no longer kept; upload it again."))
-    return redirect("imports:job", job.pk)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -15,6 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kam.core.exporting import EXPORT_FORMATS, export_response
 from kam.core.http import AuthenticatedRequest
+from kam.deals.forms import UnknownStagesForm, unknown_stages
+from kam.deals.services import stage_mapping_set
 from kam.imports.domain import Kind, Preset
 from kam.imports.forms import ImportForm
 from kam.imports.messages import reason
@@ -25,6 +25,7 @@ from kam.imports.services import (
     import_job_create,
     import_job_discard,
     import_job_progress,
+    import_job_recheck,
 )
 
 FIELD_LABELS = {
@@ -109,12 +110,26 @@ def job_view(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
     return render(request, template, context)
 
 
-def _stages_form(job: ImportJob) -> Any:
+def _stages_form(job: ImportJob) -> UnknownStagesForm | None:
     """The step choices for stages a deals file was refused for, while its file is kept."""
-    from kam.deals.forms import UnknownStagesForm, unknown_stages
-
     names = unknown_stages(job.errors) if job.stored_path else []
     return UnknownStagesForm(names=names) if names else None
+
+
+@require_POST
+def job_stages_view(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
+    """Map the stages a deals file was refused for, then check the same file again."""
+    job = import_job_get(viewer=request.user, job_id=job_id)
+    form = UnknownStagesForm(request.POST, names=unknown_stages(job.errors))
+    if not form.is_valid() or not form.names:
+        messages.error(request, _("Choose a funnel step for every stage."))
+        return redirect("imports:job", job.pk)
+    stage_mapping_set(actor=request.user, names=form.mapping(), crm=job.info.get("preset", ""))
+    try:
+        import_job_recheck(actor=request.user, job=job)
+    except PermissionDenied:
+        messages.error(request, _("The file is no longer kept; upload it again."))
+    return redirect("imports:job", job.pk)
 
 
 @require_POST

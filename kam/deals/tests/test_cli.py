@@ -11,8 +11,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from kam.cli import main
-from kam.core.testing import Org
 from kam.deals.tests.test_views import _deals
+from kam.testing import Org
 
 pytestmark = pytest.mark.django_db
 

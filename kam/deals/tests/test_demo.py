@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from kam.accounts.models import User
-from kam.core.demo import load_demo
 from kam.deals.models import Deal, DealStageChange
 from kam.deals.selectors import funnel
+from kam.demo import load_demo
 
 
 @pytest.mark.django_db

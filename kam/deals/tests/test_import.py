@@ -13,11 +13,11 @@ from django.core.management.base import CommandError
 from django.db.models import QuerySet
 
 from kam.clients.models import Client
-from kam.core.testing import Org
 from kam.deals.models import Deal, DealStageChange, StageMapping
 from kam.imports.domain import Kind, Preset
 from kam.imports.services import Outcome, import_file
 from kam.portfolio.models import RevenueRecord
+from kam.testing import Org
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,6 @@ import pytest
 
 from kam.accounts.models import User
 from kam.clients.models import Client
-from kam.core.testing import Org
 from kam.deals import domain as d
 from kam.deals.models import Deal
 from kam.deals.selectors import (
@@ -22,6 +21,7 @@ from kam.deals.selectors import (
 )
 from kam.relations.models import Interaction
 from kam.reports import company_viewer
+from kam.testing import Org
 
 pytestmark = pytest.mark.django_db
 

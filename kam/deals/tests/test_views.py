@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from kam.accounts.models import User
 from kam.clients.models import Client
-from kam.core.testing import Org
 from kam.deals.models import Deal, StageMapping
 from kam.imports.models import ImportJob, JobStatus
+from kam.testing import Org
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +122,9 @@ def test_web_import_offers_the_mapping_and_checks_the_same_file_again(org: Org) 
     assert "«Бронь», «Оплачено»" in page
     assert not Deal.objects.exists()
     # The form lists the names sorted: «Бронь» first.
-    http.post(reverse("deals:job-stages", args=[job.pk]), {"stage_0": "proposal", "stage_1": "won"})
+    http.post(
+        reverse("imports:job-stages", args=[job.pk]), {"stage_0": "proposal", "stage_1": "won"}
+    )
     job.refresh_from_db()
     assert job.status == JobStatus.CHECKED, job.errors
     http.post(reverse("imports:job-confirm", args=[job.pk]))
@@ -153,3 +155,20 @@ def test_funnel_page_queries_do_not_grow_with_managers(
     _deals(org.client_b1, total=5, met=2, won=1)
     with django_assert_max_num_queries(len(one)):
         assert http.get(reverse("deals:funnel")).status_code == 200
+
+
+def test_client_card_shows_the_deals_panel_and_today_the_idle_deals(org: Org) -> None:
+    _deals(org.client_a1, total=3, met=1, won=1)
+    Deal.objects.filter(client=org.client_a1, status="open").update(
+        created=timezone.localdate() - timedelta(days=60)
+    )
+    http = _login(org.manager_a1)
+    card = http.get(reverse("clients:client-detail", args=[org.client_a1.pk])).content.decode()
+    assert 'id="deals"' in card
+    assert 'data-deals="won"' in card
+    assert 'data-deals="lost"' in card
+    today = http.get(reverse("today")).content.decode()
+    assert 'id="idle-deals"' in today
+    assert f"Сделка {org.client_a1.pk}-2" in today  # the open one
+    other = _login(org.manager_a2).get(reverse("today")).content.decode()
+    assert 'id="idle-deals"' not in other
