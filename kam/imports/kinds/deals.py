@@ -24,7 +24,6 @@ from django.utils import timezone
 
 from kam.deals import domain as deals_domain
 from kam.deals.domain import Step
-from kam.deals.selectors import stage_map
 from kam.deals.services import DealRecord, deals_upsert
 from kam.imports import domain as d
 from kam.imports.domain import ColumnMap, Kind, Preset, Problem, RowError
@@ -100,7 +99,9 @@ class DealsHandler(Handler):
     """Deals rows: all of them, whatever their stage, with the stage mapped to a funnel step."""
 
     @classmethod
-    def columns_for(cls, headers: list[str], kind: Kind, preset: Preset) -> ColumnMap:
+    def columns_for(
+        cls, headers: list[str], kind: Kind, preset: Preset, *, header_row: int = 1
+    ) -> ColumnMap:
         chosen = d.detect_preset(headers) if preset is Preset.AUTO else preset
         table = deal_aliases(chosen)
         folded = [d.normalize_header(h) for h in headers]
@@ -135,7 +136,7 @@ class DealsHandler(Handler):
         self.source = (
             "import" if cmap.preset in (Preset.GENERIC, Preset.AUTO) else cmap.preset.value
         )
-        self.steps: dict[str, str] = {**stage_map(), **ctx.stage_map}
+        self.steps: dict[str, str] = ctx.stage_map
         self.unknown: dict[str, str] = {}  # folded → as first written
         self.rows: list[Row] = []
         self.seen_ids: dict[str, int] = {}
