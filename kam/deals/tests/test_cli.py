@@ -35,7 +35,7 @@ def test_report_funnel_json_xlsx_and_table(
     assert data["best"] == "Тестов Manager_A1"
     out = tmp_path / "funnel.xlsx"
     assert main(["report", "funnel", "--format", "xlsx", "--out", str(out)]) == 0
-    sheet = load_workbook(out)["funnel"]
+    sheet = load_workbook(out).worksheets[1]  # after the summary sheet
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][:4] == ("team", 15, 5, 2)
     assert main(["report", "funnel"]) == 0
