@@ -50,6 +50,11 @@ def _relationship_defaults(request: pytest.FixtureRequest) -> None:
 
     if not RelationshipStage.objects.exists():
         install(RelationshipStage, BankCatalogueEntry)
+    from kam.deals.defaults import install as install_deals
+    from kam.deals.models import IndustryReference, StageMapping
+
+    if not StageMapping.objects.exists():
+        install_deals(StageMapping, IndustryReference)
 
 
 # --- under CI a skipped test fails the run ----------------------------------------------------

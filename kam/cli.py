@@ -23,9 +23,10 @@ Common tasks:
   kam createuser NAME --role R   add a user with a role (--password to let them log in)
   kam token NAME              print a NEW API token of a user (the old one stops working)
   kam report portfolio        portfolio report (--from, --to, --format table|json|xlsx)
-  kam import KIND FILE        import clients, contacts, revenue, interactions or nps from
-                              CSV/XLSX/Bitrix24 .xls: all rows or nothing (--dry-run,
-                              --preset auto|generic|amocrm|bitrix24)
+  kam import KIND FILE        import clients, contacts, revenue, interactions, nps or deals
+                              from CSV/XLSX/Bitrix24 .xls: all rows or nothing (--dry-run,
+                              --preset auto|generic|amocrm|bitrix24; deals: --stages MAP.csv)
+  kam report funnel           deals funnel per manager with 95% intervals (--from, --to)
   kam report cadence          contact discipline: overdue, pauses, reviews, dates (--as USER)
   kam report relations        stage, emotional bank balance and alerts per client (--as USER)
   kam report nps              NPS with 95% intervals (--from, --to, --by manager|segment|month|…)
@@ -128,6 +129,11 @@ def _parser() -> argparse.ArgumentParser:
     fit = reports.add_parser("fit", help="fit of every scored client against the ideal profile")
     fit.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
     fit.add_argument("--out", help="file to write (required for xlsx)")
+    fun = reports.add_parser("funnel", help="deals funnel per manager with 95% intervals")
+    fun.add_argument("--from", dest="date_from", type=_date, help="YYYY-MM-DD (inclusive)")
+    fun.add_argument("--to", dest="date_to", type=_date, help="YYYY-MM-DD (inclusive)")
+    fun.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
+    fun.add_argument("--out", help="file to write (required for xlsx)")
 
     from kam.imports.columns import help_text as import_columns  # pure: no Django needed
 
@@ -138,7 +144,8 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     imp.add_argument(
-        "kind", choices=("clients", "contacts", "revenue", "interactions", "nps", "fit")
+        "kind",
+        choices=("clients", "contacts", "revenue", "interactions", "nps", "deals", "fit"),
     )
     imp.add_argument("file", help="CSV (UTF-8, UTF-16, cp1251), XLSX, or Bitrix24 .xls")
     imp.add_argument("--preset", choices=("auto", "generic", "amocrm", "bitrix24"), default="auto")
@@ -412,9 +419,29 @@ def _import_fit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_funnel(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from kam.deals.reporting import print_table, write_xlsx
+    from kam.deals.selectors import funnel, funnel_as_dict
+    from kam.reports import company_viewer
+
+    end = args.date_to or timezone.localdate()
+    start = args.date_from or end - timedelta(days=364)
+    if start > end:
+        print("kam report: --from is after --to", file=sys.stderr)
+        return 2
+    data = funnel_as_dict(funnel(viewer=company_viewer(), date_from=start, date_to=end))
+    return _output(args, data, write_xlsx, print_table)
+
+
 def _report(args: argparse.Namespace) -> int:
     if args.report == "fit":
         return _report_fit(args)
+    if args.report == "funnel":
+        return _report_funnel(args)
     if args.report == "cadence":
         return _report_cadence(args)
     if args.report == "relations":

@@ -19,6 +19,7 @@ from kam.accounts.models import User
 from kam.clients import demo as clients_demo
 from kam.clients.models import Client
 from kam.core.demo import DemoContext
+from kam.deals import demo as deals_demo
 from kam.portfolio import demo as portfolio_demo
 from kam.profiles import demo as profiles_demo
 from kam.relations import demo as relations_demo
@@ -30,6 +31,7 @@ SEEDS: tuple[Callable[[DemoContext], None], ...] = (
     portfolio_demo.seed,
     relations_demo.seed,
     surveys_demo.seed,
+    deals_demo.seed,
     profiles_demo.seed,
 )
 

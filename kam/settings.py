@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "kam.imports",
     "kam.surveys",
     "kam.playbooks",
+    "kam.deals",
     "kam.profiles",
     "kam.api",
 ]

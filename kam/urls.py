@@ -19,6 +19,7 @@ urlpatterns = [
     path("icp/", include("kam.profiles.urls")),
     path("surveys/", include("kam.surveys.urls")),
     path("playbooks/", include("kam.playbooks.urls")),
+    path("deals/", include("kam.deals.urls")),
     path("imports/", include("kam.imports.urls")),
     path("settings/", accounts_views.settings_view, name="settings"),
     path("api/", include("kam.api.urls")),

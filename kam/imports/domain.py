@@ -27,6 +27,7 @@ class Kind(StrEnum):
     REVENUE = "revenue"
     INTERACTIONS = "interactions"
     NPS = "nps"
+    DEALS = "deals"
 
 
 class Preset(StrEnum):
@@ -184,6 +185,9 @@ KIND_FIELDS: dict[Kind, tuple[str, ...]] = {
         "personal",
     ),
     Kind.NPS: ("client", "inn", "date", "score", "comment", "respondent", "full_name"),
+    # Deals bring their own column aliases (kam/imports/kinds/deals.py); these only help find
+    # the header row of a deals export.
+    Kind.DEALS: ("client", "inn", "date", "amount", "manager", "external_id", "stage", "deal"),
 }
 
 # Fields read only in a combined export (amoCRM's «Контакты и компании», with a type column):
@@ -196,6 +200,7 @@ REQUIRED: dict[Kind, tuple[str, ...]] = {
     Kind.REVENUE: ("date", "amount"),
     Kind.INTERACTIONS: ("date", "channel"),
     Kind.NPS: ("score",),
+    Kind.DEALS: ("stage",),
 }
 
 # Won stages of CRM deals exports: revenue is won deals only (folded like headers).
@@ -877,10 +882,13 @@ class Summary:
     new_clients: list[str] = field(default_factory=list)
     new_users: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # codes, translated when shown
+    # Further counts a kind reports (deals: stage changes, revenue written for won deals).
+    extra: dict[str, int] = field(default_factory=dict)
     diff: dict[str, object] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {
+            **self.extra,
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,

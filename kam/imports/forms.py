@@ -17,6 +17,7 @@ KINDS = [
     ("revenue", _("Revenue (won deals)")),
     ("interactions", _("Contact log")),
     ("nps", _("NPS answers")),
+    ("deals", _("Deals (every stage: open, won, lost)")),
 ]
 PRESETS = [
     ("auto", _("Detect from the headers")),

@@ -80,6 +80,15 @@ REASONS: dict[str, Promise] = {
         "them to. The file was checked; nothing was written."
     ),
     "rejected": _("The database refused the data: %(detail)s"),
+    "unknown_stages": _(
+        "These stages are not in the stage map, so KAM cannot tell which funnel step they are: "
+        "%(names)s. Map each one to consultation, meeting, proposal, won or lost on the stage "
+        "map page (or below, in the preview), or pass --stages MAP.csv with two columns "
+        "stage;step. An unknown stage is never taken as won."
+    ),
+    "not_closed_yet": _("A won or lost deal needs its closing date."),
+    "closed_before_created": _("The deal is closed before it was created."),
+    "stage_map_file": _("Stage map line %(line)s: %(reason)s"),
 }
 
 

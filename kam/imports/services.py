@@ -37,7 +37,6 @@ from kam.imports.domain import (
     Summary,
     data_rows,
     header_score,
-    map_columns,
 )
 from kam.imports.messages import error_as_dict
 from kam.imports.models import ImportJob, JobStatus
@@ -131,7 +130,9 @@ def import_file(
     except FileProblem as problem:
         return _file_error(outcome, problem)
     with table:
-        cmap = map_columns(table.headers, kind, preset, header_row=table.header_row)
+        cmap = kinds.HANDLERS[kind].columns_for(
+            table.headers, kind, preset, header_row=table.header_row
+        )
         outcome.info = _table_info(table, cmap.preset)
         outcome.info["mapping"] = {name: cmap.header_of(name) for name in cmap.columns}
         outcome.info["ignored"] = [h[:100] for h in cmap.ignored[:PREVIEW_COLUMNS]]
@@ -420,5 +421,26 @@ def _record(job: ImportJob, outcome: Outcome, *, write: bool) -> None:
     else:
         job.status = JobStatus.DONE if write else JobStatus.CHECKED
     job.save()
-    if job.status != JobStatus.CHECKED:
+    if job.status != JobStatus.CHECKED and not _awaits_stage_map(job):
         _remove_file(job)
+
+
+def _awaits_stage_map(job: ImportJob) -> bool:
+    """A deals file refused only for unmapped stages is kept: the preview offers the mapping
+    and checks the same file again."""
+    return (
+        job.kind == Kind.DEALS
+        and job.status == JobStatus.INVALID
+        and bool(job.errors)
+        and all(e.get("code") == "unknown_stages" for e in job.errors)
+    )
+
+
+def import_job_recheck(*, actor: User, job: ImportJob) -> ImportJob:
+    """Check a refused file again (after the stage map changed); its file must still be kept."""
+    if not can_manage_users(actor) or not job.stored_path or job.status != JobStatus.INVALID:
+        raise PermissionDenied
+    job.status = JobStatus.CHECKING
+    job.save(update_fields=["status", "updated_at"])
+    _run(job, write=False)
+    return job

@@ -17,6 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kam.core.exporting import EXPORT_FORMATS, export_response
 from kam.core.http import AuthenticatedRequest
+from kam.deals.forms import UnknownStagesForm, unknown_stages
+from kam.deals.services import stage_mapping_set
 from kam.imports.domain import Kind, Preset
 from kam.imports.forms import ImportForm
 from kam.imports.messages import reason, undo_blocker, warning
@@ -27,6 +29,7 @@ from kam.imports.services import (
     import_job_create,
     import_job_discard,
     import_job_progress,
+    import_job_recheck,
 )
 from kam.imports.undo import import_job_undo, undo_check
 
@@ -58,6 +61,14 @@ FIELD_LABELS = {
     "respondent": gettext_lazy("Respondent"),
     "stage": gettext_lazy("Deal stage (won deals only)"),
     "deal": gettext_lazy("Deal"),
+    "title": gettext_lazy("Deal"),
+    "created": gettext_lazy("Created"),
+    "closed": gettext_lazy("Closed"),
+    "closed_flag": gettext_lazy("Deal closed"),
+    "modified": gettext_lazy("Modified"),
+    "source": gettext_lazy("Source"),
+    "loss_reason": gettext_lazy("Loss reason"),
+    "currency": gettext_lazy("Currency"),
 }
 
 
@@ -122,6 +133,7 @@ def job_view(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
         "diff": _diff(job.summary.get("diff") or {}),
         "undo": undo_check(job) if job.status == JobStatus.DONE else None,
         "undo_reasons": [],
+        "stages_form": _stages_form(job),
     }
     if context["undo"] is not None:
         context["undo_reasons"] = [undo_blocker(c, p) for c, p in context["undo"].blockers]
@@ -129,6 +141,28 @@ def job_view(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
     if request.htmx and not request.htmx.boosted:
         template += "#status"
     return render(request, template, context)
+
+
+def _stages_form(job: ImportJob) -> UnknownStagesForm | None:
+    """The step choices for stages a deals file was refused for, while its file is kept."""
+    names = unknown_stages(job.errors) if job.stored_path else []
+    return UnknownStagesForm(names=names) if names else None
+
+
+@require_POST
+def job_stages_view(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
+    """Map the stages a deals file was refused for, then check the same file again."""
+    job = import_job_get(viewer=request.user, job_id=job_id)
+    form = UnknownStagesForm(request.POST, names=unknown_stages(job.errors))
+    if not form.is_valid() or not form.names:
+        messages.error(request, _("Choose a funnel step for every stage."))
+        return redirect("imports:job", job.pk)
+    stage_mapping_set(actor=request.user, names=form.mapping(), crm=job.info.get("preset", ""))
+    try:
+        import_job_recheck(actor=request.user, job=job)
+    except PermissionDenied:
+        messages.error(request, _("The file is no longer kept; upload it again."))
+    return redirect("imports:job", job.pk)
 
 
 @require_POST

@@ -5,6 +5,7 @@ from __future__ import annotations
 from kam.imports.domain import Kind
 from kam.imports.kinds.activity import InteractionsHandler, NpsHandler
 from kam.imports.kinds.base import Context, Handler, UnavailableError
+from kam.imports.kinds.deals import DealsHandler
 from kam.imports.kinds.directory import ClientsHandler, ContactsHandler
 from kam.imports.kinds.revenue import RevenueHandler
 
@@ -16,4 +17,5 @@ HANDLERS: dict[Kind, type[Handler]] = {
     Kind.REVENUE: RevenueHandler,
     Kind.INTERACTIONS: InteractionsHandler,
     Kind.NPS: NpsHandler,
+    Kind.DEALS: DealsHandler,
 }

@@ -18,6 +18,7 @@ from kam.accounts.access import can_assign_manager, visible_clients
 from kam.accounts.models import User
 from kam.clients.domain import normalize_company_name
 from kam.clients.models import Client
+from kam.deals.selectors import stage_map as deals_stage_map
 from kam.imports import domain as d
 from kam.imports import presets
 from kam.imports.domain import ColumnMap, Problem, RowError, Summary
@@ -82,8 +83,13 @@ class Context:
         self.actor = actor
         self.default_manager = default_manager or actor
         self.allow_future = allow_future
-        # Folded stage name → funnel step: KAM's defaults, then the caller's own names.
-        self.stage_map = {**presets.default_stage_map(), **(stage_map or {})}
+        # Folded stage name → funnel step: KAM's defaults, the admins' stage map (Funnel →
+        # Stage map), then the caller's own names for this run.
+        self.stage_map = {
+            **presets.default_stage_map(),
+            **deals_stage_map(),
+            **(stage_map or {}),
+        }
         self.client_column = ""
         self.manager_column = ""
         self.errors: list[RowError] = []
@@ -338,6 +344,13 @@ class Handler:
         ctx.manager_column = (
             cmap.header_of("manager") if "manager" in self.columns else ctx.client_column
         )
+
+    @classmethod
+    def columns_for(
+        cls, headers: list[str], kind: d.Kind, preset: d.Preset, *, header_row: int = 1
+    ) -> ColumnMap:
+        """Match the header row to this kind's fields (a kind may bring its own aliases)."""
+        return d.map_columns(headers, kind, preset, header_row=header_row)
 
     def cell(self, cells: list[str], name: str) -> str:
         index = self.columns.get(name)

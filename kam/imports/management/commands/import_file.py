@@ -141,6 +141,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"rows={s.rows} created={s.created} updated={s.updated} unchanged={s.unchanged}"
             f" skipped={s.skipped} deleted={s.deleted} not_data={s.not_data}"
+            + "".join(f" {k}={v}" for k, v in s.extra.items())
             + (" (dry run: nothing written)" if dry_run else "")
         )
         diff = s.diff

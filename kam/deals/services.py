@@ -1,0 +1,198 @@
+"""Writes of deals: imported deals with their stage history, the stage map, reference ranges."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from kam.accounts.access import can_manage_users
+from kam.accounts.models import User
+from kam.deals import domain
+from kam.deals.domain import Step
+from kam.deals.models import Deal, DealStageChange, StageMapping
+
+
+@dataclass(frozen=True, slots=True)
+class DealRecord:
+    """A checked deal of an import, with its client and manager resolved to ids."""
+
+    key: str
+    client_id: int
+    manager_id: int
+    title: str
+    amount: Decimal | None
+    created: date
+    closed: date | None
+    stage: str
+    step: Step
+    source: str
+    source_text: str
+    loss_reason: str
+    changed_on: date  # when a stage change seen now is recorded as having happened
+
+
+@dataclass
+class UpsertCounts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    stage_changes: int = 0
+
+
+def _reach(step: Step) -> int:
+    return domain.STEP_RANK[step]
+
+
+_COLUMNS = (
+    "client_id",
+    "manager_id",
+    "title",
+    "amount",
+    "created",
+    "closed",
+    "stage",
+    "step",
+    "status",
+    "reached",
+    "source",
+    "source_text",
+    "loss_reason",
+)
+
+
+@transaction.atomic
+def deals_upsert(*, records: Sequence[DealRecord], source_system: str, write: bool) -> UpsertCounts:
+    """Create new deals, update known ones by CRM id, and record every stage change seen.
+
+    A re-import never lowers `reached`: a deal KAM once saw at a meeting keeps that, even when
+    the newer export shows it lost. Unchanged deals are not written at all. Known deals are
+    read as plain tuples and new ones inserted in one statement per batch, so a million-row
+    file does not become a million model objects.
+    """
+    counts = UpsertCounts()
+    existing: dict[str, tuple[Any, ...]] = {}
+    keys = [r.key for r in records]
+    step = 900 if connection.vendor == "sqlite" else 5000
+    for start in range(0, len(keys), step):
+        rows = Deal.objects.filter(
+            source_system=source_system, external_id__in=keys[start : start + step]
+        ).values_list("external_id", "id", *_COLUMNS)
+        for row in rows:
+            existing[row[0]] = row[1:]
+    fresh: list[tuple[Any, ...]] = []
+    changed: list[Deal] = []
+    history: list[DealStageChange] = []
+    for record in records:
+        status = domain.status_of(record.step)
+        old = existing.get(record.key)
+        reached = _reach(record.step) if old is None else max(old[10], _reach(record.step))
+        values = (
+            record.client_id,
+            record.manager_id,
+            record.title,
+            record.amount,
+            record.created,
+            record.closed,
+            record.stage,
+            record.step.value,
+            status,
+            reached,
+            record.source,
+            record.source_text,
+            record.loss_reason,
+        )
+        if old is None:
+            fresh.append((*values, record.key))
+            continue
+        if old[1:] == values:
+            counts.unchanged += 1
+            continue
+        deal = Deal(
+            pk=old[0],
+            source_system=source_system,
+            external_id=record.key,
+            updated_at=timezone.now(),
+        )
+        for name, value in zip(_COLUMNS, values, strict=True):
+            setattr(deal, name, value)
+        if domain.fold(old[7]) != domain.fold(record.stage):
+            history.append(
+                DealStageChange(
+                    deal=deal,
+                    date=record.closed if status != "open" and record.closed else record.changed_on,
+                    stage_from=old[7],
+                    stage_to=record.stage,
+                    step=record.step.value,
+                    status=status,
+                )
+            )
+        changed.append(deal)
+    counts.created = len(fresh)
+    counts.updated = len(changed)
+    counts.stage_changes = len(history)
+    if write:
+        _insert(fresh, source_system)
+        if changed:
+            Deal.objects.bulk_update(changed, [*_COLUMNS, "updated_at"], batch_size=1000)
+        DealStageChange.objects.bulk_create(history, batch_size=1000)
+    return counts
+
+
+def _insert(rows: list[tuple[Any, ...]], source_system: str) -> None:
+    """Insert checked new deals in one executemany (SQLite) or COPY (PostgreSQL)."""
+    if not rows:
+        return
+    now = timezone.now()
+    table = Deal._meta.db_table
+    columns = ", ".join([*_COLUMNS, "external_id", "source_system", "updated_at"])
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row((*row, source_system, now))
+        else:
+            marks = ", ".join(["%s"] * (len(_COLUMNS) + 3))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
+                [
+                    (
+                        *row[:3],
+                        None if row[3] is None else str(row[3]),
+                        row[4].isoformat(),
+                        None if row[5] is None else row[5].isoformat(),
+                        *row[6:],
+                        source_system,
+                        now.isoformat(),
+                    )
+                    for row in rows
+                ],
+            )
+
+
+# --- the stage map -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def stage_mapping_set(*, actor: User, names: Mapping[str, str], crm: str = "") -> int:
+    """Map CRM stage names to funnel steps (new names added, known ones changed); admins only."""
+    if not can_manage_users(actor):
+        raise PermissionDenied
+    done = 0
+    for name, step in names.items():
+        folded = domain.fold(name)
+        if not folded:
+            continue
+        if step not in {s.value for s in Step}:
+            raise ValidationError({"step": f"{step!r}"})
+        StageMapping.objects.update_or_create(
+            folded=folded, defaults={"name": name.strip()[:200], "step": step, "crm": crm}
+        )
+        done += 1
+    return done

@@ -1,0 +1,353 @@
+"""Deals import: real amoCRM and Bitrix24 layouts, the stage map, history, revenue keys."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import QuerySet
+
+from kam.clients.models import Client
+from kam.deals.models import Deal, DealStageChange, StageMapping
+from kam.imports.domain import Kind, Preset
+from kam.imports.services import Outcome, import_file
+from kam.portfolio.models import RevenueRecord
+from kam.testing import Org
+
+pytestmark = pytest.mark.django_db
+
+AMO_HEADER = (
+    "ID;Название сделки;Бюджет;Ответственный;Дата создания;Кем создана;Дата редактирования;"
+    "Дата закрытия;Этап сделки;Воронка;Источник;Причина отказа;Компания;Полное имя контакта"
+)
+
+
+def amo_row(
+    deal_id: str,
+    stage: str,
+    closed: str,
+    *,
+    amount: str = "120 000",
+    company: str = "ООО «Вектор»",
+    created: str = "01.10.2025 10:00:00",
+    source: str = "По рекомендации",
+    reason: str = "",
+) -> str:
+    return (
+        f"{deal_id};Сделка {deal_id};{amount};Тестов Manager_A1;{created};Тестов Manager_A1;"
+        f"20.10.2025 12:00:00;{closed};{stage};Воронка;{source};{reason};{company};Иванов Пётр"
+    )
+
+
+def imported() -> QuerySet[RevenueRecord]:
+    """Revenue an import wrote (the personas' own records have source "test")."""
+    return RevenueRecord.objects.exclude(source="test")
+
+
+def write(path: Path, lines: list[str], encoding: str = "utf-8-sig") -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding=encoding)
+    return path
+
+
+def run(path: Path, **kwargs: Any) -> Outcome:
+    return import_file(actor=None, kind=Kind.DEALS, path=path, **kwargs)
+
+
+def test_amocrm_export_with_open_won_and_lost_deals(org: Org, tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "amo.csv",
+        [
+            AMO_HEADER,
+            amo_row("501", "Успешно реализовано", "15.10.2025 16:30:00", amount="1 250 000,50"),
+            amo_row("502", "Переговоры", "не закрыта", source="Веб-сайт"),
+            amo_row("503", "Закрыто и не реализовано", "18.10.2025", source="", reason="Дорого"),
+            amo_row("504", "Первичный контакт", "не закрыта", amount=""),
+        ],
+    )
+    outcome = run(path)
+    assert outcome.ok, outcome.errors
+    deals = {d.external_id: d for d in Deal.objects.all()}
+    assert set(deals) == {"501", "502", "503", "504"}
+    won, talk, lost, new = deals["501"], deals["502"], deals["503"], deals["504"]
+    assert (won.status, won.step, won.closed, won.amount) == (
+        "won",
+        "won",
+        date(2025, 10, 15),
+        Decimal("1250000.50"),
+    )
+    assert (talk.status, talk.step, talk.closed, talk.reached) == ("open", "meeting", None, 1)
+    assert (lost.status, lost.loss_reason, lost.source) == ("lost", "Дорого", "")
+    assert won.source == "referral"
+    assert talk.source == "inbound"
+    assert new.amount is None
+    assert new.step == "consultation"
+    assert won.manager == org.manager_a1
+    assert {d.source_system for d in deals.values()} == {"amocrm"}
+    revenue = imported().get()
+    assert (revenue.source, revenue.external_id, revenue.amount) == (
+        "amocrm",
+        "501",
+        Decimal("1250000.50"),
+    )
+    assert revenue.date == date(2025, 10, 15)
+
+
+BITRIX_HEADER = (
+    '"ID";"Название сделки";"Стадия сделки";"Сумма";"Валюта";"Ответственный";"Дата создания";'
+    '"Дата изменения";"Дата начала";"Предполагаемая дата закрытия";"Сделка закрыта";"Источник";'
+    '"Компания";"Контакт";'
+)
+
+
+def bitrix_row(deal_id: str, stage: str, closedate: str, closed: str, amount: str) -> str:
+    cells = [
+        deal_id,
+        f"Сделка {deal_id}",
+        stage,
+        amount,
+        "Российский рубль",
+        "Manager_A2 Тестов",
+        "02.09.2025 09:00:00",
+        "30.09.2025 18:00:00",
+        "02.09.2025",
+        closedate,
+        closed,
+        "Звонок",
+        "АО «Север»",
+        "Анна Белова",
+    ]
+    return "".join(f'"{c}";' for c in cells)
+
+
+def test_bitrix24_export_has_no_closing_date_column(org: Org, tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "b24.csv",
+        [
+            BITRIX_HEADER,
+            bitrix_row("71", "Сделка успешна", "25.09.2025", "Да", "2 400 000,00"),
+            # An open deal's «Предполагаемая дата закрытия» is a forecast, even in the future.
+            bitrix_row("72", "Счёт на предоплату", "31.12.2099", "Нет", "99 000"),
+            bitrix_row("73", "Сделка провалена", "20.09.2025", "Да", "5 000"),
+        ],
+        encoding="cp1251",
+    )
+    outcome = run(path)
+    assert outcome.ok, outcome.errors
+    deals = {d.external_id: d for d in Deal.objects.all()}
+    assert deals["71"].closed == date(2025, 9, 25)
+    assert deals["71"].status == "won"
+    assert deals["72"].closed is None
+    assert deals["72"].step == "proposal"
+    assert deals["73"].status == "lost"
+    assert deals["71"].manager == org.manager_a2  # «Имя Фамилия» order
+    assert {d.source for d in deals.values()} == {"inbound"}
+    assert imported().get().external_id == "71"
+    assert imported().get().source == "bitrix24"
+
+
+def test_unknown_stage_refuses_the_whole_file_and_is_never_won(org: Org, tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "amo.csv",
+        [
+            AMO_HEADER,
+            amo_row("601", "Успешно реализовано", "15.10.2025"),
+            amo_row("602", "Оплачено", "16.10.2025"),
+            amo_row("603", "Бронь", "не закрыта"),
+        ],
+    )
+    outcome = run(path)
+    assert not outcome.ok
+    (error,) = outcome.errors
+    assert error.problem.code == "unknown_stages"
+    assert dict(error.problem.params)["names"] == "«Бронь», «Оплачено»"
+    assert error.column == "Этап сделки"
+    assert not Deal.objects.exists()
+    assert not imported().exists()
+    # Mapped for this run only: «Оплачено» as won, «Бронь» as a proposal.
+    outcome = run(path, stage_map={"оплачено": "won", "бронь": "proposal"})
+    assert outcome.ok
+    assert Deal.objects.get(external_id="602").status == "won"
+    assert imported().count() == 2
+    assert not StageMapping.objects.filter(folded="оплачено").exists()
+
+
+def test_reimport_records_stage_history_and_never_lowers_the_reach(
+    org: Org, tmp_path: Path
+) -> None:
+    first = write(tmp_path / "a.csv", [AMO_HEADER, amo_row("701", "Переговоры", "не закрыта")])
+    assert run(first).ok
+    again = run(first)
+    assert again.summary.unchanged == 1
+    assert again.summary.created == 0
+    later = write(
+        tmp_path / "b.csv",
+        [AMO_HEADER, amo_row("701", "Закрыто и не реализовано", "25.10.2025", reason="Дорого")],
+    )
+    outcome = run(later)
+    assert outcome.ok, outcome.errors
+    assert outcome.summary.updated == 1
+    deal = Deal.objects.get()
+    assert (deal.status, deal.reached, deal.closed) == ("lost", 1, date(2025, 10, 25))
+    change = DealStageChange.objects.get()
+    assert (change.stage_from, change.stage_to, change.date) == (
+        "Переговоры",
+        "Закрыто и не реализовано",
+        date(2025, 10, 25),
+    )
+    assert Deal.objects.count() == 1
+
+
+def test_revenue_and_deals_imports_of_one_export_add_nothing_twice(
+    org: Org, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path / "amo.csv",
+        [
+            AMO_HEADER,
+            amo_row("801", "Успешно реализовано", "15.10.2025"),
+            amo_row("802", "Успешно реализовано", "16.10.2025", amount="7 000"),
+            amo_row("803", "Закрыто и не реализовано", "17.10.2025"),
+        ],
+    )
+    assert import_file(actor=None, kind=Kind.REVENUE, path=path).ok
+    assert imported().count() == 2
+    assert run(path).ok
+    assert imported().count() == 2
+    assert import_file(actor=None, kind=Kind.REVENUE, path=path).ok
+    assert imported().count() == 2
+    assert sorted(imported().values_list("amount", flat=True)) == [
+        Decimal("7000.00"),
+        Decimal("120000.00"),
+    ]
+
+
+def test_files_without_ids_share_the_revenue_fingerprint(org: Org, tmp_path: Path) -> None:
+    header = "Клиент;Сумма;Дата создания;Дата закрытия;Этап;Ответственный"
+    rows = [
+        "ООО «Вектор»;50 000;01.09.2025;10.09.2025;Выиграна;Тестов Manager_A1",
+        "ООО «Вектор»;50 000;02.09.2025;10.09.2025;Выиграна;Тестов Manager_A1",
+        "ООО «Вектор»;10 000;03.09.2025;;Консультация;Тестов Manager_A1",
+    ]
+    path = write(tmp_path / "sheet.csv", [header, *rows])
+    assert run(path, preset=Preset.GENERIC).ok
+    assert Deal.objects.count() == 3
+    assert imported().count() == 2
+    assert run(path, preset=Preset.GENERIC).ok
+    assert Deal.objects.count() == 3
+    assert imported().count() == 2
+    revenue_sheet = write(
+        tmp_path / "rev.csv",
+        ["Клиент;Сумма;Дата", "ООО «Вектор»;50 000;10.09.2025", "ООО «Вектор»;50 000;10.09.2025"],
+    )
+    outcome = import_file(actor=None, kind=Kind.REVENUE, path=revenue_sheet)
+    assert outcome.ok
+    assert outcome.summary.created == 0
+    assert imported().count() == 2
+
+
+def test_bad_rows_name_row_field_and_reason_and_write_nothing(org: Org, tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "amo.csv",
+        [
+            AMO_HEADER,
+            amo_row("901", "Успешно реализовано", "не закрыта"),
+            amo_row("902", "Успешно реализовано", "01.09.2025"),  # before its creation
+            amo_row("903", "Переговоры", "не закрыта", created="31.02.2025"),
+            amo_row("904", "Переговоры", "не закрыта", created="01.01.2099"),
+        ],
+    )
+    before = (Client.objects.count(), Deal.objects.count())
+    outcome = run(path)
+    found = {(e.row, e.column, e.problem.code) for e in outcome.errors}
+    assert found == {
+        (2, "Дата закрытия", "not_closed_yet"),
+        (3, "Дата закрытия", "closed_before_created"),
+        (4, "Дата создания", "impossible_date"),
+        (5, "Дата создания", "future"),
+    }
+    assert (Client.objects.count(), Deal.objects.count()) == before
+
+
+def test_dry_run_writes_nothing(org: Org, tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "amo.csv", [AMO_HEADER, amo_row("1", "Успешно реализовано", "1.10.2025")]
+    )
+    outcome = run(path, dry_run=True)
+    assert outcome.ok
+    assert outcome.summary.created == 1
+    assert outcome.summary.extra["revenue_created"] == 1
+    assert not Deal.objects.exists()
+    assert not imported().exists()
+
+
+def test_cli_stage_map_file(org: Org, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path / "amo.csv", [AMO_HEADER, amo_row("1", "Оплачено", "1.10.2025")])
+    with pytest.raises(CommandError):
+        call_command("import_file", "deals", str(path), no_progress=True)
+    assert "«Оплачено»" in capsys.readouterr().err
+    stages = tmp_path / "map.csv"
+    stages.write_text("этап;шаг\nОплачено;won\n", encoding="utf-8")
+    call_command("import_file", "deals", str(path), no_progress=True, stages=str(stages))
+    assert Deal.objects.get().status == "won"
+    stages.write_text("stage;step\nОплачено;куда-то\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="line 2"):
+        call_command("import_file", "deals", str(path), no_progress=True, stages=str(stages))
+
+
+def test_bitrix24_html_xls_with_amount_and_currency_in_one_cell(org: Org, tmp_path: Path) -> None:
+    head = [
+        "ID",
+        "Название сделки",
+        "Стадия сделки",
+        "Сумма/Валюта",
+        "Ответственный",
+        "Дата создания",
+        "Предполагаемая дата закрытия",
+        "Сделка закрыта",
+        "Источник",
+        "Компания",
+    ]
+    rows = [
+        ["881", "Лифты", "Сделка успешна", "150&nbsp;000 руб.", "Manager_A1 Тестов",
+         "01.08.2025", "28.08.2025", "Да", "По рекомендации", "ООО &quot;Лифтстрой&quot;"],
+        ["882", "Эскалаторы", "Новая", "75&nbsp;000 руб.", "Manager_A1 Тестов",
+         "03.08.2025", "30.12.2099", "Нет", "Тендер", "ООО &quot;Лифтстрой&quot;"],
+    ]  # fmt: skip
+    html = "<html><body><table><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"
+    html += "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    path = tmp_path / "deals.xls"
+    path.write_text(html + "</table></body></html>", encoding="utf-8")
+    outcome = run(path)
+    assert outcome.ok, outcome.errors
+    assert outcome.info["preset"] == "bitrix24"
+    won = Deal.objects.get(external_id="881")
+    assert (won.amount, won.closed, won.source) == (Decimal(150000), date(2025, 8, 28), "referral")
+    assert Deal.objects.get(external_id="882").closed is None
+    assert Deal.objects.get(external_id="882").source == "tender"
+    assert imported().get().amount == Decimal(150000)
+
+
+def test_a_recent_won_deal_proposes_a_feedback_call(org: Org, tmp_path: Path) -> None:
+    from django.utils import timezone
+
+    from kam.relations.models import ChecklistTask
+
+    day = (timezone.localdate() - timedelta(days=3)).strftime("%d.%m.%Y")
+    old = "01.02.2025"
+    path = write(
+        tmp_path / "amo.csv",
+        [
+            AMO_HEADER,
+            amo_row("41", "Успешно реализовано", day, company="Альфа-Один Маркер-A1", created=old),
+            amo_row("42", "Успешно реализовано", "15.02.2025", company="Бета-Один Маркер-B1",
+                    created=old),
+        ],
+    )  # fmt: skip
+    assert run(path).ok
+    tasks = ChecklistTask.objects.filter(kind="feedback")
+    assert [t.client_id for t in tasks] == [org.client_a1.pk]

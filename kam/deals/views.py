@@ -1,0 +1,94 @@
+"""Deals pages: the funnel, the deals list, the stage map and reference ranges (admins)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from kam.accounts.access import can_manage_users
+from kam.core.http import AuthenticatedRequest, positive_int
+from kam.deals.choices import Transition
+from kam.deals.forms import (
+    DealFilterForm,
+    FunnelForm,
+    ReferenceFormSet,
+    StageMapFormSet,
+)
+from kam.deals.selectors import DealFilters, deal_list, funnel
+
+
+def _window(form: FunnelForm) -> tuple[date, date]:
+    data = form.cleaned_data if form.is_valid() else {}
+    end = data.get("date_to") or timezone.localdate()
+    start = data.get("date_from") or end - timedelta(days=364)
+    return (start, end) if start <= end else (end, start)
+
+
+@require_GET
+def funnel_view(request: AuthenticatedRequest) -> HttpResponse:
+    form = FunnelForm(request.GET or None)
+    start, end = _window(form)
+    if not form.is_bound:
+        form = FunnelForm(initial={"date_from": start, "date_to": end})
+    context = {
+        "form": form,
+        "funnel": funnel(viewer=request.user, date_from=start, date_to=end),
+        "transitions": Transition.choices,
+        "reference_keys": ["consultation_meeting", "meeting_won"],
+        "window_query": urlencode({"date_from": start, "date_to": end}),
+    }
+    return render(request, "deals/funnel.html", context)
+
+
+@require_GET
+def deal_list_view(request: AuthenticatedRequest) -> HttpResponse:
+    form = DealFilterForm(request.GET or None, viewer=request.user)
+    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    met = {"yes": True, "no": False}.get(data.get("met") or "")
+    manager = data.get("manager")
+    filters = DealFilters(
+        status=data.get("status") or "",
+        manager=manager.pk if manager else None,
+        step=data.get("step") or "",
+        source=data.get("source") or "",
+        client=data.get("client"),
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+        reached_meeting=met,
+    )
+    deals = deal_list(viewer=request.user, filters=filters)
+    page = Paginator(deals, 50).get_page(positive_int(request.GET.get("page"), 1))
+    return render(request, "deals/deal_list.html", {"form": form, "page": page})
+
+
+def _setup(request: AuthenticatedRequest, formset_class: Any, title: str) -> HttpResponse:
+    if not can_manage_users(request.user):
+        raise PermissionDenied
+    queryset = formset_class.model.objects.all()
+    formset = formset_class(request.POST or None, queryset=queryset)
+    if request.method == "POST" and formset.is_valid():
+        formset.save()
+        messages.success(request, _("Changes saved."))
+        return redirect(request.path)
+    context = {"formset": formset, "title": title}
+    return render(request, "deals/setup.html", context, status=400 if formset.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def stages_setup_view(request: AuthenticatedRequest) -> HttpResponse:
+    return _setup(request, StageMapFormSet, _("Stage map: CRM stages and funnel steps"))
+
+
+@require_http_methods(["GET", "POST"])
+def references_setup_view(request: AuthenticatedRequest) -> HttpResponse:
+    return _setup(request, ReferenceFormSet, _("Industry reference ranges of the funnel"))
