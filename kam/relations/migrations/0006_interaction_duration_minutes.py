@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('relations', '0004_alter_checklisttask_kind'),
+        ('relations', '0005_interaction_channel_probe'),
     ]
 
     operations = [
