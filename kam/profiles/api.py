@@ -20,7 +20,12 @@ from kam.accounts.models import User
 from kam.profiles import domain as d
 from kam.profiles import services as svc
 from kam.profiles.reporting import fit_as_dict
-from kam.profiles.selectors import client_fit, current_version, version_traits
+from kam.profiles.selectors import (
+    client_fit,
+    current_version,
+    quadrant_report,
+    version_traits,
+)
 
 
 class ProfileView(APIView):
@@ -114,8 +119,43 @@ class ClientScoresView(APIView):
         return Response(_client_scores(request, client_id))
 
 
+class QuadrantView(APIView):
+    """Per manager: deals placed in the win–win quadrant, the win–win share, refusals."""
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request) -> Response:
+        report = quadrant_report(viewer=request.user)
+
+        def row(m: Any) -> dict[str, Any]:
+            return {
+                "assessed": m.assessed,
+                "win_win": m.win_win,
+                "share": m.share,
+                "refused": m.refused,
+                "quadrants": m.counts,
+            }
+
+        return Response(
+            {
+                "team": row(report.team),
+                "managers": [{"manager": m.manager, **row(m)} for m in report.managers],
+                "flagged": [
+                    {
+                        "deal": a.deal_id,
+                        "client": a.deal.client.name,
+                        "we_win": a.we_win,
+                        "client_wins": a.client_wins,
+                        "refused": a.refused,
+                    }
+                    for a in report.flagged
+                ],
+            }
+        )
+
+
 urlpatterns = [
     path("icp/", ProfileView.as_view(), name="icp-profile"),
     path("icp/ranking/", RankingView.as_view(), name="icp-ranking"),
+    path("icp/quadrant/", QuadrantView.as_view(), name="icp-quadrant"),
     path("icp/clients/<int:client_id>/scores/", ClientScoresView.as_view(), name="icp-scores"),
 ]

@@ -11,9 +11,12 @@ from django.utils import timezone
 from kam.accounts.models import User
 from kam.clients.models import Client
 from kam.core.demo import DemoContext
+from kam.deals.models import Deal
 from kam.profiles import services as svc
 from kam.profiles.models import (
+    DealAssessment,
     PickKind,
+    Trait,
     TraitScore,
     Workshop,
     WorkshopPick,
@@ -105,14 +108,53 @@ def seed(ctx: DemoContext) -> None:
             }
             svc.scores_set(actor=client.manager, client=client, scores=first)
             TraitScore.objects.filter(client=client).update(scored_at=earlier)
-        scores: dict = {}
+        scores: dict[Trait, int | None] = {}
         for trait in traits:
             if ctx.rng.random() < 0.12:
                 continue  # not known yet
             scores[trait] = max(-5, min(5, round(5 * quality + ctx.rng.uniform(-1.5, 1.5))))
         svc.scores_set(actor=client.manager, client=client, scores=scores, today=ctx.today)
     _minutes(ctx, scored)
+    _quadrant(ctx)
     ctx.counts["profile_scores"] = TraitScore.objects.count()
+
+
+GOALS = [
+    "Снизить простои линии",
+    "Сократить сроки поставки",
+    "Выйти на новый регион",
+    "Сэкономить на обслуживании",
+]
+
+
+def _quadrant(ctx: DemoContext) -> None:
+    """Deals of the last year placed in every quadrant, a few refused as not win–win."""
+    deals = list(
+        Deal.objects.filter(created__gte=ctx.today - timedelta(days=365))
+        .exclude(status="lost")
+        .order_by("id")[:80]
+    )
+    made = []
+    for index, deal in enumerate(deals):
+        roll = ctx.rng.random()
+        we_win, client_wins = (
+            (True, True) if roll < 0.6 else (True, False) if roll < 0.8 else (False, True)
+        )
+        if roll > 0.93:
+            we_win, client_wins = False, False
+        made.append(
+            DealAssessment(
+                deal=deal,
+                we_win=we_win,
+                client_wins=client_wins,
+                client_goal=GOALS[index % len(GOALS)],
+                our_gain="маржа 18%, предоплата" if we_win else "маржа ниже плановой",
+                refused=not (we_win and client_wins) and index % 9 == 0,
+                assessed_by=deal.manager,
+            )
+        )
+    DealAssessment.objects.bulk_create(made)
+    ctx.counts["deal_assessments"] = len(made)
 
 
 def _minutes(ctx: DemoContext, clients: list[Client]) -> None:

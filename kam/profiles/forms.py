@@ -89,3 +89,24 @@ class WeightsForm(forms.Form):
 
     def weights(self) -> dict[Trait, Decimal]:
         return {t: self.cleaned_data[f"w{t.pk}"] for t in self.traits}
+
+
+YES_NO = [("", _("— not judged yet")), ("yes", _("yes")), ("no", _("no"))]
+
+
+class AssessmentForm(forms.Form):
+    we_win = forms.ChoiceField(label=_("Do we win?"), choices=YES_NO, required=False)
+    our_gain = forms.CharField(
+        label=_("What we gain (margin, terms, strategic value)"), max_length=300, required=False
+    )
+    client_wins = forms.ChoiceField(label=_("Does the client win?"), choices=YES_NO, required=False)
+    client_goal = forms.CharField(
+        label=_("The client's stated goal, and whether it is met"), max_length=300, required=False
+    )
+    refused = forms.BooleanField(label=_("We refuse this deal: it is not win–win"), required=False)
+
+    def values(self) -> dict[str, object]:
+        data = dict(self.cleaned_data)
+        for key in ("we_win", "client_wins"):
+            data[key] = {"yes": True, "no": False}.get(data[key])
+        return data

@@ -241,3 +241,33 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class DealAssessment(models.Model):
+    """A deal in the win–win quadrant: did we win (margin, terms, strategic value) and did the
+    client win (their stated goal met). A deal may be refused because it is not win–win."""
+
+    deal = models.OneToOneField(
+        "deals.Deal", on_delete=models.CASCADE, related_name="assessment", verbose_name=_("deal")
+    )
+    we_win = models.BooleanField(_("we win"), null=True, blank=True)
+    our_gain = models.CharField(
+        _("what we gain (margin, terms, strategic value)"), max_length=300, blank=True
+    )
+    client_wins = models.BooleanField(_("the client wins"), null=True, blank=True)
+    client_goal = models.CharField(_("the client's stated goal"), max_length=300, blank=True)
+    refused = models.BooleanField(_("refused: not win–win"), default=False)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    assessed_at = models.DateTimeField(auto_now=True)
+
+    if TYPE_CHECKING:
+        deal_id: int
+
+    class Meta:
+        verbose_name = _("win–win assessment")
+        verbose_name_plural = _("win–win assessments")
+
+    def __str__(self) -> str:
+        return f"{self.deal_id}: {self.we_win}/{self.client_wins}"

@@ -17,7 +17,7 @@ from kam.core.composition import (
     register_card_panel,
     register_today_section,
 )
-from kam.profiles.selectors import actions_due, client_fit
+from kam.profiles.selectors import actions_due, client_fit, client_flagged_deals
 
 
 def _fit(request: HttpRequest, client: Client, forms: Mapping[str, BaseForm]) -> dict[str, Any]:
@@ -25,6 +25,7 @@ def _fit(request: HttpRequest, client: Client, forms: Mapping[str, BaseForm]) ->
     return {
         "fit_data": data,
         "open_fit_actions": [a for a in data.actions if not a.done],
+        "flagged_deals": client_flagged_deals(client=client),
         "today": timezone.localdate(),
     }
 

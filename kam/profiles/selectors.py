@@ -16,10 +16,13 @@ from django.utils.translation import gettext as _
 from kam.accounts.access import AnyUser, visible_clients
 from kam.accounts.models import User
 from kam.clients.models import Client
+from kam.deals.models import Deal
+from kam.deals.selectors import visible_deals
 from kam.portfolio.models import RevenueRecord
 from kam.profiles import domain as d
 from kam.profiles.models import (
     ActionItem,
+    DealAssessment,
     ProfileVersion,
     Trait,
     TraitScore,
@@ -297,7 +300,22 @@ def outcome_values(*, clients: QuerySet[Client], today: date) -> dict[str, dict[
         cid: -float(n)
         for cid, n in clients.annotate(n=Count("complaint_cases")).values_list("pk", "n")
     }
-    return {"revenue_growth": growth, "nps": nps, "complaints": complaints}
+    won_share = {
+        cid: won / (won + lost)
+        for cid, won, lost in Deal.objects.filter(client__in=clients.values("pk"))
+        .values("client")
+        .annotate(
+            won=Count("id", filter=Q(status="won")), lost=Count("id", filter=Q(status="lost"))
+        )
+        .values_list("client", "won", "lost")
+        if won + lost > 0
+    }
+    return {
+        "revenue_growth": growth,
+        "nps": nps,
+        "complaints": complaints,
+        "deals_won": won_share,
+    }
 
 
 def profile_check(*, viewer: AnyUser, today: date | None = None) -> list[Outcome]:
@@ -311,6 +329,7 @@ def profile_check(*, viewer: AnyUser, today: date | None = None) -> list[Outcome
         "revenue_growth": _("revenue growth, year on year"),
         "nps": _("latest NPS answer"),
         "complaints": _("fewer complaint cases"),
+        "deals_won": _("share of closed deals won"),
     }
     out = []
     for key, per_client in values.items():
@@ -378,4 +397,104 @@ def seller_time(*, viewer: AnyUser, days: int = 90, today: date | None = None) -
         rows=[(r, names[r.client_id]) for r in rows],
         sinks=[(r, names[r.client_id]) for r in sinks],
         total_minutes=sum(r.minutes for r in rows),
+    )
+
+
+# --- the win–win quadrant ------------------------------------------------------------------
+
+
+@dataclass
+class ManagerQuadrant:
+    manager_id: int
+    manager: str
+    assessed: int
+    win_win: int
+    refused: int
+    counts: dict[str, int]
+
+    @property
+    def share(self) -> float | None:
+        return self.win_win / self.assessed if self.assessed else None
+
+
+@dataclass
+class QuadrantReport:
+    managers: list[ManagerQuadrant]
+    flagged: list[DealAssessment]
+    refused: list[DealAssessment]
+    to_assess: list[Deal]
+    team: ManagerQuadrant
+
+
+def _quadrant_key(we_win: bool | None, client_wins: bool | None) -> str | None:
+    found = d.quadrant(we_win=we_win, client_wins=client_wins)
+    return found.value if found is not None else None
+
+
+def quadrant_report(*, viewer: AnyUser) -> QuadrantReport:
+    """Per manager: deals placed in the quadrant, the win–win share and refusals (one GROUP BY),
+    the flagged (not win–win) and refused deals, and recent deals still to place."""
+    deals = visible_deals(viewer)
+    rows = (
+        DealAssessment.objects.filter(deal__in=deals.values("pk"))
+        .values("deal__manager", "we_win", "client_wins", "refused")
+        .annotate(n=Count("id"))
+    )
+    per: dict[int, ManagerQuadrant] = {}
+    team = ManagerQuadrant(0, "", 0, 0, 0, {q.value: 0 for q in d.Quadrant})
+    for row in rows:
+        key = _quadrant_key(row["we_win"], row["client_wins"])
+        manager_id = row["deal__manager"]
+        entry = per.setdefault(
+            manager_id, ManagerQuadrant(manager_id, "", 0, 0, 0, {q.value: 0 for q in d.Quadrant})
+        )
+        for target in (entry, team):
+            if row["refused"]:
+                target.refused += row["n"]
+            if key is None:
+                continue
+            target.assessed += row["n"]
+            target.counts[key] += row["n"]
+            if key == d.Quadrant.WIN_WIN.value:
+                target.win_win += row["n"]
+    names = {u.pk: u.display_name for u in User.objects.filter(pk__in=list(per)).order_by("pk")}
+    for entry in per.values():
+        entry.manager = names.get(entry.manager_id, "")
+    base = DealAssessment.objects.filter(deal__in=deals.values("pk")).select_related(
+        "deal", "deal__client", "deal__manager"
+    )
+    flagged = list(
+        base.exclude(we_win=True, client_wins=True)
+        .exclude(we_win__isnull=True)
+        .exclude(client_wins__isnull=True)
+        .order_by("-deal__created", "-id")[:200]
+    )
+    refused = list(base.filter(refused=True).order_by("-deal__created", "-id")[:200])
+    since = timezone.localdate() - timedelta(days=180)
+    to_assess = list(
+        deals.filter(assessment__isnull=True, created__gte=since)
+        .exclude(status="lost")
+        .select_related("client", "manager")
+        .order_by("-created", "-id")[:50]
+    )
+    return QuadrantReport(
+        managers=sorted(per.values(), key=lambda m: (m.manager, m.manager_id)),
+        flagged=flagged,
+        refused=refused,
+        to_assess=to_assess,
+        team=team,
+    )
+
+
+def deal_get(viewer: AnyUser, deal_id: int) -> Deal:
+    return get_object_or_404(visible_deals(viewer).select_related("client", "manager"), pk=deal_id)
+
+
+def client_flagged_deals(*, client: Client) -> list[DealAssessment]:
+    """A client's deals placed outside win–win or refused (shown on its card)."""
+    return list(
+        DealAssessment.objects.filter(deal__client=client)
+        .filter(Q(refused=True) | Q(we_win=False) | Q(client_wins=False))
+        .select_related("deal")
+        .order_by("-deal__created")[:10]
     )

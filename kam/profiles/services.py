@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from kam.accounts.access import visible_clients
 from kam.accounts.models import User
 from kam.clients.models import Client
+from kam.deals.models import Deal
 from kam.profiles import domain as d
 from kam.profiles.models import (
     ActionItem,
+    DealAssessment,
     PickKind,
     ProfileVersion,
     Trait,
@@ -356,3 +358,32 @@ def action_update(
     item.done = done
     item.save()
     return item
+
+
+@transaction.atomic
+def assessment_save(
+    *,
+    actor: User,
+    deal: Deal,
+    we_win: bool | None,
+    our_gain: str = "",
+    client_wins: bool | None,
+    client_goal: str = "",
+    refused: bool = False,
+) -> DealAssessment:
+    """Place a deal in the win–win quadrant (or refuse it as not win–win)."""
+    if not visible_clients(actor).filter(pk=deal.client_id).exists():
+        raise PermissionDenied
+    if refused and we_win is True and client_wins is True:
+        raise ValidationError(
+            {"refused": _("A win–win deal is not refused for being not win–win.")}
+        )
+    assessment, _created = DealAssessment.objects.get_or_create(deal=deal)
+    assessment.we_win = we_win
+    assessment.our_gain = " ".join(our_gain.split())[:300]
+    assessment.client_wins = client_wins
+    assessment.client_goal = " ".join(client_goal.split())[:300]
+    assessment.refused = refused
+    assessment.assessed_by = actor
+    assessment.save()
+    return assessment

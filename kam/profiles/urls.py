@@ -20,5 +20,7 @@ urlpatterns = [
     path("clients/<int:client_id>/", views.client_fit_view, name="client"),
     path("clients/<int:client_id>/actions/<int:action_id>/", views.action_view, name="action"),
     path("check/", views.check_view, name="check"),
+    path("quadrant/", views.quadrant_view, name="quadrant"),
+    path("deals/<int:deal_id>/", views.assessment_view, name="assessment"),
     path("time/", views.time_view, name="time"),
 ]

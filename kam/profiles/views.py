@@ -23,6 +23,7 @@ from kam.profiles import services as svc
 from kam.profiles.charts import time_figure
 from kam.profiles.forms import (
     ActionForm,
+    AssessmentForm,
     MergeForm,
     OppositeForm,
     PickForm,
@@ -346,3 +347,39 @@ def _time_view(request: AuthenticatedRequest) -> HttpResponse:
 
 # plotly.js sets style attributes on the SVG it draws; scripts stay strictly 'self'.
 time_view = csp_update({"style-src": ["'unsafe-inline'"]})(_time_view)  # type: ignore[arg-type]
+
+
+def quadrant_view(request: AuthenticatedRequest) -> HttpResponse:
+    report = sel.quadrant_report(viewer=request.user)
+    return render(request, "profiles/quadrant.html", {"report": report})
+
+
+@require_http_methods(["GET", "POST"])
+def assessment_view(request: AuthenticatedRequest, deal_id: int) -> HttpResponse:
+    deal = sel.deal_get(request.user, deal_id)
+    current = getattr(deal, "assessment", None)
+    initial: dict[str, object] = {}
+    if current is not None:
+        word = {True: "yes", False: "no", None: ""}
+        initial = {
+            "we_win": word[current.we_win],
+            "our_gain": current.our_gain,
+            "client_wins": word[current.client_wins],
+            "client_goal": current.client_goal,
+            "refused": current.refused,
+        }
+    form = AssessmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.assessment_save(actor=request.user, deal=deal, **form.values())  # type: ignore[arg-type]
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The deal is placed in the quadrant."))
+            return redirect("profiles:quadrant")
+    return render(
+        request,
+        "profiles/assessment.html",
+        {"deal": deal, "form": form},
+        status=400 if form.errors else 200,
+    )

@@ -36,6 +36,7 @@ class Kind(Enum):
     WORKSHOP = "workshop"  # an ideal-profile workshop: any logged-in participant
     WORKSHOP_RUNNER = "workshop_runner"  # a workshop step only its runners take; managers 403
     FIT_ACTION = "fit_action"  # an action item of a client's fit (client visibility)
+    DEAL = "deal"  # a deal of a client (client visibility)
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,9 @@ ROUTES: dict[str, Route] = {
     "api:icp-profile": Route(Kind.AUTH),
     "api:icp-ranking": Route(Kind.AUTH),
     "api:icp-scores": Route(Kind.CLIENT, ("GET", "POST")),
+    "api:icp-quadrant": Route(Kind.AUTH),
+    "profiles:quadrant": Route(Kind.AUTH),
+    "profiles:assessment": Route(Kind.DEAL, ("GET", "POST")),
 }
 
 # Namespaces checked as a whole elsewhere (Django admin: superuser maintenance only).

@@ -148,6 +148,23 @@ def _urls(org: Org, name: str, route: Route) -> list[tuple[str, str | None]]:
 
         workshop = Workshop.objects.create(title="W", created_by=org.supervisor_a)
         return [(reverse(name, args=[workshop.pk]), None)]
+    if route.kind is Kind.DEAL:
+        from datetime import date as day
+
+        from kam.deals.models import Deal
+
+        out_d: list[tuple[str, str | None]] = []
+        for k in keys:
+            client = getattr(org, k)
+            deal = Deal.objects.create(
+                client=client,
+                manager=client.manager,
+                created=day(2026, 1, 10),
+                step="meeting",
+                title="Сделка",
+            )
+            out_d.append((reverse(name, args=[deal.pk]), k))
+        return out_d
     if route.kind is Kind.FIT_ACTION:
         from kam.profiles.services import scores_set, version_create
 

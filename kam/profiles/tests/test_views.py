@@ -224,7 +224,7 @@ def test_check_finds_no_evidence_on_few_clients(org: Org) -> None:
     version = _run_workshop(org)
     _score(_login(org.manager_a1), org.client_a1, version, ["3", "3", "3", "3", "3"])
     outcomes = profile_check(viewer=org.director)
-    assert {o.key for o in outcomes} == {"revenue_growth", "nps", "complaints"}
+    assert {o.key for o in outcomes} == {"revenue_growth", "nps", "complaints", "deals_won"}
     assert all(not o.correlation.evidence for o in outcomes)
     html = _login(org.director).get(reverse("profiles:check")).content.decode()
     assert "слишком мало клиентов" in html
@@ -284,3 +284,73 @@ def test_demo_has_a_finished_workshop_scores_and_actions(db: None) -> None:
     for item in ActionItem.objects.all()[:20]:
         scores = TraitScore.objects.filter(client=item.client, trait=item.trait)
         assert scores.filter(score__lt=0).exists()
+
+
+def _deal(client: Client, **kwargs: object):
+    from kam.deals.models import Deal
+
+    return Deal.objects.create(
+        client=client,
+        manager=client.manager,
+        created=timezone.localdate() - timedelta(days=5),
+        step="meeting",
+        title=str(kwargs.pop("title", "Сделка")),
+        **kwargs,
+    )
+
+
+def test_quadrant_per_manager_share_flags_and_refusals(org: Org) -> None:
+    a1 = [_deal(org.client_a1, title=f"A1-{i}") for i in range(4)]
+    a2 = _deal(org.client_a2, title="A2")
+    manager = _login(org.manager_a1)
+    answers = [
+        ("yes", "yes", False),
+        ("yes", "yes", False),
+        ("yes", "no", False),
+        ("no", "no", True),
+    ]
+    for deal, (we, they, refused) in zip(a1, answers, strict=True):
+        data = {"we_win": we, "client_wins": they, "client_goal": "Снизить простои"}
+        if refused:
+            data["refused"] = "on"
+        assert manager.post(reverse("profiles:assessment", args=[deal.pk]), data).status_code == 302
+    _login(org.manager_a2).post(
+        reverse("profiles:assessment", args=[a2.pk]), {"we_win": "yes", "client_wins": "yes"}
+    )
+    from kam.profiles.selectors import quadrant_report
+
+    report = quadrant_report(viewer=org.supervisor_a)
+    shares = {m.manager_id: (m.win_win, m.assessed, m.refused) for m in report.managers}
+    assert shares[org.manager_a1.pk] == (2, 4, 1)
+    assert shares[org.manager_a2.pk] == (1, 1, 0)
+    assert (report.team.win_win, report.team.assessed) == (3, 5)
+    assert {a.deal_id for a in report.flagged} == {a1[2].pk, a1[3].pk}
+    assert [a.deal_id for a in report.refused] == [a1[3].pk]
+    # The flagged deals show on the client's card; others' deals are not reachable.
+    card = manager.get(org.client_a1.get_absolute_url()).content.decode()
+    assert "A1-2" in card
+    assert manager.get(reverse("profiles:assessment", args=[a2.pk])).status_code == 404
+    page = _login(org.supervisor_a).get(reverse("profiles:quadrant")).content.decode()
+    assert "50%" in page  # manager_a1: 2 of 4 win–win
+
+
+def test_refusing_a_win_win_deal_is_an_error(org: Org) -> None:
+    deal = _deal(org.client_a1)
+    response = _login(org.manager_a1).post(
+        reverse("profiles:assessment", args=[deal.pk]),
+        {"we_win": "yes", "client_wins": "yes", "refused": "on"},
+    )
+    assert response.status_code == 400
+    assert not hasattr(deal, "assessment") or deal.assessment is None
+
+
+def test_demo_places_deals_in_every_quadrant(db: None) -> None:
+    from kam.accounts.models import User
+    from kam.demo import load_demo
+    from kam.profiles.selectors import quadrant_report
+
+    load_demo(clients=60, seed=5)
+    report = quadrant_report(viewer=User.objects.get(username="director"))
+    assert report.team.assessed > 10
+    assert report.team.win_win < report.team.assessed
+    assert report.flagged
