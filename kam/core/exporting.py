@@ -41,10 +41,26 @@ def csv_value(value: Any) -> str:
     if isinstance(value, float):
         return repr(value).replace(".", ",")
     if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            from django.utils import timezone
+
+            value = timezone.localtime(value)
         return value.strftime("%d.%m.%Y %H:%M:%S")
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
     return str(safe_cell(str(value)))
+
+
+def xlsx_value(value: Any) -> Any:
+    """A value openpyxl can store: an aware datetime becomes the company's local wall time
+    (Excel has no time zones), text is escaped against formulas."""
+    from datetime import datetime
+
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        from django.utils import timezone
+
+        return timezone.make_naive(value)
+    return safe_cell(value)
 
 
 def export_response(
@@ -93,8 +109,10 @@ def _xlsx_response(
     for row in rows:
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value=safe_cell(value))
-            if hasattr(value, "year") and not hasattr(value, "hour"):
+            cell = WriteOnlyCell(sheet, value=xlsx_value(value))
+            if hasattr(value, "hour"):
+                cell.number_format = "DD.MM.YYYY HH:MM"
+            elif hasattr(value, "year"):
                 cell.number_format = "DD.MM.YYYY"
             cells.append(cell)
         sheet.append(cells)
@@ -129,10 +147,10 @@ def write_workbook(
     assert first is not None  # noqa: S101 - a new workbook has one sheet
     first.title = "summary"
     for row in summary:
-        first.append([safe_cell(value) for value in row])
+        first.append([xlsx_value(value) for value in row])
     for name, (columns, items) in sheets.items():
         sheet = book.create_sheet(name)
         sheet.append(list(columns))
         for item in items:
-            sheet.append([safe_cell(item[c]) for c in columns])
+            sheet.append([xlsx_value(item[c]) for c in columns])
     book.save(path)

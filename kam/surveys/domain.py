@@ -10,6 +10,7 @@ import functools
 import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
@@ -389,3 +390,18 @@ def repeat_purchase_rate(buyers_again: int, total: int) -> float | None:
     if total == 0:
         return None
     return buyers_again / total
+
+
+def report_window(
+    start: date | None, end: date | None, *, today: date, days: int = 365
+) -> tuple[date, date]:
+    """The inclusive window of an NPS report from optional bounds, never overflowing the
+    calendar: no end → today (or the start, when it lies later); no start → `days` days up to
+    the end, cut at the calendar's first day; bounds given the wrong way round are swapped."""
+    if end is None:
+        end = max(today, start) if start is not None else today
+    if start is None:
+        start = date.fromordinal(max(1, end.toordinal() - (days - 1)))
+    if start > end:
+        start, end = end, start
+    return start, end

@@ -152,6 +152,8 @@ def nps_report(*, viewer: AnyUser, start: date, end: date, by: str = "manager") 
     is significant, and the repeat-purchase rate per class. All counts are SQL aggregates."""
     if by not in BY:
         by = "manager"
+    if start > end:
+        start, end = end, start
     answers = visible_answers(viewer, start, end)
     total = figure_of(_counts(answers.aggregate(**COUNTS)), population=_population(answers, viewer))
     histogram_rows = dict(answers.values_list("score").annotate(n=Count("id")).order_by())

@@ -26,6 +26,7 @@ from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest
 from kam.portfolio.charts import LAYOUT
 from kam.surveys.choices import CampaignKind, CaseStep
+from kam.surveys.domain import report_window
 from kam.surveys.forms import CampaignForm, CaseStepForm, EmployeeScoreForm, ResultsForm, ScoreForm
 from kam.surveys.models import Campaign
 from kam.surveys.selectors import (
@@ -286,10 +287,7 @@ def results_view(request: AuthenticatedRequest) -> HttpResponseBase:
     form = ResultsForm(request.GET or None)
     today = timezone.localdate()
     data = form.cleaned_data if form.is_valid() else {}
-    end = data.get("date_to") or today
-    start = data.get("date_from") or end - timedelta(days=364)
-    if start > end:
-        start, end = end, start
+    start, end = report_window(data.get("date_from"), data.get("date_to"), today=today)
     report = nps_report(viewer=request.user, start=start, end=end, by=data.get("by") or "manager")
     if request.GET.get("format") in EXPORT_FORMATS:
         headers = [_("Group"), "n", "NPS", _("Lower bound"), _("Upper bound"), _("indicative")]
