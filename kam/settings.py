@@ -235,7 +235,11 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("KAM_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("KAM_HSTS_SECONDS", 31536000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("KAM_BEHIND_PROXY", False):
+# Behind the documented reverse proxy (one hop, e.g. nginx with
+# `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for`): trust its scheme header, and
+# take the client's address from the last X-Forwarded-For entry, the one the proxy appended.
+BEHIND_PROXY = env_bool("KAM_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 CONTENT_SECURITY_POLICY = {

@@ -45,7 +45,7 @@ def csv_value(value: Any) -> str:
             from django.utils import timezone
 
             value = timezone.localtime(value)
-        return value.strftime("%d.%m.%Y %H:%M:%S")
+        return str(value.strftime("%d.%m.%Y %H:%M:%S"))
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
     return str(safe_cell(str(value)))

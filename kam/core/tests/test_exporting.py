@@ -5,9 +5,16 @@ from __future__ import annotations
 import io
 from datetime import UTC, date, datetime
 
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from openpyxl import load_workbook
 
 from kam.core.exporting import export_response, write_workbook
+
+
+def _body(response: HttpResponseBase) -> bytes:
+    assert isinstance(response, HttpResponse)
+    return response.content
 
 
 def _aware() -> datetime:
@@ -22,7 +29,7 @@ def _local(hour: int, minute: int) -> datetime:
 
 def test_xlsx_takes_aware_datetimes_as_local_wall_time() -> None:
     response = export_response("xlsx", "cases", ["opened", "day"], [[_aware(), date(2026, 3, 2)]])
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(_body(response))).active
     assert sheet is not None
     opened, day = (cell.value for cell in sheet[2])
     assert opened == _local(12, 30)
@@ -33,7 +40,7 @@ def test_xlsx_takes_aware_datetimes_as_local_wall_time() -> None:
 
 def test_csv_shows_aware_datetimes_in_local_time() -> None:
     response = export_response("csv", "cases", ["opened"], [[_aware()]])
-    assert "02.03.2026 12:30:00" in response.content.decode("utf-8-sig")
+    assert "02.03.2026 12:30:00" in _body(response).decode("utf-8-sig")
 
 
 def test_report_workbook_takes_aware_datetimes(tmp_path: object) -> None:

@@ -32,8 +32,11 @@ def test_cases_download_as_xlsx_for_every_role(org: Org, persona: str) -> None:
 
     response = _http(org, persona).get(reverse("surveys:case-list"), {"format": "xlsx"})
     assert response.status_code == 200
-    rows = list(load_workbook(io.BytesIO(response.content)).active.values)  # type: ignore[union-attr]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    rows = list(sheet.values)
     user = org.persona(persona)
+    assert user is not None
     assert len(rows) - 1 == cases_for(user).count() > 0
     opened = rows[1][2]
     assert opened is not None
