@@ -151,6 +151,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if env_str("KAM_TEST_SQLITE_FILE", ""):
+        # Tests on a database file, as in production (the default in-memory test database
+        # reports "table is locked" to concurrent writers instead of waiting): the race drill.
+        DATABASES["default"]["TEST"] = {"NAME": env_str("KAM_TEST_SQLITE_FILE", "")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # "shared" lives in the database, so every gunicorn worker counts the same refused survey links
