@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from kam.clients.models import Client, Contact
 from kam.relations.choices import ContactChannel, EntryKind, ToneChoice
 
 ID_MAX = 2**63 - 1  # the largest primary key either database can hold
+# Required free text: at least one visible character (spaces alone are blank), which the
+# schema states as a pattern so that clients know before they send.
+VISIBLE_TEXT = r"\S"
+SAY_SOMETHING: dict[str, Any] = {
+    "invalid": _("Write at least one visible character."),
+    "blank": _("Write at least one visible character."),
+}
 
 
 class ManagerSerializer(serializers.Serializer[object]):
@@ -53,7 +61,8 @@ class ContactSerializer(serializers.ModelSerializer[Contact]):
 
 
 class WindowParams(serializers.Serializer[object]):
-    """`from` and `to` query parameters (inclusive dates)."""
+    """`from` and `to` query parameters (inclusive dates; swapped when given the wrong way
+    round; sent empty they are refused)."""
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         # "from" is a Python keyword, so the fields are declared here.
@@ -63,9 +72,19 @@ class WindowParams(serializers.Serializer[object]):
         }
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # DRF takes an optional field sent empty (`?to=`) as absent; the schema says a date.
+        blank = {
+            name: [_("Enter a date as YYYY-MM-DD or leave the parameter out.")]
+            for name in ("from", "to")
+            if name in self.initial_data and not str(self.initial_data.get(name)).strip()
+        }
+        if blank:
+            raise serializers.ValidationError(blank)
         start, end = attrs.get("from"), attrs.get("to")
         if start and end and start > end:
-            raise serializers.ValidationError({"from": "The window starts after it ends."})
+            # Bounds given the wrong way round are swapped, as on the pages (a schema cannot
+            # state an order between two parameters, so refusing them breaks clients).
+            attrs["from"], attrs["to"] = end, start
         return attrs
 
 
@@ -122,7 +141,7 @@ class BankEntryInput(serializers.Serializer[object]):
     kind = serializers.ChoiceField(choices=EntryKind.choices)
     weight = serializers.IntegerField(min_value=1, max_value=5)
     date = serializers.DateField(required=False)
-    note = serializers.CharField(max_length=500)
+    note = serializers.RegexField(VISIBLE_TEXT, max_length=500, error_messages=SAY_SOMETHING)
 
 
 class StageInput(serializers.Serializer[object]):
@@ -130,7 +149,7 @@ class StageInput(serializers.Serializer[object]):
 
     stage = serializers.CharField(max_length=100)
     date = serializers.DateField(required=False)
-    reason = serializers.CharField(max_length=500)
+    reason = serializers.RegexField(VISIBLE_TEXT, max_length=500, error_messages=SAY_SOMETHING)
 
 
 class TaskSerializer(serializers.Serializer[object]):

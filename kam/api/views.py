@@ -41,7 +41,8 @@ from kam.clients.selectors import (
     dossier_get,
 )
 from kam.clients.services import dossier_mark_reviewed, dossier_save
-from kam.portfolio.domain import Window
+from kam.core.models import company_settings
+from kam.portfolio.domain import Window, window_last_months
 from kam.portfolio.reporting import report_as_dict
 from kam.portfolio.selectors import default_window, portfolio_report
 from kam.relations.models import StageChange
@@ -63,6 +64,14 @@ from kam.relations.services import (
 )
 
 
+@extend_schema(
+    parameters=[
+        OpenApiParameter("q", OpenApiTypes.STR, required=False, description="name or INN"),
+        OpenApiParameter(
+            "status", OpenApiTypes.STR, required=False, enum=["active", "archived", "all"]
+        ),
+    ]
+)
 class ClientListView(generics.ListAPIView[Client]):
     """Visible clients, paginated; `?q=` searches name or INN, `?status=archived|all`."""
 
@@ -71,6 +80,10 @@ class ClientListView(generics.ListAPIView[Client]):
     def get_queryset(self) -> QuerySet[Client]:
         params = self.request.query_params
         status = params.get("status", "active")
+        if status not in ("active", "archived", "all"):
+            raise ValidationError(
+                {"status": [_("One of: %(choices)s.") % {"choices": "active, archived, all"}]}
+            )
         filters = ClientFilters(
             q=params.get("q", "")[:100], status="" if status == "all" else status
         )
@@ -116,14 +129,15 @@ class PortfolioView(APIView):
         params.is_valid(raise_exception=True)
         start, end = params.validated_data.get("from"), params.validated_data.get("to")
         window = default_window()
-        try:
-            window = Window(start=start or window.start, end=end or window.end)
-        except ValueError:
-            # One end given, the other from the default window, and they cross.
-            empty = {"start": start or window.start, "end": end or window.end}
-            raise ValidationError(
-                {"from": [_("The period %(start)s – %(end)s is empty.") % empty]}
-            ) from None
+        if end is not None and start is None:
+            # Only the end: the default window's length up to that day.
+            months = company_settings().window_months
+            try:
+                start = window_last_months(end, months=months).start
+            except ValueError:  # before the calendar's first year
+                start = date.min
+        start = start or window.start
+        window = Window(start=start, end=end or max(window.end, start))
         return Response(report_as_dict(portfolio_report(viewer=request.user, window=window)))
 
 
@@ -148,7 +162,7 @@ class InteractionListView(APIView):
         wanted = set(data.pop("contacts"))
         contacts = list(Contact.objects.filter(client=client, is_active=True, pk__in=wanted))
         if len(contacts) != len(wanted):
-            raise ValidationError({"contacts": ["Pick contacts of this client."]})
+            raise ValidationError({"contacts": [_("Pick contacts of this client.")]})
         assert isinstance(request.user, User)  # noqa: S101 - authenticated by DRF
         try:
             interaction = interaction_log(
@@ -388,7 +402,7 @@ class StageView(APIView):
         if found is None and wanted.isascii() and wanted.isdigit():
             found = stages().filter(pk=int(wanted)).first()
         if found is None:
-            raise ValidationError({"stage": ["No such stage."]})
+            raise ValidationError({"stage": [_("No such stage.")]})
         assert isinstance(request.user, User)  # noqa: S101 - authenticated by DRF
         try:
             stage_set(
@@ -421,14 +435,14 @@ class ChecklistView(APIView):
         if data["from_template"]:
             change = current_stage(client)
             if change is None or not change.stage.template_tasks:
-                raise ValidationError({"from_template": ["The current stage has no template."]})
+                raise ValidationError({"from_template": [_("The current stage has no template.")]})
             created = checklist_from_template(actor=request.user, client=client, stage=change.stage)
             return Response(TaskSerializer(created, many=True).data, status=201)
         owner = None
         if "owner" in data:
             owner = visible_managers(request.user).filter(pk=data["owner"]).first()
             if owner is None:
-                raise ValidationError({"owner": ["Pick someone you can assign."]})
+                raise ValidationError({"owner": [_("Pick someone you can assign.")]})
         try:
             task = task_add(
                 actor=request.user,

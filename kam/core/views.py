@@ -49,6 +49,11 @@ def home_view(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def not_found_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # An API address that matches no route (e.g. a non-numeric id) answers like the API.
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return render(request, "404.html", status=404)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -117,7 +118,7 @@ class ResultsView(APIView):
         )
         by = request.query_params.get("by", "manager")
         if by not in BY:
-            raise ValidationError({"by": [f"One of: {', '.join(BY)}."]})
+            raise ValidationError({"by": [_("One of: %(choices)s.") % {"choices": ", ".join(BY)}]})
         data: dict[str, Any] = report_as_dict(
             nps_report(viewer=request.user, start=start, end=end, by=by)
         )

@@ -61,7 +61,7 @@ def _watch_query_keys() -> Iterator[set[str]]:
     try:
         for name in originals:
             setattr(QueryDict, name, recording(name))
-        QueryDict.__contains__ = recording_contains  # type: ignore[method-assign]
+        QueryDict.__contains__ = recording_contains  # type: ignore[method-assign,assignment]
         yield seen
     finally:
         for name, original in originals.items():
