@@ -100,3 +100,35 @@ def test_client_address(
         meta["HTTP_X_FORWARDED_FOR"] = forwarded
     request = RequestFactory().get("/", **meta)  # type: ignore[arg-type]
     assert client_address(request) == expected
+
+
+def test_enps_links_are_limited_only_on_refused_answers(org: Org) -> None:
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from kam.accounts.models import User
+    from kam.surveys.services import invite_employees
+
+    User.objects.filter(pk=org.manager_a1.pk).update(email="a1@example.ru")
+    today = timezone.localdate()
+    campaign = Campaign.objects.create(
+        name="eNPS",
+        kind="employee",
+        start=today,
+        end=today + timedelta(days=3),
+        by_link=True,
+        created_by=org.director,
+    )
+    invite_employees(actor=org.director, campaign=campaign, link_url=lambda c, t: f"/e/{c.pk}/{t}/")
+    token = mail.outbox[0].body.strip().rstrip("/").rsplit("/", 1)[1]
+    office = HttpClient()
+    bad = reverse("surveys:enps-link", args=[campaign.pk, "guess"])
+    # Opening links costs nothing and tells nothing; refused answers are counted.
+    assert {office.get(bad).status_code for _ in range(25)} == {200}
+    codes = [office.post(bad, {"score": "5"}).status_code for _ in range(22)]
+    assert codes[:20] == [410] * 20
+    assert set(codes[20:]) == {429}
+    good = reverse("surveys:enps-link", args=[campaign.pk, token])
+    assert office.post(good, {"score": "9"}).status_code == 200
