@@ -288,18 +288,16 @@ def _report_relations(args: argparse.Namespace) -> int:
 
 
 def _report_nps(args: argparse.Namespace) -> int:
-    from datetime import timedelta
-
     from django.utils import timezone
 
     from kam.reports import company_viewer
+    from kam.surveys.domain import report_window
     from kam.surveys.selectors import nps_report, print_table, report_as_dict, write_xlsx
 
-    end = args.date_to or timezone.localdate()
-    start = args.date_from or end - timedelta(days=364)
-    if start > end:
+    if args.date_from and args.date_to and args.date_from > args.date_to:
         print("kam report: --from is after --to", file=sys.stderr)
         return 2
+    start, end = report_window(args.date_from, args.date_to, today=timezone.localdate())
     report = nps_report(viewer=company_viewer(), start=start, end=end, by=args.by)
     return _output(args, report_as_dict(report), write_xlsx, print_table)
 

@@ -81,3 +81,21 @@ def test_nps_results_at_the_calendars_ends(
 )
 def test_report_window(start: date | None, end: date | None, expected: tuple[date, date]) -> None:
     assert report_window(start, end, today=date(2026, 3, 2)) == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "window"),
+    [
+        (["--to", "0001-01-01"], {"from": "0001-01-01", "to": "0001-01-01"}),
+        (["--from", "9999-12-31"], {"from": "9999-12-31", "to": "9999-12-31"}),
+    ],
+)
+def test_cli_nps_report_at_the_calendars_ends(
+    org: Org, capsys: pytest.CaptureFixture[str], args: list[str], window: dict[str, str]
+) -> None:
+    import json
+
+    from kam.cli import main
+
+    assert main(["report", "nps", *args, "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["window"] == window
