@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -68,6 +69,23 @@ def test_served_schema_is_the_one_fuzzed(org: Org) -> None:
     served = http.get("/api/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE="ru")
     assert served.status_code == 200
     assert sorted(json.loads(served.content)["paths"]) == sorted(_schema()["paths"])
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Iterator[None]:
+    """Schemathesis calls the WSGI handler directly, whose request signals would close the
+    test's database connection (inside its transaction) on PostgreSQL; Django's own test
+    client disconnects them the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize("role", ROLES)
