@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -18,7 +19,7 @@ from rest_framework.views import APIView
 
 from kam.accounts.access import client_get
 from kam.accounts.models import User
-from kam.api.serializers import ID_MAX
+from kam.core.api import ID_MAX, WindowParams
 from kam.surveys.domain import report_window
 from kam.surveys.selectors import (
     BY,
@@ -107,8 +108,6 @@ class ResultsView(APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request) -> Response:
-        from kam.api.serializers import WindowParams
-
         params = WindowParams(data=request.query_params)
         params.is_valid(raise_exception=True)
         start, end = report_window(
@@ -123,3 +122,14 @@ class ResultsView(APIView):
             nps_report(viewer=request.user, start=start, end=end, by=by)
         )
         return Response(data)
+
+
+urlpatterns = [
+    path("surveys/campaigns/", CampaignListView.as_view(), name="campaign-list"),
+    path(
+        "surveys/campaigns/<int:campaign_id>/answers/",
+        CampaignAnswersView.as_view(),
+        name="campaign-answers",
+    ),
+    path("surveys/results/", ResultsView.as_view(), name="nps-results"),
+]

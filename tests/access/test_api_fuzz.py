@@ -19,7 +19,7 @@ from django.test import Client as HttpClient
 from hypothesis import HealthCheck, settings
 
 from kam.accounts.services import token_for
-from kam.core.testing import Org
+from kam.testing import Org
 
 ROLES = ["manager_a1", "supervisor_a", "director"]
 EXAMPLES = 5

@@ -16,7 +16,7 @@ import pytest
 from django.http import QueryDict
 from django.test import Client as HttpClient
 
-from kam.core.testing import Org
+from kam.testing import Org
 from tests.access.routes import ROUTES
 from tests.access.test_matrix import _urls
 

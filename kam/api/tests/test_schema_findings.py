@@ -11,7 +11,7 @@ import pytest
 from django.test import Client as HttpClient
 
 from kam.accounts.services import token_for
-from kam.core.testing import Org
+from kam.testing import Org
 
 
 def _http(org: Org, language: str = "ru") -> HttpClient:

@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kam.accounts.models import Department, User
-from kam.core.testing import Org
 from kam.surveys.models import Campaign, EmployeeAnswer, EmployeeInvitation
 from kam.surveys.selectors import ENPS_MIN_N, enps_results
 from kam.surveys.services import LinkRefused, answer_employee, invite_employees
+from kam.testing import Org
 
 pytestmark = pytest.mark.django_db
 

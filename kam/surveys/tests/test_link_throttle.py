@@ -8,9 +8,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from kam.core.http import client_address
-from kam.core.testing import Org
 from kam.surveys.models import Campaign
 from kam.surveys.services import issue_links
+from kam.testing import Org
 
 pytestmark = pytest.mark.django_db
 

@@ -24,9 +24,9 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
-from kam.core.testing import Org
 from kam.surveys import services
 from kam.surveys.models import Answer, Campaign, EmployeeAnswer, EmployeeInvitation
+from kam.testing import Org
 
 SUBMITTERS = 50 if connection.vendor == "postgresql" else 20
 # The default SQLite test database lives in memory with a shared cache, where concurrent
