@@ -7,6 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
 
 ID_MAX = 2**63 - 1  # the largest primary key either database can hold
 # Required free text: at least one visible character (spaces alone are blank), which the
@@ -53,3 +55,14 @@ class ManagerSerializer(serializers.Serializer[object]):
 
 def iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+class Pagination(PageNumberPagination):
+    """DRF's page numbers, except that `?page=` sent empty is refused like any other bad
+    value instead of meaning the first page (the schema says an integer)."""
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not raw.strip():
+            raise ValidationError({self.page_query_param: [_("Enter a page number.")]})
+        return super().paginate_queryset(queryset, request, view)

@@ -54,6 +54,13 @@ def test_required_text_says_it_needs_a_visible_character(org: Org) -> None:
     assert ok.status_code == 201
 
 
+def test_an_empty_page_number_is_refused(org: Org) -> None:
+    response = _http(org).get("/api/v1/clients/", {"page": ""})
+    assert response.status_code == 400
+    assert response.json() == {"page": ["Укажите номер страницы."]}
+    assert _http(org).get("/api/v1/clients/", {"page": "1"}).status_code == 200
+
+
 @pytest.mark.parametrize("url", ["/api/v1/surveys/results/", "/api/v1/portfolio/"])
 @pytest.mark.parametrize("param", ["from", "to"])
 def test_an_empty_date_parameter_is_refused(org: Org, url: str, param: str) -> None:
