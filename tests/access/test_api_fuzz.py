@@ -71,6 +71,20 @@ def test_served_schema_is_the_one_fuzzed(org: Org) -> None:
     assert sorted(json.loads(served.content)["paths"]) == sorted(_schema()["paths"])
 
 
+CALLS: dict[tuple[str, str], int] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _figures() -> Iterator[None]:
+    yield
+    operations = {operation for operation, _role in CALLS}
+    roles = {role for _operation, role in CALLS}
+    print(  # noqa: T201 - the drill's figures go to the test output
+        f"\nDRILL schemathesis roles={len(roles)} operations={len(operations)} "
+        f"requests={sum(CALLS.values())}"
+    )
+
+
 @pytest.fixture(autouse=True)
 def _keep_the_test_connection() -> Iterator[None]:
     """Schemathesis calls the WSGI handler directly, whose request signals would close the
@@ -99,6 +113,8 @@ def _keep_the_test_connection() -> Iterator[None]:
 def test_api_as_each_role(case: Any, role: str, org: Org) -> None:
     user = org.persona(role)
     assert user is not None
+    key = (case.operation.label, role)
+    CALLS[key] = CALLS.get(key, 0) + 1
     case.call_and_validate(
         headers={"Authorization": f"Token {token_for(user=user)}", "Accept-Language": "ru"},
         additional_checks=[errors_in_the_request_language],
