@@ -80,3 +80,12 @@ def test_cli_nps_report_at_the_calendars_ends(
 
     assert main(["report", "nps", *args, "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["window"] == window
+
+
+def test_answers_of_a_campaign_ending_at_the_calendars_end(org: Org) -> None:
+    from kam.surveys.models import Campaign
+
+    campaign = Campaign.objects.get(respondents__client=org.client_a1)
+    Campaign.objects.filter(pk=campaign.pk).update(end=date(9999, 12, 31))
+    response = _http(org, "manager_a1").get(reverse("api:campaign-answers", args=[campaign.pk]))
+    assert response.status_code == 200
