@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -291,6 +293,10 @@ def test_api_checklist_and_today_tasks(org: Org) -> None:
     assert {t["title"] for t in http.get(url).json()} >= {"Позвонить"}
     today = http.get(reverse("today")).content.decode()
     assert "Позвонить" in today
+    # The browser tab shows the page's name, not the tasks section's markup.
+    title = re.search(r"<title>(.*?)</title>", today, re.S)
+    assert title is not None
+    assert html.unescape(title.group(1)).split() == ["Сегодня", "·", "KAM"]
 
 
 def test_overview_and_setup_pages(org: Org) -> None:
@@ -352,12 +358,12 @@ def test_reports_as_xlsx(org: Org, tmp_path: object, capsys: pytest.CaptureFixtu
     )
     assert main(["report", "relations", "--format", "xlsx"]) == 2  # --out is required
     assert main(["report", "relations", "--format", "xlsx", "--out", str(out / "r.xlsx")]) == 0
-    sheet = load_workbook(out / "r.xlsx")["clients"]
+    sheet = load_workbook(out / "r.xlsx")["Клиенты"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("client", "manager", "stage", "balance", "withdrawals_in_a_row", "alerts")
+    assert rows[0] == ("Клиент", "Менеджер", "Стадия", "Баланс", "Снятий подряд", "Тревоги")
     assert len(rows) == 4
     assert main(["report", "cadence", "--format", "xlsx", "--out", str(out / "c.xlsx")]) == 0
     book = load_workbook(out / "c.xlsx")
-    assert book.sheetnames == ["summary", "overdue", "paused", "reviews_due", "dates"]
-    assert book["overdue"].max_row == 4  # header + the three never-contacted key clients
+    assert book.sheetnames == ["Сводка", "Просрочено", "Пауза", "Пересмотр досье", "Даты"]
+    assert book["Просрочено"].max_row == 4  # header + the three never-contacted key clients
     capsys.readouterr()
