@@ -145,6 +145,8 @@ def _urls(org: Org, name: str, route: Route) -> list[tuple[str, str | None]]:
         return out
     if route.kind is Kind.USER:
         return [(reverse(name, args=[org.manager_a1.pk]), None)]
+    if name == "playbooks:type-edit":
+        return [(reverse(name, args=["scrooge"]), None)]
     if route.kind is Kind.IMPORT_JOB:
         from kam.imports.models import ImportJob
 

@@ -1,0 +1,37 @@
+"""Export shape of the complaints report: the Pareto of root causes, then the cases."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from kam.playbooks.selectors import ComplaintsReport
+
+
+def report_rows(report: ComplaintsReport) -> tuple[list[str], list[Sequence[Any]]]:
+    headers = [
+        _("Section"),
+        _("Client / root cause"),
+        _("Owner / complaints"),
+        _("Opened / share, %"),
+        _("Closed / cumulative, %"),
+        _("Source / vital few"),
+    ]
+    rows: list[Sequence[Any]] = [
+        [_("Pareto"), r.cause, r.count, round(r.share, 1), round(r.cumulative, 1), r.vital]
+        for r in report.pareto
+    ]
+    rows += [
+        [
+            _("Case"),
+            c.client.name,
+            c.owner.display_name,
+            c.opened_at,
+            c.closed_at,
+            c.get_source_display(),
+        ]
+        for c in report.cases
+    ]
+    return headers, rows
