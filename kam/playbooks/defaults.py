@@ -6,6 +6,8 @@ en, advice ru, advice en, checklist [(ru, en)])."""
 
 from __future__ import annotations
 
+from typing import Any
+
 TypeCard = tuple[str, str, str, str, str, str, str, list[tuple[str, str]]]
 
 TYPES: list[TypeCard] = [
@@ -261,3 +263,28 @@ ROOT_CAUSES: list[tuple[str, str]] = [
     ("Сервис и поддержка", "Service and support"),
     ("Другое", "Other"),
 ]
+
+
+def install(type_model: Any, item_model: Any, cause_model: Any) -> None:
+    """Create the missing types (with their checklists) and, on an empty list, the root causes;
+    takes the model classes so the data migration can pass its historical ones."""
+    for order, card in enumerate(TYPES, start=1):
+        code, name_ru, name_en, portrait_ru, portrait_en, advice_ru, advice_en, items = card
+        kind, created = type_model.objects.get_or_create(
+            code=code,
+            defaults={
+                "order": order * 10,
+                "name_ru": name_ru,
+                "name_en": name_en,
+                "portrait_ru": portrait_ru,
+                "portrait_en": portrait_en,
+                "advice_ru": advice_ru,
+                "advice_en": advice_en,
+            },
+        )
+        if created:
+            for index, (ru, en) in enumerate(items, start=1):
+                item_model.objects.create(type=kind, order=index, text_ru=ru, text_en=en)
+    if not cause_model.objects.exists():
+        for index, (ru, en) in enumerate(ROOT_CAUSES, start=1):
+            cause_model.objects.create(order=index * 10, name_ru=ru, name_en=en)

@@ -181,7 +181,7 @@ class PlaybookSettings(models.Model):
     sla_act_hours = _hours(_("SLA: action, hours"), 72)
     sla_diagnose_hours = _hours(_("SLA: diagnosis, hours"), 120)
     disloyal_cadence_percent = models.PositiveSmallIntegerField(
-        _("disloyal: contact cadence, % of the usual"),
+        _("disloyal: contact cadence, percent of the usual"),
         default=50,
         validators=[MinValueValidator(10), MaxValueValidator(100)],
     )

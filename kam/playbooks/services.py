@@ -373,7 +373,7 @@ def cases_escalate(*, now: datetime | None = None) -> list[ComplaintCase]:
 
 
 def on_interaction_logged(
-    *, actor: User, interaction: Interaction, completed: bool, **_: Any
+    *, actor: User, interaction: Interaction, completed: bool, **kwargs: Any
 ) -> None:
     """Seven-Fridays: minutes after every contact and an alternative contact; whiner: the
     risks checklist before a meeting; know-nothing: the product sheet for the next contact."""
@@ -417,7 +417,7 @@ def on_interaction_logged(
         _product_sheet_task(actor=actor, client=client, on=on)
 
 
-def on_plan_item_added(*, actor: User, client: Client, item: Any, **_: Any) -> None:
+def on_plan_item_added(*, actor: User, client: Client, item: Any, **kwargs: Any) -> None:
     """Scrooge: every plan item carries a price-validity date that reminds on Today."""
     if _acting(client, TypeCode.SCROOGE) is None:
         return
