@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kam.playbooks.selectors import ComplaintsReport
+
+
+def local(moment: datetime | None) -> datetime | None:
+    """A moment in local time without a zone (Excel keeps no time zones)."""
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
 def report_rows(report: ComplaintsReport) -> tuple[list[str], list[Sequence[Any]]]:
@@ -28,8 +35,8 @@ def report_rows(report: ComplaintsReport) -> tuple[list[str], list[Sequence[Any]
             _("Case"),
             c.client.name,
             c.owner.display_name,
-            c.opened_at,
-            c.closed_at,
+            local(c.opened_at),
+            local(c.closed_at),
             c.get_source_display(),
         ]
         for c in report.cases

@@ -19,7 +19,7 @@ from kam.core.exporting import EXPORT_FORMATS, export_response
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest, positive_int
 from kam.playbooks.choices import CaseStep
-from kam.playbooks.exports import report_rows
+from kam.playbooks.exports import local, report_rows
 from kam.playbooks.forms import (
     CaseOpenForm,
     CaseStepForm,
@@ -177,8 +177,8 @@ def case_list_view(request: AuthenticatedRequest) -> HttpResponseBase:
             [
                 c.client.name,
                 c.owner.display_name,
-                c.opened_at,
-                c.closed_at,
+                local(c.opened_at),
+                local(c.closed_at),
                 c.answer.score if c.answer else "",
                 c.root_cause,
             ]

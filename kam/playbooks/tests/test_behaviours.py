@@ -186,9 +186,7 @@ def test_brawler_contact_form_reminds_of_recording_consent(org: Org, behaviour_o
     assert ("нужно согласие клиента, полученное заранее" in aside) is behaviour_on
 
 
-def test_our_blunder_opens_a_complaint_case_on_the_old_fault(
-    org: Org, behaviour_on: bool
-) -> None:
+def test_our_blunder_opens_a_complaint_case_on_the_old_fault(org: Org, behaviour_on: bool) -> None:
     _tag(org, TypeCode.OUR_BLUNDER, behaviour_on, note="Сорвали поставку в 2019 году")
     cases = ComplaintCase.objects.filter(client=org.client_a1, source=CaseSource.PAST)
     if behaviour_on:
