@@ -35,7 +35,7 @@ class TypeInput(serializers.Serializer[object]):
 
 class CaseInput(serializers.Serializer[object]):
     client = serializers.IntegerField(min_value=1, max_value=ID_MAX)
-    source = serializers.ChoiceField(choices=CaseSource.choices)
+    source = serializers.ChoiceField(choices=CaseSource.choices)  # type: ignore[assignment]
     summary = serializers.CharField(max_length=5000)
     about_manager = serializers.BooleanField(required=False, default=False)
 

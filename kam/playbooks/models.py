@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
+from django_stubs_ext import StrOrPromise
 from django.utils.translation import gettext_lazy as _
 
 from kam.playbooks.choices import CaseSource, CaseStep, TypeCode
@@ -165,7 +166,7 @@ class RootCause(models.Model):
         return _in_language(self.name_ru, self.name_en)
 
 
-def _hours(label: str, default: int) -> models.PositiveIntegerField[int, int]:
+def _hours(label: StrOrPromise, default: int) -> models.PositiveIntegerField[int, int]:
     return models.PositiveIntegerField(
         label, default=default, validators=[MinValueValidator(1), MaxValueValidator(24 * 90)]
     )

@@ -197,7 +197,7 @@ def case_detail_view(request: AuthenticatedRequest, case_id: int) -> HttpRespons
     next_step = next((s for s in STEPS if s.value not in done), None)
     if request.method == "POST" and next_step is None:
         form.add_error(None, _("The case is closed."))
-    elif request.method == "POST" and form.is_valid():
+    elif request.method == "POST" and form.is_valid() and next_step is not None:
         try:
             case_step(actor=request.user, case=case, step=next_step.value, **form.cleaned_data)
         except ValidationError as exc:
