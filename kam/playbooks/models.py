@@ -10,8 +10,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import get_language
-from django_stubs_ext import StrOrPromise
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from kam.playbooks.choices import CaseSource, CaseStep, TypeCode
 

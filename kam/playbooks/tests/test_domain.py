@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import datetime, timedelta
 
 from hypothesis import given
@@ -35,7 +36,7 @@ def test_pareto_invariants(counts: dict[str, int]) -> None:
     total = sum(counts.values())
     assert sum(r.count for r in rows) == total
     assert abs(rows[-1].cumulative - 100) < 1e-9
-    assert all(a.count >= b.count for a, b in zip(rows, rows[1:], strict=False))
+    assert all(a.count >= b.count for a, b in itertools.pairwise(rows))
     vital = [r for r in rows if r.vital]
     # The vital few reach 80% and drop any one of them, they would not.
     assert vital == rows[: len(vital)]
