@@ -91,7 +91,7 @@ def _closed_cases(ctx: DemoContext, now: datetime) -> int:
             summary=f"{cause.name_ru}: клиент недоволен.",
         )
         _backdate(case, opened)
-        moment = _work(case, opened, 5, slow=ctx.rng.choice([0.5, 1.0, 1.6]))
+        moment = _work(case, opened, 5, slow=ctx.rng.choice([0.5, 1.0, 2.5]))
         case_step(
             actor=case.owner,
             case=case,
