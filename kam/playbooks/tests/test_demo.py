@@ -20,6 +20,7 @@ def test_demo_playbook_has_every_promised_case() -> None:
     assert about.owner == about.client.manager.supervisor
     late = ComplaintCase.objects.get(escalated_to__isnull=False, about_manager=False)
     supervisor = late.client.manager.supervisor
+    assert supervisor is not None
     assert late.escalated_to == supervisor
     assert late in escalations_for(supervisor)
     director = User.objects.get(username="director")
