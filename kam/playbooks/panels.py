@@ -40,10 +40,10 @@ def _card(request: HttpRequest, client: Client, forms: Mapping[str, BaseForm]) -
     cards = client_cards(viewer=request.user, client=client)
     return {
         "type_cards": cards,
-        "tag_form": forms.get("tag_form") or TagForm(),
+        "tag_form": forms.get("tag_form") or TagForm(prefix="tag"),
         "tag_history": tag_history(viewer=request.user, client=client)[:30],
         "client_cases": client_cases(viewer=request.user, client=client)[:20],
-        "case_form": forms.get("case_form") or CaseOpenForm(),
+        "case_form": forms.get("case_form") or CaseOpenForm(prefix="case"),
     }
 
 

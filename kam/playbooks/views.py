@@ -114,7 +114,7 @@ def setup_view(request: AuthenticatedRequest) -> HttpResponse:
 @require_POST
 def tag_add_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
     client = client_get(request.user, client_id)
-    form = TagForm(request.POST)
+    form = TagForm(request.POST, prefix="tag")
     if form.is_valid():
         try:
             tag_add(
@@ -161,7 +161,7 @@ def tick_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
 @require_POST
 def case_open_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
     client = client_get(request.user, client_id)
-    form = CaseOpenForm(request.POST)
+    form = CaseOpenForm(request.POST, prefix="case")
     if form.is_valid():
         case = case_open(client=client, actor=request.user, **form.cleaned_data)
         messages.success(request, _("The complaint case is open."))

@@ -268,3 +268,21 @@ def test_report_page_and_exports(org: Org) -> None:
 
 def test_sources_cover_the_issue() -> None:
     assert {"call", "letter", "meeting", "messenger", "nps"} <= set(CaseSource.values)
+
+
+def test_a_complaint_opens_from_the_client_card(org: Org) -> None:
+    http = _http(org.manager_a1)
+    url = reverse("playbooks:case-open", args=[org.client_a1.pk])
+    bad = http.post(url, {"case-source": "letter"})
+    assert bad.status_code == 400
+    response = http.post(
+        url, {"case-source": "meeting", "case-summary": "Грубость", "case-about_manager": "on"}
+    )
+    assert response.status_code == 302
+    case = ComplaintCase.objects.get(summary="Грубость")
+    assert (case.source, case.owner, case.opened_by) == (
+        "meeting",
+        org.supervisor_a,
+        org.manager_a1,
+    )
+    assert _http(org.manager_b1).post(url, {}).status_code == 404

@@ -93,7 +93,7 @@ def test_tagging_through_the_card_with_history_and_ticks(org: Org) -> None:
     card = reverse("clients:client-detail", args=[org.client_a1.pk])
     response = http.post(
         reverse("playbooks:tag-add", args=[org.client_a1.pk]),
-        {"type": "whiner", "note": "Полчаса «а если»"},
+        {"tag-type": "whiner", "tag-note": "Полчаса «а если»"},
     )
     assert response.status_code == 302
     html = http.get(card).content.decode()
@@ -101,7 +101,7 @@ def test_tagging_through_the_card_with_history_and_ticks(org: Org) -> None:
     assert "Нытик" in panel
     assert "Полчаса «а если»" in panel
     assert org.manager_a1.display_name in panel
-    bad = http.post(reverse("playbooks:tag-add", args=[org.client_a1.pk]), {"type": "whiner"})
+    bad = http.post(reverse("playbooks:tag-add", args=[org.client_a1.pk]), {"tag-type": "whiner"})
     assert bad.status_code == 400
     assert "У клиента уже есть этот тип." in bad.content.decode()
     item = DifficultType.objects.get(code="whiner").items.first()
