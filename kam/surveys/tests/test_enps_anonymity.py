@@ -177,7 +177,8 @@ def test_attack_2_the_figure_does_not_move_with_one_answer(org: Org) -> None:
     closed = campaign.end + timedelta(days=1)
     with time_machine.travel(closed, tick=False):
         result = enps_results(campaign)
-        released = director.get(url).content.decode()
+        # A fresh login: the idle session would have timed out over these days.
+        released = _director(org).get(url).content.decode()
         # Links are dead after the end, so the released figure can never move again.
         with pytest.raises(LinkRefused):
             answer_employee(campaign_id=campaign.pk, token="x" * 32, score=0)
