@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -66,3 +67,8 @@ class Pagination(PageNumberPagination):
         if raw is not None and not raw.strip():
             raise ValidationError({self.page_query_param: [_("Enter a page number.")]})
         return super().paginate_queryset(queryset, request, view)
+
+
+# Django REST framework messages its Russian catalogue lacks; listed here so that ours
+# translates them (the project's locale comes first).
+DRF_MESSAGES_WITHOUT_RUSSIAN = [gettext_noop("Must be a valid boolean.")]
