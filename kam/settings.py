@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "kam.relations",
     "kam.imports",
     "kam.surveys",
+    "kam.calls",
     "kam.api",
 ]
 
