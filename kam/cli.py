@@ -29,6 +29,8 @@ Common tasks:
   kam report cadence          contact discipline: overdue, pauses, reviews, dates (--as USER)
   kam report relations        stage, emotional bank balance and alerts per client (--as USER)
   kam report nps              NPS with 95% intervals (--from, --to, --by manager|segment|month|…)
+  kam import calls PATH       call transcripts (a file or a folder of .txt/.json/.csv)
+  kam report calls            questions by type per call and per manager week by week
   kam manage COMMAND ...      run any Django management command
 
 Settings come from environment variables: KAM_DATABASE_URL, KAM_SECRET_KEY, KAM_DEBUG,
@@ -116,9 +118,24 @@ def _parser() -> argparse.ArgumentParser:
     relations.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
     relations.add_argument("--out", help="file to write (required for xlsx)")
 
+    calls = reports.add_parser(
+        "calls", help="calls: questions by type, price, meeting, score; managers week by week"
+    )
+    calls.add_argument("--from", dest="date_from", type=_date, help="YYYY-MM-DD (inclusive)")
+    calls.add_argument("--to", dest="date_to", type=_date, help="YYYY-MM-DD (inclusive)")
+    calls.add_argument("--as", dest="as_user", help="only what this user may see")
+    calls.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
+    calls.add_argument("--out", help="file to write (required for xlsx)")
+
     imp = sub.add_parser("import", help="import a CRM export or spreadsheet (all or nothing)")
-    imp.add_argument("kind", choices=("clients", "contacts", "revenue", "interactions", "nps"))
-    imp.add_argument("file", help="CSV (UTF-8, UTF-16, cp1251), XLSX, or Bitrix24 .xls")
+    imp.add_argument(
+        "kind", choices=("clients", "contacts", "revenue", "interactions", "nps", "calls")
+    )
+    imp.add_argument(
+        "file",
+        help="CSV (UTF-8, UTF-16, cp1251), XLSX, or Bitrix24 .xls; for calls a transcript "
+        "file or a folder of them",
+    )
     imp.add_argument("--preset", choices=("auto", "generic", "amocrm", "bitrix24"), default="auto")
     imp.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     imp.add_argument("--manager", help="username responsible for new clients the file gives none")
@@ -304,7 +321,26 @@ def _report_nps(args: argparse.Namespace) -> int:
     return _output(args, report_as_dict(report), write_xlsx, print_table)
 
 
+def _report_calls(args: argparse.Namespace) -> int:
+    from kam.calls.reporting import print_table, write_xlsx
+    from kam.calls.selectors import calls_report, default_window
+    from kam.reports import company_viewer
+
+    viewer, found = _report_viewer(args)
+    if not found:
+        return 1
+    start, end = default_window(args.date_to)
+    start = args.date_from or start
+    if start > end:
+        print("kam report: --from is after --to", file=sys.stderr)
+        return 2
+    data = calls_report(viewer=viewer or company_viewer(), start=start, end=end)
+    return _output(args, data, write_xlsx, print_table)
+
+
 def _report(args: argparse.Namespace) -> int:
+    if args.report == "calls":
+        return _report_calls(args)
     if args.report == "cadence":
         return _report_cadence(args)
     if args.report == "relations":
@@ -353,6 +389,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _token(args)
         elif args.command == "report":
             return _report(args)
+        elif args.command == "import" and args.kind == "calls":
+            call_command("import_calls", args.file, manager=args.manager, dry_run=args.dry_run)
         elif args.command == "import":
             options = {"preset": args.preset, "dry_run": args.dry_run, "manager": args.manager}
             call_command(

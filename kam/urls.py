@@ -17,6 +17,7 @@ urlpatterns = [
     path("portfolio/", include("kam.portfolio.urls")),
     path("surveys/", include("kam.surveys.urls")),
     path("imports/", include("kam.imports.urls")),
+    path("calls/", include("kam.calls.urls")),
     path("settings/", core_views.settings_view, name="settings"),
     path("api/", include("kam.api.urls")),
     path("admin/", admin.site.urls),

@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from kam.api import views
+from kam.calls import api as calls_api
 from kam.surveys import api as surveys_api
 
 app_name = "api"
@@ -34,4 +35,5 @@ urlpatterns = [
         name="campaign-answers",
     ),
     path("v1/surveys/results/", surveys_api.ResultsView.as_view(), name="nps-results"),
+    path("v1/calls/", calls_api.CallsReportView.as_view(), name="calls-report"),
 ]

@@ -56,7 +56,7 @@ _WORD = re.compile(r"\w", re.UNICODE)
 
 
 def _morph() -> pymorphy3.MorphAnalyzer:
-    global _MORPH  # noqa: PLW0603 - one dictionary per process, loaded on first use
+    global _MORPH
     if _MORPH is None:
         _MORPH = pymorphy3.MorphAnalyzer()
     return _MORPH
@@ -422,7 +422,9 @@ def _confirms(text_lemmas: Sequence[str]) -> bool:
     ) and not bool(set(text_lemmas) & {"нет", "не"})
 
 
-def meeting_outcome(proposals: Sequence[int], turns: Sequence[tuple[Speaker, list[str]]]) -> Meeting:
+def meeting_outcome(
+    proposals: Sequence[int], turns: Sequence[tuple[Speaker, list[str]]]
+) -> Meeting:
     """A meeting is proposed when a manager sentence names a meeting or visit with an offer
     («давайте», «приглашаю», «когда вам удобно»); agreed when, within the next two turns,
     the client says yes without a refusal, or the manager confirms («записал вас», «жду вас»,
@@ -471,7 +473,9 @@ class Analysis:
         return sum(self.questions.values())
 
 
-def _talk(utterances: Sequence[Utterance], counts: Sequence[int]) -> tuple[float, int, float | None]:
+def _talk(
+    utterances: Sequence[Utterance], counts: Sequence[int]
+) -> tuple[float, int, float | None]:
     """Manager talk share (by time when every turn is timed, else by words) and the longest
     run of consecutive manager turns in words and, when timed, in seconds."""
     timed = all(u.start is not None and u.end is not None for u in utterances) and utterances
