@@ -242,7 +242,7 @@ def is_question(sentence: str, tokens: Sequence[str] | None = None) -> bool:
         return False
     if "ли" in head[1:4]:
         return True
-    if head[0] not in INTERROGATIVES:
+    if lemma(head[0]) not in INTERROGATIVES:
         return False
     if any(tuple(head[: len(p)]) == p for p in STATEMENT_OPENINGS):
         return False
