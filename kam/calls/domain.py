@@ -117,11 +117,10 @@ class Classified:
     matched: tuple[str, ...]
 
 
-def _hits(sentence: Sequence[str], entries: frozenset[tuple[str, ...]]) -> list[str]:
+def _hits(bag: set[str], entries: frozenset[tuple[str, ...]]) -> list[str]:
     """Entries present in the sentence; a phrase entry needs all its lemmas, in any order
     (spoken Russian moves words freely: «где сейчас живёте» / «где живёте сейчас»)."""
-    bag = set(sentence)
-    return sorted(" ".join(e) for e in entries if all(w in bag for w in e))
+    return sorted(" ".join(e) for e in entries if e[0] in bag and all(w in bag for w in e))
 
 
 def classify_question(question_lemmas: Sequence[str], lexicon: Lexicon) -> Classified:
@@ -131,8 +130,9 @@ def classify_question(question_lemmas: Sequence[str], lexicon: Lexicon) -> Class
     """
     best: Classified = Classified(Category.OTHER, ())
     best_score = 0
+    bag = set(question_lemmas)
     for category in PRIORITY:
-        hits = _hits(question_lemmas, lexicon.entries.get(category, frozenset()))
+        hits = _hits(bag, lexicon.entries.get(category, frozenset()))
         score = sum(2 if " " in h else 1 for h in hits)
         if score > best_score:
             best, best_score = Classified(category, tuple(hits)), score
@@ -423,7 +423,7 @@ def _confirms(text_lemmas: Sequence[str]) -> bool:
 
 
 def meeting_outcome(
-    proposals: Sequence[int], turns: Sequence[tuple[Speaker, list[str]]]
+    proposals: Sequence[int], turns: Sequence[tuple[Speaker, list[str] | str]]
 ) -> Meeting:
     """A meeting is proposed when a manager sentence names a meeting or visit with an offer
     («давайте», «приглашаю», «когда вам удобно»); agreed when, within the next two turns,
@@ -432,7 +432,8 @@ def meeting_outcome(
     if not proposals:
         return Meeting(False, False, None)
     for at in proposals:
-        for speaker, text_lemmas in turns[at + 1 : at + 4]:
+        for speaker, said in turns[at + 1 : at + 4]:
+            text_lemmas = lemmas(said) if isinstance(said, str) else said
             if speaker is Speaker.CLIENT and _agrees(text_lemmas):
                 return Meeting(True, True, proposals[0])
             if speaker is Speaker.MANAGER and _confirms(text_lemmas):
@@ -506,7 +507,8 @@ def analyse(utterances: Sequence[Utterance], lexicon: Lexicon) -> Analysis:
     and a meeting."""
     questions = dict.fromkeys(Category, 0)
     sentences: list[Sentence] = []
-    turns: list[tuple[Speaker, list[str]]] = []
+    # Client turns keep their text: only the few after a proposal need lemmas.
+    turns: list[tuple[Speaker, list[str] | str]] = []
     proposals: list[int] = []
     counts: list[int] = []
     price_named = False
@@ -516,7 +518,7 @@ def analyse(utterances: Sequence[Utterance], lexicon: Lexicon) -> Analysis:
             toks = words(u.text)
             client_words += len(toks)
             counts.append(len(toks))
-            turns.append((u.speaker, [lemma(w) for w in toks]))
+            turns.append((u.speaker, u.text))
             continue
         turn_lemmas: list[str] = []
         n = 0
