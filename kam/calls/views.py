@@ -179,7 +179,7 @@ def setup_view(request: AuthenticatedRequest) -> HttpResponse:
             industry=industry,
             make_current=data["use"],
             words={c: data[c] for c in ("technical", "personal", "motivation")},
-            items=[{"id": f.instance.pk, **f.cleaned_data} for f in formset.forms],
+            items=[{**f.cleaned_data, "id": f.instance.pk} for f in formset.forms],
             reference={
                 k: data[k]
                 for k in ("newcomer_questions_low", "newcomer_questions_high", "habit_weeks")
