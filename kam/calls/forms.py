@@ -40,7 +40,7 @@ class MultipleFileField(forms.FileField):
 
 
 class UploadForm(forms.Form):
-    files = MultipleFileField(
+    transcripts = MultipleFileField(
         label=_("Transcripts (.txt, .json, .csv; several at once)"),
         widget=MultipleFileInput(attrs={"multiple": True, "accept": ".txt,.json,.csv"}),
     )

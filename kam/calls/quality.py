@@ -44,7 +44,7 @@ def load(name: str) -> list[Sample]:
     return out
 
 
-def _ratio(a: int, b: int) -> float:
+def _ratio(a: float, b: float) -> float:
     return a / b if b else 0.0
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 CATS = ("technical", "personal", "motivation", "other")
@@ -33,7 +34,7 @@ def write_xlsx(data: dict[str, Any], path: str) -> None:
         for m in data["managers"]
     ]
     call_cols = ["id", "date", "manager", *CATS, "price_named", "meeting_agreed"]
-    sheets = {
+    sheets: dict[str, tuple[Sequence[str], Iterable[dict[str, Any]]]] = {
         "calls": ([*call_cols, "manager_talk_share", "score"], _flat_calls(data)),
         "managers": (["manager", "calls", *CATS, "consultation_meeting"], managers),
         "weeks": (["manager", "week", "calls", *CATS], _flat_weeks(data)),

@@ -142,7 +142,8 @@ def manager_stats(
         .order_by("manager_id", "y", "w")
     )
     weeks: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in weekly:
+    for week_row in weekly:
+        row: dict[str, Any] = dict(week_row)
         weeks[row["manager_id"]].append(
             {
                 "week": d.iso_week(row["y"], row["w"]),
@@ -152,7 +153,8 @@ def manager_stats(
         )
     conversions = consultation_meeting([r["manager_id"] for r in totals], start=start, end=end)
     out = []
-    for row in totals:
+    for total_row in totals:
+        row = dict(total_row)
         name = " ".join(p for p in (row["manager__last_name"], row["manager__first_name"]) if p)
         conversion: Conversion | None = conversions.get(row["manager_id"])
         out.append(

@@ -129,7 +129,7 @@ def upload_view(request: AuthenticatedRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
-        files = [(f.name or "upload", f.read()) for f in request.FILES.getlist("files")]
+        files = [(f.name or "upload", f.read()) for f in request.FILES.getlist("transcripts")]
         result = calls_import(
             actor=request.user,
             files=files,

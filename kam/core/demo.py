@@ -312,6 +312,9 @@ def load_demo(*, clients: int = 300, seed: int = 2026, today: date | None = None
     from kam.surveys.demo import seed_surveys
 
     relations.update(seed_surveys(rng, created, today))
+    from kam.calls.demo import seed as seed_calls
+
+    relations.update(seed_calls(rng, today))
     return {
         **relations,
         "users": len(people) + 2,

@@ -94,10 +94,12 @@ def test_meeting_proposed_and_agreed() -> None:
         d.Utterance(C, "Да, давайте, в субботу удобно."),
     ]
     a = d.analyse(talk, RE)
-    assert a.meeting.proposed and a.meeting.agreed
+    assert a.meeting.proposed
+    assert a.meeting.agreed
     refused = [talk[0], d.Utterance(C, "Нет, я подумаю.")]
     b = d.analyse(refused, RE)
-    assert b.meeting.proposed and not b.meeting.agreed
+    assert b.meeting.proposed
+    assert not b.meeting.agreed
     assert not d.analyse([d.Utterance(M, "Всего доброго.")], RE).meeting.proposed
 
 
@@ -137,10 +139,12 @@ def test_text_transcript_with_labels_marks_and_continuations() -> None:
         "Абонент [00:00:09]: Анна.\nПродавец: А есть ли дети?\nПокупатель: Да.\n"
         "Manager: ok\nClient: fine\n"
     )
-    assert call.when is not None and call.when.hour == 10
+    assert call.when is not None
+    assert call.when.hour == 10
     assert [u.speaker for u in call.utterances] == [M, C, M, C, M, C]
     assert call.utterances[0].text == "Здравствуйте! Как вас зовут?"
-    assert call.utterances[0].start == 5 and call.utterances[0].end == 9
+    assert call.utterances[0].start == 5
+    assert call.utterances[0].end == 9
 
 
 def test_transcript_without_speakers_is_an_error() -> None:

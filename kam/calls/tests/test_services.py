@@ -54,7 +54,9 @@ def test_text_import_analyses_and_rerun_changes_nothing(org: Org) -> None:
         1,
         1,
     )
-    assert call.price_named and call.meeting_proposed and call.meeting_agreed
+    assert call.price_named
+    assert call.meeting_proposed
+    assert call.meeting_agreed
     again = calls_import(actor=org.admin, files=files)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1)
     assert Call.objects.count() == 1
@@ -97,7 +99,8 @@ def test_json_file_id_from_name_and_default_manager(org: Org) -> None:
     result = calls_import(actor=None, files=files, default_manager=org.manager_b1)
     assert result.ok, result.errors
     call = Call.objects.get(external_id="2026-02-05_call")
-    assert call.day == date(2026, 2, 5) and call.manager == org.manager_b1
+    assert call.day == date(2026, 2, 5)
+    assert call.manager == org.manager_b1
 
 
 def test_cli_imports_a_folder(org: Org, tmp_path: Path) -> None:
@@ -177,8 +180,10 @@ def test_call_page_highlights_questions_and_price(org: Org) -> None:
     http = HttpClient()
     http.force_login(org.manager_a1)
     html = http.get(reverse("calls:call-detail", args=[call.pk])).content.decode()
-    assert 'data-category="technical"' in html and "Сколько комнат вам нужно?" in html
-    assert 'data-category="personal"' in html and 'data-category="motivation"' in html
+    assert 'data-category="technical"' in html
+    assert "Сколько комнат вам нужно?" in html
+    assert 'data-category="personal"' in html
+    assert 'data-category="motivation"' in html
     assert '<mark class="price exact">7 450 000 рублей</mark>' in html
     http.force_login(org.manager_b1)
     assert http.get(reverse("calls:call-detail", args=[call.pk])).status_code == 404
@@ -190,10 +195,10 @@ def test_upload_page_reports_errors_and_imports(org: Org) -> None:
     http = HttpClient()
     http.force_login(org.admin)
     bad = SimpleUploadedFile("bad.txt", "Дата: 2026-02-02\nбез меток".encode())
-    response = http.post(reverse("calls:upload"), {"files": [bad]})
+    response = http.post(reverse("calls:upload"), {"transcripts": [bad]})
     assert response.status_code == 400
     good = SimpleUploadedFile("a.txt", TEXT.format(manager="manager_a1").encode())
-    response = http.post(reverse("calls:upload"), {"files": [good]})
+    response = http.post(reverse("calls:upload"), {"transcripts": [good]})
     assert response.status_code == 302
     assert Call.objects.filter(external_id="call-1").exists()
 
