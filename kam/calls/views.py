@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from kam.accounts.access import can_manage_users, scope_of
 from kam.calls import domain as d
+from kam.calls.charts import weeks_figure
 from kam.calls.forms import ChecklistItemForm, MethodForm, UploadForm, WindowForm, method_initial
 from kam.calls.funnel import funnel_available
 from kam.calls.models import ChecklistItem
@@ -89,16 +91,24 @@ def call_detail_view(request: AuthenticatedRequest, call_id: int) -> HttpRespons
     return render(request, "calls/call_detail.html", context)
 
 
+@csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]  # plotly
 def manager_view(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
     manager = manager_get(viewer=request.user, user_id=user_id)
     form, start, end = _window(request)
     stats = manager_stats(viewer=request.user, start=start, end=end, manager_ids=[manager.pk])
     reference = _reference()
+    weeks = week_rows(stats[0]["weeks"], low=reference["low"]) if stats else []
     context = {
         "manager": manager,
         "form": form,
         "stats": stats[0] if stats else None,
-        "weeks": week_rows(stats[0]["weeks"], low=reference["low"]) if stats else [],
+        "weeks": weeks,
+        "chart": weeks_figure(
+            weeks,
+            low=reference["low"],
+            high=reference["high"],
+            habit_weeks=reference["habit_weeks"],
+        ),
         "reference": reference,
         "funnel": funnel_available(),
         "calls": call_list(viewer=request.user, start=start, end=end, manager_id=manager.pk)[:50],

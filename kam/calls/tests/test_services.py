@@ -237,3 +237,23 @@ def test_editing_words_reanalyses_stored_calls(org: Org) -> None:
     )
     call = Call.objects.get()
     assert (call.questions_technical, call.questions_personal, call.questions_other) == (0, 1, 2)
+
+
+def test_manager_page_shows_weeks_against_the_reference(org: Org) -> None:
+    _seed(org)
+    http = HttpClient()
+    http.force_login(org.supervisor_a)
+    url = reverse("calls:manager", args=[org.manager_a1.pk])
+    response = http.get(url, {"date_from": "2026-03-01", "date_to": "2026-03-31"})
+    assert response.status_code == 200
+    rows = response.context["weeks"]
+    assert [(r.week, r.calls, r.total) for r in rows] == [
+        ("2026-W10", 2, 2.5),
+        ("2026-W11", 1, 7.0),
+    ]
+    assert [r.below_reference for r in rows] == [True, False]
+    chart = response.context["chart"]
+    assert chart["data"][0]["y"] == [2.0, 5.0]
+    assert chart["layout"]["shapes"][0]["y0"] == 4
+    http.force_login(org.supervisor_b)
+    assert http.get(url).status_code == 404
