@@ -76,7 +76,8 @@ def industries() -> QuerySet[Industry]:
 
 
 def industry_get(pk: int) -> Industry:
-    return get_object_or_404(Industry, pk=pk)
+    """An industry preset or Http404 (ids beyond a database integer are simply missing)."""
+    return get_object_or_404(Industry, pk=pk if 0 < pk < 2**31 else 0)
 
 
 def checklist_items(industry: Industry) -> QuerySet[ChecklistItem]:

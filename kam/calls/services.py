@@ -70,7 +70,7 @@ class _Pending:
 def decode(data: bytes) -> str:
     """Text of an uploaded file: UTF-8 (with or without BOM), UTF-16 with BOM, or cp1251."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -232,11 +232,12 @@ def analysis_fields(
 ) -> dict[str, Any]:
     """The stored columns of a call's analysis."""
     a = d.analyse(utterances, lexicon)
+    cap = 32_767  # a small-integer column; no real call comes near it
     return {
-        "questions_technical": a.questions[d.Category.TECHNICAL],
-        "questions_personal": a.questions[d.Category.PERSONAL],
-        "questions_motivation": a.questions[d.Category.MOTIVATION],
-        "questions_other": a.questions[d.Category.OTHER],
+        "questions_technical": min(a.questions[d.Category.TECHNICAL], cap),
+        "questions_personal": min(a.questions[d.Category.PERSONAL], cap),
+        "questions_motivation": min(a.questions[d.Category.MOTIVATION], cap),
+        "questions_other": min(a.questions[d.Category.OTHER], cap),
         "price_named": a.price_named,
         "meeting_proposed": a.meeting.proposed,
         "meeting_agreed": a.meeting.agreed,

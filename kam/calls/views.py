@@ -162,7 +162,8 @@ def upload_view(request: AuthenticatedRequest) -> HttpResponse:
                 },
             )
             return redirect("calls:call-list")
-    status = 400 if result is not None and not result.ok else 200
+    failed = request.method == "POST" and (result is None or not result.ok)
+    status = 400 if failed else 200
     return render(request, "calls/upload.html", {"form": form, "result": result}, status=status)
 
 
