@@ -266,10 +266,19 @@ def parse_duration(text: str) -> int | None:
 _JSON_TURNS = ("utterances", "phrases", "messages", "dialog", "dialogue", "transcript", "result")
 _JSON_FIELDS = {
     "id": ("id", "call_id", "callId", "communication_id", "pbx_call_id", "entry_id"),
-    "date": ("date", "start_time", "started_at", "startedAt", "callstart", "start", "datetime"),
+    "date": (
+        "date",
+        "start_time",
+        "started_at",
+        "startedAt",
+        "callstart",
+        "call_start",
+        "start",
+        "datetime",
+    ),
     "manager": ("manager", "employee", "employee_full_name", "operator", "agent", "user"),
     "client": ("client", "company", "contact_full_name", "customer"),
-    "phone": ("phone", "contact_phone_number", "client_phone", "from", "caller"),
+    "phone": ("phone", "contact_phone_number", "client_phone", "caller_id", "from", "caller"),
     "duration": ("duration", "talk_duration", "billseconds", "conversation_duration"),
 }
 
@@ -365,6 +374,7 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
         "время",
         "start_time",
         "callstart",
+        "call_start",
         "started_at",
         "date",
     ),
@@ -390,6 +400,7 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
         "кто звонил",
         "номер звонящего",
         "contact_phone_number",
+        "caller_id",
         "caller",
         "from",
         "phone",
