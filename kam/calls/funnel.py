@@ -9,11 +9,15 @@ number it cannot back with deals.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.apps import apps
+
+FUNNEL_APP = "kam.deals"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,14 +35,25 @@ class Conversion:
 
 def funnel_available() -> bool:
     """Is the deals funnel installed in this build?"""
-    return apps.is_installed("kam.deals")
+    return apps.is_installed(FUNNEL_APP)
 
 
 def consultation_meeting(
-    manager_ids: Iterable[int], *, start: date, end: date
+    manager_ids: Iterable[int], *, viewer: Any, start: date, end: date
 ) -> dict[int, Conversion | None]:
-    """Consultation → meeting conversion of each manager over [start, end], or None."""
+    """Consultation → meeting conversion of each manager over [start, end] in the viewer's
+    scope, or None (no funnel installed, or no consultations of that manager in the window).
+
+    The funnel publishes `consultation_meeting_by_manager(viewer=, date_from=, date_to=)`:
+    manager id → a rate with value, low, high and n.
+    """
     ids = list(manager_ids)
-    if not funnel_available():
+    if not funnel_available() or not ids:
         return dict.fromkeys(ids)
-    return dict.fromkeys(ids)  # pragma: no cover - wired when the funnel lands
+    selectors = importlib.import_module(f"{FUNNEL_APP}.selectors")
+    rates = selectors.consultation_meeting_by_manager(viewer=viewer, date_from=start, date_to=end)
+    out: dict[int, Conversion | None] = {}
+    for pk in ids:
+        rate = rates.get(pk)
+        out[pk] = None if rate is None else Conversion(rate.value, rate.low, rate.high, rate.n)
+    return out

@@ -152,7 +152,9 @@ def manager_stats(
                 "questions_per_call": d.per_call(_questions(row), row["calls"]),
             }
         )
-    conversions = consultation_meeting([r["manager_id"] for r in totals], start=start, end=end)
+    conversions = consultation_meeting(
+        [r["manager_id"] for r in totals], viewer=viewer, start=start, end=end
+    )
     out = []
     for total_row in totals:
         row = dict(total_row)
