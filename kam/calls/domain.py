@@ -467,7 +467,7 @@ class Analysis:
     longest_monologue_words: int
     longest_monologue_seconds: float | None
     manager_words: int
-    client_words: int
+    client_words: int  # 0 when every turn is timed (talk share then comes from the times)
 
     @property
     def question_total(self) -> int:
@@ -513,11 +513,13 @@ def analyse(utterances: Sequence[Utterance], lexicon: Lexicon) -> Analysis:
     counts: list[int] = []
     price_named = False
     manager_words = client_words = 0
+    # With every turn timed, talk share is by time: the client's words need no counting.
+    timed = bool(utterances) and all(u.start is not None and u.end is not None for u in utterances)
     for index, u in enumerate(utterances):
         if u.speaker is Speaker.CLIENT:
-            toks = words(u.text)
-            client_words += len(toks)
-            counts.append(len(toks))
+            n_client = 0 if timed else len(words(u.text))
+            client_words += n_client
+            counts.append(n_client)
             turns.append((u.speaker, u.text))
             continue
         turn_lemmas: list[str] = []
@@ -558,8 +560,11 @@ def analyse(utterances: Sequence[Utterance], lexicon: Lexicon) -> Analysis:
     )
 
 
+_MAY_BE_PRICE = re.compile(r"[\d$€₽]")
+
+
 def _may_have_number(text: str) -> bool:
-    return any(ch.isdigit() for ch in text) or "$" in text or "€" in text or "₽" in text
+    return _MAY_BE_PRICE.search(text) is not None
 
 
 # --- checklist ------------------------------------------------------------------------------
