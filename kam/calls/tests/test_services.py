@@ -257,3 +257,24 @@ def test_manager_page_shows_weeks_against_the_reference(org: Org) -> None:
     assert chart["layout"]["shapes"][0]["y0"] == 4
     http.force_login(org.supervisor_b)
     assert http.get(url).status_code == 404
+
+
+def test_list_and_team_pages_do_not_query_per_row(org: Org) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    http = HttpClient()
+    http.force_login(org.director)
+    window = {"date_from": "2026-03-01", "date_to": "2026-03-31"}
+
+    def queries(name: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert http.get(reverse(name), window).status_code == 200
+        return len(ctx.captured_queries)
+
+    _seed(org)
+    few = {name: queries(name) for name in ("calls:call-list", "calls:team")}
+    for i in range(30):
+        manager = (org.manager_a1, org.manager_a2, org.manager_b1)[i % 3]
+        Call.objects.create(external_id=f"more-{i}", day=date(2026, 3, 1 + i % 28), manager=manager)
+    assert {name: queries(name) for name in few} == few
