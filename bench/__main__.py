@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-BENCHES = ("client_list", "portfolio", "imports", "calls")
+BENCHES = ("client_list", "client_card", "portfolio", "imports", "calls")
 
 
 def main(argv: list[str]) -> int:

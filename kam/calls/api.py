@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
@@ -9,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kam.calls.selectors import calls_report, default_window
+from kam.core.api import WindowParams
 
 
 class CallsReportView(APIView):
@@ -23,10 +25,11 @@ class CallsReportView(APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request) -> Response:
-        from kam.api.serializers import WindowParams
-
         params = WindowParams(data=request.query_params)
         params.is_valid(raise_exception=True)
         start, end = default_window(params.validated_data.get("to"))
         start = params.validated_data.get("from") or start
         return Response(calls_report(viewer=request.user, start=start, end=end))
+
+
+urlpatterns = [path("calls/", CallsReportView.as_view(), name="calls-report")]

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from kam.accounts.models import User
 from kam.calls.services import calls_import
 from kam.clients.models import Client
+from kam.core.demo import DemoContext
 
 OPENING = "Добрый день! Агентство «Южный берег», меня зовут {name}. Слушаю вас."
 CLIENT_OPENING = "Здравствуйте, я по объявлению о квартире у моря."
@@ -81,7 +82,12 @@ def _plan(learner: bool, week: int) -> dict[str, int]:
     }
 
 
-def seed(rng: random.Random, today: date) -> dict[str, int]:
+def seed(ctx: DemoContext) -> None:
+    """The demo composition root's step for calls."""
+    ctx.counts.update(seed_calls(ctx.rng, ctx.today))
+
+
+def seed_calls(rng: random.Random, today: date) -> dict[str, int]:
     """Import four weeks of calls ending yesterday for manager2 (learning) and manager3."""
     people = {u.username: u for u in User.objects.filter(username__in=["manager2", "manager3"])}
     if len(people) < 2:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from kam.calls.models import Call
-from kam.core.testing import PASSWORD, Org
+from kam.testing import PASSWORD, Org
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from kam.calls.demo import seed
+from kam.calls.demo import seed_calls
 from kam.calls.models import Call
 from kam.cli import main
-from kam.core.testing import Org
+from kam.testing import Org
 
 TEXT = """Дата: 2026-03-03 10:00
 Сотрудник: manager_b1
@@ -58,7 +58,7 @@ def test_demo_manager_asks_more_every_week(org: Org) -> None:
     org.manager_a1.username, org.manager_a2.username = "manager2", "manager3"
     org.manager_a1.save(update_fields=["username"])
     org.manager_a2.save(update_fields=["username"])
-    made = seed(random.Random(3), date(2026, 3, 30))
+    made = seed_calls(random.Random(3), date(2026, 3, 30))
     assert made["calls"] > 20
     weekly: dict[int, list[int]] = {}
     for call in Call.objects.filter(manager=org.manager_a1):

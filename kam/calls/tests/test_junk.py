@@ -8,7 +8,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from kam.calls.models import Call
-from kam.core.testing import Org
+from kam.testing import Org
 
 JUNK = ["", "x" * 5000, "\x00", "-1", "9" * 40, "31.02.2026", "1e309", "NaN", "<b>"]
 FIELDS = [

@@ -15,7 +15,7 @@ from kam.accounts.models import User
 from kam.calls.models import Call, QuestionLexicon
 from kam.calls.selectors import calls_report
 from kam.calls.services import calls_import
-from kam.core.testing import Org
+from kam.testing import Org
 
 TEXT = """ID: call-1
 Дата: 2026-02-02 11:30
