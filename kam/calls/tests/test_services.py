@@ -278,3 +278,23 @@ def test_list_and_team_pages_do_not_query_per_row(org: Org) -> None:
         manager = (org.manager_a1, org.manager_a2, org.manager_b1)[i % 3]
         Call.objects.create(external_id=f"more-{i}", day=date(2026, 3, 1 + i % 28), manager=manager)
     assert {name: queries(name) for name in few} == few
+
+
+def test_client_card_lists_the_clients_calls_the_viewer_may_see(org: Org) -> None:
+    mine = Call.objects.create(
+        external_id="card-1", day=date(2026, 3, 2), manager=org.manager_a1, client=org.client_a1
+    )
+    # A colleague from the other team called the same client: not visible to manager_a1.
+    theirs = Call.objects.create(
+        external_id="card-2", day=date(2026, 3, 3), manager=org.manager_b1, client=org.client_a1
+    )
+    url = reverse("clients:client-detail", args=[org.client_a1.pk])
+    http = HttpClient()
+    http.force_login(org.manager_a1)
+    html = http.get(url).content.decode()
+    assert 'id="client-calls"' in html
+    assert reverse("calls:call-detail", args=[mine.pk]) in html
+    assert reverse("calls:call-detail", args=[theirs.pk]) not in html
+    http.force_login(org.director)
+    html = http.get(url).content.decode()
+    assert reverse("calls:call-detail", args=[theirs.pk]) in html
