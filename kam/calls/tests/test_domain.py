@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kam.calls import domain as d
 from kam.calls.presets import LEXICONS
@@ -171,3 +173,23 @@ def test_quality_floor_on_the_held_out_corpus() -> None:
     assert q.price_accuracy >= 0.95, q.errors
     total = q.questions + len([s for s in load("dev") if s.label in {c.value for c in d.Category}])
     assert total >= 300
+
+
+_TURN = st.tuples(
+    st.sampled_from([M, C]),
+    st.text(alphabet="абвгдеж кпрст?.,!0123456789", min_size=1, max_size=60),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_TURN, min_size=1, max_size=8), st.lists(st.floats(0, 5), min_size=9, max_size=9))
+def test_figures_stay_in_range(turns: list[tuple[d.Speaker, str]], weights: list[float]) -> None:
+    a = d.analyse([d.Utterance(s, t) for s, t in turns], RE)
+    assert 0.0 <= a.manager_talk_share <= 1.0
+    assert a.question_total == sum(1 for s in a.sentences if s.question is not None)
+    items = [d.ChecklistItem(check, w, 1) for check, w in zip(d.Check, weights, strict=False)]
+    assert 0.0 <= d.checklist_score(a, items).value <= 1.0
+    for s in a.sentences:
+        text = [t for sp, t in turns][s.utterance][s.start : s.end]
+        for p in s.prices:
+            assert text[p.start : p.end] == p.text
