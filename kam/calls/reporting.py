@@ -43,32 +43,40 @@ def write_xlsx(data: dict[str, Any], path: str) -> None:
 
 
 def print_table(data: dict[str, Any]) -> None:
-    """Managers week by week, then the latest calls."""
-    from rich.console import Console
-    from rich.table import Table
+    """Managers week by week, then the latest calls: boxed on a terminal, tab-separated in a
+    file or a pipe."""
+    from rich.markup import escape
 
-    console = Console()
+    from kam.core.console import ReportConsole
+
+    out = ReportConsole()
     for m in data["managers"]:
         conv = m["consultation_meeting"]
         conv_text = f"{conv['value'] * 100:.0f}%" if conv else "—"
-        console.print(
-            f"[bold]{m['manager']}[/]: {m['calls']} calls, consultation→meeting {conv_text}"
+        out.line(
+            f"[bold]{escape(m['manager'])}[/]: {m['calls']} calls, consultation→meeting {conv_text}"
         )
-        table = Table("week", "calls", *CATS)
-        for w in m["weeks"]:
-            q = w["questions_per_call"]
-            table.add_row(w["week"], str(w["calls"]), *(f"{q[c]:.1f}" for c in CATS))
-        console.print(table)
-    table = Table("date", "id", "manager", *CATS, "price", "meeting", "score")
-    for c in data["calls"][-50:]:
-        q = c["questions"]
-        table.add_row(
-            c["date"],
-            c["id"],
-            c["manager"],
-            *(str(q[k]) for k in CATS),
-            "yes" if c["price_named"] else "",
-            "agreed" if c["meeting_agreed"] else "",
-            f"{c['score'] * 100:.0f}%",
+        out.table(
+            ("week", "calls", *CATS),
+            (
+                (w["week"], str(w["calls"]), *(f"{w['questions_per_call'][c]:.1f}" for c in CATS))
+                for w in m["weeks"]
+            ),
+            title=m["manager"],
         )
-    console.print(table)
+    out.table(
+        ("date", "id", "manager", *CATS, "price", "meeting", "score"),
+        (
+            (
+                c["date"],
+                c["id"],
+                c["manager"],
+                *(str(c["questions"][k]) for k in CATS),
+                "yes" if c["price_named"] else "",
+                "agreed" if c["meeting_agreed"] else "",
+                f"{c['score'] * 100:.0f}%",
+            )
+            for c in data["calls"][-50:]
+        ),
+        title="latest calls",
+    )

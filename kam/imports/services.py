@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, close_old_connections, transaction
+from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
 from kam.accounts.access import can_manage_users
@@ -302,7 +302,9 @@ def _thread_main(job_id: int, write: bool) -> None:
     try:
         run_job(job_id, write=write)
     finally:
-        close_old_connections()
+        # The thread ends here: close its connection outright (close_old_connections would
+        # keep it for CONN_MAX_AGE, an idle session nobody can reuse).
+        connections.close_all()
 
 
 def run_job(job_id: int, *, write: bool) -> None:

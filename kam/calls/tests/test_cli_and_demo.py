@@ -70,3 +70,15 @@ def test_demo_manager_asks_more_every_week(org: Org) -> None:
     assert averages[-1] > averages[0] + 5
     steady = [c.questions_total for c in Call.objects.filter(manager=org.manager_a2)]
     assert max(steady) - min(steady) <= 2
+
+
+def test_table_report_is_tab_separated_in_a_pipe(
+    org: Org, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "c-78.txt").write_text(TEXT, encoding="utf-8")
+    assert main(["import", "calls", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert main(["report", "calls", "--from", "2026-03-01", "--to", "2026-03-31"]) == 0
+    out = capsys.readouterr().out
+    assert "2026-W10\t1\t1.0\t1.0\t0.0\t0.0" in out
+    assert "c-78" in out
