@@ -34,6 +34,7 @@ class Kind(Enum):
     IMPORT_JOB = "import_job"  # an import run: admin role or superuser; others 403
     CALL = "call"  # a call: visible with its manager (own; a supervisor's reports'; all)
     PERSON = "person"  # a manager's page: the viewer, a supervisor's reports; all for ALL
+    DEPARTMENT = "department"  # a department: admin role or superuser; others 403
 
 
 @dataclass(frozen=True)
@@ -53,8 +54,16 @@ ROUTES: dict[str, Route] = {
     "accounts:user-list": Route(Kind.ADMIN),
     "accounts:user-create": Route(Kind.ADMIN, ("GET", "POST")),
     "accounts:user-edit": Route(Kind.USER, ("GET", "POST")),
+    "accounts:profile": Route(Kind.AUTH),
+    "accounts:token-rotate": Route(Kind.AUTH, ("POST",)),
+    "accounts:password-change": Route(Kind.AUTH, ("GET", "POST")),
+    "accounts:org-chart": Route(Kind.ADMIN),
+    "accounts:department-list": Route(Kind.ADMIN),
+    "accounts:department-create": Route(Kind.ADMIN, ("GET", "POST")),
+    "accounts:department-edit": Route(Kind.DEPARTMENT, ("GET", "POST")),
     "clients:client-list": Route(Kind.AUTH),
     "clients:client-create": Route(Kind.AUTH, ("GET", "POST")),
+    "clients:clients-reassign": Route(Kind.USER, ("POST",)),
     "clients:client-detail": Route(Kind.CLIENT),
     "clients:client-edit": Route(Kind.CLIENT, ("GET", "POST")),
     "clients:client-archive": Route(Kind.CLIENT, ("POST",)),
