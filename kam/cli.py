@@ -20,6 +20,8 @@ Common tasks:
   kam migrate                 create or update the database tables
   kam demo                    fill an empty database with a demo company
   kam serve                   start the web server (http://127.0.0.1:8000 by default)
+                              and the background worker beside it
+  kam worker                  run background work alone (imports, e-mails, schedules)
   kam createuser NAME         add a user (asks nothing; use --password to let them log in)
   kam token NAME              print the API token of a user (created if missing)
   kam report portfolio        portfolio report (--from, --to, --format table|json|xlsx)
@@ -63,6 +65,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on")
     serve.add_argument("--workers", type=int, default=2, help="number of worker processes")
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start the background worker here (run 'kam worker' elsewhere)",
+    )
+
+    worker = sub.add_parser("worker", help="run background work (imports, e-mails, schedules)")
+    worker.add_argument("--batch", action="store_true", help="run what is queued, then stop")
 
     demo = sub.add_parser("demo", help="load the demo company into an empty database")
     demo.add_argument("--clients", type=int, default=300, help="number of client companies")
@@ -162,8 +172,9 @@ def _serve(args: argparse.Namespace) -> int:
         "--timeout",
         "120",
     ]
-    os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
-    return 0  # pragma: no cover
+    from kam.background.supervise import serve
+
+    return serve(argv, worker=not args.no_worker)
 
 
 def _createuser(args: argparse.Namespace) -> int:
@@ -347,6 +358,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             call_command("demo", **options)
         elif args.command == "serve":
             return _serve(args)
+        elif args.command == "worker":
+            call_command("kam_worker", batch=args.batch)
         elif args.command == "createuser":
             return _createuser(args)
         elif args.command == "token":

@@ -1,0 +1,36 @@
+"""Background tasks of the shared kernel: e-mail, and pruning the queue's history."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.mail import send_mail
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
+
+from kam.background.schedule import every
+
+KEEP_FINISHED = timedelta(days=30)
+
+
+@task()
+def send_email(*, subject: str, message: str, recipients: list[str]) -> None:
+    """Send one plain-text e-mail; a failure is recorded on the task (not hidden)."""
+    send_mail(subject=subject, message=message, from_email=None, recipient_list=recipients)
+
+
+def enqueue_email(*, subject: str, message: str, recipients: list[str]) -> None:
+    """Queue an e-mail. Inside a transaction the queue row commits (or not) with it."""
+    send_email.enqueue(subject=str(subject), message=str(message), recipients=recipients)
+
+
+@every(timedelta(days=1))
+@task()
+def prune_finished_tasks() -> int:
+    """Forget finished tasks older than KEEP_FINISHED; how many were removed."""
+    cutoff = timezone.now() - KEEP_FINISHED
+    deleted, _ = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=cutoff
+    ).delete()
+    return deleted
