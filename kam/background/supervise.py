@@ -70,14 +70,13 @@ def _supervise(
             continue
         starts = [t for t in starts if time.monotonic() - t < 60]
         if len(starts) >= RESTARTS_WITHIN_A_MINUTE:
-            print(
+            sys.stderr.write(
                 "kam serve: the background worker keeps stopping; not restarting it "
-                "(see the messages above). The web server goes on.",
-                file=sys.stderr,
+                "(see the messages above). The web server goes on.\n"
             )
             del children["worker"]
             continue
-        print(f"kam serve: the background worker stopped ({code}); starting it again.")
+        sys.stdout.write(f"kam serve: the background worker stopped ({code}); starting again.\n")
         sys.stdout.flush()
         starts.append(time.monotonic())
         children["worker"] = subprocess.Popen(worker_command())  # noqa: S603
