@@ -31,6 +31,8 @@ Common tasks:
   kam report cadence          contact discipline: overdue, pauses, reviews, dates (--as USER)
   kam report relations        stage, emotional bank balance and alerts per client (--as USER)
   kam report nps              NPS with 95% intervals (--from, --to, --by manager|segment|month|…)
+  kam backup FILE             copy the whole database into one file (online)
+  kam restore FILE            replace the whole database with a backup (--yes)
   kam manage COMMAND ...      run any Django management command
 
 Settings come from environment variables: KAM_DATABASE_URL, KAM_SECRET_KEY, KAM_DEBUG,
@@ -134,6 +136,12 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--manager", help="username responsible for new clients the file gives none")
     imp.add_argument("--no-progress", action="store_true", help="no progress bar")
 
+    bak = sub.add_parser("backup", help="copy the whole database into one file")
+    bak.add_argument("file", help="where to write (SQLite database, or pg_dump custom format)")
+    res = sub.add_parser("restore", help="replace the whole database with a backup file")
+    res.add_argument("file", help="a file written by 'kam backup' on the same engine")
+    res.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
     manage = sub.add_parser("manage", help="run any Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return parser
@@ -175,6 +183,36 @@ def _serve(args: argparse.Namespace) -> int:
     from kam.background.supervise import serve
 
     return serve(argv, worker=not args.no_worker)
+
+
+def _backup_or_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from kam.core.backup import BackupError, backup, restore
+
+    try:
+        if args.command == "backup":
+            kind = backup(Path(args.file))
+            print(f"Backed up the {kind} database to {args.file}.")
+            return 0
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print("kam restore: this replaces all data; add --yes to go on", file=sys.stderr)
+                return 2
+            answer = input("This replaces ALL data in the database with the backup. Type yes: ")
+            if answer.strip().lower() != "yes":
+                print("Nothing was changed.")
+                return 1
+        done = restore(Path(args.file))
+    except BackupError as exc:
+        print(f"kam {args.command}: {exc}", file=sys.stderr)
+        return 1
+    print(f"Restored the {done.engine} database from {args.file}.")
+    if done.previous:
+        print(f"The data it replaced is kept in {done.previous}.")
+    if done.unapplied:
+        print("The backup is from an older KAM: run 'kam migrate' now.")
+    return 0
 
 
 def _createuser(args: argparse.Namespace) -> int:
@@ -358,6 +396,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             call_command("demo", **options)
         elif args.command == "serve":
             return _serve(args)
+        elif args.command in ("backup", "restore"):
+            return _backup_or_restore(args)
         elif args.command == "worker":
             call_command("kam_worker", batch=args.batch)
         elif args.command == "createuser":

@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -63,7 +64,7 @@ def _dead_worker(worker_id: str = "dead-worker") -> WorkerProcess:
     )
 
 
-def _claim_by(worker: WorkerProcess, times: int = 1) -> DBTaskResult:
+def _claim_by(worker: WorkerProcess, times: int = 1) -> DBTaskResult[Any, Any]:
     result = DBTaskResult.objects.get(status=TaskResultStatus.READY)
     for _ in range(times):
         result.claim(worker.worker_id)
