@@ -56,3 +56,29 @@ def _relationship_defaults(request: pytest.FixtureRequest) -> None:
 
     if not RelationshipStage.objects.exists():
         install(RelationshipStage, BankCatalogueEntry)
+
+
+@pytest.fixture
+def drill_figures(record_property: Any) -> Any:
+    """`drill_figures("DRILL name key=value ...")`: a line printed in the run's summary (also
+    under -q and pytest-xdist), so the drills' figures show in the test output."""
+
+    def note(line: str) -> None:
+        record_property("drill", line)
+
+    return note
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    lines = [
+        value
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+        if getattr(report, "when", "") == "call"
+        for key, value in getattr(report, "user_properties", [])
+        if key == "drill"
+    ]
+    if lines:
+        terminalreporter.section("drill figures")
+        for line in lines:
+            terminalreporter.write_line(line)

@@ -43,7 +43,7 @@ def _damage() -> None:
     Client.objects.create(name="Лишний клиент", inn="5001000002", manager=manager)
 
 
-def test_a_restore_brings_back_every_row(tmp_path: Path, settings, capsys) -> None:
+def test_a_restore_brings_back_every_row(tmp_path: Path, settings, capsys, drill_figures) -> None:
     settings.VAR_DIR = tmp_path / "var"
     org = build_org()
     RevenueRecord.objects.create(
@@ -76,11 +76,10 @@ def test_a_restore_brings_back_every_row(tmp_path: Path, settings, capsys) -> No
     page = http.get(reverse("clients:client-detail", args=[org.client_a1.pk]))
     assert page.status_code == 200
     assert org.client_a1.name in page.content.decode()
-    with capsys.disabled():
-        print(
-            f"\nDRILL restore engine={connection.vendor} tables={len(before)} rows={rows} "
-            f"backup_s={backed_up:.2f} restore_s={restored:.2f} mismatches=0"
-        )
+    drill_figures(
+        f"DRILL restore engine={connection.vendor} tables={len(before)} rows={rows} "
+        f"backup_s={backed_up:.2f} restore_s={restored:.2f} mismatches=0"
+    )
 
 
 def test_a_file_that_is_not_a_backup_is_refused_and_nothing_changes(tmp_path: Path) -> None:

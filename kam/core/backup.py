@@ -16,6 +16,7 @@ import sqlite3
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
 from django.conf import settings
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
