@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-BENCHES = ("client_list", "portfolio", "imports")
+BENCHES = ("client_list", "portfolio", "imports", "load")
 
 
 def main(argv: list[str]) -> int:
