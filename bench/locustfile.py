@@ -15,8 +15,8 @@ from typing import Any
 from locust import HttpUser, between, task
 
 LOGINS = itertools.cycle(
-    ["manager1", "manager2", "manager3", "manager4", "manager5", "manager6", "head1", "head2"]
-    + ["director"]
+    ("manager1", "manager2", "manager3", "manager4", "manager5", "manager6")
+    + ("head1", "head2", "director")
 )
 PASSWORD = "kam-demo"  # noqa: S105 - the demo company's published password
 CARD = re.compile(r'href="/clients/(\d+)/"')
