@@ -14,10 +14,8 @@ from typing import Any
 
 from locust import HttpUser, between, task
 
-LOGINS = itertools.cycle(
-    ("manager1", "manager2", "manager3", "manager4", "manager5", "manager6")
-    + ("head1", "head2", "director")
-)
+MANAGERS = [f"manager{n}" for n in range(1, 7)]
+LOGINS = itertools.cycle([*MANAGERS, "head1", "head2", "director"])
 PASSWORD = "kam-demo"  # noqa: S105 - the demo company's published password
 CARD = re.compile(r'href="/clients/(\d+)/"')
 
