@@ -38,7 +38,7 @@ def _everything() -> dict[str, list[dict[str, Any]]]:
 
 def _damage() -> None:
     RevenueRecord.objects.all().delete()
-    manager = Client.objects.first().manager
+    manager = Client.objects.order_by("pk")[0].manager
     Client.objects.all().update(name="Переименован")
     Client.objects.create(name="Лишний клиент", inn="5001000002", manager=manager)
 

@@ -54,7 +54,7 @@ def _instrument() -> None:
     def started(**kwargs: Any) -> None:
         _pause("started", counter)
 
-    services.import_file = import_file  # type: ignore[assignment]
+    services.import_file = import_file
     services._record = record
     task_started.connect(started, weak=False)
 
