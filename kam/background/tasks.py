@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.core.mail import send_mail
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task
+from django_tasks import TaskContext, TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
 from kam.background.schedule import every
@@ -14,10 +14,19 @@ from kam.background.schedule import every
 KEEP_FINISHED = timedelta(days=30)
 
 
-@task()
-def send_email(*, subject: str, message: str, recipients: list[str]) -> None:
-    """Send one plain-text e-mail; a failure is recorded on the task (not hidden)."""
-    send_mail(subject=subject, message=message, from_email=None, recipient_list=recipients)
+@task(takes_context=True)
+def send_email(context: TaskContext, *, subject: str, message: str, recipients: list[str]) -> None:
+    """Send one plain-text e-mail; a failure is recorded on the task (not hidden).
+
+    The message may hold a personal survey link, which is a credential: once the e-mail is
+    sent (or has failed) its text is blanked in the queue, so it is kept only while waiting.
+    """
+    try:
+        send_mail(subject=subject, message=message, from_email=None, recipient_list=recipients)
+    finally:
+        DBTaskResult.objects.filter(pk=context.task_result.id).update(
+            args_kwargs={"args": [], "kwargs": {"redacted": True}}
+        )
 
 
 def enqueue_email(*, subject: str, message: str, recipients: list[str]) -> None:

@@ -6,6 +6,7 @@ worker in this process with `batch=True`: it takes what is queued and stops, no 
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from datetime import timedelta
@@ -217,3 +218,13 @@ def test_survey_e_mails_go_through_the_queue(org: Org, queue) -> None:
     run_worker(batch=True, interval=0, heartbeat=False)
     assert [m.to for m in mail.outbox] == [["lpr@example.com"]]
     assert issued[0].token in mail.outbox[0].body
+    # The personal link is a credential: once sent, the queue keeps nothing of the text.
+    sent = DBTaskResult.objects.get(task_path="kam.background.tasks.send_email")
+    assert sent.status == TaskResultStatus.SUCCESSFUL
+    assert issued[0].token not in json.dumps(sent.args_kwargs)
+
+
+def test_queued_arguments_stay_out_of_the_django_admin() -> None:
+    from django.contrib import admin
+
+    assert not admin.site.is_registered(DBTaskResult)
