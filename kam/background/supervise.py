@@ -23,13 +23,17 @@ def worker_command() -> list[str]:
     return [sys.executable, "-m", "kam.cli", "worker"]
 
 
+def _start(argv: list[str]) -> subprocess.Popen[bytes]:
+    # Their own process group: a Ctrl-C in the terminal reaches only this process, which
+    # passes it on once (a second SIGINT would make the worker abandon its current task).
+    return subprocess.Popen(argv, process_group=0)  # noqa: S603 - our own argv
+
+
 def serve(web_argv: Sequence[str], *, worker: bool = True) -> int:
     """Run the web server (and the worker); return the web server's exit code."""
-    children: dict[str, subprocess.Popen[bytes]] = {
-        "web": subprocess.Popen(list(web_argv))  # noqa: S603 - our own argv
-    }
+    children: dict[str, subprocess.Popen[bytes]] = {"web": _start(list(web_argv))}
     if worker:
-        children["worker"] = subprocess.Popen(worker_command())  # noqa: S603
+        children["worker"] = _start(worker_command())
     stopping = False
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -79,4 +83,4 @@ def _supervise(
         sys.stdout.write(f"kam serve: the background worker stopped ({code}); starting again.\n")
         sys.stdout.flush()
         starts.append(time.monotonic())
-        children["worker"] = subprocess.Popen(worker_command())  # noqa: S603
+        children["worker"] = _start(worker_command())

@@ -228,3 +228,11 @@ def test_queued_arguments_stay_out_of_the_django_admin() -> None:
     from django.contrib import admin
 
     assert not admin.site.is_registered(DBTaskResult)
+
+
+def test_kam_worker_batch_runs_what_is_queued(queue) -> None:
+    from kam.cli import main
+
+    result = prune_finished_tasks.enqueue()
+    assert main(["worker", "--batch"]) == 0
+    assert DBTaskResult.objects.get(pk=result.id).status == TaskResultStatus.SUCCESSFUL
