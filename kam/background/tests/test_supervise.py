@@ -35,3 +35,25 @@ def test_without_a_worker_only_the_web_server_runs(monkeypatch) -> None:
 
     monkeypatch.setattr(supervise, "worker_command", no_worker)
     assert supervise.serve([sys.executable, "-c", "raise SystemExit(0)"], worker=False) == 0
+
+
+@pytest.mark.django_db
+def test_kam_serve_starts_the_worker_beside_gunicorn(monkeypatch) -> None:
+    from kam.cli import main
+
+    started: list[tuple[list[str], bool]] = []
+
+    def fake_serve(argv: list[str], *, worker: bool = True) -> int:
+        started.append((argv, worker))
+        return 0
+
+    monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: None)
+    monkeypatch.setattr(supervise, "serve", fake_serve)
+    assert main(["serve", "--port", "8123"]) == 0
+    assert main(["serve", "--port", "8123", "--no-worker"]) == 0
+    (web, with_worker), (_, without) = started
+    assert web[1:4] == ["-m", "gunicorn", "kam.wsgi:application"]
+    assert "127.0.0.1:8123" in web
+    assert with_worker is True
+    assert without is False
+    assert supervise.worker_command()[1:] == ["-m", "kam.cli", "worker"]
