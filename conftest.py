@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from kam.core.testing import Org, build_org
+from kam.testing import Org, build_org
 
 
 @pytest.fixture(autouse=True)

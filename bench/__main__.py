@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-BENCHES = ("client_list", "portfolio", "imports", "load")
+BENCHES = ("client_list", "client_card", "portfolio", "imports", "load")
 
 
 def main(argv: list[str]) -> int:

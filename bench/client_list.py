@@ -11,7 +11,7 @@ def run(clients: int = 20_000) -> None:
     from django.test import Client as HttpClient
 
     from kam.accounts.models import User
-    from kam.core.demo import load_demo
+    from kam.demo import load_demo
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()

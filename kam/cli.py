@@ -147,11 +147,38 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _demo(args: argparse.Namespace) -> int:
+    from kam.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
+    from kam.demo import database_is_empty, load_demo
+
+    if not 10 <= args.clients <= 100_000:
+        print("kam demo: --clients must be between 10 and 100000", file=sys.stderr)
+        return 1
+    if not database_is_empty():
+        if args.if_empty:
+            print("Database already has data; demo not loaded.")
+            return 0
+        print(
+            "kam demo: the database is not empty; the demo loads only into an empty one.",
+            file=sys.stderr,
+        )
+        return 1
+    counts = load_demo(clients=args.clients, seed=args.seed)
+    print(
+        "Demo loaded: {users} users, {clients} clients, {contacts} contacts, "
+        "{revenue} revenue records.".format(**counts)
+    )
+    print(f"Demo logins (password: {DEMO_PASSWORD}):")
+    for login in DEMO_LOGINS:
+        print(f"  {login.username:<10} {login.role}")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
+    from kam.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
     from kam.accounts.models import User
-    from kam.core.demo import DEMO_LOGINS, DEMO_PASSWORD
 
     if not 1 <= args.port <= 65535:
         print("kam serve: --port must be between 1 and 65535", file=sys.stderr)
@@ -392,8 +419,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             call_command("migrate", interactive=False)
             call_command("createcachetable")
         elif args.command == "demo":
-            options = {"clients": args.clients, "seed": args.seed, "if_empty": args.if_empty}
-            call_command("demo", **options)
+            return _demo(args)
         elif args.command == "serve":
             return _serve(args)
         elif args.command in ("backup", "restore"):

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "kam.relations",
     "kam.imports",
     "kam.surveys",
+    "kam.playbooks",
     "kam.api",
 ]
 
@@ -134,7 +135,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "kam.core.context_processors.navigation",
+                "kam.accounts.context_processors.navigation",
             ],
         },
     },

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from kam.accounts import views as accounts_views
 from kam.core import views as core_views
 from kam.relations import views as relations_views
 
@@ -16,8 +17,9 @@ urlpatterns = [
     path("relationships/", include("kam.relations.urls")),
     path("portfolio/", include("kam.portfolio.urls")),
     path("surveys/", include("kam.surveys.urls")),
+    path("playbooks/", include("kam.playbooks.urls")),
     path("imports/", include("kam.imports.urls")),
-    path("settings/", core_views.settings_view, name="settings"),
+    path("settings/", accounts_views.settings_view, name="settings"),
     path("api/", include("kam.api.urls")),
     path("admin/", admin.site.urls),
     path(

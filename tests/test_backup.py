@@ -21,8 +21,8 @@ from django.urls import reverse
 from kam.cli import main
 from kam.clients.models import Client
 from kam.core.backup import BackupError, backup, restore
-from kam.core.testing import build_org
 from kam.portfolio.models import RevenueRecord
+from kam.testing import build_org
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

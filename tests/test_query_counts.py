@@ -9,8 +9,8 @@ from django.test import Client as HttpClient
 from pytest_django import DjangoAssertNumQueries
 
 from kam.clients.models import Client, Contact, ContactRole
-from kam.core.testing import Org
 from kam.portfolio.models import RevenueRecord
+from kam.testing import Org
 
 
 def _many(org: Org, n: int) -> None:
@@ -94,9 +94,10 @@ def _activity(org: Org, n: int) -> None:
     birthdays, bank entries, stages, tasks, cases and answers."""
     from django.utils import timezone
 
+    from kam.playbooks.models import ComplaintCase
     from kam.relations.models import BankEntry, ChecklistTask, Interaction, StageChange
     from kam.relations.models import RelationshipStage as Stage
-    from kam.surveys.models import Answer, Campaign, ComplaintCase, Respondent
+    from kam.surveys.models import Answer, Campaign, Respondent
 
     today = timezone.localdate()
     stage = Stage.objects.order_by("order")[0]
@@ -147,7 +148,7 @@ def _count_active(
 def test_today_overview_and_nps_queries_do_not_grow_with_clients(
     org: Org, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
-    for url in ("/today/?view=team", "/relationships/", "/surveys/results/", "/surveys/cases/"):
+    for url in ("/today/?view=team", "/relationships/", "/surveys/results/", "/playbooks/cases/"):
         small = _count_active(org, url, 3, django_assert_max_num_queries)
         large = _count_active(org, url, 25, django_assert_max_num_queries)
         assert large == small, url

@@ -9,6 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.models import User
+from kam.core.models import CompanySettings
 
 
 class UserForm(forms.ModelForm[User]):
@@ -59,3 +60,30 @@ class LanguageForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Interface language"), choices=[("ru", "Русский"), ("en", "English")]
     )
+
+
+class SettingsForm(forms.ModelForm[CompanySettings]):
+    """All company settings on one form."""
+
+    class Meta:
+        model = CompanySettings
+        fields = [
+            "key_share",
+            "critical_share",
+            "mono_share",
+            "abc_a",
+            "abc_b",
+            "manager_key_client_limit",
+            "window_months",
+            "cadence_days",
+            "pause_days",
+            "dossier_review_days",
+            "reminder_days_ahead",
+            "cadence_large_days",
+            "cadence_medium_days",
+            "cadence_small_days",
+            "cadence_private_days",
+            "cadence_state_days",
+            "bank_withdrawal_streak",
+            "bank_negative_alert",
+        ]

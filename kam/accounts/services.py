@@ -11,6 +11,7 @@ from rest_framework.authtoken.models import Token
 
 from kam.accounts.access import can_manage_users
 from kam.accounts.models import User
+from kam.core.models import CompanySettings, company_settings
 
 USER_FIELDS = (
     "username",
@@ -92,3 +93,18 @@ def token_for(*, user: User) -> str:
     """The user's API token, created on first use."""
     token, _created = Token.objects.get_or_create(user=user)
     return str(token.key)
+
+
+@transaction.atomic
+def settings_update(*, actor: User, **data: Any) -> CompanySettings:
+    """Change company settings (admins only); the row is validated as a whole."""
+    if not can_manage_users(actor):
+        raise PermissionDenied
+    settings = company_settings()
+    changed = [k for k, v in data.items() if getattr(settings, k) != v]
+    for key in changed:
+        setattr(settings, key, data[key])
+    settings.full_clean()
+    if changed:
+        settings.save(update_fields=changed)
+    return settings

@@ -14,13 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kam.accounts.access import can_manage_users
-from kam.accounts.forms import LanguageForm, UserForm
+from kam.accounts.exports import user_list_export
+from kam.accounts.forms import LanguageForm, SettingsForm, UserForm
 from kam.accounts.models import User
 from kam.accounts.selectors import user_list
-from kam.accounts.services import user_create, user_set_language, user_update
+from kam.accounts.services import settings_update, user_create, user_set_language, user_update
 from kam.core.exporting import EXPORT_FORMATS
 from kam.core.http import AuthenticatedRequest
-from kam.imports.exports import user_list_export
+from kam.core.models import company_settings
 
 login_view = login_not_required(
     LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True)
@@ -94,3 +95,16 @@ def user_edit_view(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
             messages.success(request, _("Changes saved."))
             return redirect("accounts:user-list")
     return render(request, "accounts/user_form.html", {"form": form, "target": target})
+
+
+@require_http_methods(["GET", "POST"])
+def settings_view(request: AuthenticatedRequest) -> HttpResponse:
+    """Company settings: thresholds and rules, for admins."""
+    if not can_manage_users(request.user):
+        raise PermissionDenied
+    form = SettingsForm(request.POST or None, instance=company_settings())
+    if request.method == "POST" and form.is_valid():
+        settings_update(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Settings saved."))
+        return redirect("settings")
+    return render(request, "accounts/settings.html", {"form": form})

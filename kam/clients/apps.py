@@ -6,3 +6,8 @@ class ClientsConfig(AppConfig):
     name = "kam.clients"
     label = "clients"
     verbose_name = _("Clients")
+
+    def ready(self) -> None:
+        from kam.clients import panels  # models are ready only now
+
+        panels.register()

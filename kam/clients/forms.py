@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.access import AnyUser, visible_managers
 from kam.clients.choices import BuyingRole, Channel, ClientStatus, Segment
 from kam.clients.models import Client, Competitor, Contact, ContactDate
 from kam.clients.services import validate_inn
-from kam.core.forms import AmountField
 
 
 class ClientForm(forms.ModelForm[Client]):
@@ -30,8 +30,6 @@ class ClientForm(forms.ModelForm[Client]):
         self.fields["inn"].required = False
 
     def clean_inn(self) -> str | None:
-        from django.core.exceptions import ValidationError
-
         try:
             return validate_inn(self.cleaned_data.get("inn"))
         except ValidationError as exc:
@@ -110,16 +108,6 @@ class CompetitorForm(forms.ModelForm[Competitor]):
             "offer": forms.Textarea(attrs={"rows": 2}),
             "last_activity": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
-
-
-class RevenueForm(forms.Form):
-    """A revenue record entered by hand."""
-
-    date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    amount = AmountField(label=_("Amount"), min_value=0)
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
 
 
 class ClientFilterForm(forms.Form):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -95,22 +95,14 @@ def contact_get(*, viewer: AnyUser, client_id: int, contact_id: int) -> Contact:
     return contact
 
 
-def client_revenue_summary(*, client: Client) -> dict[str, Any]:
-    """Totals for the client card (one aggregate query)."""
-    return dict(
-        client.revenue.aggregate(total=Sum("amount"), records=Count("id"), last_date=Max("date"))
-    )
-
-
 def client_history(*, client: Client, limit: int = 30) -> list[dict[str, Any]]:
     """Who changed what and when, across the client, its contacts and its revenue records."""
-    from kam.portfolio.models import RevenueRecord
-
     entries: list[dict[str, Any]] = []
     sources: list[tuple[str, Any]] = [
         ("client", Client.history.filter(id=client.pk)),
         ("contact", Contact.history.filter(client_id=client.pk)),
-        ("revenue", RevenueRecord.history.filter(client_id=client.pk)),
+        # Revenue records belong to portfolio; reached through the relation, not an import.
+        ("revenue", client.revenue.model.history.filter(client_id=client.pk)),
     ]
     for kind, qs in sources:
         entries.extend(

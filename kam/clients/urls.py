@@ -22,17 +22,7 @@ urlpatterns = [
         views.contact_archive_view,
         name="contact-archive",
     ),
-    path("<int:client_id>/revenue/new/", views.revenue_create_view, name="revenue-create"),
-    path(
-        "<int:client_id>/revenue/<int:record_id>/edit/",
-        views.revenue_edit_view,
-        name="revenue-edit",
-    ),
-    path(
-        "<int:client_id>/revenue/<int:record_id>/delete/",
-        views.revenue_delete_view,
-        name="revenue-delete",
-    ),
+    path("<int:client_id>/panels/<slug:key>/", views.card_panel_view, name="card-panel"),
     path("<int:client_id>/dossier/", views.dossier_view, name="dossier"),
     path("<int:client_id>/dossier/notes/", views.dossier_notes_view, name="dossier-notes"),
     path("<int:client_id>/dossier/review/", views.dossier_review_view, name="dossier-review"),

@@ -10,12 +10,13 @@ from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kam.accounts.access import can_read_dossier, client_get
+from kam.clients.card import render_card, render_card_panel
 from kam.clients.choices import ClientStatus
+from kam.clients.exports import client_list_export
 from kam.clients.forms import (
     ClientFilterForm,
     ClientForm,
@@ -23,15 +24,11 @@ from kam.clients.forms import (
     ContactDateForm,
     ContactForm,
     DossierNotesForm,
-    RevenueForm,
 )
 from kam.clients.models import Contact
 from kam.clients.selectors import (
     ClientFilters,
-    client_detail,
-    client_history,
     client_list,
-    client_revenue_summary,
     competitor_get,
     contact_get,
     dossier_client_for_write,
@@ -54,9 +51,6 @@ from kam.clients.services import (
 from kam.core.exporting import EXPORT_FORMATS
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest, htmx_or_redirect, positive_int, safe_next
-from kam.imports.exports import client_list_export
-from kam.portfolio.selectors import client_key_status, revenue_for_client, revenue_get
-from kam.portfolio.services import revenue_create, revenue_delete, revenue_update
 
 
 def _filters(form: ClientFilterForm) -> ClientFilters:
@@ -119,36 +113,13 @@ def client_edit_view(request: AuthenticatedRequest, client_id: int) -> HttpRespo
     return render(request, "clients/client_form.html", {"form": form, "client": client})
 
 
-def _card(
-    request: AuthenticatedRequest, client_id: int, *, status: int | None = None, **forms: BaseForm
-) -> HttpResponse:
-    from kam.relations.forms import InteractionForm
-    from kam.relations.selectors import client_contact_status
-    from kam.relations.views import relationship_context
-
-    client = client_detail(viewer=request.user, client_id=client_id)
-    confidential = can_read_dossier(request.user, client)
-    context = {
-        "client": client,
-        "can_read_dossier": confidential,
-        "contact_form": forms.get("contact_form") or ContactForm(confidential=confidential),
-        "interaction_form": forms.get("interaction_form")
-        or InteractionForm(client=client, initial={"date": timezone.localdate()}),
-        "contact_status": client_contact_status(viewer=request.user, client=client),
-        **relationship_context(request, client, **forms),
-        "revenue_form": forms.get("revenue_form") or RevenueForm(),
-        "revenue": revenue_for_client(viewer=request.user, client_id=client_id)[:20],
-        "revenue_summary": client_revenue_summary(client=client),
-        "history": client_history(client=client),
-        "key_status": client_key_status(viewer=request.user, client_id=client_id),
-    }
-    if status is None:
-        status = 400 if any(f.errors for f in forms.values()) else 200
-    return render(request, "clients/client_detail.html", context, status=status)
-
-
 def client_detail_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
-    return _card(request, client_id)
+    return render_card(request, client_id)
+
+
+def card_panel_view(request: AuthenticatedRequest, client_id: int, key: str) -> HttpResponse:
+    """A lazily loaded card panel (htmx fragment), access-checked like the card."""
+    return render_card_panel(request, client_id, key)
 
 
 @require_POST
@@ -180,7 +151,7 @@ def contact_create_view(request: AuthenticatedRequest, client_id: int) -> HttpRe
         else:
             messages.success(request, _("Contact added."))
             return htmx_or_redirect(request, client.get_absolute_url() + "#contacts")
-    return _card(request, client_id, contact_form=form)
+    return render_card(request, client_id, contact_form=form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -238,45 +209,6 @@ def contact_archive_view(
     contact_archive(actor=request.user, contact=contact)
     messages.success(request, _("Contact removed from the card."))
     return htmx_or_redirect(request, contact.client.get_absolute_url() + "#contacts")
-
-
-@require_POST
-def revenue_create_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
-    client = client_get(request.user, client_id)
-    form = RevenueForm(request.POST)
-    if form.is_valid():
-        revenue_create(actor=request.user, client=client, **form.cleaned_data)
-        messages.success(request, _("Revenue recorded."))
-        return htmx_or_redirect(request, client.get_absolute_url() + "#revenue")
-    return _card(request, client_id, revenue_form=form)
-
-
-@require_http_methods(["GET", "POST"])
-def revenue_edit_view(
-    request: AuthenticatedRequest, client_id: int, record_id: int
-) -> HttpResponse:
-    record = revenue_get(viewer=request.user, client_id=client_id, record_id=record_id)
-    initial = {"date": record.date, "amount": record.amount, "note": record.note}
-    form = RevenueForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        revenue_update(actor=request.user, record=record, **form.cleaned_data)
-        messages.success(request, _("Revenue record saved."))
-        return redirect(record.client.get_absolute_url() + "#revenue")
-    return render(
-        request,
-        "clients/revenue_form.html",
-        {"form": form, "record": record, "client": record.client},
-    )
-
-
-@require_POST
-def revenue_delete_view(
-    request: AuthenticatedRequest, client_id: int, record_id: int
-) -> HttpResponse:
-    record = revenue_get(viewer=request.user, client_id=client_id, record_id=record_id)
-    revenue_delete(actor=request.user, record=record)
-    messages.success(request, _("Revenue record deleted; the deletion is kept in the history."))
-    return htmx_or_redirect(request, record.client.get_absolute_url() + "#revenue")
 
 
 # --- Dossier: 404 for everyone but the client's manager and that manager's direct supervisor ---

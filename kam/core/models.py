@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -132,8 +133,6 @@ class CompanySettings(models.Model):
         return {segment: n for segment, n in days.items() if n}
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         if not self.key_share <= self.critical_share <= self.mono_share:
             raise ValidationError(
                 _("Thresholds must grow: key ≤ critical dependency ≤ mono-client.")

@@ -9,6 +9,7 @@ import importlib
 from typing import Any
 
 from kam.accounts.models import User
+from kam.imports.kinds.base import UnavailableError
 
 
 def record_answers(
@@ -20,8 +21,6 @@ def record_answers(
     comment=..., respondent=..., dry_run=...) -> bool` (True when a new answer was recorded)
     when the surveys app provides it.
     """
-    from kam.imports.kinds import UnavailableError
-
     try:
         services = importlib.import_module("kam.surveys.services")
     except ImportError:

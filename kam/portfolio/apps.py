@@ -6,3 +6,8 @@ class PortfolioConfig(AppConfig):
     name = "kam.portfolio"
     label = "portfolio"
     verbose_name = _("Portfolio")
+
+    def ready(self) -> None:
+        from kam.portfolio import panels  # models are ready only now
+
+        panels.register()

@@ -133,3 +133,13 @@ class ReviewForm(forms.Form):
         label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     notes = forms.CharField(label=_("Review notes"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RevenueForm(forms.Form):
+    """A revenue record entered by hand."""
+
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    amount = AmountField(label=_("Amount"), min_value=0)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)

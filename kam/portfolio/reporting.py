@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from kam.core.exporting import write_workbook
 from kam.portfolio.selectors import PortfolioReport
 
 
@@ -58,8 +59,6 @@ def report_as_dict(report: PortfolioReport) -> dict[str, Any]:
 
 def write_xlsx(data: dict[str, Any], path: str) -> None:
     """The report as an Excel workbook: summary, clients, alerts, managers."""
-    from kam.core.exporting import write_workbook
-
     summary: list[list[Any]] = [["from", data["window"]["from"]], ["to", data["window"]["to"]]]
     summary += [[key, data[key]] for key in ("total_revenue", "hhi", "equivalent_clients")]
     summary += [[f"top_{n}_share", share] for n, share in data["top_shares"].items()]

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
-from typing import cast, overload
+from typing import Any, cast, overload
 
 from django.db import connection
-from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import Cast, Round
 from django.http import Http404
 from django.utils import timezone
@@ -51,6 +51,13 @@ def revenue_for_client(*, viewer: AnyUser, client_id: int) -> QuerySet[RevenueRe
     """Revenue records of one visible client, newest first (404 when the client is not visible)."""
     client = client_get(viewer, client_id)
     return RevenueRecord.objects.filter(client=client).order_by("-date", "-id")
+
+
+def client_revenue_summary(*, client: Client) -> dict[str, Any]:
+    """Totals for the client card (one aggregate query)."""
+    return dict(
+        client.revenue.aggregate(total=Sum("amount"), records=Count("id"), last_date=Max("date"))
+    )
 
 
 def revenue_get(*, viewer: AnyUser, client_id: int, record_id: int) -> RevenueRecord:

@@ -22,6 +22,7 @@ from kam.portfolio.models import (
     PlanReview,
     RevenueRecord,
 )
+from kam.portfolio.signals import deal_won
 
 
 @transaction.atomic
@@ -32,14 +33,12 @@ def revenue_create(
 
     A won deal proposes a feedback call (an NPS question) as a relationship task.
     """
-    from kam.relations.services import feedback_task_after_deal
-
     record = RevenueRecord(client=client, date=date, amount=amount, note=note, source="manual")
     record._history_user = actor  # type: ignore[attr-defined]
     record.full_clean()
     record.save()
     if amount > 0:
-        feedback_task_after_deal(actor=actor, client=client, deal_date=date)
+        deal_won.send(sender=RevenueRecord, actor=actor, client=client, deal_date=date)
     return record
 
 

@@ -26,4 +26,15 @@ urlpatterns = [
         name="action-done",
     ),
     path("clients/<int:client_id>/plan/reviews/", views.review_create_view, name="review-create"),
+    path("clients/<int:client_id>/revenue/new/", views.revenue_create_view, name="revenue-create"),
+    path(
+        "clients/<int:client_id>/revenue/<int:record_id>/edit/",
+        views.revenue_edit_view,
+        name="revenue-edit",
+    ),
+    path(
+        "clients/<int:client_id>/revenue/<int:record_id>/delete/",
+        views.revenue_delete_view,
+        name="revenue-delete",
+    ),
 ]

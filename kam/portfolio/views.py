@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kam.accounts.access import client_get
+from kam.clients.card import render_card
 from kam.core.exporting import EXPORT_FORMATS
 from kam.core.forms import errors_to_form
-from kam.core.http import AuthenticatedRequest, positive_int, safe_next
+from kam.core.http import AuthenticatedRequest, htmx_or_redirect, positive_int, safe_next
 from kam.core.models import company_settings
-from kam.imports.exports import portfolio_export
 from kam.portfolio.charts import (
     cell_advice,
     cell_label,
@@ -29,11 +29,13 @@ from kam.portfolio.charts import (
     pareto_figure,
 )
 from kam.portfolio.domain import GridCell, Window
+from kam.portfolio.exports import portfolio_export
 from kam.portfolio.forms import (
     ActionForm,
     GoalForm,
     GoalResultForm,
     KeyProfileForm,
+    RevenueForm,
     ReviewForm,
     WindowForm,
 )
@@ -45,6 +47,7 @@ from kam.portfolio.selectors import (
     plan_overview,
     portfolio_report,
     portfolio_trend,
+    revenue_get,
 )
 from kam.portfolio.services import (
     action_add,
@@ -53,6 +56,9 @@ from kam.portfolio.services import (
     goal_record_result,
     key_profile_save,
     plan_create,
+    revenue_create,
+    revenue_delete,
+    revenue_update,
     review_add,
 )
 
@@ -216,3 +222,45 @@ def review_create_view(request: AuthenticatedRequest, client_id: int) -> HttpRes
         messages.success(request, _("Review recorded."))
         return redirect(_plan_url(client_id))
     return _plan_page(request, client_id, status=400, review_form=form)
+
+
+# --- Revenue records of a client (entered by hand on the card) --------------------------------
+
+
+@require_POST
+def revenue_create_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
+    client = client_get(request.user, client_id)
+    form = RevenueForm(request.POST)
+    if form.is_valid():
+        revenue_create(actor=request.user, client=client, **form.cleaned_data)
+        messages.success(request, _("Revenue recorded."))
+        return htmx_or_redirect(request, client.get_absolute_url() + "#revenue")
+    return render_card(request, client_id, revenue_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+def revenue_edit_view(
+    request: AuthenticatedRequest, client_id: int, record_id: int
+) -> HttpResponse:
+    record = revenue_get(viewer=request.user, client_id=client_id, record_id=record_id)
+    initial = {"date": record.date, "amount": record.amount, "note": record.note}
+    form = RevenueForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        revenue_update(actor=request.user, record=record, **form.cleaned_data)
+        messages.success(request, _("Revenue record saved."))
+        return redirect(record.client.get_absolute_url() + "#revenue")
+    return render(
+        request,
+        "portfolio/revenue_form.html",
+        {"form": form, "record": record, "client": record.client},
+    )
+
+
+@require_POST
+def revenue_delete_view(
+    request: AuthenticatedRequest, client_id: int, record_id: int
+) -> HttpResponse:
+    record = revenue_get(viewer=request.user, client_id=client_id, record_id=record_id)
+    revenue_delete(actor=request.user, record=record)
+    messages.success(request, _("Revenue record deleted; the deletion is kept in the history."))
+    return htmx_or_redirect(request, record.client.get_absolute_url() + "#revenue")

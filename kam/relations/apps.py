@@ -6,3 +6,8 @@ class RelationsConfig(AppConfig):
     name = "kam.relations"
     label = "relations"
     verbose_name = _("Relations")
+
+    def ready(self) -> None:
+        from kam.relations import panels  # models are ready only now
+
+        panels.register()

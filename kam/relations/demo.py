@@ -7,11 +7,19 @@ import random
 from datetime import date, timedelta
 
 from kam.clients.models import Client, Competitor, Contact, ContactDate, Dossier
+from kam.core.demo import DemoContext
 from kam.core.models import company_settings
 from kam.portfolio.models import KeyAccountProfile
 from kam.portfolio.selectors import key_client_ids
-from kam.relations.choices import ContactChannel, ToneChoice
-from kam.relations.models import Interaction
+from kam.relations.choices import ContactChannel, EntryKind, TaskKind, ToneChoice
+from kam.relations.models import (
+    BankCatalogueEntry,
+    BankEntry,
+    ChecklistTask,
+    Interaction,
+    StageChange,
+)
+from kam.relations.models import RelationshipStage as Stage
 
 SUMMARIES = {
     ToneChoice.POSITIVE: [
@@ -208,10 +216,6 @@ STAGE_WEIGHTS = [10, 10, 15, 35, 10, 20]  # знакомство … зрелы�
 def seed_stages_and_bank(rng: random.Random, clients: list[Client], today: date) -> dict[str, int]:
     """Clients at every stage with a dated history, bank entries per client, a crisis client
     whose balance is falling and a mature client with its checklist."""
-    from kam.relations.choices import EntryKind, TaskKind
-    from kam.relations.models import BankCatalogueEntry, BankEntry, ChecklistTask, StageChange
-    from kam.relations.models import RelationshipStage as Stage
-
     ladder = list(Stage.objects.filter(is_active=True).order_by("order"))
     crisis = next(s for s in ladder if s.is_crisis)
     mature = ladder[-1]
@@ -297,3 +301,8 @@ def seed_stages_and_bank(rng: random.Random, clients: list[Client], today: date)
             created_by=client.manager,
         )
     return {"stage_changes": len(changes), "bank_entries": len(entries)}
+
+
+def seed(ctx: DemoContext) -> None:
+    ctx.counts.update(seed_relations(ctx.rng, ctx.clients, ctx.today))
+    ctx.counts.update(seed_stages_and_bank(ctx.rng, ctx.clients, ctx.today))

@@ -12,6 +12,7 @@ from kam.accounts.models import User
 from kam.clients.models import Client, Contact
 from kam.relations.choices import ContactChannel, EntryKind, ToneChoice
 from kam.relations.models import BankCatalogueEntry, RelationshipStage
+from kam.relations.selectors import catalogue_for
 
 
 class InteractionForm(forms.Form):
@@ -102,8 +103,6 @@ class BankEntryForm(forms.Form):
 
     def __init__(self, *args: Any, stage: RelationshipStage | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from kam.relations.selectors import catalogue_for
-
         self.fields["typical"].queryset = catalogue_for(stage)  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:

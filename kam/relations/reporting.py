@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from kam.accounts.models import User
+from kam.core.exporting import write_workbook
 from kam.relations.selectors import TodayPage
 
 SHEETS = {
@@ -60,8 +61,6 @@ def cadence_as_dict(page: TodayPage, *, viewer: User | None) -> dict[str, Any]:
 
 def write_xlsx(data: dict[str, Any], path: str) -> None:
     """One sheet per list of the report."""
-    from kam.core.exporting import write_workbook
-
     summary = [["as", data["as"] or "company"], ["today", data["today"]]]
     write_workbook(path, summary, {name: (cols, data[name]) for name, cols in SHEETS.items()})
 
@@ -103,8 +102,6 @@ def relations_as_dict(rows: list[Any], *, viewer: User | None, today: str) -> di
 
 
 def write_relations_xlsx(data: dict[str, Any], path: str) -> None:
-    from kam.core.exporting import write_workbook
-
     rows = [{**item, "alerts": ", ".join(item["alerts"])} for item in data["clients"]]
     summary = [["as", data["as"] or "company"], ["today", data["today"]]]
     write_workbook(path, summary, {"clients": (RELATION_COLUMNS, rows)})

@@ -253,7 +253,6 @@ class TodayPage:
     compliance: list[Compliance] = field(default_factory=list)
     readable: set[int] = field(default_factory=set)  # clients whose dossier the viewer opens
     tasks: list[Any] = field(default_factory=list)  # relationship checklist tasks due
-    extra: dict[str, Any] = field(default_factory=dict)  # sections of other apps (surveys)
 
 
 def _percent(part: int, whole: int) -> int | None:
@@ -388,10 +387,6 @@ def today_page(*, viewer: AnyUser, team: bool = False, today: date | None = None
     page.tasks = list(tasks.select_related("client", "owner").order_by("due", "id"))
     if team:
         page.compliance = _compliance(rows, facts, readable, day, every)
-    from kam.surveys.selectors import open_cases_for, to_call_for
-
-    page.extra["cases"] = open_cases_for(viewer, team=team)
-    page.extra["to_call"] = to_call_for(viewer, team=team)
     return page
 
 

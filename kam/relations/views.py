@@ -8,7 +8,6 @@ from csp.decorators import csp_update
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import BaseForm
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -20,7 +19,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kam.accounts.access import can_manage_users, client_get, scope_of, visible_clients
 from kam.accounts.domain import Scope
+from kam.clients.card import render_card
 from kam.clients.models import Client
+from kam.core.composition import render_today_sections
 from kam.core.exporting import EXPORT_FORMATS, export_response
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest, htmx_or_redirect, positive_int, safe_next
@@ -34,14 +35,13 @@ from kam.relations.forms import (
     StageFormSet,
     TaskForm,
 )
-from kam.relations.models import ChecklistTask, Interaction, RelationshipStage, StageChange
+from kam.relations.models import Interaction, RelationshipStage
 from kam.relations.selectors import (
     bank_account,
     company_trend,
     current_stage,
     interaction_get,
     interactions_for,
-    proposals_for,
     relation_rows,
     stage_distribution,
     stages,
@@ -62,8 +62,6 @@ from kam.relations.services import (
 
 @require_POST
 def interaction_create_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
-    from kam.clients.views import _card
-
     client = client_get(request.user, client_id)
     form = InteractionForm(request.POST, client=client)
     if form.is_valid():
@@ -77,7 +75,7 @@ def interaction_create_view(request: AuthenticatedRequest, client_id: int) -> Ht
             form = InteractionForm(post, client=client)
             form.is_valid()
             form.pause_warning = exc.warning  # type: ignore[attr-defined]
-            return _card(request, client_id, status=200, interaction_form=form)
+            return render_card(request, client_id, status=200, interaction_form=form)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
@@ -91,7 +89,7 @@ def interaction_create_view(request: AuthenticatedRequest, client_id: int) -> Ht
                 # A negative contact goes to the card, where the withdrawal is proposed.
                 return htmx_or_redirect(request, proposal)
             return htmx_or_redirect(request, safe_next(request, proposal))
-    return _card(request, client_id, status=400, interaction_form=form)
+    return render_card(request, client_id, status=400, interaction_form=form)
 
 
 @require_POST
@@ -165,8 +163,11 @@ def today_view(request: AuthenticatedRequest) -> HttpResponse:
     can_team = scope in (Scope.TEAM, Scope.ALL)
     team = can_team and request.GET.get("view") == "team"
     page = today_page(viewer=request.user, team=team)
-    context = {
+    # The base context every section gets (see kam.core.composition.TodaySection).
+    base = {
         "page": page,
+        "team": team,
+        "today": page.today,
         "can_team": can_team,
         "complete_form": CompleteForm(),
         "today_url": reverse("today") + ("?view=team" if team else ""),
@@ -174,43 +175,11 @@ def today_view(request: AuthenticatedRequest) -> HttpResponse:
         "plan_count": len(page.actions) + len(page.goals),
         "task_count": len(page.tasks),
     }
+    context = {**base, "sections": render_today_sections(request, base)}
     return render(request, "relations/today.html", context)
 
 
 # --- Stages, bank, checklist: they follow client visibility (not dossier visibility) ---------
-
-
-def relationship_context(
-    request: AuthenticatedRequest, client: Client, **forms: BaseForm
-) -> dict[str, Any]:
-    """What the client card shows about the relationship (stage, bank, checklist, offers)."""
-    stage_change = current_stage(client)
-    stage = stage_change.stage if stage_change else None
-    today = timezone.localdate()
-    propose = positive_int(request.GET.get("propose"), 0)
-    offer_id = positive_int(request.GET.get("offer_checklist"), 0)
-    offer = RelationshipStage.objects.filter(pk=offer_id).first() if offer_id else None
-    return {
-        "stage_change": stage_change,
-        "stage_history": StageChange.objects.filter(client=client).select_related("stage")[:10],
-        "stage_form": forms.get("stage_form")
-        or StageForm(initial={"date": today, "stage": stage.pk if stage else None}),
-        "bank": bank_account(viewer=request.user, client_id=client.pk, limit=10),
-        "bank_form": forms.get("bank_form") or BankEntryForm(stage=stage, initial={"date": today}),
-        "proposals": proposals_for(
-            viewer=request.user,
-            client=client,
-            interaction_id=propose,
-            kept_plan=request.GET.get("kept") == "1",
-        )
-        if propose
-        else [],
-        "proposal_interaction": propose,
-        "tasks": ChecklistTask.objects.filter(client=client).select_related("owner")[:50],
-        "task_form": forms.get("task_form") or TaskForm(viewer=request.user),
-        "offer_stage": offer if offer and offer.template_tasks else None,
-        "today": today,
-    }
 
 
 LIST_LIMIT = 100
@@ -223,8 +192,6 @@ def _to_card(client: Client, anchor: str = "relationship", /, **params: object) 
 
 @require_POST
 def stage_set_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
-    from kam.clients.views import _card
-
     client = client_get(request.user, client_id)
     form = StageForm(request.POST)
     if form.is_valid():
@@ -244,7 +211,7 @@ def stage_set_view(request: AuthenticatedRequest, client_id: int) -> HttpRespons
             if change.stage.template_tasks:
                 params["offer_checklist"] = change.stage_id
             return htmx_or_redirect(request, _to_card(client, **params))
-    return _card(request, client_id, status=400, stage_form=form)
+    return render_card(request, client_id, status=400, stage_form=form)
 
 
 @require_POST
@@ -269,8 +236,6 @@ def checklist_template_view(request: AuthenticatedRequest, client_id: int) -> Ht
 
 @require_POST
 def bank_add_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
-    from kam.clients.views import _card
-
     client = client_get(request.user, client_id)
     stage_change = current_stage(client)
     form = BankEntryForm(request.POST, stage=stage_change.stage if stage_change else None)
@@ -294,13 +259,11 @@ def bank_add_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse
         else:
             messages.success(request, _("Entry added to the emotional bank account."))
             return htmx_or_redirect(request, safe_next(request, _to_card(client)))
-    return _card(request, client_id, status=400, bank_form=form)
+    return render_card(request, client_id, status=400, bank_form=form)
 
 
 @require_POST
 def task_add_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
-    from kam.clients.views import _card
-
     client = client_get(request.user, client_id)
     form = TaskForm(request.POST, viewer=request.user)
     if form.is_valid():
@@ -311,7 +274,7 @@ def task_add_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse
         else:
             messages.success(request, _("Task added."))
             return htmx_or_redirect(request, _to_card(client, "checklist"))
-    return _card(request, client_id, status=400, task_form=form)
+    return render_card(request, client_id, status=400, task_form=form)
 
 
 @require_POST

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import path
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -17,7 +18,7 @@ from rest_framework.views import APIView
 
 from kam.accounts.access import client_get
 from kam.accounts.models import User
-from kam.api.serializers import ID_MAX
+from kam.core.api import ID_MAX, WindowParams
 from kam.surveys.selectors import (
     BY,
     campaign_get,
@@ -105,8 +106,6 @@ class ResultsView(APIView):
         responses=OpenApiTypes.OBJECT,
     )
     def get(self, request: Request) -> Response:
-        from kam.api.serializers import WindowParams
-
         params = WindowParams(data=request.query_params)
         params.is_valid(raise_exception=True)
         end = params.validated_data.get("to") or timezone.localdate()
@@ -118,3 +117,14 @@ class ResultsView(APIView):
             nps_report(viewer=request.user, start=start, end=end, by=by)
         )
         return Response(data)
+
+
+urlpatterns = [
+    path("surveys/campaigns/", CampaignListView.as_view(), name="campaign-list"),
+    path(
+        "surveys/campaigns/<int:campaign_id>/answers/",
+        CampaignAnswersView.as_view(),
+        name="campaign-answers",
+    ),
+    path("surveys/results/", ResultsView.as_view(), name="nps-results"),
+]

@@ -8,12 +8,13 @@ from datetime import date, timedelta
 
 from kam.accounts.models import Department, User
 from kam.clients.models import Client
-from kam.surveys.choices import AnswerChannel, CampaignKind, CaseStep
+from kam.core.demo import DemoContext
+from kam.playbooks.choices import CaseStep
+from kam.playbooks.models import CaseStepRecord, ComplaintCase
+from kam.surveys.choices import AnswerChannel, CampaignKind
 from kam.surveys.models import (
     Answer,
     Campaign,
-    CaseStepRecord,
-    ComplaintCase,
     EmployeeAnswer,
     Respondent,
 )
@@ -141,3 +142,7 @@ def _enps(rng: random.Random, director: User, today: date) -> None:
                 )
             )
     EmployeeAnswer.objects.bulk_create(answers)
+
+
+def seed(ctx: DemoContext) -> None:
+    ctx.counts.update(seed_surveys(ctx.rng, ctx.clients, ctx.today))

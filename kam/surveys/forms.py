@@ -92,17 +92,3 @@ class ResultsForm(forms.Form):
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
     by = forms.ChoiceField(label=_("Break down by"), choices=BY_CHOICES, required=False)
-
-
-class CaseStepForm(forms.Form):
-    note = forms.CharField(
-        label=_("What was done"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    root_cause = forms.CharField(
-        label=_("Root cause"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    change_made = forms.CharField(
-        label=_("What changed so that it does not repeat"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from kam.accounts.access import AnyUser, visible_clients
 from kam.accounts.models import Department, User
 from kam.clients.models import Client
+from kam.core.exporting import write_workbook
 from kam.portfolio.models import RevenueRecord
 from kam.relations.models import StageChange
 from kam.surveys.choices import AnswerChannel, CampaignKind
@@ -30,7 +31,7 @@ from kam.surveys.domain import (
     repeat_purchase_rate,
     standard_error,
 )
-from kam.surveys.models import Answer, Campaign, ComplaintCase, EmployeeAnswer, Respondent
+from kam.surveys.models import Answer, Campaign, EmployeeAnswer, Respondent
 
 MIN_N = 30  # below this a figure is "indicative" (SPEC §5)
 ENPS_MIN_N = 5  # eNPS anonymity minimum (SPEC §5)
@@ -315,27 +316,6 @@ def respondent_get(*, viewer: AnyUser, campaign: Campaign, client_id: int) -> Re
     return found
 
 
-def cases_for(viewer: AnyUser) -> QuerySet[ComplaintCase]:
-    return ComplaintCase.objects.filter(
-        client__in=visible_clients(viewer).values("pk")
-    ).select_related("client", "owner", "answer")
-
-
-def case_get(*, viewer: AnyUser, case_id: int) -> ComplaintCase:
-    case = cases_for(viewer).filter(pk=case_id).first()
-    if case is None:
-        raise Http404
-    return case
-
-
-def open_cases_for(viewer: AnyUser, *, team: bool = False) -> list[ComplaintCase]:
-    """Open complaint cases for the Today page: the viewer's own, or all visible for a team."""
-    qs = cases_for(viewer).filter(closed_at__isnull=True)
-    if not team and isinstance(viewer, User):
-        qs = qs.filter(owner=viewer)
-    return list(qs.order_by("opened_at")[:200])
-
-
 def to_call_for(viewer: AnyUser, *, team: bool = False) -> list[Respondent]:
     """Phone respondents still to call in running campaigns (own clients, or the team's)."""
     today = timezone.localdate()
@@ -417,8 +397,6 @@ def clients_in(viewer: AnyUser) -> QuerySet[Client]:
 
 def write_xlsx(data: dict[str, Any], path: str) -> None:
     """The NPS report as a workbook: the summary and the groups."""
-    from kam.core.exporting import write_workbook
-
     interval = data["interval"] or {}
     summary: list[list[Any]] = [
         [key, data[key]] for key in ("n", "promoters", "neutrals", "critics", "nps", "indicative")

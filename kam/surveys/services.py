@@ -20,22 +20,20 @@ from kam.accounts.models import Department, User
 from kam.background.tasks import enqueue_email
 from kam.clients.choices import ClientStatus
 from kam.clients.models import Client
+from kam.playbooks.services import case_open
 from kam.portfolio.selectors import key_client_ids
 from kam.relations.choices import TaskKind
 from kam.relations.services import task_add
-from kam.surveys.choices import AnswerChannel, Audience, CampaignKind, CaseStep
+from kam.surveys.choices import AnswerChannel, Audience, CampaignKind
 from kam.surveys.domain import NpsClass, classify_score
 from kam.surveys.models import (
     Answer,
     Campaign,
-    CaseStepRecord,
-    ComplaintCase,
     EmployeeAnswer,
     EmployeeInvitation,
     Respondent,
 )
 
-STEPS = list(CaseStep)
 # Imported answers older than this open no case and no task (history, not news).
 FOLLOW_UP_DAYS = 30
 
@@ -115,9 +113,7 @@ def follow_up(answer: Answer) -> None:
     kind = classify_score(answer.score)
     due = timezone.localdate() + timedelta(days=3)
     if kind is NpsClass.CRITIC:
-        ComplaintCase.objects.create(
-            client=client, answer=answer, owner=client.manager, summary=answer.comment
-        )
+        case_open(client=client, owner=client.manager, summary=answer.comment, answer=answer)
     elif kind is NpsClass.PROMOTER:
         task_add(
             actor=answer.recorded_by or client.manager,
@@ -337,47 +333,6 @@ def import_answer(
     if date >= timezone.localdate() - timedelta(days=FOLLOW_UP_DAYS):
         follow_up(answer)
     return True
-
-
-# --- Complaint cases -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def case_step(
-    *,
-    actor: User,
-    case: ComplaintCase,
-    step: str,
-    note: str = "",
-    root_cause: str = "",
-    change_made: str = "",
-) -> CaseStepRecord:
-    """Record the next step of a case, in order; the diagnosis closes it and needs both the
-    root cause and what changed so that it does not repeat (SPEC §7)."""
-    if case.closed_at is not None:
-        raise ValidationError({"step": _("The case is closed.")})
-    done = set(case.steps.values_list("step", flat=True))
-    expected = next((s for s in STEPS if s.value not in done), None)
-    if expected is None or step != expected.value:
-        raise ValidationError(
-            {
-                "step": _("Take the steps in order: next is “%(step)s”.")
-                % {"step": expected.label if expected else "—"}
-            }
-        )
-    if step == CaseStep.DIAGNOSE:
-        errors = {}
-        if not root_cause.strip():
-            errors["root_cause"] = _("Name the root cause.")
-        if not change_made.strip():
-            errors["change_made"] = _("Say what changed so that it does not repeat.")
-        if errors:
-            raise ValidationError(errors)
-        case.root_cause = root_cause.strip()
-        case.change_made = change_made.strip()
-        case.closed_at = timezone.now()
-        case.save(update_fields=["root_cause", "change_made", "closed_at"])
-    return CaseStepRecord.objects.create(case=case, step=step, note=note.strip(), done_by=actor)
 
 
 # --- eNPS --------------------------------------------------------------------------------------

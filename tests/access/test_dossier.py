@@ -19,7 +19,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 from kam.accounts.access import can_read_dossier, dossier_clients
 from kam.accounts.models import User
 from kam.clients.models import Client, Competitor, Dossier, DossierView
-from kam.core.testing import Org, canary
+from kam.testing import Org, canary
 from tests.access.routes import ROUTES
 from tests.access.test_matrix import DOSSIER_VISIBLE, LOGGED_OUT, PERSONAS, _http, _urls
 
@@ -36,7 +36,7 @@ def _pages(org: Org) -> list[str]:
     urls.append(reverse("portfolio:portfolio") + "?format=csv")
     urls.append(reverse("relations:overview") + "?format=csv")
     urls.append(reverse("surveys:results") + "?format=xlsx")
-    urls.append(reverse("surveys:case-list") + "?format=csv")
+    urls.append(reverse("playbooks:case-list") + "?format=csv")
     for key in KEYS:
         client = getattr(org, key)
         urls.append(reverse("relations:interaction-list", args=[client.pk]) + "?format=csv")

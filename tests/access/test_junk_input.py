@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client as HttpClient
 
-from kam.core.testing import Org
+from kam.testing import Org
 from tests.access.routes import ROUTES
 from tests.access.test_matrix import _urls
 

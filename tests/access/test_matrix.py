@@ -10,8 +10,9 @@ import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
 
-from kam.core.testing import Org
+from kam.core.composition import card_panels
 from kam.surveys.models import Campaign
+from kam.testing import Org
 from tests.access.routes import ROUTES, Kind, Route, resolver_route_names
 
 PERSONAS = [
@@ -78,6 +79,11 @@ def _http(org: Org, persona: str) -> HttpClient:
 def _urls(org: Org, name: str, route: Route) -> list[tuple[str, str | None]]:
     """(url, client persona key or None) for every target object of the route."""
     keys = ["client_a1", "client_a2", "client_b1"]
+    if name == "clients:card-panel":
+        # Every lazily loaded panel of the card, for every client: each is its own fragment.
+        lazy = [p.key for p in card_panels() if p.lazy]
+        assert lazy, "no lazy card panel registered: the fragment route would go untested"
+        return [(reverse(name, args=[getattr(org, k).pk, key]), k) for k in keys for key in lazy]
     if route.kind in (Kind.CLIENT, Kind.DOSSIER):
         return [(reverse(name, args=[getattr(org, k).pk]), k) for k in keys]
     if route.kind is Kind.COMPETITOR:

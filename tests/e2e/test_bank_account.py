@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from kam.core.testing import Org
 from kam.relations.models import BankEntry
+from kam.testing import Org
 from tests.e2e.test_client_card import _login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

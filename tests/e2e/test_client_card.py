@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from kam.clients.models import Contact
-from kam.core.testing import PASSWORD, Org
+from kam.testing import PASSWORD, Org
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -44,6 +44,8 @@ def test_manager_finds_a_client_and_adds_a_contact(live_server: Any, page: Any, 
     contact = Contact.objects.get(full_name="Иванова Мария Петровна")
     assert contact.client_id == org.client_a1.pk
     assert sorted(contact.role_codes) == ["decision_maker", "economic"]
+    # The history panel loads after the card (htmx fragment) and records the new contact.
+    page.locator("#history", has_text="Иванова Мария Петровна").wait_for()
 
 
 def test_contact_form_shows_field_errors(live_server: Any, page: Any, org: Org) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from kam.core.testing import PASSWORD, Org
 from kam.portfolio.models import RevenueRecord
+from kam.testing import PASSWORD, Org
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

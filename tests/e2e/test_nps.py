@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from kam.core.testing import Org
-from kam.surveys.models import Answer, Campaign, ComplaintCase
+from kam.playbooks.models import ComplaintCase
+from kam.surveys.models import Answer, Campaign
 from kam.surveys.services import issue_links
+from kam.testing import Org
 from tests.e2e.test_client_card import _login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

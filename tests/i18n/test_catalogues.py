@@ -9,7 +9,7 @@ import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
 
-from kam.core.testing import Org
+from kam.testing import Org
 
 LOCALE = Path(__file__).resolve().parents[2] / "locale"
 

@@ -7,7 +7,7 @@ from django.test import Client as HttpClient
 from kam.accounts.models import User
 from kam.accounts.services import token_for
 from kam.clients.services import client_create
-from kam.core.testing import Org
+from kam.testing import Org
 
 
 def _token_client(user: User) -> HttpClient:

@@ -33,13 +33,13 @@ from kam.background.services import (
 )
 from kam.background.tasks import prune_finished_tasks
 from kam.background.worker import run_worker
-from kam.core.testing import Org
 from kam.imports.messages import reason
 from kam.imports.models import ImportJob, JobStatus
 from kam.imports.tests.helpers import FIXTURES
 from kam.portfolio.models import RevenueRecord
 from kam.surveys.models import Campaign
 from kam.surveys.services import issue_links
+from kam.testing import Org
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from kam.accounts.models import User
 from kam.clients.domain import dossier_completeness, review_overdue
 from kam.clients.models import Competitor, ContactDate, ContactRole, Dossier
-from kam.core.testing import Org, canary
+from kam.testing import Org, canary
 
 pytestmark = pytest.mark.django_db
 

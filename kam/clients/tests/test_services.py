@@ -16,8 +16,8 @@ from kam.clients.services import (
     contact_create,
     contact_update,
 )
-from kam.core.testing import Org
 from kam.portfolio.services import revenue_create, revenue_delete
+from kam.testing import Org
 
 
 def test_client_create_records_who_and_folds_the_name(org: Org) -> None:

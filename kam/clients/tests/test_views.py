@@ -8,7 +8,7 @@ from django.urls import reverse
 from kam.clients.choices import ClientStatus
 from kam.clients.models import Client, Contact
 from kam.clients.services import client_create
-from kam.core.testing import Org
+from kam.testing import Org
 
 
 def _as(user: object) -> HttpClient:
@@ -111,7 +111,11 @@ def test_create_then_card(org: Org) -> None:
     assert response["Location"] == client.get_absolute_url()
     html = _as(org.manager_a1).get(client.get_absolute_url()).content.decode()
     assert "Тендер" in html
-    assert "создал(а)" in html  # the history shows the creation
+    # The history panel is loaded after the card, from the fragment URL the card points to.
+    panel_url = reverse("clients:card-panel", args=[client.pk, "history"])
+    assert f'hx-get="{panel_url}"' in html
+    history = _as(org.manager_a1).get(panel_url).content.decode()
+    assert "создал(а)" in history  # the history shows the creation
 
 
 def test_manager_picker_offers_only_assignable_people(org: Org) -> None:
@@ -161,12 +165,14 @@ def test_contact_edit_and_remove(org: Org) -> None:
     assert contact.role_codes == ["opponent"]
     http.post(reverse("clients:contact-archive", args=[org.client_a1.pk, contact.pk]))
     html = http.get(org.client_a1.get_absolute_url()).content.decode()
-    assert "Новое Имя" not in html.split('id="history"')[0]
+    assert "Новое Имя" not in html  # the history (loaded apart) may still name it
+    panel = reverse("clients:card-panel", args=[org.client_a1.pk, "history"])
+    assert "Новое Имя" in http.get(panel).content.decode()
 
 
 def test_revenue_with_decimal_comma_and_bad_amount(org: Org) -> None:
     http = _as(org.manager_a1)
-    url = reverse("clients:revenue-create", args=[org.client_a1.pk])
+    url = reverse("portfolio:revenue-create", args=[org.client_a1.pk])
     bad = http.post(url, {"date": "2026-02-30", "amount": "много"})
     assert bad.status_code == 400
     assert org.client_a1.revenue.count() == 1

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from kam.imports import domain as d
+from kam.imports import nps_bridge
 from kam.imports.domain import ColumnMap, Problem
 from kam.imports.kinds.base import Context, Handler, Progress, choice_map
 from kam.relations.choices import ContactChannel, ToneChoice
@@ -153,8 +154,6 @@ class NpsHandler(Handler):
         )
 
     def apply(self, *, write: bool, progress: Progress | None) -> None:
-        from kam.imports import nps_bridge
-
         created, unchanged = nps_bridge.record_answers(
             actor=self.ctx.actor, items=self.items, write=write
         )

@@ -15,6 +15,7 @@ from kam.imports import domain as d
 from kam.imports.domain import ColumnMap, Problem
 from kam.imports.kinds.base import BATCH, Context, Handler, Progress
 from kam.portfolio.models import RevenueRecord
+from kam.relations.services import feedback_task_after_deal
 
 # New won deals this recent propose a feedback call; older history imports propose nothing.
 FEEDBACK_DAYS = 30
@@ -143,8 +144,6 @@ class RevenueHandler(Handler):
 
     def _feedback_tasks(self) -> None:
         """A recent won deal proposes a feedback (NPS) call, as a manual deal does (SPEC §4)."""
-        from kam.relations.services import feedback_task_after_deal
-
         clients = Client.objects.filter(pk__in=list(self.recent_deals)).select_related("manager")
         for client in clients:
             feedback_task_after_deal(

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from kam.cli import main
-from kam.core.testing import Org
 from kam.imports.tests.helpers import FIXTURES, snapshot
 from kam.portfolio.models import RevenueRecord
+from kam.testing import Org
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.test import Client as HttpClient
 from openpyxl import load_workbook
 
 from kam.core.exporting import csv_value, safe_cell
-from kam.core.testing import Org, canary
+from kam.testing import Org, canary
 
 pytestmark = pytest.mark.django_db
 

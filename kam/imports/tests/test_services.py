@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 
 from kam.accounts.models import User
 from kam.clients.models import Client, Contact
-from kam.core.testing import Org
 from kam.imports.domain import Kind, Preset
 from kam.imports.messages import REASONS
 from kam.imports.services import import_file
 from kam.imports.tests.helpers import FIXTURES, make_inn, snapshot
 from kam.portfolio.models import RevenueRecord
 from kam.relations.models import Interaction
+from kam.testing import Org
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client as HttpClient
 from django.urls import reverse
 
-from kam.core.testing import Org
 from kam.imports.messages import reason
 from kam.imports.models import ImportJob, JobStatus
 from kam.imports.tests.helpers import FIXTURES, snapshot
 from kam.portfolio.models import RevenueRecord
+from kam.testing import Org
 
 pytestmark = pytest.mark.django_db
 

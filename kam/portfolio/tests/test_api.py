@@ -10,7 +10,7 @@ from django.test import Client as HttpClient
 from openpyxl import load_workbook
 
 from kam.cli import main
-from kam.core.testing import Org
+from kam.testing import Org
 
 
 def test_api_shape_and_window(org: Org) -> None:

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from kam.accounts.models import User
-from kam.core.demo import load_demo
+from kam.demo import load_demo
 from kam.portfolio.domain import GridCell, KeyClass
 from kam.portfolio.models import KeyAccountProfile, PlanGoal
 from kam.portfolio.selectors import (

@@ -12,7 +12,6 @@ import pytest
 from kam.clients.choices import ClientStatus
 from kam.clients.models import Client
 from kam.core.models import company_settings
-from kam.core.testing import Org
 from kam.portfolio.domain import (
     KeyClass,
     KeyThresholds,
@@ -25,6 +24,7 @@ from kam.portfolio.domain import (
 )
 from kam.portfolio.models import RevenueRecord
 from kam.portfolio.selectors import portfolio_report
+from kam.testing import Org
 
 WINDOW = Window(start=date(2026, 1, 1), end=date(2026, 12, 31))
 TOLERANCE = Decimal("1e-18")

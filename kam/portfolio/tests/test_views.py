@@ -8,8 +8,8 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
-from kam.core.testing import Org
 from kam.portfolio.models import AccountPlan, KeyAccountProfile, PlanGoal
+from kam.testing import Org
 
 
 def _as(user: object) -> HttpClient:

@@ -17,11 +17,11 @@ from kam.accounts.models import User
 from kam.cli import main
 from kam.clients.models import Client
 from kam.core.models import company_settings
-from kam.core.testing import Org
 from kam.portfolio.models import KeyAccountProfile, RevenueRecord
 from kam.relations.models import Interaction
 from kam.relations.selectors import cadence_rows, today_page
 from kam.relations.services import PauseNotConfirmed, interaction_complete, interaction_log
+from kam.testing import Org
 
 pytestmark = pytest.mark.django_db
 

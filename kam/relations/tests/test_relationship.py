@@ -17,7 +17,6 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 from kam.accounts.models import User
 from kam.cli import main
 from kam.clients.models import Client
-from kam.core.testing import Org, build_org
 from kam.portfolio.services import revenue_create
 from kam.relations.domain import BankEntry as PureEntry
 from kam.relations.domain import EntryKind as PureKind
@@ -25,6 +24,7 @@ from kam.relations.domain import bank_balance, withdrawal_streak
 from kam.relations.models import BankEntry, ChecklistTask, RelationshipStage, StageChange
 from kam.relations.selectors import bank_account, relation_rows
 from kam.relations.services import bank_entry_add, interaction_log, stage_set
+from kam.testing import Org, build_org
 
 pytestmark = pytest.mark.django_db
 

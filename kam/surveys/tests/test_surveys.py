@@ -16,13 +16,11 @@ from django.utils import timezone
 
 from kam.accounts.models import Department, User
 from kam.cli import main
-from kam.core.testing import Org
+from kam.playbooks.models import ComplaintCase
 from kam.relations.models import ChecklistTask
 from kam.surveys.models import (
     Answer,
     Campaign,
-    CaseStepRecord,
-    ComplaintCase,
     EmployeeAnswer,
     EmployeeInvitation,
     Respondent,
@@ -32,12 +30,12 @@ from kam.surveys.services import (
     answer_by_link,
     answer_employee,
     campaign_create,
-    case_step,
     invite_employees,
     issue_links,
     record_phone_answer,
     token_hash,
 )
+from kam.testing import Org
 
 pytestmark = pytest.mark.django_db
 
@@ -202,40 +200,6 @@ def test_fifty_concurrent_submissions_give_exactly_one_answer(org: Org) -> None:
         thread.join()
     assert results.count("ok") == 1, results
     assert Answer.objects.count() == 1
-
-
-def test_case_steps_in_order_and_diagnosis_closes(org: Org) -> None:
-    from django.core.exceptions import ValidationError
-
-    case = org.client_a1.complaint_cases.get()
-    with pytest.raises(ValidationError):
-        case_step(actor=org.manager_a1, case=case, step="solution")
-    for step in ("listen", "understand", "solution", "thank", "act"):
-        case_step(actor=org.manager_a1, case=case, step=step, note=step)
-    with pytest.raises(ValidationError) as caught:
-        case_step(actor=org.manager_a1, case=case, step="diagnose", root_cause="x")
-    assert "change_made" in caught.value.message_dict
-    case_step(
-        actor=org.manager_a1, case=case, step="diagnose", root_cause="склад", change_made="сверка"
-    )
-    case.refresh_from_db()
-    assert case.closed_at is not None
-    assert CaseStepRecord.objects.filter(case=case).count() == 6
-    page = _http(org.supervisor_a).get(reverse("surveys:case-detail", args=[case.pk]))
-    assert "сверка" in page.content.decode()
-    assert (
-        _http(org.manager_b1).get(reverse("surveys:case-detail", args=[case.pk])).status_code == 404
-    )
-
-
-def test_open_cases_on_today(org: Org) -> None:
-    mine = _http(org.manager_a1).get(reverse("today")).content.decode()
-    section = mine.split('id="cases"')[1].split("</section>")[0]
-    assert org.client_a1.name in section
-    assert org.client_a2.name not in section
-    team = _http(org.supervisor_a).get(reverse("today"), {"view": "team"}).content.decode()
-    team_section = team.split('id="cases"')[1].split("</section>")[0]
-    assert org.client_a2.name in team_section
 
 
 def test_campaign_create_takes_the_audience_and_managers_cannot(org: Org) -> None:

@@ -1,16 +1,14 @@
-"""API v1 endpoints: their querysets are the apps' selectors, scoped to the caller."""
+"""Relations API: contact log, Today, bank account, stage and checklist, scoped to the caller."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
-from django.utils.translation import gettext as _
+from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,31 +17,9 @@ from rest_framework.views import APIView
 from kam.accounts.access import client_get, scope_of, visible_managers
 from kam.accounts.domain import Scope
 from kam.accounts.models import User
-from kam.api.serializers import (
-    BankEntryInput,
-    BankEntrySerializer,
-    ClientSerializer,
-    ContactSerializer,
-    DossierInput,
-    InteractionInput,
-    InteractionSerializer,
-    StageInput,
-    TaskInput,
-    TaskSerializer,
-    WindowParams,
-)
 from kam.clients.models import Client, Contact
-from kam.clients.selectors import (
-    ClientFilters,
-    DossierPage,
-    client_list,
-    dossier_client_for_write,
-    dossier_get,
-)
-from kam.clients.services import dossier_mark_reviewed, dossier_save
-from kam.portfolio.domain import Window
-from kam.portfolio.reporting import report_as_dict
-from kam.portfolio.selectors import default_window, portfolio_report
+from kam.core.api import ID_MAX, ManagerSerializer, iso
+from kam.relations.choices import ContactChannel, EntryKind, ToneChoice
 from kam.relations.models import StageChange
 from kam.relations.selectors import (
     bank_account,
@@ -63,72 +39,80 @@ from kam.relations.services import (
 )
 
 
-class ClientListView(generics.ListAPIView[Client]):
-    """Visible clients, paginated; `?q=` searches name or INN, `?status=archived|all`."""
+class InteractionSerializer(serializers.Serializer[object]):
+    """A contact-log entry."""
 
-    serializer_class = ClientSerializer
+    id = serializers.IntegerField()
+    date = serializers.DateField()
+    channel = serializers.CharField()
+    personal = serializers.BooleanField()
+    tone = serializers.CharField()
+    planned = serializers.BooleanField()
+    summary = serializers.CharField()
+    author = ManagerSerializer()
+    contacts = serializers.SerializerMethodField()
 
-    def get_queryset(self) -> QuerySet[Client]:
-        params = self.request.query_params
-        status = params.get("status", "active")
-        filters = ClientFilters(
-            q=params.get("q", "")[:100], status="" if status == "all" else status
-        )
-        return client_list(viewer=self.request.user, filters=filters)
-
-
-class ClientDetailView(generics.RetrieveAPIView[Client]):
-    """One visible client (404 when it is not yours or does not exist)."""
-
-    serializer_class = ClientSerializer
-
-    def get_object(self) -> Client:
-        return client_get(self.request.user, self.kwargs["client_id"])
+    def get_contacts(self, obj: Any) -> list[int]:
+        return [c.pk for c in obj.contacts.all()]
 
 
-@extend_schema(responses=ContactSerializer(many=True))
-class ContactListView(generics.ListAPIView[Contact]):
-    """Active contacts of a visible client, with their buying-centre roles."""
+class InteractionInput(serializers.Serializer[object]):
+    """POST body of a contact: `confirm_pause` saves a personal contact inside the pause."""
 
-    serializer_class = ContactSerializer
-
-    def get_queryset(self) -> QuerySet[Contact]:
-        client = client_get(self.request.user, self.kwargs["client_id"])
-        return (
-            Contact.objects.filter(client=client, is_active=True)
-            .prefetch_related("role_set")
-            .order_by("id")
-        )
-
-
-class PortfolioView(APIView):
-    """The portfolio for `?from=YYYY-MM-DD&to=YYYY-MM-DD` (default: the last 12 months)."""
-
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("from", OpenApiTypes.DATE, required=False),
-            OpenApiParameter("to", OpenApiTypes.DATE, required=False),
-        ],
-        responses=OpenApiTypes.OBJECT,
+    date = serializers.DateField()
+    channel = serializers.ChoiceField(choices=ContactChannel.choices)
+    personal = serializers.BooleanField(default=True)
+    tone = serializers.ChoiceField(choices=ToneChoice.choices, required=False, default="")
+    summary = serializers.CharField(required=False, default="", allow_blank=True, max_length=5000)
+    contacts = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=ID_MAX), required=False, default=list
     )
-    def get(self, request: Request) -> Response:
-        params = WindowParams(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        start, end = params.validated_data.get("from"), params.validated_data.get("to")
-        window = default_window()
-        try:
-            window = Window(start=start or window.start, end=end or window.end)
-        except ValueError:
-            # One end given, the other from the default window, and they cross.
-            empty = {"start": start or window.start, "end": end or window.end}
-            raise ValidationError(
-                {"from": [_("The period %(start)s – %(end)s is empty.") % empty]}
-            ) from None
-        return Response(report_as_dict(portfolio_report(viewer=request.user, window=window)))
+    planned = serializers.BooleanField(default=False)
+    confirm_pause = serializers.BooleanField(default=False)
 
 
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
+class BankEntrySerializer(serializers.Serializer[object]):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    weight = serializers.IntegerField()
+    stage = serializers.CharField(source="stage.name", default=None)
+    date = serializers.DateField()
+    note = serializers.CharField()
+    author = serializers.CharField(source="author.display_name")
+
+
+class BankEntryInput(serializers.Serializer[object]):
+    kind = serializers.ChoiceField(choices=EntryKind.choices)
+    weight = serializers.IntegerField(min_value=1, max_value=5)
+    date = serializers.DateField(required=False)
+    note = serializers.CharField(max_length=500)
+
+
+class StageInput(serializers.Serializer[object]):
+    """`stage` is a stage id or its exact name."""
+
+    stage = serializers.CharField(max_length=100)
+    date = serializers.DateField(required=False)
+    reason = serializers.CharField(max_length=500)
+
+
+class TaskSerializer(serializers.Serializer[object]):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    owner = ManagerSerializer()
+    due = serializers.DateField(allow_null=True)
+    done = serializers.BooleanField()
+    kind = serializers.CharField()
+
+
+class TaskInput(serializers.Serializer[object]):
+    """A task (`title`, optional `owner` id and `due`), or `from_template: true` to copy the
+    current stage's checklist template."""
+
+    title = serializers.CharField(max_length=300, required=False)
+    owner = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
+    due = serializers.DateField(required=False)
+    from_template = serializers.BooleanField(default=False)
 
 
 class InteractionListView(APIView):
@@ -172,71 +156,6 @@ class InteractionListView(APIView):
         return Response(InteractionSerializer(interaction).data, status=201)
 
 
-def _dossier_data(page: DossierPage) -> dict[str, Any]:
-    return {
-        "client": page.client.pk,
-        "manager": page.client.manager.display_name,
-        "notes": page.dossier.notes,
-        "last_reviewed": _iso(page.dossier.last_reviewed_on),
-        "review_due": _iso(page.review_due_on),
-        "review_overdue": page.review_overdue,
-        "completeness": page.completeness,
-        "missing_roles": page.missing_roles,
-        "buying_centre": [
-            {
-                "id": c.pk,
-                "full_name": c.full_name,
-                "position": c.position,
-                "roles": c.role_codes,
-                "influence": c.influence,
-                "attitude": c.attitude,
-                "notes": c.notes,
-                "birthday": _iso(c.birthday),
-                "dates": [{"what": d.what, "date": d.date.isoformat()} for d in c.dates.all()],
-            }
-            for c in page.contacts
-        ],
-        "competitors": [
-            {
-                "id": c.pk,
-                "name": c.name,
-                "strengths": c.strengths,
-                "weaknesses": c.weaknesses,
-                "offer": c.offer,
-                "last_activity": _iso(c.last_activity),
-            }
-            for c in page.competitors
-        ],
-        "views": [
-            {"who": v.viewer.display_name, "when": v.viewed_at.isoformat(), "channel": v.channel}
-            for v in page.views
-        ],
-    }
-
-
-class DossierView(APIView):
-    """The confidential dossier: 404 to everyone but the client's manager and that manager's
-    direct supervisor. Every GET is written to the access log."""
-
-    @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, client_id: int) -> Response:
-        page = dossier_get(viewer=request.user, client_id=client_id, channel="api")
-        return Response(_dossier_data(page))
-
-    @extend_schema(request=DossierInput, responses=OpenApiTypes.OBJECT)
-    def put(self, request: Request, client_id: int) -> Response:
-        client = dossier_client_for_write(viewer=request.user, client_id=client_id)
-        body = DossierInput(data=request.data)
-        body.is_valid(raise_exception=True)
-        assert isinstance(request.user, User)  # noqa: S101 - authenticated by DRF
-        if "notes" in body.validated_data:
-            dossier_save(actor=request.user, client=client, notes=body.validated_data["notes"])
-        if body.validated_data["reviewed"]:
-            dossier_mark_reviewed(actor=request.user, client=client)
-        page = dossier_get(viewer=request.user, client_id=client_id, channel="api")
-        return Response(_dossier_data(page))
-
-
 class TodayView(APIView):
     """The caller's Today: contacts due, pauses, planned contacts, reviews, dates, plan items.
     `?view=team` for a supervisor's team or a director's company."""
@@ -262,14 +181,14 @@ class TodayView(APIView):
                         "manager": r.client.manager.display_name,
                         "key": r.is_key,
                         "every_days": r.every_days,
-                        "last": _iso(r.status.last_positive) if r.status else None,
+                        "last": iso(r.status.last_positive) if r.status else None,
                         "days_overdue": r.status.days_overdue if r.status else 0,
-                        "due_on": _iso(r.status.due_on) if r.status else None,
+                        "due_on": iso(r.status.due_on) if r.status else None,
                     }
                     for r in page.due
                 ],
                 "paused": [
-                    {"client": r.client.pk, "name": r.client.name, "until": _iso(r.pause_until)}
+                    {"client": r.client.pk, "name": r.client.name, "until": iso(r.pause_until)}
                     for r in page.paused
                 ],
                 "planned": InteractionSerializer(page.planned, many=True).data,
@@ -277,7 +196,7 @@ class TodayView(APIView):
                     {
                         "client": r.client.pk,
                         "name": r.client.name,
-                        "last_review": _iso(r.last_review),
+                        "last_review": iso(r.last_review),
                     }
                     for r in page.reviews
                 ],
@@ -440,3 +359,16 @@ class ChecklistView(APIView):
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from exc
         return Response(TaskSerializer([task], many=True).data, status=201)
+
+
+urlpatterns = [
+    path(
+        "clients/<int:client_id>/interactions/",
+        InteractionListView.as_view(),
+        name="interaction-list",
+    ),
+    path("clients/<int:client_id>/bank/", BankView.as_view(), name="bank"),
+    path("clients/<int:client_id>/stage/", StageView.as_view(), name="stage"),
+    path("clients/<int:client_id>/checklist/", ChecklistView.as_view(), name="checklist"),
+    path("today/", TodayView.as_view(), name="today"),
+]

@@ -13,10 +13,12 @@ from datetime import date
 from decimal import Decimal
 
 from kam.accounts.models import User
+from kam.clients.domain import normalize_company_name
 from kam.clients.models import Client, Competitor, Contact, ContactDate, ContactRole, Dossier
+from kam.playbooks.models import ComplaintCase
 from kam.portfolio.models import AccountPlan, PlanAction, PlanGoal, RevenueRecord
 from kam.relations.models import ChecklistTask, Interaction
-from kam.surveys.models import Campaign, ComplaintCase, Respondent
+from kam.surveys.models import Campaign, Respondent
 
 PASSWORD = "persona-pass-1"  # noqa: S105 - test personas only
 
@@ -60,8 +62,6 @@ def canary(client: Client) -> str:
 
 
 def _client(name: str, inn: str, manager: User) -> Client:
-    from kam.clients.domain import normalize_company_name
-
     client = Client.objects.create(
         name=name, normalized_name=normalize_company_name(name), inn=inn, manager=manager
     )

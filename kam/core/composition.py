@@ -1,0 +1,142 @@
+"""Registry of the pieces other apps contribute to composed pages: client-card panels and
+Today sections.
+
+Each app registers its own pieces in `AppConfig.ready()`; the page that shows them (the client
+card in `clients`, Today in `relations`) walks the registry in `order` and knows no other app.
+This module imports no domain app: the pieces bring their own template, context and access
+check.
+
+A panel or section is either rendered inline (its `template` with the page's base context plus
+what its `context` function returns) or, with `lazy=True`, as a placeholder that htmx fills
+from the panel's own fragment URL (`clients:card-panel`), which checks access like any route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.forms import BaseForm
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+Context = dict[str, Any]
+# (request, client, bound forms by name) → template context of the panel
+PanelContext = Callable[[HttpRequest, Any, Mapping[str, BaseForm]], Context]
+# (viewer, client) → may the viewer see this panel? (the card itself already checked visibility)
+PanelAccess = Callable[[Any, Any], bool]
+# (request, base context of the page) → template context of the section
+SectionContext = Callable[[HttpRequest, Mapping[str, Any]], Context]
+# (viewer) → may the viewer see this section?
+SectionAccess = Callable[[Any], bool]
+
+
+def _always(*_: Any) -> bool:
+    return True
+
+
+def _nothing(*_: Any) -> Context:
+    return {}
+
+
+@dataclass(frozen=True)
+class CardPanel:
+    """A panel of the client card. `template` is rendered with the card's base context
+    (`client`, `can_read_dossier`, `request`…) plus `context(request, client, forms)`; `forms`
+    holds bound forms a failed POST hands back (e.g. `revenue_form`)."""
+
+    key: str
+    order: int
+    template: str
+    context: PanelContext = _nothing
+    allowed: PanelAccess = _always
+    lazy: bool = False  # rendered by the fragment URL after the card loads
+
+
+@dataclass(frozen=True)
+class TodaySection:
+    """A section of the Today page, rendered with the page's base context (`team`, `today`,
+    `today_url`, …) plus `context(request, base)`."""
+
+    key: str
+    order: int
+    template: str
+    context: SectionContext = _nothing
+    allowed: SectionAccess = _always
+
+
+_panels: dict[str, CardPanel] = {}
+_sections: dict[str, TodaySection] = {}
+
+
+def register_card_panel(panel: CardPanel) -> None:
+    """Add (or replace, by key) a client-card panel. Call from your `AppConfig.ready()`."""
+    _panels[panel.key] = panel
+
+
+def register_today_section(section: TodaySection) -> None:
+    """Add (or replace, by key) a Today section. Call from your `AppConfig.ready()`."""
+    _sections[section.key] = section
+
+
+def card_panels() -> list[CardPanel]:
+    return sorted(_panels.values(), key=lambda p: (p.order, p.key))
+
+
+def card_panel(key: str) -> CardPanel | None:
+    return _panels.get(key)
+
+
+def today_sections() -> list[TodaySection]:
+    return sorted(_sections.values(), key=lambda s: (s.order, s.key))
+
+
+@dataclass(frozen=True)
+class Rendered:
+    key: str
+    html: SafeString
+    lazy: bool = False
+
+
+def render_panel(
+    panel: CardPanel,
+    request: HttpRequest,
+    client: Any,
+    base: Mapping[str, Any],
+    forms: Mapping[str, BaseForm],
+) -> SafeString:
+    context = {**base, **panel.context(request, client, forms)}
+    return mark_safe(render_to_string(panel.template, context, request=request))  # noqa: S308
+
+
+def render_card_panels(
+    request: HttpRequest,
+    client: Any,
+    base: Mapping[str, Any],
+    forms: Mapping[str, BaseForm],
+    panels: Iterable[CardPanel] | None = None,
+) -> list[Rendered]:
+    """The panels the viewer may see, in order: rendered, or empty placeholders for lazy ones
+    (the card template gives those an `hx-get` to their fragment URL)."""
+    out = []
+    for panel in card_panels() if panels is None else panels:
+        if not panel.allowed(request.user, client):
+            continue
+        if panel.lazy:
+            out.append(Rendered(panel.key, SafeString(""), lazy=True))
+        else:
+            out.append(Rendered(panel.key, render_panel(panel, request, client, base, forms)))
+    return out
+
+
+def render_today_sections(request: HttpRequest, base: Mapping[str, Any]) -> list[Rendered]:
+    out = []
+    for section in today_sections():
+        if not section.allowed(request.user):
+            continue
+        context = {**base, **section.context(request, base)}
+        html = render_to_string(section.template, context, request=request)
+        out.append(Rendered(section.key, mark_safe(html)))  # noqa: S308
+    return out

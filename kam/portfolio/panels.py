@@ -1,0 +1,35 @@
+"""The client card's panels of this app (key status, revenue), registered in `apps.py`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.forms import BaseForm
+from django.http import HttpRequest
+
+from kam.clients.models import Client
+from kam.core.composition import CardPanel, register_card_panel
+from kam.portfolio.forms import RevenueForm
+from kam.portfolio.selectors import client_key_status, client_revenue_summary, revenue_for_client
+
+
+def _key_status(
+    request: HttpRequest, client: Client, forms: Mapping[str, BaseForm]
+) -> dict[str, Any]:
+    return {"key_status": client_key_status(viewer=request.user, client_id=client.pk)}
+
+
+def _revenue(request: HttpRequest, client: Client, forms: Mapping[str, BaseForm]) -> dict[str, Any]:
+    return {
+        "revenue_form": forms.get("revenue_form") or RevenueForm(),
+        "revenue": revenue_for_client(viewer=request.user, client_id=client.pk)[:20],
+        "revenue_summary": client_revenue_summary(client=client),
+    }
+
+
+def register() -> None:
+    register_card_panel(
+        CardPanel("key-status", 10, "portfolio/_key_status_panel.html", _key_status)
+    )
+    register_card_panel(CardPanel("revenue", 50, "portfolio/_revenue_panel.html", _revenue))
