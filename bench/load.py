@@ -60,7 +60,7 @@ def run() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from kam.core.demo import load_demo
+    from kam.demo import load_demo
 
     engine = connection.vendor
     call_command("migrate", verbosity=0)

@@ -86,7 +86,7 @@ class PgStore:
 
         with psycopg.connect(urlunsplit(self.base), autocommit=True) as db:
             for statement in statements:
-                db.execute(statement)  # type: ignore[arg-type]
+                db.execute(statement)
 
     def keep_template(self) -> None:
         self._admin(f"CREATE DATABASE {self.template_name} TEMPLATE {self.work_name}")
@@ -101,7 +101,7 @@ class PgStore:
         import psycopg
 
         with psycopg.connect(self.url()) as db:
-            return list(db.execute(sql).fetchall())  # type: ignore[arg-type]
+            return list(db.execute(sql).fetchall())
 
     def drop(self) -> None:
         self._admin(
