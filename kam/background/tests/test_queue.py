@@ -84,6 +84,9 @@ def _upload_big_file(org: Org, settings) -> tuple[HttpClient, ImportJob]:
     return http, ImportJob.objects.latest("id")
 
 
+# The worker closes the database connection between tasks (as in production); on
+# PostgreSQL that ends a test's wrapping transaction, so tests that run it commit.
+@pytest.mark.django_db(transaction=True)
 def test_a_big_import_waits_in_the_queue_and_the_page_says_so(org: Org, settings, queue) -> None:
     http, job = _upload_big_file(org, settings)
     assert job.status == JobStatus.CHECKING
@@ -105,6 +108,9 @@ def test_a_big_import_waits_in_the_queue_and_the_page_says_so(org: Org, settings
     assert RevenueRecord.objects.filter(source="amocrm").count() == 3
 
 
+# The worker closes the database connection between tasks (as in production); on
+# PostgreSQL that ends a test's wrapping transaction, so tests that run it commit.
+@pytest.mark.django_db(transaction=True)
 def test_a_task_whose_worker_died_is_picked_up_again(org: Org, settings, queue) -> None:
     http, job = _upload_big_file(org, settings)
     dead = _dead_worker()
@@ -207,6 +213,9 @@ def test_old_finished_tasks_are_pruned(queue) -> None:
     }
 
 
+# The worker closes the database connection between tasks (as in production); on
+# PostgreSQL that ends a test's wrapping transaction, so tests that run it commit.
+@pytest.mark.django_db(transaction=True)
 def test_survey_e_mails_go_through_the_queue(org: Org, queue) -> None:
     campaign = Campaign.objects.get(respondents__client=org.client_a1)
     contact = org.client_a1.contacts.get()
@@ -230,6 +239,9 @@ def test_queued_arguments_stay_out_of_the_django_admin() -> None:
     assert not admin.site.is_registered(DBTaskResult)
 
 
+# The worker closes the database connection between tasks (as in production); on
+# PostgreSQL that ends a test's wrapping transaction, so tests that run it commit.
+@pytest.mark.django_db(transaction=True)
 def test_kam_worker_batch_runs_what_is_queued(queue) -> None:
     from kam.cli import main
 
