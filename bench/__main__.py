@@ -10,8 +10,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
+
+from bench import workspace
 
 BENCHES = ("client_list", "client_card", "portfolio", "imports", "load")
 
@@ -32,14 +32,14 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kam.settings")
     os.environ.setdefault("KAM_DEBUG", "true")
     os.environ["KAM_ALLOWED_HOSTS"] = "127.0.0.1"
-    if not os.environ.get("KAM_DATABASE_URL", "").startswith("postgres"):
-        tmp = Path(tempfile.mkdtemp(prefix="kam-bench-"))
-        os.environ["KAM_DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    import django
+    with workspace() as tmp:
+        if not os.environ.get("KAM_DATABASE_URL", "").startswith("postgres"):
+            os.environ["KAM_DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+        import django
 
-    django.setup()
-    module = __import__(f"bench.{names[0]}", fromlist=["run"])
-    module.run()
+        django.setup()
+        module = __import__(f"bench.{names[0]}", fromlist=["run"])
+        module.run()
     return 0
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import os
 import random
 import resource
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
+
+from bench import workspace
 
 ROWS = int(os.environ.get("KAM_BENCH_IMPORT_ROWS", "1000000"))
 CLIENTS = int(os.environ.get("KAM_BENCH_IMPORT_CLIENTS", "100000"))
@@ -113,19 +114,20 @@ def run() -> None:
     call_command("migrate", verbosity=0)
     manager = User.objects.create(username="bench-manager", is_manager=True)
     _clients(manager.pk)
-    path = Path(tempfile.mkdtemp(prefix="kam-bench-")) / "revenue.csv"
-    _write_file(path)
-    engine = connection.vendor
-    t0 = time.perf_counter()
-    outcome = import_file(actor=None, kind=Kind.REVENUE, path=path, default_manager=manager)
-    seconds = time.perf_counter() - t0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    if not outcome.ok or outcome.summary.created != ROWS:
-        raise RuntimeError(f"import failed: {outcome.error_count} errors, {outcome.summary}")
-    raw_seconds = _raw_load(path)
-    t0 = time.perf_counter()
-    again = import_file(actor=None, kind=Kind.REVENUE, path=path, default_manager=manager)
-    again_seconds = time.perf_counter() - t0
+    with workspace() as folder:
+        path = folder / "revenue.csv"
+        _write_file(path)
+        engine = connection.vendor
+        t0 = time.perf_counter()
+        outcome = import_file(actor=None, kind=Kind.REVENUE, path=path, default_manager=manager)
+        seconds = time.perf_counter() - t0
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if not outcome.ok or outcome.summary.created != ROWS:
+            raise RuntimeError(f"import failed: {outcome.error_count} errors, {outcome.summary}")
+        raw_seconds = _raw_load(path)
+        t0 = time.perf_counter()
+        again = import_file(actor=None, kind=Kind.REVENUE, path=path, default_manager=manager)
+        again_seconds = time.perf_counter() - t0
     print(
         f"BENCH import_revenue_{engine} rows={ROWS} seconds={seconds:.1f}"
         f" raw_seconds={raw_seconds:.1f} ratio={raw_seconds / seconds:.2f} peak_mb={peak_mb:.0f}"
@@ -135,4 +137,3 @@ def run() -> None:
         f"BENCH reimport_revenue_{engine} rows={ROWS} seconds={again_seconds:.1f}"
         f" unchanged={again.summary.unchanged}"
     )
-    path.unlink()

@@ -19,11 +19,12 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from bench import workspace
 
 HOST = "127.0.0.1"  # loopback only, by design
 USERS = int(os.environ.get("KAM_BENCH_LOAD_USERS", "20"))
@@ -67,7 +68,19 @@ def run() -> None:
     call_command("createcachetable", verbosity=0)
     load_demo(clients=300, seed=2026)
     connection.close()
-    folder = Path(tempfile.mkdtemp(prefix="kam-load-"))
+    with workspace() as folder:
+        try:
+            _serve_and_load(folder)
+        except (RuntimeError, subprocess.CalledProcessError):
+            for log in ("serve.log", "locust.log"):
+                if (folder / log).exists():
+                    print(f"--- {log} (last lines)")
+                    print("\n".join((folder / log).read_text().splitlines()[-30:]))
+            raise
+        _print(folder, engine)
+
+
+def _serve_and_load(folder: Path) -> None:
     port = _free_port()
     env = dict(os.environ)
     env.update(
@@ -101,7 +114,9 @@ def run() -> None:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=120)
         log.close()
-    print(f"(server and locust logs in {folder})")
+
+
+def _print(folder: Path, engine: str) -> None:
     with (folder / "load_stats.csv").open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             name = "total" if row["Name"] == "Aggregated" else _slug(row["Name"])

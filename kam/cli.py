@@ -36,17 +36,24 @@ Common tasks:
   kam manage COMMAND ...      run any Django management command
 
 Settings come from environment variables: KAM_DATABASE_URL, KAM_SECRET_KEY, KAM_DEBUG,
-KAM_ALLOWED_HOSTS, KAM_HTTPS (see README.md).
+KAM_ALLOWED_HOSTS, KAM_HTTPS, KAM_EMAIL_* (see README.md). Without KAM_SECRET_KEY the key
+`make run` wrote into var/secret_key is used.
 """
 
 ROLES = ("manager", "supervisor", "director", "admin")
 
 
-def _setup() -> None:
+def _setup() -> str | None:
+    """Load the settings; a configuration problem comes back as one line naming the fix."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kam.settings")
     import django
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        django.setup()
+    except ImproperlyConfigured as exc:  # kam/settings.py names the variable and the fix
+        return " ".join(str(exc).split())
+    return None
 
 
 def _date(text: str) -> date:
@@ -128,7 +135,14 @@ def _parser() -> argparse.ArgumentParser:
     relations.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
     relations.add_argument("--out", help="file to write (required for xlsx)")
 
-    imp = sub.add_parser("import", help="import a CRM export or spreadsheet (all or nothing)")
+    from kam.imports.columns import help_text as import_columns  # pure: no Django needed
+
+    imp = sub.add_parser(
+        "import",
+        help="import a CRM export or spreadsheet (all or nothing)",
+        epilog=import_columns(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     imp.add_argument("kind", choices=("clients", "contacts", "revenue", "interactions", "nps"))
     imp.add_argument("file", help="CSV (UTF-8, UTF-16, cp1251), XLSX, or Bitrix24 .xls")
     imp.add_argument("--preset", choices=("auto", "generic", "amocrm", "bitrix24"), default="auto")
@@ -186,8 +200,16 @@ def _serve(args: argparse.Namespace) -> int:
     if not 1 <= args.workers <= 64:
         print("kam serve: --workers must be between 1 and 64", file=sys.stderr)
         return 2
+    from django.conf import settings
+
     call_command("collectstatic", interactive=False, verbosity=0)
     print(f"KAM is starting on http://{args.host}:{args.port}/")
+    if settings.SECURE_SSL_REDIRECT and not settings.SECURE_PROXY_SSL_HEADER:
+        print(
+            "Note: KAM_HTTPS is on, so browsers are sent to https:// which this server does not "
+            "speak; put it behind a TLS proxy (KAM_BEHIND_PROXY=true) or, for a local demo, "
+            "set KAM_HTTPS=false as `make run` does."
+        )
     if User.objects.filter(username="manager1").exists():
         print(f"Demo logins (password {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
@@ -409,7 +431,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    _setup()
+    problem = _setup()
+    if problem is not None:
+        print(f"kam: configuration error: {problem}", file=sys.stderr)
+        return 2
     from django.core.management import call_command, execute_from_command_line
     from django.core.management.base import CommandError
     from django.db import DatabaseError
@@ -417,7 +442,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "migrate":
             call_command("migrate", interactive=False)
-            call_command("createcachetable")
+            # Migration core 0004 makes the cache table; this only repairs a dropped one, quietly
+            # (it used to print "Cache table … already exists." on every run).
+            call_command("createcachetable", verbosity=0)
         elif args.command == "demo":
             return _demo(args)
         elif args.command == "serve":
@@ -447,6 +474,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"kam {args.command}: database error: {exc} (did you run 'kam migrate'?)",
             file=sys.stderr,
         )
+        return 1
+    except OSError as exc:  # e.g. the SMTP server of KAM_EMAIL_HOST refuses the connection
+        print(f"kam {args.command}: {exc}", file=sys.stderr)
         return 1
     return 0
 

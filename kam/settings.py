@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import secrets
+import zoneinfo
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -57,11 +59,21 @@ def _dev_secret_key() -> str:
     return path.read_text().strip()
 
 
+def _saved_secret_key() -> str:
+    # `make run` writes var/secret_key; reading it here lets the `kam` command, gunicorn and
+    # `make run` share one key without the variable being exported in every shell.
+    path = VAR_DIR / "secret_key"
+    return path.read_text().strip() if path.is_file() else ""
+
+
 DEBUG = env_bool("KAM_DEBUG", False)
-SECRET_KEY = env_str("KAM_SECRET_KEY")
+SECRET_KEY = env_str("KAM_SECRET_KEY") or _saved_secret_key()
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("KAM_SECRET_KEY is required when KAM_DEBUG is false")
+        raise ImproperlyConfigured(
+            f"no secret key: set KAM_SECRET_KEY, or put one into {VAR_DIR / 'secret_key'} "
+            "(`make var/secret_key` writes one), or set KAM_DEBUG=true for development"
+        )
     SECRET_KEY = _dev_secret_key()
 
 HTTPS = env_bool("KAM_HTTPS", not DEBUG)
@@ -141,11 +153,19 @@ TEMPLATES = [
     },
 ]
 
+
+def _database(url: str) -> dict[str, Any]:
+    try:
+        return dict(dj_database_url.parse(url, conn_max_age=env_int("KAM_DB_CONN_MAX_AGE", 60)))
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"KAM_DATABASE_URL is not a database URL ({url!r}): use e.g. "
+            "postgres://USER:PASSWORD@HOST:5432/NAME or sqlite:////absolute/path/kam.sqlite3"
+        ) from exc
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("KAM_DATABASE_URL", f"sqlite:///{VAR_DIR / 'kam.sqlite3'}"),
-        conn_max_age=env_int("KAM_DB_CONN_MAX_AGE", 60),
-    )
+    "default": _database(env_str("KAM_DATABASE_URL", f"sqlite:///{VAR_DIR / 'kam.sqlite3'}"))
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while an import writes; a busy timeout instead of "database is locked".
@@ -203,6 +223,12 @@ LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("KAM_TIME_ZONE", "Europe/Moscow")
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (ValueError, zoneinfo.ZoneInfoNotFoundError) as _exc:
+    raise ImproperlyConfigured(
+        f"KAM_TIME_ZONE is not a time zone ({TIME_ZONE!r}): use an IANA name such as Europe/Moscow"
+    ) from _exc
 USE_I18N = True
 USE_TZ = True
 
@@ -226,8 +252,29 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
-EMAIL_BACKEND = env_str("KAM_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail (survey links, reminders). Setting KAM_EMAIL_HOST switches the default backend from
+# "print to the console" to SMTP; KAM_EMAIL_BACKEND still overrides either.
+_SMTP = bool(env_str("KAM_EMAIL_HOST").strip())
+EMAIL_HOST = env_str("KAM_EMAIL_HOST").strip() or "localhost"
+EMAIL_HOST_USER = env_str("KAM_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("KAM_EMAIL_PASSWORD")
+EMAIL_USE_SSL = env_bool("KAM_EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("KAM_EMAIL_USE_TLS", _SMTP and not EMAIL_USE_SSL)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "KAM_EMAIL_USE_TLS and KAM_EMAIL_USE_SSL are both true: set only one "
+        "(TLS for port 587, SSL for port 465)"
+    )
+EMAIL_PORT = env_int("KAM_EMAIL_PORT", 465 if EMAIL_USE_SSL else 587 if _SMTP else 25)
+EMAIL_TIMEOUT = env_int("KAM_EMAIL_TIMEOUT", 30)
+EMAIL_BACKEND = env_str(
+    "KAM_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if _SMTP
+    else "django.core.mail.backends.console.EmailBackend",
+)
 DEFAULT_FROM_EMAIL = env_str("KAM_DEFAULT_FROM_EMAIL", "kam@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Security headers; the HTTPS-only parts follow KAM_HTTPS (true by default in production).
 SECURE_CONTENT_TYPE_NOSNIFF = True

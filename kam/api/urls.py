@@ -6,6 +6,7 @@ Authentication, permissions and error handling are set in settings (`REST_FRAMEW
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from kam.api.root import ApiRootView
 from kam.clients import api as clients_api
 from kam.portfolio import api as portfolio_api
 from kam.relations import api as relations_api
@@ -19,5 +20,6 @@ APP_APIS = (clients_api, relations_api, portfolio_api, surveys_api)
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/", ApiRootView.as_view(), name="root"),
     *(path("v1/", include(module.urlpatterns)) for module in APP_APIS),
 ]

@@ -71,38 +71,45 @@ def write_xlsx(data: dict[str, Any], path: str) -> None:
 
 
 def print_table(data: dict[str, Any]) -> None:
-    """The report as terminal tables (rich)."""
-    from rich.console import Console
-    from rich.table import Table
+    """The report as tables: boxed on a terminal, tab-separated in a file or a pipe."""
+    from rich.markup import escape
 
-    console = Console()
-    console.print(
+    from kam.core.console import ReportConsole
+
+    out = ReportConsole()
+    out.line(
         f"Window {data['window']['from']} – {data['window']['to']}: "
         f"revenue {data['total_revenue']:,.2f}, HHI {data['hhi']:.0f}, "
         f"equivalent clients {data['equivalent_clients'] or 0:.1f}, "
         + ", ".join(f"top-{n} {s * 100:.1f}%" for n, s in data["top_shares"].items())
     )
     for alert in data["alerts"]:
-        console.print(f"[bold red]{alert['class']}[/] {alert['client']}: {alert['message']}")
-    table = Table("#", "client", "INN", "manager", "revenue", "share", "class", "ABC")
-    for i, c in enumerate(data["clients"][:50], 1):
-        table.add_row(
-            str(i),
-            c["name"],
-            c["inn"] or "",
-            c["manager"],
-            f"{c['revenue']:,.2f}",
-            f"{c['share'] * 100:.2f}%",
-            c["class"],
-            c["abc"],
-        )
-    console.print(table)
-    managers = Table("manager", "key clients", "revenue", "overloaded")
-    for m in data["managers"]:
-        managers.add_row(
-            m["manager"],
-            str(m["key_clients"]),
-            f"{m['revenue']:,.2f}",
-            "yes" if m["overloaded"] else "",
-        )
-    console.print(managers)
+        out.line(f"[bold red]{alert['class']}[/] {escape(alert['client'])}: {alert['message']}")
+    out.table(
+        ("#", "client", "INN", "manager", "revenue", "share", "class", "ABC"),
+        (
+            (
+                str(i),
+                c["name"],
+                c["inn"] or "",
+                c["manager"],
+                f"{c['revenue']:,.2f}",
+                f"{c['share'] * 100:.2f}%",
+                c["class"],
+                c["abc"],
+            )
+            for i, c in enumerate(data["clients"][:50], 1)
+        ),
+    )
+    out.table(
+        ("manager", "key clients", "revenue", "overloaded"),
+        (
+            (
+                m["manager"],
+                str(m["key_clients"]),
+                f"{m['revenue']:,.2f}",
+                "yes" if m["overloaded"] else "",
+            )
+            for m in data["managers"]
+        ),
+    )

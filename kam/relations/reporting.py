@@ -66,17 +66,17 @@ def write_xlsx(data: dict[str, Any], path: str) -> None:
 
 
 def print_table(data: dict[str, Any]) -> None:
-    """The report as terminal tables (rich)."""
-    from rich.console import Console
-    from rich.table import Table
+    """The report as tables: boxed on a terminal, tab-separated in a file or a pipe."""
+    from kam.core.console import ReportConsole
 
-    console = Console()
-    console.print(f"Contact discipline on {data['today']} as {data['as'] or 'company'}")
+    out = ReportConsole()
+    out.line(f"Contact discipline on {data['today']} as {data['as'] or 'company'}")
     for name, columns in SHEETS.items():
-        table = Table(*columns, title=f"{name} ({len(data[name])})")
-        for item in data[name]:
-            table.add_row(*("" if item[c] is None else str(item[c]) for c in columns))
-        console.print(table)
+        out.table(
+            columns,
+            (["" if item[c] is None else str(item[c]) for c in columns] for item in data[name]),
+            title=f"{name} ({len(data[name])})",
+        )
 
 
 RELATION_COLUMNS = ["client", "manager", "stage", "balance", "withdrawals_in_a_row", "alerts"]
@@ -108,18 +108,20 @@ def write_relations_xlsx(data: dict[str, Any], path: str) -> None:
 
 
 def print_relations_table(data: dict[str, Any]) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    from kam.core.console import ReportConsole
 
-    console = Console()
-    table = Table(*RELATION_COLUMNS, title=f"Relationships on {data['today']}")
-    for item in data["clients"]:
-        table.add_row(
-            item["client"],
-            item["manager"],
-            item["stage"] or "—",
-            str(item["balance"]),
-            str(item["withdrawals_in_a_row"]),
-            ", ".join(item["alerts"]),
-        )
-    console.print(table)
+    ReportConsole().table(
+        RELATION_COLUMNS,
+        (
+            (
+                item["client"],
+                item["manager"],
+                item["stage"] or "—",
+                str(item["balance"]),
+                str(item["withdrawals_in_a_row"]),
+                ", ".join(item["alerts"]),
+            )
+            for item in data["clients"]
+        ),
+        title=f"Relationships on {data['today']}",
+    )

@@ -59,6 +59,8 @@ class PhoneAnswerInput(serializers.Serializer[object]):
 
 
 class CampaignListView(APIView):
+    """Survey campaigns: client NPS ones with a respondent the caller sees, and all eNPS ones."""
+
     @extend_schema(responses=CampaignSerializer(many=True))
     def get(self, request: Request) -> Response:
         return Response(CampaignSerializer(campaigns_for(request.user)[:500], many=True).data)

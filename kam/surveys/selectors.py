@@ -411,25 +411,27 @@ def write_xlsx(data: dict[str, Any], path: str) -> None:
 
 
 def print_table(data: dict[str, Any]) -> None:
-    from rich.console import Console
-    from rich.table import Table
+    """The report as tables: boxed on a terminal, tab-separated in a file or a pipe."""
+    from kam.core.console import ReportConsole
 
-    console = Console()
+    out = ReportConsole()
     iv = data["interval"] or {}
-    console.print(
+    out.line(
         f"NPS {data['window']['from']} – {data['window']['to']}: {data['nps']} "
         f"(n={data['n']}, 95% {iv.get('low')}…{iv.get('high')}"
         f"{', indicative' if data['indicative'] else ''})"
     )
-    table = Table(data["by"], "n", "NPS", "95% low", "95% high", "indicative")
-    for g in data["groups"]:
-        giv = g["interval"] or {}
-        table.add_row(
-            g["key"],
-            str(g["n"]),
-            str(g["nps"]),
-            str(giv.get("low", "")),
-            str(giv.get("high", "")),
-            "yes" if g["indicative"] else "",
-        )
-    console.print(table)
+    out.table(
+        (data["by"], "n", "NPS", "95% low", "95% high", "indicative"),
+        (
+            (
+                g["key"],
+                str(g["n"]),
+                str(g["nps"]),
+                str((g["interval"] or {}).get("low", "")),
+                str((g["interval"] or {}).get("high", "")),
+                "yes" if g["indicative"] else "",
+            )
+            for g in data["groups"]
+        ),
+    )

@@ -110,6 +110,7 @@ ROUTES: dict[str, Route] = {
     "portfolio:action-create": Route(Kind.GOAL, ("POST",)),
     "portfolio:action-done": Route(Kind.ACTION, ("POST",)),
     "portfolio:review-create": Route(Kind.CLIENT, ("POST",)),
+    "api:root": Route(Kind.AUTH),
     "api:portfolio": Route(Kind.AUTH),
     "api:schema": Route(Kind.AUTH),
     "api:docs": Route(Kind.AUTH),

@@ -66,3 +66,23 @@ def test_swagger_ui_is_served_locally_without_inline_scripts(org: Org) -> None:
     html = http.get("/api/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
     assert "cdn" not in html.lower()
+
+
+def test_api_root_lists_every_endpoint_and_the_docs(org: Org) -> None:
+    http = _token_client(org.manager_a1)
+    root = http.get("/api/v1/")
+    assert root.status_code == 200
+    body = root.json()
+    assert body["docs"] == "http://testserver/api/docs/"
+    assert http.get(body["schema"].removeprefix("http://testserver")).status_code == 200
+    listed = {e["path"]: e for e in body["endpoints"]}
+    # The same paths and methods the OpenAPI schema documents (itself aside).
+    schema = http.get("/api/schema/?format=json").json()["paths"]
+    assert set(listed) | {"/api/v1/"} == set(schema)
+    for path, entry in listed.items():
+        assert set(entry["methods"]) == {m.upper() for m in schema[path]} - {"HEAD"}, path
+        assert entry["description"], path
+        assert "<" not in path
+    assert listed["/api/v1/clients/{client_id}/dossier/"]["methods"] == ["GET", "PUT"]
+    # Nothing is listed to a stranger.
+    assert HttpClient().get("/api/v1/").status_code in {401, 403}

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -291,6 +293,10 @@ def test_api_checklist_and_today_tasks(org: Org) -> None:
     assert {t["title"] for t in http.get(url).json()} >= {"Позвонить"}
     today = http.get(reverse("today")).content.decode()
     assert "Позвонить" in today
+    # The browser tab shows the page's name, not the tasks section's markup.
+    title = re.search(r"<title>(.*?)</title>", today, re.S)
+    assert title is not None
+    assert html.unescape(title.group(1)).split() == ["Сегодня", "·", "KAM"]
 
 
 def test_overview_and_setup_pages(org: Org) -> None:

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection, connections
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
@@ -191,7 +191,7 @@ def test_fifty_concurrent_submissions_give_exactly_one_answer(org: Org) -> None:
         except Exception as exc:
             results.append(type(exc).__name__)
         finally:
-            close_old_connections()
+            connections.close_all()  # this thread's connection: it ends with the thread
 
     threads = [threading.Thread(target=submit) for _ in range(50)]
     for thread in threads:

@@ -1,0 +1,34 @@
+"""`make bench` leaves nothing behind in the temporary folder (it used to leave ~857 MB)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_a_small_import_bench_prints_its_figures_and_removes_its_files(tmp_path: Path) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = {k: v for k, v in os.environ.items() if k != "KAM_DATABASE_URL"}
+    env.update(
+        TMPDIR=str(temporary),
+        KAM_BENCH_IMPORT_ROWS="300",
+        KAM_BENCH_IMPORT_CLIENTS="30",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "imports"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "BENCH import_revenue_sqlite rows=300 " in done.stdout
+    assert "BENCH reimport_revenue_sqlite rows=300 " in done.stdout
+    assert "unchanged=300" in done.stdout
+    # The SQLite database (with its WAL) and the generated CSV lived here; all of it is gone.
+    assert list(temporary.iterdir()) == []
