@@ -61,7 +61,7 @@ def _instrument() -> None:
 
 def _write_file(path: Path) -> None:
     with path.open("w", encoding="utf-8") as handle:
-        handle.write("Клиент;Дата;Сумма;Номер\n")
+        handle.write("Клиент;Дата;Сумма;ID\n")
         for i in range(ROWS):
             day = 1 + i % 28
             handle.write(f"ООО Тренировка {i % CLIENTS};{day:02d}.03.2026;{1000 + i},50;D-{i}\n")
