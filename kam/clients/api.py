@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -84,13 +85,33 @@ class ClientListView(generics.ListAPIView[Client]):
         return client_list(viewer=self.request.user, filters=filters)
 
 
+# Fields apps above clients add to the client detail (`difficult_types` from playbooks):
+# name → (viewer, client) → JSON value. Registered in their `AppConfig.ready()`.
+DetailField = Callable[[Any, Client], Any]
+_detail_fields: dict[str, DetailField] = {}
+
+
+def register_detail_field(name: str, value: DetailField) -> None:
+    """Add (or replace) a field of `GET /api/v1/clients/<id>/`."""
+    _detail_fields[name] = value
+
+
 class ClientDetailView(generics.RetrieveAPIView[Client]):
-    """One visible client (404 when it is not yours or does not exist)."""
+    """One visible client (404 when it is not yours or does not exist), with the fields other
+    apps add (e.g. `difficult_types`)."""
 
     serializer_class = ClientSerializer
 
     def get_object(self) -> Client:
         return client_get(self.request.user, self.kwargs["client_id"])
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        client = self.get_object()
+        data = dict(ClientSerializer(client).data)
+        for name, value in _detail_fields.items():
+            data[name] = value(request.user, client)
+        return Response(data)
 
 
 @extend_schema(responses=ContactSerializer(many=True))

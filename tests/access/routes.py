@@ -98,6 +98,14 @@ ROUTES: dict[str, Route] = {
     "surveys:results": Route(Kind.AUTH),
     "playbooks:case-list": Route(Kind.AUTH),
     "playbooks:case-detail": Route(Kind.CASE, ("GET", "POST")),
+    "playbooks:type-list": Route(Kind.AUTH),
+    "playbooks:type-edit": Route(Kind.ADMIN, ("GET", "POST")),
+    "playbooks:setup": Route(Kind.ADMIN, ("GET", "POST")),
+    "playbooks:tag-add": Route(Kind.CLIENT, ("POST",)),
+    "playbooks:tag-remove": Route(Kind.CLIENT, ("POST",)),
+    "playbooks:tick": Route(Kind.CLIENT, ("POST",)),
+    "playbooks:case-open": Route(Kind.CLIENT, ("POST",)),
+    "playbooks:report": Route(Kind.AUTH),
     "surveys:campaign-detail": Route(Kind.CAMPAIGN),
     "surveys:send-links": Route(Kind.CAMPAIGN, ("POST",)),
     "surveys:phone": Route(Kind.CAMPAIGN, ("GET", "POST")),
@@ -145,6 +153,11 @@ ROUTES: dict[str, Route] = {
     "calls:setup": Route(Kind.ADMIN, ("GET", "POST")),
     "calls:manager": Route(Kind.PERSON),
     "calls:call-detail": Route(Kind.CALL),
+    "api:playbook-types": Route(Kind.AUTH),
+    "api:client-types": Route(Kind.CLIENT, ("POST",)),
+    "api:complaint-list": Route(Kind.AUTH, ("POST",)),
+    "api:complaint-steps": Route(Kind.CASE, ("POST",)),
+    "api:complaint-close": Route(Kind.CASE, ("POST",)),
 }
 
 # Namespaces checked as a whole elsewhere (Django admin: superuser maintenance only).

@@ -167,6 +167,8 @@ def _urls(org: Org, name: str, route: Route) -> list[tuple[str, str | None]]:
 
         department, _new = Department.objects.get_or_create(name="Отдел продаж")
         return [(reverse(name, args=[department.pk]), None)]
+    if name == "playbooks:type-edit":
+        return [(reverse(name, args=["scrooge"]), None)]
     if route.kind is Kind.IMPORT_JOB:
         from kam.imports.models import ImportJob
 
