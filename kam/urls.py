@@ -19,6 +19,7 @@ urlpatterns = [
     path("surveys/", include("kam.surveys.urls")),
     path("playbooks/", include("kam.playbooks.urls")),
     path("imports/", include("kam.imports.urls")),
+    path("calls/", include("kam.calls.urls")),
     path("settings/", accounts_views.settings_view, name="settings"),
     path("api/", include("kam.api.urls")),
     path("admin/", admin.site.urls),
