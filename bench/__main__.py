@@ -13,7 +13,16 @@ import sys
 
 from bench import workspace
 
-BENCHES = ("client_list", "client_card", "portfolio", "imports", "funnel", "deals_import")
+BENCHES = (
+    "client_list",
+    "client_card",
+    "portfolio",
+    "imports",
+    "funnel",
+    "deals_import",
+    "load",
+    "calls",
+)
 
 
 def main(argv: list[str]) -> int:

@@ -20,6 +20,8 @@ Common tasks:
   kam migrate                 create or update the database tables
   kam demo                    fill an empty database with a demo company
   kam serve                   start the web server (http://127.0.0.1:8000 by default)
+                              and the background worker beside it
+  kam worker                  run background work alone (imports, e-mails, schedules)
   kam createuser NAME --role R   add a user with a role (--password to let them log in)
   kam token NAME              print a NEW API token of a user (the old one stops working)
   kam report portfolio        portfolio report (--from, --to, --format table|json|xlsx)
@@ -30,6 +32,10 @@ Common tasks:
   kam report cadence          contact discipline: overdue, pauses, reviews, dates (--as USER)
   kam report relations        stage, emotional bank balance and alerts per client (--as USER)
   kam report nps              NPS with 95% intervals (--from, --to, --by manager|segment|month|…)
+  kam import calls PATH       call transcripts (a file or a folder of .txt/.json/.csv)
+  kam report calls            questions by type per call and per manager week by week
+  kam backup FILE             copy the whole database into one file (online)
+  kam restore FILE            replace the whole database with a backup (--yes)
   kam manage COMMAND ...      run any Django management command
 
 Settings come from environment variables: KAM_DATABASE_URL, KAM_SECRET_KEY, KAM_DEBUG,
@@ -71,6 +77,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on")
     serve.add_argument("--workers", type=int, default=2, help="number of worker processes")
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start the background worker here (run 'kam worker' elsewhere)",
+    )
+
+    worker = sub.add_parser("worker", help="run background work (imports, e-mails, schedules)")
+    worker.add_argument("--batch", action="store_true", help="run what is queued, then stop")
 
     demo = sub.add_parser("demo", help="load the demo company into an empty database")
     demo.add_argument("--clients", type=int, default=300, help="number of client companies")
@@ -134,6 +148,14 @@ def _parser() -> argparse.ArgumentParser:
     fun.add_argument("--to", dest="date_to", type=_date, help="YYYY-MM-DD (inclusive)")
     fun.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
     fun.add_argument("--out", help="file to write (required for xlsx)")
+    calls = reports.add_parser(
+        "calls", help="calls: questions by type, price, meeting, score; managers week by week"
+    )
+    calls.add_argument("--from", dest="date_from", type=_date, help="YYYY-MM-DD (inclusive)")
+    calls.add_argument("--to", dest="date_to", type=_date, help="YYYY-MM-DD (inclusive)")
+    calls.add_argument("--as", dest="as_user", help="only what this user may see")
+    calls.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
+    calls.add_argument("--out", help="file to write (required for xlsx)")
 
     from kam.imports.columns import help_text as import_columns  # pure: no Django needed
 
@@ -145,9 +167,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.add_argument(
         "kind",
-        choices=("clients", "contacts", "revenue", "interactions", "nps", "deals", "fit"),
+        choices=("clients", "contacts", "revenue", "interactions", "nps", "deals", "calls", "fit"),
     )
-    imp.add_argument("file", help="CSV (UTF-8, UTF-16, cp1251), XLSX, or Bitrix24 .xls")
+    imp.add_argument(
+        "file",
+        help="CSV (UTF-8, UTF-16, cp1251), XLSX, or Bitrix24 .xls; for calls a transcript "
+        "file or a folder of them",
+    )
     imp.add_argument("--preset", choices=("auto", "generic", "amocrm", "bitrix24"), default="auto")
     imp.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     imp.add_argument("--manager", help="username responsible for new clients the file gives none")
@@ -156,6 +182,12 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--stages", metavar="MAP.csv", help="deal stage names → steps, lines of “stage;step”"
     )
+
+    bak = sub.add_parser("backup", help="copy the whole database into one file")
+    bak.add_argument("file", help="where to write (SQLite database, or pg_dump custom format)")
+    res = sub.add_parser("restore", help="replace the whole database with a backup file")
+    res.add_argument("file", help="a file written by 'kam backup' on the same engine")
+    res.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     manage = sub.add_parser("manage", help="run any Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
@@ -230,8 +262,39 @@ def _serve(args: argparse.Namespace) -> int:
         "--timeout",
         "120",
     ]
-    os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
-    return 0  # pragma: no cover
+    from kam.background.supervise import serve
+
+    return serve(argv, worker=not args.no_worker)
+
+
+def _backup_or_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from kam.core.backup import BackupError, backup, restore
+
+    try:
+        if args.command == "backup":
+            kind = backup(Path(args.file))
+            print(f"Backed up the {kind} database to {args.file}.")
+            return 0
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print("kam restore: this replaces all data; add --yes to go on", file=sys.stderr)
+                return 2
+            answer = input("This replaces ALL data in the database with the backup. Type yes: ")
+            if answer.strip().lower() != "yes":
+                print("Nothing was changed.")
+                return 1
+        done = restore(Path(args.file))
+    except BackupError as exc:
+        print(f"kam {args.command}: {exc}", file=sys.stderr)
+        return 1
+    print(f"Restored the {done.engine} database from {args.file}.")
+    if done.previous:
+        print(f"The data it replaced is kept in {done.previous}.")
+    if done.unapplied:
+        print("The backup is from an older KAM: run 'kam migrate' now.")
+    return 0
 
 
 def _createuser(args: argparse.Namespace) -> int:
@@ -369,18 +432,16 @@ def _report_relations(args: argparse.Namespace) -> int:
 
 
 def _report_nps(args: argparse.Namespace) -> int:
-    from datetime import timedelta
-
     from django.utils import timezone
 
     from kam.reports import company_viewer
+    from kam.surveys.domain import report_window
     from kam.surveys.selectors import nps_report, print_table, report_as_dict, write_xlsx
 
-    end = args.date_to or timezone.localdate()
-    start = args.date_from or end - timedelta(days=364)
-    if start > end:
+    if args.date_from and args.date_to and args.date_from > args.date_to:
         print("kam report: --from is after --to", file=sys.stderr)
         return 2
+    start, end = report_window(args.date_from, args.date_to, today=timezone.localdate())
     report = nps_report(viewer=company_viewer(), start=start, end=end, by=args.by)
     return _output(args, report_as_dict(report), write_xlsx, print_table)
 
@@ -437,11 +498,30 @@ def _report_funnel(args: argparse.Namespace) -> int:
     return _output(args, data, write_xlsx, print_table)
 
 
+def _report_calls(args: argparse.Namespace) -> int:
+    from kam.calls.reporting import print_table, write_xlsx
+    from kam.calls.selectors import calls_report, default_window
+    from kam.reports import company_viewer
+
+    viewer, found = _report_viewer(args)
+    if not found:
+        return 1
+    start, end = default_window(args.date_to)
+    start = args.date_from or start
+    if start > end:
+        print("kam report: --from is after --to", file=sys.stderr)
+        return 2
+    data = calls_report(viewer=viewer or company_viewer(), start=start, end=end)
+    return _output(args, data, write_xlsx, print_table)
+
+
 def _report(args: argparse.Namespace) -> int:
     if args.report == "fit":
         return _report_fit(args)
     if args.report == "funnel":
         return _report_funnel(args)
+    if args.report == "calls":
+        return _report_calls(args)
     if args.report == "cadence":
         return _report_cadence(args)
     if args.report == "relations":
@@ -488,6 +568,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(args)
         elif args.command == "serve":
             return _serve(args)
+        elif args.command in ("backup", "restore"):
+            return _backup_or_restore(args)
+        elif args.command == "worker":
+            call_command("kam_worker", batch=args.batch)
         elif args.command == "createuser":
             return _createuser(args)
         elif args.command == "token":
@@ -496,6 +580,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report(args)
         elif args.command == "import" and args.kind == "fit":
             return _import_fit(args)
+        elif args.command == "import" and args.kind == "calls":
+            call_command("import_calls", args.file, manager=args.manager, dry_run=args.dry_run)
         elif args.command == "import":
             options = {
                 "preset": args.preset,

@@ -16,10 +16,12 @@ from faker import Faker
 
 from kam.accounts import demo as accounts_demo
 from kam.accounts.models import User
+from kam.calls import demo as calls_demo
 from kam.clients import demo as clients_demo
 from kam.clients.models import Client
 from kam.core.demo import DemoContext
 from kam.deals import demo as deals_demo
+from kam.playbooks import demo as playbooks_demo
 from kam.portfolio import demo as portfolio_demo
 from kam.profiles import demo as profiles_demo
 from kam.relations import demo as relations_demo
@@ -30,9 +32,11 @@ SEEDS: tuple[Callable[[DemoContext], None], ...] = (
     clients_demo.seed,
     portfolio_demo.seed,
     relations_demo.seed,
+    playbooks_demo.seed,
     surveys_demo.seed,
     deals_demo.seed,
     profiles_demo.seed,
+    calls_demo.seed,
 )
 
 

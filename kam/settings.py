@@ -101,7 +101,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "kam.core",
+    "kam.background",
     "kam.accounts",
     "kam.clients",
     "kam.portfolio",
@@ -111,6 +114,7 @@ INSTALLED_APPS = [
     "kam.playbooks",
     "kam.deals",
     "kam.profiles",
+    "kam.calls",
     "kam.api",
 ]
 
@@ -174,7 +178,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if env_str("KAM_TEST_SQLITE_FILE", ""):
+        # Tests on a database file, as in production (the default in-memory test database
+        # reports "table is locked" to concurrent writers instead of waiting): the race drill.
+        DATABASES["default"]["TEST"] = {"NAME": env_str("KAM_TEST_SQLITE_FILE", "")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (import checks and writes, e-mails, scheduled jobs) is a queue in the same
+# database, so the embedded SQLite default needs no extra server; `kam serve` starts the worker
+# beside the web server (`kam worker` runs one alone). Tests switch to the immediate backend.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # "shared" lives in the database, so every gunicorn worker counts the same refused survey links
 # (a per-process cache would give each worker its own allowance); migration core 0004 makes it.
@@ -295,7 +308,11 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("KAM_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("KAM_HSTS_SECONDS", 31536000) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("KAM_BEHIND_PROXY", False):
+# Behind the documented reverse proxy (one hop, e.g. nginx with
+# `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for`): trust its scheme header, and
+# take the client's address from the last X-Forwarded-For entry, the one the proxy appended.
+BEHIND_PROXY = env_bool("KAM_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 CONTENT_SECURITY_POLICY = {
@@ -319,7 +336,7 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "kam.core.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -335,6 +352,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kam.api.schema.document_errors",
+    ],
 }
 
 SIMPLE_HISTORY_REVERT_DISABLED = True

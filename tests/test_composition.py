@@ -58,15 +58,18 @@ def _as(user) -> HttpClient:
 def test_every_app_registers_its_pieces_in_a_declared_order() -> None:
     assert [p.key for p in card_panels()] == [
         "key-status",
+        "playbook",
         "contacts",
         "log",
         "relationship",
         "revenue",
+        "calls",
         "history",
     ]
     assert [s.key for s in today_sections()] == [
         "org-changes",
         "contacts",
+        "difficult",
         "cases",
         "to-call",
         "follow-up",

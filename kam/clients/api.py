@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import path
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -70,6 +73,14 @@ class DossierInput(serializers.Serializer[object]):
     reviewed = serializers.BooleanField(required=False, default=False)
 
 
+@extend_schema(
+    parameters=[
+        OpenApiParameter("q", OpenApiTypes.STR, required=False, description="name or INN"),
+        OpenApiParameter(
+            "status", OpenApiTypes.STR, required=False, enum=["active", "archived", "all"]
+        ),
+    ]
+)
 class ClientListView(generics.ListAPIView[Client]):
     """Visible clients, paginated; `?q=` searches name or INN, `?status=archived|all`."""
 
@@ -78,19 +89,42 @@ class ClientListView(generics.ListAPIView[Client]):
     def get_queryset(self) -> QuerySet[Client]:
         params = self.request.query_params
         status = params.get("status", "active")
+        if status not in ("active", "archived", "all"):
+            choices = {"choices": "active, archived, all"}
+            raise ValidationError({"status": [_("One of: %(choices)s.") % choices]})
         filters = ClientFilters(
             q=params.get("q", "")[:100], status="" if status == "all" else status
         )
         return client_list(viewer=self.request.user, filters=filters)
 
 
+# Fields apps above clients add to the client detail (`difficult_types` from playbooks):
+# name → (viewer, client) → JSON value. Registered in their `AppConfig.ready()`.
+DetailField = Callable[[Any, Client], Any]
+_detail_fields: dict[str, DetailField] = {}
+
+
+def register_detail_field(name: str, value: DetailField) -> None:
+    """Add (or replace) a field of `GET /api/v1/clients/<id>/`."""
+    _detail_fields[name] = value
+
+
 class ClientDetailView(generics.RetrieveAPIView[Client]):
-    """One visible client (404 when it is not yours or does not exist)."""
+    """One visible client (404 when it is not yours or does not exist), with the fields other
+    apps add (e.g. `difficult_types`)."""
 
     serializer_class = ClientSerializer
 
     def get_object(self) -> Client:
         return client_get(self.request.user, self.kwargs["client_id"])
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        client = self.get_object()
+        data = dict(ClientSerializer(client).data)
+        for name, value in _detail_fields.items():
+            data[name] = value(request.user, client)
+        return Response(data)
 
 
 @extend_schema(responses=ContactSerializer(many=True))

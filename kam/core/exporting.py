@@ -45,10 +45,26 @@ def csv_value(value: Any) -> str:
     if isinstance(value, float):
         return repr(value).replace(".", ",")
     if isinstance(value, datetime):
-        return value.strftime("%d.%m.%Y %H:%M:%S")
+        if value.tzinfo is not None:
+            from django.utils import timezone
+
+            value = timezone.localtime(value)
+        return str(value.strftime("%d.%m.%Y %H:%M:%S"))
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
     return str(safe_cell(str(value)))
+
+
+def xlsx_value(value: Any) -> Any:
+    """A value openpyxl can store: an aware datetime becomes the company's local wall time
+    (Excel has no time zones), text is escaped against formulas."""
+    from datetime import datetime
+
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        from django.utils import timezone
+
+        return timezone.make_naive(value)
+    return safe_cell(value)
 
 
 def export_response(
@@ -97,8 +113,10 @@ def _xlsx_response(
     for row in rows:
         cells = []
         for value in row:
-            cell = WriteOnlyCell(sheet, value=safe_cell(value))
-            if hasattr(value, "year") and not hasattr(value, "hour"):
+            cell = WriteOnlyCell(sheet, value=xlsx_value(value))
+            if hasattr(value, "hour"):
+                cell.number_format = "DD.MM.YYYY HH:MM"
+            elif hasattr(value, "year"):
                 cell.number_format = "DD.MM.YYYY"
             elif isinstance(value, str) and value.isdigit():
                 # INNs, phones and ids: a text cell, so Excel keeps the leading zero when
@@ -198,7 +216,7 @@ def _workbook_value(value: Any) -> Any:
             return date.fromisoformat(value)
         except ValueError:
             return value
-    return safe_cell(value)
+    return xlsx_value(value)
 
 
 def write_workbook(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from kam.core.http import AuthenticatedRequest
 
@@ -14,6 +15,9 @@ def home_view(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def not_found_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # An API address that matches no route (e.g. a non-numeric id) answers like the API.
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return render(request, "404.html", status=404)
 
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.urls import path
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from kam.core.api import WindowParams
-from kam.portfolio.domain import Window
+from kam.core.models import company_settings
+from kam.portfolio.domain import Window, window_last_months
 from kam.portfolio.reporting import report_as_dict
 from kam.portfolio.selectors import default_window, portfolio_report
 
@@ -32,14 +33,15 @@ class PortfolioView(APIView):
         params.is_valid(raise_exception=True)
         start, end = params.validated_data.get("from"), params.validated_data.get("to")
         window = default_window()
-        try:
-            window = Window(start=start or window.start, end=end or window.end)
-        except ValueError:
-            # One end given, the other from the default window, and they cross.
-            empty = {"start": start or window.start, "end": end or window.end}
-            raise ValidationError(
-                {"from": [_("The period %(start)s – %(end)s is empty.") % empty]}
-            ) from None
+        if end is not None and start is None:
+            # Only the end: the default window's length up to that day.
+            months = company_settings().window_months
+            try:
+                start = window_last_months(end, months=months).start
+            except ValueError:  # before the calendar's first year
+                start = date.min
+        start = start or window.start
+        window = Window(start=start, end=end or max(window.end, start))
         return Response(report_as_dict(portfolio_report(viewer=request.user, window=window)))
 
 

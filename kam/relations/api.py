@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -18,7 +19,7 @@ from kam.accounts.access import client_get, scope_of, visible_managers
 from kam.accounts.domain import Scope
 from kam.accounts.models import User
 from kam.clients.models import Client, Contact
-from kam.core.api import ID_MAX, ManagerSerializer, iso
+from kam.core.api import ID_MAX, SAY_SOMETHING, VISIBLE_TEXT, ManagerSerializer, iso
 from kam.relations.choices import ContactChannel, EntryKind, ToneChoice
 from kam.relations.models import StageChange
 from kam.relations.selectors import (
@@ -89,7 +90,7 @@ class BankEntryInput(serializers.Serializer[object]):
     kind = serializers.ChoiceField(choices=EntryKind.choices)
     weight = serializers.IntegerField(min_value=1, max_value=5)
     date = serializers.DateField(required=False)
-    note = serializers.CharField(max_length=500)
+    note = serializers.RegexField(VISIBLE_TEXT, max_length=500, error_messages=SAY_SOMETHING)
 
 
 class StageInput(serializers.Serializer[object]):
@@ -97,7 +98,7 @@ class StageInput(serializers.Serializer[object]):
 
     stage = serializers.CharField(max_length=100)
     date = serializers.DateField(required=False)
-    reason = serializers.CharField(max_length=500)
+    reason = serializers.RegexField(VISIBLE_TEXT, max_length=500, error_messages=SAY_SOMETHING)
 
 
 class TaskSerializer(serializers.Serializer[object]):
@@ -136,7 +137,7 @@ class InteractionListView(APIView):
         wanted = set(data.pop("contacts"))
         contacts = list(Contact.objects.filter(client=client, is_active=True, pk__in=wanted))
         if len(contacts) != len(wanted):
-            raise ValidationError({"contacts": ["Pick contacts of this client."]})
+            raise ValidationError({"contacts": [_("Pick contacts of this client.")]})
         assert isinstance(request.user, User)  # noqa: S101 - authenticated by DRF
         try:
             interaction = interaction_log(
@@ -311,7 +312,7 @@ class StageView(APIView):
         if found is None and wanted.isascii() and wanted.isdigit():
             found = stages().filter(pk=int(wanted)).first()
         if found is None:
-            raise ValidationError({"stage": ["No such stage."]})
+            raise ValidationError({"stage": [_("No such stage.")]})
         assert isinstance(request.user, User)  # noqa: S101 - authenticated by DRF
         try:
             stage_set(
@@ -344,14 +345,14 @@ class ChecklistView(APIView):
         if data["from_template"]:
             change = current_stage(client)
             if change is None or not change.stage.template_tasks:
-                raise ValidationError({"from_template": ["The current stage has no template."]})
+                raise ValidationError({"from_template": [_("The current stage has no template.")]})
             created = checklist_from_template(actor=request.user, client=client, stage=change.stage)
             return Response(TaskSerializer(created, many=True).data, status=201)
         owner = None
         if "owner" in data:
             owner = visible_managers(request.user).filter(pk=data["owner"]).first()
             if owner is None:
-                raise ValidationError({"owner": ["Pick someone you can assign."]})
+                raise ValidationError({"owner": [_("Pick someone you can assign.")]})
         try:
             task = task_add(
                 actor=request.user,

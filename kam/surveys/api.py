@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -19,6 +20,7 @@ from rest_framework.views import APIView
 from kam.accounts.access import client_get
 from kam.accounts.models import User
 from kam.core.api import ID_MAX, WindowParams
+from kam.surveys.domain import report_window
 from kam.surveys.selectors import (
     BY,
     campaign_get,
@@ -72,7 +74,7 @@ class CampaignAnswersView(APIView):
     @extend_schema(responses=AnswerSerializer(many=True))
     def get(self, request: Request, campaign_id: int) -> Response:
         campaign = campaign_get(viewer=request.user, campaign_id=campaign_id)
-        answers = visible_answers(request.user, campaign.start, campaign.end + timedelta(3650))
+        answers = visible_answers(request.user, date.min, date.max)
         return Response(AnswerSerializer(answers.filter(campaign=campaign), many=True).data)
 
     @extend_schema(request=PhoneAnswerInput, responses={201: AnswerSerializer})
@@ -110,11 +112,14 @@ class ResultsView(APIView):
     def get(self, request: Request) -> Response:
         params = WindowParams(data=request.query_params)
         params.is_valid(raise_exception=True)
-        end = params.validated_data.get("to") or timezone.localdate()
-        start = params.validated_data.get("from") or end - timedelta(days=364)
+        start, end = report_window(
+            params.validated_data.get("from"),
+            params.validated_data.get("to"),
+            today=timezone.localdate(),
+        )
         by = request.query_params.get("by", "manager")
         if by not in BY:
-            raise ValidationError({"by": [f"One of: {', '.join(BY)}."]})
+            raise ValidationError({"by": [_("One of: %(choices)s.") % {"choices": ", ".join(BY)}]})
         data: dict[str, Any] = report_as_dict(
             nps_report(viewer=request.user, start=start, end=end, by=by)
         )

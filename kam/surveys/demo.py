@@ -102,27 +102,48 @@ def _closed_case(answer: Answer) -> None:
 
 
 def _enps(rng: random.Random, director: User, today: date) -> None:
-    campaign = Campaign.objects.create(
+    # A closed wave with its released results, and a running one that shows only its count.
+    closed = Campaign.objects.create(
         name=f"eNPS {today.year}",
         kind=CampaignKind.EMPLOYEE,
-        start=today - timedelta(days=20),
-        end=today + timedelta(days=10),
+        start=today - timedelta(days=40),
+        end=today - timedelta(days=10),
         by_phone=False,
         by_link=True,
         created_by=director,
     )
-    departments = {d.name: d for d in Department.objects.all()}
     sizes = {
         "Отдел продаж 1": 12,
         "Отдел продаж 2": 10,
         "Логистика": 8,
+        # Under the anonymity minimum: hidden, and Бухгалтерия (6) with it, or the 3 answers
+        # could be worked out as the total minus the shown departments.
         "Бухгалтерия": 6,
-        "Служба поддержки": 3,  # under the anonymity minimum: hidden
+        "Служба поддержки": 3,
     }
+    _enps_answers(rng, closed, sizes, today)
+    running = Campaign.objects.create(
+        name=f"eNPS {today.year}, пульс",
+        kind=CampaignKind.EMPLOYEE,
+        start=today - timedelta(days=3),
+        end=today + timedelta(days=11),
+        by_phone=False,
+        by_link=True,
+        created_by=director,
+    )
+    _enps_answers(rng, running, {"Отдел продаж 1": 4, "Логистика": 3}, today)
+
+
+def _enps_answers(
+    rng: random.Random, campaign: Campaign, sizes: dict[str, int], today: date
+) -> None:
+    departments = {d.name: d for d in Department.objects.all()}
     answers = []
+    last = min(campaign.end, today)
+    span = (last - campaign.start).days
     for name, size in sizes.items():
         for _ in range(size):
-            day = today - timedelta(days=rng.randint(0, 19))
+            day = campaign.start + timedelta(days=rng.randint(0, span))
             answers.append(
                 EmployeeAnswer(
                     campaign=campaign,

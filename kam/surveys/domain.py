@@ -10,6 +10,7 @@ import functools
 import math
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
@@ -344,15 +345,16 @@ def enps_visible(group_n: int, *, min_n: int) -> bool:
 
 
 def enps_visible_groups(parent_n: int, children: Mapping[H, int], *, min_n: int) -> set[H]:
-    """Children whose eNPS may be shown under direct and indirect anonymity (SPEC §5).
+    """Children whose eNPS may be shown under direct and secondary suppression (SPEC §5).
 
     1. A child is a candidate only if its n ≥ min_n.
     2. The parent total is taken as known whenever parent_n ≥ min_n. Answers given directly
        in the parent (parent_n − Σ children) form an extra, never-shown unit.
-    3. While the parent is known and exactly one hidden unit has 0 < n < min_n, it would equal
-       parent − shown siblings, so the smallest shown child (first in mapping order on ties) is
-       hidden too. Two or more hidden units only reveal their sum. Repeat until safe; the result
-       may be empty.
+    3. While the parent is known, the hidden units together (parent − Σ shown, the only
+       quantity the shown figures give about them) must hold 0 or at least min_n answers: if
+       they hold fewer (one hidden group of 3, or two of 1 and 3), the smallest shown child
+       (first in mapping order on ties) is hidden too. No hidden group and no union of hidden
+       groups can then be computed with fewer than min_n answers. The result may be empty.
     Apply level by level: call again with each shown or hidden child as the next parent.
     Raises ValueError for negative sizes, min_n < 1, or children summing above parent_n.
     """
@@ -360,18 +362,12 @@ def enps_visible_groups(parent_n: int, children: Mapping[H, int], *, min_n: int)
     if type(min_n) is not int or min_n < 1:
         raise ValueError(f"min_n must be a positive integer, got {min_n!r}")
     sizes = {key: _check_count("child n", n) for key, n in children.items()}
-    direct = parent_n - sum(sizes.values())
-    if direct < 0:
+    if parent_n - sum(sizes.values()) < 0:
         raise ValueError("children hold more answers than their parent")
     shown = [key for key, n in sizes.items() if enps_visible(n, min_n=min_n)]
     if not enps_visible(parent_n, min_n=min_n):
         return set(shown)
-    while shown:
-        hidden = [n for key, n in sizes.items() if key not in shown and n > 0]
-        if direct > 0:
-            hidden.append(direct)
-        if len(hidden) != 1 or hidden[0] >= min_n:
-            break
+    while shown and 0 < parent_n - sum(sizes[key] for key in shown) < min_n:
         shown.remove(min(shown, key=lambda key: sizes[key]))
     return set(shown)
 
@@ -389,3 +385,18 @@ def repeat_purchase_rate(buyers_again: int, total: int) -> float | None:
     if total == 0:
         return None
     return buyers_again / total
+
+
+def report_window(
+    start: date | None, end: date | None, *, today: date, days: int = 365
+) -> tuple[date, date]:
+    """The inclusive window of an NPS report from optional bounds, never overflowing the
+    calendar: no end → today (or the start, when it lies later); no start → `days` days up to
+    the end, cut at the calendar's first day; bounds given the wrong way round are swapped."""
+    if end is None:
+        end = max(today, start) if start is not None else today
+    if start is None:
+        start = date.fromordinal(max(1, end.toordinal() - (days - 1)))
+    if start > end:
+        start, end = end, start
+    return start, end

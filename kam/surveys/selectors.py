@@ -153,6 +153,8 @@ def nps_report(*, viewer: AnyUser, start: date, end: date, by: str = "manager") 
     is significant, and the repeat-purchase rate per class. All counts are SQL aggregates."""
     if by not in BY:
         by = "manager"
+    if start > end:
+        start, end = end, start
     answers = visible_answers(viewer, start, end)
     total = figure_of(_counts(answers.aggregate(**COUNTS)), population=_population(answers, viewer))
     histogram_rows = dict(answers.values_list("score").annotate(n=Count("id")).order_by())
@@ -346,11 +348,21 @@ class EnpsGroup:
     figure: Figure | None  # None: hidden for anonymity
 
 
-def enps_results(campaign: Campaign) -> dict[str, Any]:
+def enps_released(campaign: Campaign, *, today: date | None = None) -> bool:
+    """eNPS results are released once, when the campaign has closed (the day after its end):
+    a live figure would move with each answer and give that one answer away. Links stop
+    working at the end, so the released figures never change."""
+    return (today or timezone.localdate()) > campaign.end
+
+
+def enps_results(campaign: Campaign, *, today: date | None = None) -> dict[str, Any]:
     """Company eNPS, its breakdown by the respondents' departments and each department's
-    service, with the anonymity rules applied (≥ 5 answers, nothing derivable)."""
+    service, with the anonymity rules applied (≥ 5 answers, no hidden group or union of
+    hidden groups derivable). Before the campaign closes only the number of answers."""
     answers = EmployeeAnswer.objects.filter(campaign=campaign)
     company = answers.filter(about__isnull=True)
+    if not enps_released(campaign, today=today):
+        return {"released": False, "n": company.count(), "total": None}
     total = _counts(company.aggregate(**COUNTS))
     departments = {d.pk: d for d in Department.objects.all()}
     by_department = {
@@ -380,6 +392,7 @@ def enps_results(campaign: Campaign) -> dict[str, Any]:
         if row["about"] in departments
     ]
     return {
+        "released": True,
         "total": figure_of(total) if enps_visible(total.n, min_n=ENPS_MIN_N) else None,
         "n": total.n,
         "breakdown": breakdown,

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from kam.accounts.access import can_assign_manager, visible_clients
 from kam.accounts.models import Department, User
+from kam.background.tasks import enqueue_email
 from kam.clients.choices import ClientStatus
 from kam.clients.models import Client
 from kam.playbooks.services import case_open
@@ -191,7 +191,7 @@ def _contact_email(client: Client) -> str:
 
 
 def _link_mail(campaign: Campaign, url: str, email: str) -> None:
-    send_mail(
+    enqueue_email(
         subject=_("Would you recommend us? One question from %(name)s") % {"name": campaign.name},
         message=_(
             "Thank you for working with us. We keep improving and would value your honest "
@@ -200,9 +200,7 @@ def _link_mail(campaign: Campaign, url: str, email: str) -> None:
             "once."
         )
         % {"url": url},
-        from_email=None,
-        recipient_list=[email],
-        fail_silently=True,
+        recipients=[email],
     )
 
 
@@ -341,26 +339,45 @@ def import_answer(
 
 
 @dataclass(frozen=True, slots=True)
-class IssuedInvitation:
-    user: User
-    token: str
+class InvitationRun:
+    """What the sender learns from sending eNPS links: how many were e-mailed, and unnamed
+    links in random order for the people without an address (to print and hand out by lot).
+    Never which person holds which link, nor who has answered."""
+
+    emailed: int
+    printed: list[str]
+
+
+def _invitation_mail(campaign: Campaign, email: str, url: str) -> None:
+    enqueue_email(
+        subject=_("Anonymous question: would you recommend us as an employer?"),
+        message=_(
+            "Your answer is anonymous: it is stored without your name and shown only in "
+            "groups of five or more.\n\n%(url)s"
+        )
+        % {"url": url},
+        recipients=[email],
+    )
 
 
 @transaction.atomic
 def invite_employees(
     *, actor: User, campaign: Campaign, link_url: Any, remind: bool = False
-) -> list[IssuedInvitation]:
-    """Personal eNPS links for every active employee (new tokens for non-respondents when
-    reminding), sent by e-mail where the person has an address."""
+) -> InvitationRun:
+    """Personal eNPS links for every active employee, e-mailed where the person has an
+    address; the others' links come back unnamed and shuffled, for printing. A reminder
+    e-mails a new link to each person with an address who has not answered; printed links
+    are not renewed (their holders are unknown)."""
     if campaign.kind != CampaignKind.EMPLOYEE or not may_run_campaigns(actor):
         raise PermissionDenied
     now = timezone.now()
     expires = now + timedelta(days=campaign.link_days)
-    issued = []
+    emailed = 0
+    printed = []
     have = {i.user_id: i for i in EmployeeInvitation.objects.filter(campaign=campaign)}
     for user in User.objects.filter(is_active=True).order_by("id"):
         invitation = have.get(user.pk)
-        if invitation is not None and (invitation.used or not remind):
+        if invitation is not None and (invitation.used or not remind or not user.email):
             continue
         token = new_token()
         if invitation is None:
@@ -373,33 +390,31 @@ def invite_employees(
             invitation.reminded_at = now
             invitation.save(update_fields=["token_hash", "token_expires", "reminded_at"])
         if user.email:
-            send_mail(
-                subject=_("Anonymous question: would you recommend us as an employer?"),
-                message=_(
-                    "Your answer is anonymous: it is stored without your name and shown only in "
-                    "groups of five or more.\n\n%(url)s"
-                )
-                % {"url": link_url(campaign, token)},
-                from_email=None,
-                recipient_list=[user.email],
-                fail_silently=True,
-            )
-        issued.append(IssuedInvitation(user, token))
-    return issued
+            _invitation_mail(campaign, user.email, link_url(campaign, token))
+            emailed += 1
+        else:
+            printed.append(link_url(campaign, token))
+    secrets.SystemRandom().shuffle(printed)
+    return InvitationRun(emailed=emailed, printed=printed)
 
 
 def employee_invitation(*, campaign_id: int, token: str) -> EmployeeInvitation:
+    """The usable invitation of a link, or LinkRefused("refused") whatever the reason
+    (unknown, of another campaign, expired, used, campaign closed): an eNPS link must not tell
+    anyone, the sender included, whether it has been used."""
     invitation = (
         EmployeeInvitation.objects.filter(token_hash=token_hash(token))
-        .select_related("campaign")
+        .select_related("campaign", "user")
         .first()
     )
-    if invitation is None or invitation.campaign_id != campaign_id:
-        raise LinkRefused("unknown")
-    if invitation.token_expires < timezone.now():
-        raise LinkRefused("expired")
-    if invitation.used:
-        raise LinkRefused("used")
+    if (
+        invitation is None
+        or invitation.campaign_id != campaign_id
+        or invitation.token_expires < timezone.now()
+        or invitation.used
+        or not invitation.campaign.start <= timezone.localdate() <= invitation.campaign.end
+    ):
+        raise LinkRefused("refused")
     return invitation
 
 
@@ -422,7 +437,7 @@ def answer_employee(
         pk=invitation.pk, used=False, token_expires__gte=timezone.now()
     ).update(used=True)
     if spent != 1:
-        raise LinkRefused("used")
+        raise LinkRefused("refused")
     from_department = invitation.user.department_id
     today = timezone.localdate()
     valid = set(Department.objects.filter(pk__in=rated).values_list("pk", flat=True))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from csp.decorators import csp_update
@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import caches
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,9 +23,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kam.accounts.models import Department
 from kam.core.exporting import EXPORT_FORMATS, export_response
 from kam.core.forms import errors_to_form
-from kam.core.http import AuthenticatedRequest
+from kam.core.http import AuthenticatedRequest, client_address
 from kam.portfolio.charts import LAYOUT
 from kam.surveys.choices import CampaignKind
+from kam.surveys.domain import report_window
 from kam.surveys.forms import CampaignForm, EmployeeScoreForm, ResultsForm, ScoreForm
 from kam.surveys.models import Campaign
 from kam.surveys.selectors import (
@@ -101,6 +102,7 @@ def campaign_detail_view(request: AuthenticatedRequest, campaign_id: int) -> Htt
     context: dict[str, Any] = {"campaign": campaign, "runner": may_run_campaigns(request.user)}
     if campaign.kind == CampaignKind.EMPLOYEE:
         context["enps"] = enps_results(campaign)
+        context["closes"] = campaign.end + timedelta(days=1) if campaign.end < date.max else None
     else:
         respondents = list(respondents_for(viewer=request.user, campaign=campaign))
         context["respondents"] = respondents
@@ -116,17 +118,15 @@ def send_links_view(request: AuthenticatedRequest, campaign_id: int) -> HttpResp
         if campaign.kind == CampaignKind.EMPLOYEE:
             if not may_run_campaigns(request.user):
                 raise PermissionDenied
-            people = invite_employees(
+            run = invite_employees(
                 actor=request.user, campaign=campaign, link_url=link_url(request), remind=remind
             )
-            links = [(p.user.display_name, link_url(request)(campaign, p.token)) for p in people]
-        else:
-            issued = issue_links(
-                actor=request.user, campaign=campaign, link_url=link_url(request), remind=remind
-            )
-            links = [
-                (i.respondent.client.name, link_url(request)(campaign, i.token)) for i in issued
-            ]
+            context = {"campaign": campaign, "run": run, "remind": remind}
+            return render(request, "surveys/enps_links.html", context)
+        issued = issue_links(
+            actor=request.user, campaign=campaign, link_url=link_url(request), remind=remind
+        )
+        links = [(i.respondent.client.name, link_url(request)(campaign, i.token)) for i in issued]
     except (ValidationError, PermissionDenied):
         messages.error(request, _("This campaign does not send personal links."))
         return redirect("surveys:campaign-detail", campaign.pk)
@@ -160,7 +160,7 @@ def phone_view(request: AuthenticatedRequest, campaign_id: int, client_id: int) 
 
 
 def _rate_key(request: HttpRequest) -> str:
-    return f"survey-link-refused:{request.META.get('REMOTE_ADDR', '')}"
+    return f"survey-link-refused:{client_address(request)}"
 
 
 def _refusals(request: HttpRequest) -> tuple[int, float]:
@@ -183,6 +183,14 @@ def _count_refusal(request: HttpRequest) -> None:
     caches["shared"].set(_rate_key(request), (count + 1, since), timeout=remaining)
 
 
+def _usable(campaign_id: int, token: str) -> bool:
+    try:
+        employee_invitation(campaign_id=campaign_id, token=token)
+    except LinkRefused:
+        return False
+    return True
+
+
 def _public(response: HttpResponse) -> HttpResponse:
     response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "no-store"
@@ -196,6 +204,10 @@ def _refused(request: HttpRequest, reason: str, status: int) -> HttpResponse:
         "unknown": _("This link is not valid."),
         "expired": _("This link has expired."),
         "used": _("This link has already been used. Thank you, your answer is recorded."),
+        "refused": _(
+            "This link cannot be used: it is unknown, has expired, has already been used, "
+            "or the survey is over. Nothing was recorded."
+        ),
         "limited": _("Too many attempts. Please try again in a few minutes."),
     }[reason]
     return _public(
@@ -210,11 +222,13 @@ def _refused(request: HttpRequest, reason: str, status: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def link_view(request: HttpRequest, campaign_id: int, token: str) -> HttpResponse:
     translation.activate("ru" if "lang" not in request.GET else request.GET["lang"][:2])
-    if _limited(request):
-        return _refused(request, "limited", 429)
     try:
         respondent = respondent_for_token(campaign_id=campaign_id, token=token)
     except LinkRefused as exc:
+        # Only refused links count against an address, and only they are turned away when it
+        # has too many: a valid link always works, whatever others behind the same address did.
+        if _limited(request):
+            return _refused(request, "limited", 429)
         return _refused(request, exc.reason, 404 if exc.reason == "unknown" else 410)
     form = ScoreForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -241,16 +255,16 @@ def link_view(request: HttpRequest, campaign_id: int, token: str) -> HttpRespons
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def enps_link_view(request: HttpRequest, campaign_id: int, token: str) -> HttpResponse:
+    """The eNPS form. Nothing here tells whether a link is valid, used or expired until a
+    complete answer is sent (which spends a valid link): GET shows the same form for every
+    token, and every refusal is the same page, so whoever sent the links cannot test them."""
     translation.activate("ru" if "lang" not in request.GET else request.GET["lang"][:2])
-    if _limited(request):
+    campaign = Campaign.objects.filter(pk=campaign_id, kind=CampaignKind.EMPLOYEE).first()
+    if campaign is None:
+        raise Http404
+    if request.method == "POST" and _limited(request) and not _usable(campaign_id, token):
         return _refused(request, "limited", 429)
-    try:
-        invitation = employee_invitation(campaign_id=campaign_id, token=token)
-    except LinkRefused as exc:
-        return _refused(request, exc.reason, 404 if exc.reason == "unknown" else 410)
-    own = invitation.user.department_id
     departments = list(Department.objects.order_by("name"))
-    departments = [d for d in departments if d.pk != own]
     form = EmployeeScoreForm(request.POST or None, departments=departments)
     if request.method == "POST" and form.is_valid():
         try:
@@ -261,10 +275,10 @@ def enps_link_view(request: HttpRequest, campaign_id: int, token: str) -> HttpRe
                 comment=form.cleaned_data["comment"],
                 departments=form.department_scores(),
             )
-        except LinkRefused as exc:
-            return _refused(request, exc.reason, 410)
+        except LinkRefused:
+            return _refused(request, "refused", 410)
         return _public(render(request, "surveys/thanks.html", {"employee": True}))
-    context = {"form": form, "campaign": invitation.campaign, "employee": True}
+    context = {"form": form, "campaign": campaign, "employee": True}
     return _public(
         render(request, "surveys/public_answer.html", context, status=400 if form.errors else 200)
     )
@@ -282,10 +296,7 @@ def results_view(request: AuthenticatedRequest) -> HttpResponseBase:
     form = ResultsForm(request.GET or None)
     today = timezone.localdate()
     data = form.cleaned_data if form.is_valid() else {}
-    end = data.get("date_to") or today
-    start = data.get("date_from") or end - timedelta(days=364)
-    if start > end:
-        start, end = end, start
+    start, end = report_window(data.get("date_from"), data.get("date_to"), today=today)
     report = nps_report(viewer=request.user, start=start, end=end, by=data.get("by") or "manager")
     if request.GET.get("format") in EXPORT_FORMATS:
         headers = [_("Group"), "n", "NPS", _("Lower bound"), _("Upper bound"), _("indicative")]

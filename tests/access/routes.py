@@ -32,6 +32,8 @@ class Kind(Enum):
     RUNNER = "runner"  # supervisors, directors and admins; managers 403
     TOKEN = "token"  # a public survey link: no login; a bogus token answers 404 to all
     IMPORT_JOB = "import_job"  # an import run: admin role or superuser; others 403
+    CALL = "call"  # a call: visible with its manager (own; a supervisor's reports'; all)
+    PERSON = "person"  # a manager's page: the viewer, a supervisor's reports; all for ALL
     DEPARTMENT = "department"  # a department: admin role or superuser; others 403
     WORKSHOP = "workshop"  # an ideal-profile workshop: any logged-in participant
     WORKSHOP_RUNNER = "workshop_runner"  # a workshop step only its runners take; managers 403
@@ -100,6 +102,14 @@ ROUTES: dict[str, Route] = {
     "surveys:results": Route(Kind.AUTH),
     "playbooks:case-list": Route(Kind.AUTH),
     "playbooks:case-detail": Route(Kind.CASE, ("GET", "POST")),
+    "playbooks:type-list": Route(Kind.AUTH),
+    "playbooks:type-edit": Route(Kind.ADMIN, ("GET", "POST")),
+    "playbooks:setup": Route(Kind.ADMIN, ("GET", "POST")),
+    "playbooks:tag-add": Route(Kind.CLIENT, ("POST",)),
+    "playbooks:tag-remove": Route(Kind.CLIENT, ("POST",)),
+    "playbooks:tick": Route(Kind.CLIENT, ("POST",)),
+    "playbooks:case-open": Route(Kind.CLIENT, ("POST",)),
+    "playbooks:report": Route(Kind.AUTH),
     "surveys:campaign-detail": Route(Kind.CAMPAIGN),
     "surveys:send-links": Route(Kind.CAMPAIGN, ("POST",)),
     "surveys:phone": Route(Kind.CAMPAIGN, ("GET", "POST")),
@@ -168,6 +178,18 @@ ROUTES: dict[str, Route] = {
     "api:icp-quadrant": Route(Kind.AUTH),
     "profiles:quadrant": Route(Kind.AUTH),
     "profiles:assessment": Route(Kind.DEAL, ("GET", "POST")),
+    "api:calls-report": Route(Kind.AUTH),
+    "calls:call-list": Route(Kind.AUTH),
+    "calls:team": Route(Kind.AUTH),
+    "calls:upload": Route(Kind.ADMIN, ("GET", "POST")),
+    "calls:setup": Route(Kind.ADMIN, ("GET", "POST")),
+    "calls:manager": Route(Kind.PERSON),
+    "calls:call-detail": Route(Kind.CALL),
+    "api:playbook-types": Route(Kind.AUTH),
+    "api:client-types": Route(Kind.CLIENT, ("POST",)),
+    "api:complaint-list": Route(Kind.AUTH, ("POST",)),
+    "api:complaint-steps": Route(Kind.CASE, ("POST",)),
+    "api:complaint-close": Route(Kind.CASE, ("POST",)),
 }
 
 # Namespaces checked as a whole elsewhere (Django admin: superuser maintenance only).

@@ -6,6 +6,8 @@ the access rules fails these tests.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
@@ -179,11 +181,28 @@ def _urls(org: Org, name: str, route: Route) -> list[tuple[str, str | None]]:
         return out_a
     if route.kind is Kind.USER:
         return [(reverse(name, args=[org.manager_a1.pk]), None)]
+    if route.kind in (Kind.CALL, Kind.PERSON):
+        # A call of each client's manager: visible exactly when that client is.
+        from kam.calls.models import Call
+
+        out = []
+        for k in keys:
+            manager = getattr(org, k).manager
+            if route.kind is Kind.PERSON:
+                out.append((reverse(name, args=[manager.pk]), k))
+                continue
+            call, _ = Call.objects.get_or_create(
+                external_id=f"matrix-{k}", defaults={"day": date(2026, 2, 2), "manager": manager}
+            )
+            out.append((reverse(name, args=[call.pk]), k))
+        return out
     if route.kind is Kind.DEPARTMENT:
         from kam.accounts.models import Department
 
         department, _new = Department.objects.get_or_create(name="Отдел продаж")
         return [(reverse(name, args=[department.pk]), None)]
+    if name == "playbooks:type-edit":
+        return [(reverse(name, args=["scrooge"]), None)]
     if route.kind is Kind.IMPORT_JOB:
         from kam.imports.models import ImportJob
 

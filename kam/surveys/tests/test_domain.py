@@ -473,9 +473,17 @@ def test_enps_single_small_child_forces_the_smallest_sibling_hidden() -> None:
     assert enps_visible_groups(20, {"a": 10, "b": 7, "c": 3}, min_n=5) == {"a"}
 
 
-def test_enps_two_small_children_only_reveal_their_sum() -> None:
+def test_enps_two_small_children_with_a_small_sum_are_not_derivable_together() -> None:
+    # 'c' and 'd' together (3 answers) would be 20 - 10 - 7: hide 'b' as well.
     children = {"a": 10, "b": 7, "c": 2, "d": 1}
-    assert enps_visible_groups(20, children, min_n=5) == {"a", "b"}
+    assert enps_visible_groups(20, children, min_n=5) == {"a"}
+    # The probe's case: hidden groups of 1 and 3 answers beside two shown ones.
+    assert enps_visible_groups(20, {"a": 9, "b": 7, "c": 1, "d": 3}, min_n=5) == {"a"}
+
+
+def test_enps_small_children_whose_sum_is_large_enough_only_reveal_that_sum() -> None:
+    children = {"a": 10, "b": 7, "c": 3, "d": 2}
+    assert enps_visible_groups(22, children, min_n=5) == {"a", "b"}
 
 
 def test_enps_empty_children_do_not_count_as_hidden() -> None:
@@ -495,8 +503,10 @@ def test_enps_direct_answers_in_the_parent_count_as_a_hidden_unit() -> None:
     assert enps_visible_groups(12, {"a": 5, "b": 5}, min_n=5) == {"b"}
     # 6 direct answers are above the threshold: deriving them is harmless.
     assert enps_visible_groups(16, {"a": 5, "b": 5}, min_n=5) == {"a", "b"}
-    # A small child plus a few direct answers: their sum only.
-    assert enps_visible_groups(14, {"a": 10, "b": 3}, min_n=5) == {"a"}
+    # A small child plus one direct answer (4 together) would be 14 - 10: nothing is shown.
+    assert enps_visible_groups(14, {"a": 10, "b": 3}, min_n=5) == set()
+    # With 2 direct answers the hidden part holds 5: 'a' may be shown.
+    assert enps_visible_groups(15, {"a": 10, "b": 3}, min_n=5) == {"a"}
 
 
 def test_enps_rejects_inconsistent_sizes() -> None:
@@ -523,8 +533,9 @@ def test_enps_never_shows_small_or_derivable_groups(
         # Units the viewer cannot see: hidden children and answers given directly in the parent.
         hidden = [n for key, n in children.items() if key not in shown and n > 0]
         hidden += [direct] if direct > 0 else []
-        derivable = len(hidden) == 1
-        assert not (derivable and hidden[0] < min_n)
+        # The shown figures give exactly one quantity about the hidden units: their union
+        # (the total minus the shown groups). It must be empty or large enough.
+        assert sum(hidden) == 0 or sum(hidden) >= min_n
     if direct == 0 and all(n >= min_n or n == 0 for n in children.values()):
         assert shown == {key for key, n in children.items() if n > 0}
 

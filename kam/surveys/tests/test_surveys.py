@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import threading
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection, connections
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
@@ -173,35 +170,6 @@ def test_refused_links_are_rate_limited(org: Org) -> None:
         assert http.get(reverse("surveys:link", args=[campaign.pk, "late"])).status_code == 404
 
 
-@pytest.mark.django_db(transaction=True)
-def test_fifty_concurrent_submissions_give_exactly_one_answer(org: Org) -> None:
-    campaign = _campaign(org)
-    token = issue_links(actor=org.manager_a1, campaign=campaign, link_url=_url)[0].token
-    results: list[str] = []
-    barrier = threading.Barrier(50 if connection.vendor == "postgresql" else 10)
-
-    def submit() -> None:
-        with contextlib.suppress(threading.BrokenBarrierError):
-            barrier.wait(timeout=10)
-        try:
-            answer_by_link(campaign_id=campaign.pk, token=token, score=10)
-            results.append("ok")
-        except LinkRefused:
-            results.append("refused")
-        except Exception as exc:
-            results.append(type(exc).__name__)
-        finally:
-            connections.close_all()  # this thread's connection: it ends with the thread
-
-    threads = [threading.Thread(target=submit) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert results.count("ok") == 1, results
-    assert Answer.objects.count() == 1
-
-
 def test_campaign_create_takes_the_audience_and_managers_cannot(org: Org) -> None:
     from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -318,8 +286,11 @@ def test_enps_answers_keep_no_person_and_invitations_are_single_use(org: Org) ->
         by_link=True,
         created_by=org.director,
     )
-    issued = invite_employees(actor=org.director, campaign=campaign, link_url=_url)
-    token = next(i.token for i in issued if i.user == org.manager_a1)
+    from django.core import mail
+
+    invite_employees(actor=org.director, campaign=campaign, link_url=_url)
+    (message,) = mail.outbox  # manager_a1 is the only one with an address
+    token = message.body.strip().rsplit("/", 2)[-2]
     saved = answer_employee(
         campaign_id=campaign.pk, token=token, score=8, departments={support.pk: 6, sales.pk: 10}
     )
@@ -332,8 +303,10 @@ def test_enps_answers_keep_no_person_and_invitations_are_single_use(org: Org) ->
     assert EmployeeAnswer.objects.count() == 2
     assert EmployeeInvitation.objects.get(user=org.manager_a1).used
     # Reminders go only to those who have not answered.
+    mail.outbox.clear()
     again = invite_employees(actor=org.director, campaign=campaign, link_url=_url, remind=True)
-    assert org.manager_a1 not in [i.user for i in again]
+    assert again.emailed == 0
+    assert not mail.outbox
 
 
 def test_enps_page_hides_small_and_derivable_groups(org: Org) -> None:
@@ -353,7 +326,8 @@ def test_enps_page_hides_small_and_derivable_groups(org: Org) -> None:
         )
     from kam.surveys.selectors import enps_results
 
-    result = enps_results(campaign)
+    assert enps_results(campaign)["released"] is False  # the campaign runs until tonight
+    result = enps_results(campaign, today=today + timedelta(days=1))
     shown = {g.label for g in result["breakdown"] if g.figure is not None}
     # В (3) is under 5; showing Б (6) would let В be derived from the total: only А remains.
     assert shown == {"Отдел А"}
