@@ -61,10 +61,17 @@ def test_every_app_registers_its_pieces_in_a_declared_order() -> None:
         "contacts",
         "log",
         "relationship",
+        "deals",
         "revenue",
         "history",
     ]
-    assert [s.key for s in today_sections()] == ["contacts", "cases", "to-call", "follow-up"]
+    assert [s.key for s in today_sections()] == [
+        "contacts",
+        "deals",
+        "cases",
+        "to-call",
+        "follow-up",
+    ]
 
 
 def test_card_shows_registered_panels_in_order(org: Org, extra_pieces: None) -> None:
