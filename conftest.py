@@ -50,6 +50,11 @@ def _relationship_defaults(request: pytest.FixtureRequest) -> None:
 
     if not RelationshipStage.objects.exists():
         install(RelationshipStage, BankCatalogueEntry)
+    from kam.playbooks.defaults import install as install_playbook
+    from kam.playbooks.models import ChecklistItem, DifficultType, RootCause
+
+    if not DifficultType.objects.exists():
+        install_playbook(DifficultType, ChecklistItem, RootCause)
     from kam.deals.defaults import install as install_deals
     from kam.deals.models import IndustryReference, StageMapping
 

@@ -20,8 +20,8 @@ Common tasks:
   kam migrate                 create or update the database tables
   kam demo                    fill an empty database with a demo company
   kam serve                   start the web server (http://127.0.0.1:8000 by default)
-  kam createuser NAME         add a user (asks nothing; use --password to let them log in)
-  kam token NAME              print the API token of a user (created if missing)
+  kam createuser NAME --role R   add a user with a role (--password to let them log in)
+  kam token NAME              print a NEW API token of a user (the old one stops working)
   kam report portfolio        portfolio report (--from, --to, --format table|json|xlsx)
   kam import KIND FILE        import clients, contacts, revenue, interactions, nps or deals
                               from CSV/XLSX/Bitrix24 .xls: all rows or nothing (--dry-run,
@@ -88,12 +88,14 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         choices=ROLES,
         default=[],
-        help="role to give (repeat for several)",
+        help="role to give (repeat for several; at least one, unless --superuser)",
     )
     user.add_argument("--supervisor", help="username of the direct supervisor")
     user.add_argument("--superuser", action="store_true", help="also a Django superuser")
 
-    token = sub.add_parser("token", help="print a user's API token (created if missing)")
+    token = sub.add_parser(
+        "token", help="print a new API token of a user (replaces the old one; stored hashed)"
+    )
     token.add_argument("username")
 
     report = sub.add_parser("report", help="print or save a report")
@@ -234,6 +236,13 @@ def _createuser(args: argparse.Namespace) -> int:
     from kam.accounts.models import User
     from kam.accounts.services import user_create
 
+    if not args.role and not args.superuser:
+        print(
+            "kam createuser: give a role with --role manager|supervisor|director|admin "
+            "(repeat for several); a user without a role could log in and see nothing.",
+            file=sys.stderr,
+        )
+        return 2
     supervisor = None
     if args.supervisor:
         supervisor = User.objects.filter(username=args.supervisor).first()
@@ -249,6 +258,7 @@ def _createuser(args: argparse.Namespace) -> int:
             last_name=args.last_name,
             email=args.email,
             supervisor=supervisor,
+            is_superuser=args.superuser,
             **{f"is_{role}": True for role in args.role},
         )
     except ValidationError as exc:
@@ -274,6 +284,11 @@ def _token(args: argparse.Namespace) -> int:
         print(f"kam token: user {args.username!r} is blocked", file=sys.stderr)
         return 1
     print(token_for(user=user))
+    print(
+        "This token is shown once and stored only as a fingerprint; the previous one no longer "
+        "works. A user can also make a new one on their profile page.",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -66,6 +66,7 @@ def test_every_app_registers_its_pieces_in_a_declared_order() -> None:
         "history",
     ]
     assert [s.key for s in today_sections()] == [
+        "org-changes",
         "contacts",
         "deals",
         "cases",
