@@ -58,6 +58,7 @@ def _as(user) -> HttpClient:
 def test_every_app_registers_its_pieces_in_a_declared_order() -> None:
     assert [p.key for p in card_panels()] == [
         "key-status",
+        "playbook",
         "contacts",
         "log",
         "relationship",
@@ -68,6 +69,7 @@ def test_every_app_registers_its_pieces_in_a_declared_order() -> None:
     assert [s.key for s in today_sections()] == [
         "org-changes",
         "contacts",
+        "difficult",
         "deals",
         "cases",
         "to-call",
