@@ -13,7 +13,7 @@ import sys
 
 from bench import workspace
 
-BENCHES = ("client_list", "client_card", "portfolio", "imports", "funnel", "deals_import")
+BENCHES = ("client_list", "client_card", "portfolio", "imports", "funnel", "deals_import", "load")
 
 
 def main(argv: list[str]) -> int:

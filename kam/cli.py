@@ -20,6 +20,8 @@ Common tasks:
   kam migrate                 create or update the database tables
   kam demo                    fill an empty database with a demo company
   kam serve                   start the web server (http://127.0.0.1:8000 by default)
+                              and the background worker beside it
+  kam worker                  run background work alone (imports, e-mails, schedules)
   kam createuser NAME --role R   add a user with a role (--password to let them log in)
   kam token NAME              print a NEW API token of a user (the old one stops working)
   kam report portfolio        portfolio report (--from, --to, --format table|json|xlsx)
@@ -30,6 +32,8 @@ Common tasks:
   kam report cadence          contact discipline: overdue, pauses, reviews, dates (--as USER)
   kam report relations        stage, emotional bank balance and alerts per client (--as USER)
   kam report nps              NPS with 95% intervals (--from, --to, --by manager|segment|month|…)
+  kam backup FILE             copy the whole database into one file (online)
+  kam restore FILE            replace the whole database with a backup (--yes)
   kam manage COMMAND ...      run any Django management command
 
 Settings come from environment variables: KAM_DATABASE_URL, KAM_SECRET_KEY, KAM_DEBUG,
@@ -71,6 +75,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on")
     serve.add_argument("--workers", type=int, default=2, help="number of worker processes")
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start the background worker here (run 'kam worker' elsewhere)",
+    )
+
+    worker = sub.add_parser("worker", help="run background work (imports, e-mails, schedules)")
+    worker.add_argument("--batch", action="store_true", help="run what is queued, then stop")
 
     demo = sub.add_parser("demo", help="load the demo company into an empty database")
     demo.add_argument("--clients", type=int, default=300, help="number of client companies")
@@ -153,6 +165,12 @@ def _parser() -> argparse.ArgumentParser:
         "--stages", metavar="MAP.csv", help="deal stage names → steps, lines of “stage;step”"
     )
 
+    bak = sub.add_parser("backup", help="copy the whole database into one file")
+    bak.add_argument("file", help="where to write (SQLite database, or pg_dump custom format)")
+    res = sub.add_parser("restore", help="replace the whole database with a backup file")
+    res.add_argument("file", help="a file written by 'kam backup' on the same engine")
+    res.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
     manage = sub.add_parser("manage", help="run any Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
     return parser
@@ -226,8 +244,39 @@ def _serve(args: argparse.Namespace) -> int:
         "--timeout",
         "120",
     ]
-    os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
-    return 0  # pragma: no cover
+    from kam.background.supervise import serve
+
+    return serve(argv, worker=not args.no_worker)
+
+
+def _backup_or_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from kam.core.backup import BackupError, backup, restore
+
+    try:
+        if args.command == "backup":
+            kind = backup(Path(args.file))
+            print(f"Backed up the {kind} database to {args.file}.")
+            return 0
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print("kam restore: this replaces all data; add --yes to go on", file=sys.stderr)
+                return 2
+            answer = input("This replaces ALL data in the database with the backup. Type yes: ")
+            if answer.strip().lower() != "yes":
+                print("Nothing was changed.")
+                return 1
+        done = restore(Path(args.file))
+    except BackupError as exc:
+        print(f"kam {args.command}: {exc}", file=sys.stderr)
+        return 1
+    print(f"Restored the {done.engine} database from {args.file}.")
+    if done.previous:
+        print(f"The data it replaced is kept in {done.previous}.")
+    if done.unapplied:
+        print("The backup is from an older KAM: run 'kam migrate' now.")
+    return 0
 
 
 def _createuser(args: argparse.Namespace) -> int:
@@ -448,6 +497,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(args)
         elif args.command == "serve":
             return _serve(args)
+        elif args.command in ("backup", "restore"):
+            return _backup_or_restore(args)
+        elif args.command == "worker":
+            call_command("kam_worker", batch=args.batch)
         elif args.command == "createuser":
             return _createuser(args)
         elif args.command == "token":

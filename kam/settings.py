@@ -101,7 +101,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "kam.core",
+    "kam.background",
     "kam.accounts",
     "kam.clients",
     "kam.portfolio",
@@ -174,6 +177,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (import checks and writes, e-mails, scheduled jobs) is a queue in the same
+# database, so the embedded SQLite default needs no extra server; `kam serve` starts the worker
+# beside the web server (`kam worker` runs one alone). Tests switch to the immediate backend.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # "shared" lives in the database, so every gunicorn worker counts the same refused survey links
 # (a per-process cache would give each worker its own allowance); migration core 0004 makes it.
