@@ -67,6 +67,11 @@ def _relationship_defaults(request: pytest.FixtureRequest) -> None:
 
     if not DifficultType.objects.exists():
         install_playbook(DifficultType, ChecklistItem, RootCause)
+    from kam.deals.defaults import install as install_deals
+    from kam.deals.models import IndustryReference, StageMapping
+
+    if not StageMapping.objects.exists():
+        install_deals(StageMapping, IndustryReference)
 
 
 @pytest.fixture

@@ -62,17 +62,21 @@ def test_every_app_registers_its_pieces_in_a_declared_order() -> None:
         "contacts",
         "log",
         "relationship",
+        "deals",
         "revenue",
         "calls",
+        "fit",
         "history",
     ]
     assert [s.key for s in today_sections()] == [
         "org-changes",
         "contacts",
         "difficult",
+        "deals",
         "cases",
         "to-call",
         "follow-up",
+        "fit-actions",
     ]
 
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from kam.imports.domain import COMBINED_ONLY, KIND_FIELDS, REQUIRED, Kind, Preset, aliases
 
 CRM_PRESETS = (Preset.AMOCRM, Preset.BITRIX24)
+# Deals bring their own column aliases (kam/imports/kinds/deals.py); the README describes them.
+GUIDED = tuple(kind for kind in Kind if kind is not Kind.DEALS)
 PRESET_NAMES = {Preset.GENERIC: "any table", Preset.AMOCRM: "amoCRM", Preset.BITRIX24: "Bitrix24"}
 
 
@@ -74,7 +76,7 @@ def help_text() -> str:
         "* marks a required field; amoCRM and Bitrix24 exports may also use the names given",
         "after their preset's name.",
     ]
-    for kind in Kind:
+    for kind in GUIDED:
         lines.append(f"  {kind.value}: needs {kind_rule(kind)}")
         for field in kind_guide(kind):
             mark = "*" if field.required else " "
@@ -83,13 +85,18 @@ def help_text() -> str:
             )
             names = _quoted(field.headers, chr(34)) or "—"
             lines.append(f"    {mark}{field.name:<13} {names}{extra}")
+    lines.append(
+        "  deals: needs a stage («Этап сделки», «Стадия сделки», «Этап»), a creation date"
+        " («Дата создания») and a client; every stage, open, won or lost (see README,"
+        " «Deals and the funnel»)"
+    )
     return "\n".join(lines)
 
 
 def markdown() -> str:
     """The guide as the README's Markdown block."""
     out = []
-    for kind in Kind:
+    for kind in GUIDED:
         out.append(f"**{kind.value}** needs {kind_rule(kind)}.")
         out.append("")
         out.append("| field | any table | amoCRM also | Bitrix24 also |")

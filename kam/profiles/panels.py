@@ -35,5 +35,5 @@ def _due(request: HttpRequest, base: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def register() -> None:
-    register_card_panel(CardPanel("fit", 60, "profiles/_card_panel.html", _fit))
+    register_card_panel(CardPanel("fit", 65, "profiles/_card_panel.html", _fit))
     register_today_section(TodaySection("fit-actions", 320, "profiles/_today.html", _due))
