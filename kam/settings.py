@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "kam.imports",
     "kam.surveys",
     "kam.playbooks",
+    "kam.health",
     "kam.api",
 ]
 

@@ -18,6 +18,7 @@ urlpatterns = [
     path("portfolio/", include("kam.portfolio.urls")),
     path("surveys/", include("kam.surveys.urls")),
     path("playbooks/", include("kam.playbooks.urls")),
+    path("health/", include("kam.health.urls")),
     path("imports/", include("kam.imports.urls")),
     path("settings/", accounts_views.settings_view, name="settings"),
     path("api/", include("kam.api.urls")),
