@@ -70,6 +70,8 @@ ROUTES: dict[str, Route] = {
     "clients:contact-date-create": Route(Kind.CONTACT, ("POST",)),
     "clients:contact-date-delete": Route(Kind.CONTACT_DATE, ("POST",)),
     "today": Route(Kind.AUTH),
+    "health:health-list": Route(Kind.AUTH),
+    "health:snooze": Route(Kind.CLIENT, ("POST",)),
     "relations:interaction-list": Route(Kind.CLIENT),
     "relations:overview": Route(Kind.AUTH),
     "relations:stages-setup": Route(Kind.ADMIN, ("GET", "POST")),
@@ -126,6 +128,8 @@ ROUTES: dict[str, Route] = {
     "api:bank": Route(Kind.CLIENT, ("GET", "POST")),
     "api:stage": Route(Kind.CLIENT, ("GET", "POST")),
     "api:checklist": Route(Kind.CLIENT, ("GET", "POST")),
+    "api:health": Route(Kind.AUTH),
+    "api:contrast": Route(Kind.AUTH),
 }
 
 # Namespaces checked as a whole elsewhere (Django admin: superuser maintenance only).

@@ -163,7 +163,8 @@ def test_zero_weight_removes_a_component(
 def test_full_health_of_facts_stays_in_range(silent: int, gap: float) -> None:
     f = facts(last_purchase=TODAY - timedelta(days=silent), median_gap_days=gap)
     health, _ = domain.score(domain.components_of(f, TODAY, TH), WEIGHTS)
-    assert health is not None and 0 <= health <= 100
+    assert health is not None
+    assert 0 <= health <= 100
 
 
 @pytest.mark.parametrize(
@@ -203,13 +204,16 @@ NEW_SINCE = TODAY - timedelta(days=548)
 def test_candidates_table() -> None:
     new = facts(first_purchase=TODAY - timedelta(days=200), purchases=4, promoter_answers=1)
     sat = domain.candidate(new, TODAY, TH, new_since=NEW_SINCE)
-    assert sat is not None and sat.side is Side.SATISFIED
-    assert sat.evidence["repeat_purchases"] == 3 and sat.strength == 3 + 2
+    assert sat is not None
+    assert sat.side is Side.SATISFIED
+    assert sat.evidence["repeat_purchases"] == 3
+    assert sat.strength == 3 + 2
     assert domain.candidate(facts(), TODAY, TH, new_since=NEW_SINCE) is None  # old client
     assert domain.candidate(replace(new, open_complaints=1), TODAY, TH, new_since=NEW_SINCE) is None
     churn = facts(last_purchase=TODAY - timedelta(days=200), complaints=1, critic_answers=2)
     dis = domain.candidate(churn, TODAY, TH, new_since=NEW_SINCE)
-    assert dis is not None and dis.side is Side.DISSATISFIED
+    assert dis is not None
+    assert dis.side is Side.DISSATISFIED
     assert dis.evidence == {
         "stopped_buying": True,
         "days_silent": 200,
@@ -259,6 +263,7 @@ def test_never_on_both_sides(
         complaints or critics or negatives >= 3 or drop > 5 or domain.stopped_buying(f, TODAY, TH)
     )
     if evidence_of_trouble:
-        assert cand is not None and cand.side is Side.DISSATISFIED
+        assert cand is not None
+        assert cand.side is Side.DISSATISFIED
     elif cand is not None:
         assert cand.side is Side.SATISFIED

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import statistics
 from datetime import date, timedelta
@@ -72,7 +73,7 @@ def test_revenue_facts_agree_with_python(org: Org) -> None:
         if not per_day or max(per_day) <= AS_OF - 2 * year:
             continue
         bought = sorted(d for d, a in per_day.items() if a > 0)
-        gaps = [(b - a).days for a, b in zip(bought, bought[1:], strict=False)]
+        gaps = [(b - a).days for a, b in itertools.pairwise(bought)]
         expected[client.pk] = (
             len(bought),
             bought[0] if bought else None,
@@ -106,10 +107,12 @@ def test_churning_key_client_raises_stopped_buying_and_share_drop(org: Org) -> N
     rows = {r.client.pk: r for r in health_list(viewer=org.director, as_of=AS_OF)}
     assert [a.value for a in rows[big.pk].alerts] == ["stopped_buying", "share_drop"]
     assert rows[other.pk].alerts == []
-    assert rows[big.pk].health is not None and rows[other.pk].health is not None
+    assert rows[big.pk].health is not None
+    assert rows[other.pk].health is not None
     assert rows[big.pk].health < rows[other.pk].health
     # Its health fell over the last 30 days (the silence grew).
-    assert rows[big.pk].change is not None and rows[big.pk].change <= 0
+    assert rows[big.pk].change is not None
+    assert rows[big.pk].change <= 0
 
 
 def test_negative_run_and_scope(org: Org) -> None:
@@ -129,15 +132,18 @@ def test_negative_run_and_scope(org: Org) -> None:
     complaints = next(c for c in director[angry.pk].components if c.name == "complaints")
     assert complaints.value == 1
     own = {r.client.pk for r in health_list(viewer=org.manager_a1, as_of=AS_OF)}
-    assert angry.pk not in own and org.client_a1.pk in own
+    assert angry.pk not in own
+    assert org.client_a1.pk in own
     assert angry.pk in {r.client.pk for r in health_list(viewer=org.supervisor_b, as_of=AS_OF)}
     data = contrast_candidates(viewer=org.director, as_of=AS_OF)
     sides = {
         side: {c["client"]["id"] for c in data[side]} for side in ("satisfied", "dissatisfied")
     }
-    assert angry.pk in sides["dissatisfied"] and not sides["satisfied"] & sides["dissatisfied"]
+    assert angry.pk in sides["dissatisfied"]
+    assert not sides["satisfied"] & sides["dissatisfied"]
     evidence = next(c["evidence"] for c in data["dissatisfied"] if c["client"]["id"] == angry.pk)
-    assert evidence["negative_contacts"] == 4 and evidence["complaints"] == 1
+    assert evidence["negative_contacts"] == 4
+    assert evidence["complaints"] == 1
     assert angry.pk not in {
         c["client"]["id"]
         for c in contrast_candidates(viewer=org.manager_a1, as_of=AS_OF)["dissatisfied"]
@@ -178,7 +184,8 @@ def test_snooze_hides_alert_until_date(org: Org) -> None:
         today=AS_OF,
     )
     row = next(r for r in health_list(viewer=org.director, as_of=AS_OF) if r.client == client)
-    assert row.alerts == [] and [a.value for a in row.snoozed] == ["stopped_buying"]
+    assert row.alerts == []
+    assert [a.value for a in row.snoozed] == ["stopped_buying"]
     later = AS_OF + timedelta(days=11)
     row = next(r for r in health_list(viewer=org.director, as_of=later) if r.client == client)
     assert [a.value for a in row.alerts] == ["stopped_buying"]
@@ -189,7 +196,8 @@ def test_snooze_view_validates_and_scopes(org: Org) -> None:
     http.force_login(org.manager_a1)
     url = reverse("health:snooze", args=[org.client_a1.pk])
     response = http.post(url, {"code": "stopped_buying", "until": "2000-01-01", "reason": ""})
-    assert response.status_code == 302 and not AlertSnooze.objects.exists()
+    assert response.status_code == 302
+    assert not AlertSnooze.objects.exists()
     foreign = reverse("health:snooze", args=[org.client_b1.pk])
     assert http.post(foreign, {"code": "stopped_buying"}).status_code == 404
 
@@ -198,7 +206,9 @@ def test_card_today_and_list_pages_show_health(org: Org) -> None:
     http = HttpClient()
     http.force_login(org.manager_a1)
     card = http.get(org.client_a1.get_absolute_url()).content.decode()
-    assert 'id="health"' in card and "data-health" in card
+    assert 'id="health"' in card
+    assert "data-health" in card
     assert http.get(reverse("today")).status_code == 200
     page = http.get(reverse("health:health-list")).content.decode()
-    assert org.client_a1.name in page and org.client_b1.name not in page
+    assert org.client_a1.name in page
+    assert org.client_b1.name not in page
