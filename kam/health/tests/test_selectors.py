@@ -205,9 +205,14 @@ def test_snooze_view_validates_and_scopes(org: Org) -> None:
 def test_card_today_and_list_pages_show_health(org: Org) -> None:
     http = HttpClient()
     http.force_login(org.manager_a1)
-    card = http.get(org.client_a1.get_absolute_url()).content.decode()
+    panel = reverse("clients:card-panel", args=[org.client_a1.pk, "health"])
+    card = http.get(panel).content.decode()
     assert 'id="health"' in card
     assert "data-health" in card
+    assert (
+        http.get(reverse("clients:card-panel", args=[org.client_b1.pk, "health"])).status_code
+        == 404
+    )
     assert http.get(reverse("today")).status_code == 200
     page = http.get(reverse("health:health-list")).content.decode()
     assert org.client_a1.name in page
