@@ -47,5 +47,7 @@ def snooze_view(request: AuthenticatedRequest, client_id: int) -> HttpResponseBa
             messages.success(request, _("Alert snoozed."))
     else:
         for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+            messages.error(
+                request, f"{form.fields[field].label}: {' '.join(str(e) for e in errors)}"
+            )
     return redirect(client.get_absolute_url() + "#health")

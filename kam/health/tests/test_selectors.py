@@ -7,6 +7,7 @@ import random
 import statistics
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client as HttpClient
@@ -107,12 +108,14 @@ def test_churning_key_client_raises_stopped_buying_and_share_drop(org: Org) -> N
     rows = {r.client.pk: r for r in health_list(viewer=org.director, as_of=AS_OF)}
     assert [a.value for a in rows[big.pk].alerts] == ["stopped_buying", "share_drop"]
     assert rows[other.pk].alerts == []
-    assert rows[big.pk].health is not None
-    assert rows[other.pk].health is not None
-    assert rows[big.pk].health < rows[other.pk].health
+    big_health, other_health = rows[big.pk].health, rows[other.pk].health
+    assert big_health is not None
+    assert other_health is not None
+    assert big_health < other_health
     # Its health fell over the last 30 days (the silence grew).
-    assert rows[big.pk].change is not None
-    assert rows[big.pk].change <= 0
+    change = rows[big.pk].change
+    assert change is not None
+    assert change <= 0
 
 
 def test_negative_run_and_scope(org: Org) -> None:
@@ -156,7 +159,7 @@ def test_zero_weight_setting_removes_component(org: Org) -> None:
     ComplaintCase.objects.create(client=client, owner=org.manager_a1, summary="x")
     ComplaintCase.objects.create(client=client, owner=org.manager_a1, summary="y")
 
-    def health() -> dict[str, object]:
+    def health() -> dict[str, Any]:
         data = health_as_dict(health_list(viewer=org.director, as_of=AS_OF), AS_OF)
         return next(c for c in data["clients"] if c["id"] == client.pk)
 
