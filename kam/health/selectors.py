@@ -330,11 +330,11 @@ def client_health(*, viewer: Any, client: Client, as_of: date) -> ClientHealth |
 def lowest_and_drops(
     rows: list[ClientHealth], *, limit: int = 5
 ) -> tuple[list[ClientHealth], list[ClientHealth]]:
-    """The lowest scores and the biggest falls (key clients first on ties)."""
+    """The lowest scores and the biggest falls; key clients come first where the lists are cut."""
     scored = [r for r in rows if r.health is not None]
-    lowest = sorted(scored, key=lambda r: (r.health, not r.is_key, r.client.name))[:limit]
+    lowest = sorted(scored, key=lambda r: (not r.is_key, r.health, r.client.name))[:limit]
     falling = [r for r in scored if r.change is not None and r.change < 0]
-    drops = sorted(falling, key=lambda r: (r.change, not r.is_key, r.client.name))[:limit]
+    drops = sorted(falling, key=lambda r: (not r.is_key, r.change, r.client.name))[:limit]
     return lowest, drops
 
 

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from kam.accounts.access import can_manage_users
 from kam.accounts.models import User
 from kam.clients.models import Client
 from kam.health.domain import Alert
-from kam.health.models import AlertSnooze
+from kam.health.models import AlertSnooze, HealthSettings, health_settings
 
 
 @transaction.atomic
@@ -33,3 +35,16 @@ def alert_snooze(
     return AlertSnooze.objects.create(
         client=client, code=code, until=until, reason=reason.strip(), author=actor
     )
+
+
+@transaction.atomic
+def health_settings_update(*, actor: User, **data: Any) -> HealthSettings:
+    """Change health weights and thresholds (admins only); the row is validated as a whole."""
+    if not can_manage_users(actor):
+        raise PermissionDenied
+    row = health_settings()
+    for key, value in data.items():
+        setattr(row, key, value)
+    row.full_clean()
+    row.save()
+    return row

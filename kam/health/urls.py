@@ -6,5 +6,6 @@ app_name = "health"
 
 urlpatterns = [
     path("", views.health_list_view, name="health-list"),
+    path("settings/", views.settings_view, name="settings"),
     path("clients/<int:client_id>/snooze/", views.snooze_view, name="snooze"),
 ]

@@ -72,6 +72,7 @@ ROUTES: dict[str, Route] = {
     "today": Route(Kind.AUTH),
     "health:health-list": Route(Kind.AUTH),
     "health:snooze": Route(Kind.CLIENT, ("POST",)),
+    "health:settings": Route(Kind.ADMIN, ("GET", "POST")),
     "relations:interaction-list": Route(Kind.CLIENT),
     "relations:overview": Route(Kind.AUTH),
     "relations:stages-setup": Route(Kind.ADMIN, ("GET", "POST")),

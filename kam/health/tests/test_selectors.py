@@ -17,6 +17,7 @@ from django.utils import timezone
 from kam.accounts.models import User
 from kam.clients.domain import normalize_company_name
 from kam.clients.models import Client
+from kam.health.domain import COMPONENTS
 from kam.health.models import AlertSnooze, health_settings
 from kam.health.selectors import (
     client_facts,
@@ -220,3 +221,25 @@ def test_card_today_and_list_pages_show_health(org: Org) -> None:
     page = http.get(reverse("health:health-list")).content.decode()
     assert org.client_a1.name in page
     assert org.client_b1.name not in page
+
+
+def test_settings_page_for_admins_only(org: Org) -> None:
+    http = HttpClient()
+    http.force_login(org.manager_a1)
+    url = reverse("health:settings")
+    assert http.get(url).status_code == 403
+    http.force_login(org.admin)
+    form = {f"weight_{n}": 0 for n in COMPONENTS} | {
+        "stop_multiple": "3",
+        "stop_min_days": 60,
+        "stop_min_purchases": 3,
+        "share_drop_pp": "5",
+        "negative_contacts": 3,
+        "new_client_months": 18,
+    }
+    response = http.post(url, form)
+    assert response.status_code == 200  # every weight zero: refused, named on the page
+    assert health_settings().weight_nps == 15
+    response = http.post(url, form | {"weight_nps": 40})
+    assert response.status_code == 302
+    assert health_settings().weights()["nps"] == 40
