@@ -327,3 +327,27 @@ def candidate(
             "revenue_growth": growing,
         },
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ParetoRow:
+    tag: str
+    count: int
+    share_pct: float
+    cumulative_pct: float
+
+
+def pareto(cause_counts: Mapping[str, int]) -> list[ParetoRow]:
+    """Cause tags by count (ties by name), each with its share and the cumulative share in %
+    (the building block of the contrast analysis' synthesis; the last row reaches 100)."""
+    if any(n < 0 for n in cause_counts.values()):
+        raise ValueError("a count is never negative")
+    total = sum(cause_counts.values())
+    rows = []
+    running = 0
+    for tag, count in sorted(cause_counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        if not count:
+            continue
+        running += count
+        rows.append(ParetoRow(tag, count, 100 * count / total, 100 * running / total))
+    return rows

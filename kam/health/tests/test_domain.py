@@ -267,3 +267,20 @@ def test_never_on_both_sides(
         assert cand.side is Side.DISSATISFIED
     elif cand is not None:
         assert cand.side is Side.SATISFIED
+
+
+def test_pareto_table() -> None:
+    rows = domain.pareto({"сроки": 6, "цена": 2, "качество": 2, "прочее": 0})
+    assert [(r.tag, r.count) for r in rows] == [("сроки", 6), ("качество", 2), ("цена", 2)]
+    assert [r.cumulative_pct for r in rows] == [60.0, 80.0, 100.0]
+    assert domain.pareto({}) == []
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=5), st.integers(min_value=0, max_value=50)))
+def test_pareto_is_ordered_and_ends_at_100(counts: dict[str, int]) -> None:
+    rows = domain.pareto(counts)
+    assert [r.count for r in rows] == sorted((r.count for r in rows), reverse=True)
+    cumulative = [r.cumulative_pct for r in rows]
+    assert cumulative == sorted(cumulative)
+    if rows:
+        assert cumulative[-1] == pytest.approx(100)
