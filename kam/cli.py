@@ -148,6 +148,10 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     imp.add_argument("--manager", help="username responsible for new clients the file gives none")
     imp.add_argument("--no-progress", action="store_true", help="no progress bar")
+    imp.add_argument("--allow-future", action="store_true", help="accept revenue dated after today")
+    imp.add_argument(
+        "--stages", metavar="MAP.csv", help="deal stage names → steps, lines of “stage;step”"
+    )
 
     manage = sub.add_parser("manage", help="run any Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
@@ -439,7 +443,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "report":
             return _report(args)
         elif args.command == "import":
-            options = {"preset": args.preset, "dry_run": args.dry_run, "manager": args.manager}
+            options = {
+                "preset": args.preset,
+                "dry_run": args.dry_run,
+                "manager": args.manager,
+                "allow_future": args.allow_future,
+                "stages": args.stages,
+            }
             call_command(
                 "import_file", args.kind, args.file, no_progress=args.no_progress, **options
             )
@@ -447,7 +457,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             execute_from_command_line(["kam manage", *args.args])
     except CommandError as exc:
         print(f"kam {args.command}: {exc}", file=sys.stderr)
-        return 1
+        return exc.returncode or 1
     except DatabaseError as exc:
         print(
             f"kam {args.command}: database error: {exc} (did you run 'kam migrate'?)",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 
-from kam.imports.domain import KIND_FIELDS, REQUIRED, Kind, Preset, aliases
+from kam.imports.domain import COMBINED_ONLY, KIND_FIELDS, REQUIRED, Kind, Preset, aliases
 
 CRM_PRESETS = (Preset.AMOCRM, Preset.BITRIX24)
 PRESET_NAMES = {Preset.GENERIC: "any table", Preset.AMOCRM: "amoCRM", Preset.BITRIX24: "Bitrix24"}
@@ -34,6 +34,8 @@ def kind_guide(kind: Kind) -> list[FieldGuide]:
     crm = {preset: aliases(preset) for preset in CRM_PRESETS}
     guide = []
     for name in KIND_FIELDS[kind]:
+        if name in COMBINED_ONLY:
+            continue
         own = {
             preset: tuple(h for h in table.get(name, ()) if h not in generic.get(name, ()))
             for preset, table in crm.items()
@@ -55,6 +57,8 @@ def kind_rule(kind: Kind) -> str:
     parts = [*required, client]
     if kind is Kind.CONTACTS:
         parts.append("a name (full_name, first_name or last_name)")
+    if kind is Kind.REVENUE:
+        parts.append("for an amoCRM or Bitrix24 export, the deal stage")
     return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else parts[0]
 
 

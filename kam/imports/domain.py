@@ -7,14 +7,16 @@ never pass through a float, and impossible dates are errors, never guesses.
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cache, lru_cache
+from typing import Any
 
 from kam.clients.domain import inn_error, normalize_company_name
+from kam.imports import presets
 
 
 class Kind(StrEnum):
@@ -80,7 +82,7 @@ GENERIC: dict[str, tuple[str, ...]] = {
         "company",
     ),
     "inn": ("инн", "inn"),
-    "date": ("дата", "date"),
+    "date": ("дата", "период", "date", "period"),
     "amount": ("сумма", "бюджет", "выручка", "amount", "revenue"),
     "manager": ("ответственный", "менеджер", "manager", "responsible"),
     "score": ("оценка", "score", "nps"),
@@ -112,43 +114,31 @@ GENERIC: dict[str, tuple[str, ...]] = {
     "personal": ("лично", "personal"),
     "respondent": ("респондент", "respondent"),
     "currency": ("валюта", "currency"),
+    # amoCRM's combined «Контакты и компании» export: one list, a type column, one name column.
+    "record_type": ("тип", "тип записи", "тип сущности", "type"),
+    "title": ("наименование", "название", "name"),
+    # Any CRM's stage column is recognised under any preset: a file read with the wrong
+    # preset must not lose its stages (and with them the difference between won and lost).
+    "stage": ("стадия сделки", "этап сделки", "стадия", "этап", "stage"),
 }
 
-AMOCRM: dict[str, tuple[str, ...]] = {
-    "external_id": ("id",),
-    "deal": ("название сделки",),
-    "amount": ("бюджет",),
-    "manager": ("ответственный",),
-    "date": ("дата закрытия",),
-    "stage": ("этап сделки",),
-    "client": ("компания",),
-    "full_name": ("полное имя контакта", "полное имя"),
-    "phone": ("рабочий телефон", "телефон"),
-    "mobile_phone": ("мобильный телефон",),
-    "email": ("рабочий email", "личный email", "email"),
-    "position": ("должность",),
-    "birthday": ("день рождения",),
-}
-
-BITRIX24: dict[str, tuple[str, ...]] = {
-    "external_id": ("id",),
-    "deal": ("название сделки",),
-    "amount": ("сумма",),
-    "manager": ("ответственный",),
-    "date": ("дата закрытия", "дата изменения стадии"),
-    "stage": ("стадия сделки",),
-    "client": ("название компании", "компания"),
-    "full_name": ("имя, фамилия", "фио", "контакт"),
-    "phone": ("рабочий телефон", "телефон"),
-    "mobile_phone": ("мобильный телефон",),
-    "email": ("рабочий e-mail", "e-mail", "email"),
-    "position": ("должность",),
-    "birthday": ("дата рождения",),
-}
+# The CRM presets' own aliases (kept here under their old names for the kinds that use them).
+AMOCRM: dict[str, tuple[str, ...]] = dict(presets.AMOCRM.columns)
+BITRIX24: dict[str, tuple[str, ...]] = dict(presets.BITRIX24.columns)
 
 # Fields each kind reads; the first group of each tuple marks what must be present.
 KIND_FIELDS: dict[Kind, tuple[str, ...]] = {
-    Kind.CLIENTS: ("client", "inn", "manager", "city", "website", "segment", "channel"),
+    Kind.CLIENTS: (
+        "client",
+        "inn",
+        "manager",
+        "city",
+        "website",
+        "segment",
+        "channel",
+        "record_type",
+        "title",
+    ),
     Kind.CONTACTS: (
         "client",
         "inn",
@@ -162,6 +152,8 @@ KIND_FIELDS: dict[Kind, tuple[str, ...]] = {
         "mobile_phone",
         "email",
         "birthday",
+        "record_type",
+        "title",
     ),
     Kind.REVENUE: (
         "client",
@@ -175,6 +167,10 @@ KIND_FIELDS: dict[Kind, tuple[str, ...]] = {
         "full_name",
         "comment",
         "currency",
+        "closed",
+        "product",
+        "price",
+        "quantity",
     ),
     Kind.INTERACTIONS: (
         "client",
@@ -190,6 +186,10 @@ KIND_FIELDS: dict[Kind, tuple[str, ...]] = {
     Kind.NPS: ("client", "inn", "date", "score", "comment", "respondent", "full_name"),
 }
 
+# Fields read only in a combined export (amoCRM's «Контакты и компании», with a type column):
+# their names are those of other fields, so they are not listed as columns of their own.
+COMBINED_ONLY = frozenset({"record_type", "title"})
+
 REQUIRED: dict[Kind, tuple[str, ...]] = {
     Kind.CLIENTS: (),
     Kind.CONTACTS: (),
@@ -199,9 +199,7 @@ REQUIRED: dict[Kind, tuple[str, ...]] = {
 }
 
 # Won stages of CRM deals exports: revenue is won deals only (folded like headers).
-WON_STAGES = frozenset(
-    {"успешно реализовано", "сделка успешна", "успешная сделка", "выиграна", "won", "closed won"}
-)
+WON_STAGES = frozenset(k for k, v in presets.default_stage_map().items() if v == "won")
 
 _PREFIXES = ("контакт: ", "contact: ")
 
@@ -209,11 +207,55 @@ _PREFIXES = ("контакт: ", "contact: ")
 def detect_preset(headers: Sequence[str]) -> Preset:
     """Whose export this is, from its headers: Bitrix24, amoCRM or anything else (generic)."""
     folded = {normalize_header(h) for h in headers}
-    if "стадия сделки" in folded or any(h.startswith(_PREFIXES) for h in folded):
+    if folded & presets.BITRIX24.markers or any(h.startswith(_PREFIXES) for h in folded):
         return Preset.BITRIX24
-    if folded & {"этап сделки", "полное имя контакта", "бюджет", "название сделки"}:
+    if folded & (presets.AMOCRM.markers | {"название сделки"}):
         return Preset.AMOCRM
     return Preset.GENERIC
+
+
+def header_score(cells: Sequence[str], kind: Kind, preset: Preset) -> int:
+    """How well a row reads as the header of a `kind` file: 2 for every required or client
+    field it names, 1 for every other field (0 for a title line or a data row)."""
+    texts = [c for c in cells if c.strip()]
+    if len(texts) < 2:
+        return 0
+    chosen = detect_preset(texts) if preset is Preset.AUTO else preset
+    table = aliases(chosen)
+    folded = set()
+    for text in texts:
+        header = normalize_header(text)
+        folded.add(header.split(": ", 1)[1] if header.startswith(_PREFIXES) else header)
+    important = {*REQUIRED[kind], "client", "inn"}
+    score = 0
+    for name in KIND_FIELDS[kind]:
+        if any(alias in folded for alias in table.get(name, ())):
+            score += 2 if name in important else 1
+    return score
+
+
+# A row whose first filled cell is one of these is a total, not data (1C, Excel, CRMs).
+_TOTAL_WORDS = frozenset(
+    {"итого", "итог", "всего", "общий итог", "промежуточный итог", "total", "grand total",
+     "subtotal", "sum", "итого:", "всего:"}
+)  # fmt: skip
+_TOTAL_PREFIXES = ("итого ", "итого:", "итого по", "всего по", "всего:", "итог по", "total ")
+
+
+_TOTAL_STARTS = frozenset(w[:3] for w in _TOTAL_WORDS | set(_TOTAL_PREFIXES))
+
+
+def is_total_row(cells: Sequence[str]) -> bool:
+    """Whether a row is a total or subtotal line («Итого», «Итого по контрагенту», «Всего»)."""
+    for cell in cells:
+        if not cell or cell.isspace():
+            continue
+        text = cell.lstrip()
+        if text[:3].casefold() not in _TOTAL_STARTS:
+            return False
+        folded = " ".join(text.casefold().split()).rstrip(".")
+        return folded in _TOTAL_WORDS or folded.startswith(_TOTAL_PREFIXES)
+    return False
 
 
 def aliases(preset: Preset) -> dict[str, tuple[str, ...]]:
@@ -223,6 +265,12 @@ def aliases(preset: Preset) -> dict[str, tuple[str, ...]]:
     for name in {*GENERIC, *own}:
         merged[name] = own.get(name, ()) + GENERIC.get(name, ())
     return merged
+
+
+def field_label(name: str, preset: Preset) -> str:
+    """How a file names a field: the first alias of the preset, capitalised («Менеджер»)."""
+    found = aliases(preset).get(name, ())
+    return found[0][:1].upper() + found[0][1:] if found else name
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +287,9 @@ class ColumnMap:
         return self.headers[self.columns[name]]
 
 
-def map_columns(headers: Sequence[str], kind: Kind, preset: Preset) -> ColumnMap:
+def map_columns(
+    headers: Sequence[str], kind: Kind, preset: Preset, *, header_row: int = 1
+) -> ColumnMap:
     """Match the header row to the fields of `kind` under `preset` (AUTO detects it).
 
     An alias matches a header exactly after folding; Bitrix24's linked fields "Контакт: Имя"
@@ -271,7 +321,7 @@ def map_columns(headers: Sequence[str], kind: Kind, preset: Preset) -> ColumnMap
         if len(hits) > 1:
             problems.append(
                 RowError(
-                    1,
+                    header_row,
                     headers[hits[1]],
                     headers[hits[1]],
                     Problem.of("duplicate_header", other=headers[hits[0]]),
@@ -279,20 +329,179 @@ def map_columns(headers: Sequence[str], kind: Kind, preset: Preset) -> ColumnMap
             )
         if hits:
             columns[name] = hits[0]
+
+    def missing(names: Iterable[str]) -> None:
+        found = [*dict.fromkeys(a for n in names for a in table.get(n, ()))]
+        expected = ", ".join(found[:5])
+        label = found[0][:1].upper() + found[0][1:] if found else ""
+        problems.append(
+            RowError(header_row, label, "", Problem.of("missing_column", expected=expected))
+        )
+
     for name in REQUIRED[kind]:
         if name not in columns:
-            expected = ", ".join(table.get(name, ())[:4])
-            problems.append(RowError(1, "", "", Problem.of("missing_column", expected=expected)))
+            missing([name])
     has_client = bool(columns.keys() & {"client", "inn"})
+    names = {"full_name", "first_name", "last_name"}
+    if "record_type" in columns:  # a combined export: the name column names either
+        names.add("title")
+        has_client = has_client or "title" in columns
     if not has_client and not (kind is Kind.REVENUE and "full_name" in columns):
-        expected = ", ".join(table["client"][:4] + table["inn"][:1])
-        problems.append(RowError(1, "", "", Problem.of("missing_column", expected=expected)))
-    if kind is Kind.CONTACTS and not columns.keys() & {"full_name", "first_name", "last_name"}:
-        expected = ", ".join(table["full_name"][:3] + table["last_name"][:1])
-        problems.append(RowError(1, "", "", Problem.of("missing_column", expected=expected)))
+        missing(["client", "inn"])
+    if kind is Kind.CONTACTS and not columns.keys() & names:
+        missing(["full_name", "last_name"])
+    crm = chosen in (Preset.AMOCRM, Preset.BITRIX24)
+    if kind is Kind.REVENUE and crm and "stage" not in columns:
+        # A CRM's deals export holds open and lost deals too: without the stage every one of
+        # them would become revenue.
+        missing(["stage"])
     used = set(columns.values())
     ignored = tuple(h for i, h in enumerate(headers) if i not in used and h.strip())
     return ColumnMap(chosen, columns, tuple(headers), ignored, tuple(problems))
+
+
+# --- the rows of a table ---------------------------------------------------------------------
+
+
+@dataclass
+class RowCounts:
+    """Rows of a file that are not data, and other tables found below the one read."""
+
+    totals: int = 0
+    groups: int = 0
+    repeated_headers: int = 0
+    other_tables: list[int] = field(default_factory=list)
+    # Group rows whose sum is not the sum of their detail rows: (row, sum as written, sum of
+    # the rows). A missing date and a missing client on the next row look like a group; the
+    # sums tell a real group from two mistakes.
+    group_mismatches: list[tuple[int, str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "totals": self.totals,
+            "groups": self.groups,
+            "repeated_headers": self.repeated_headers,
+            "other_tables": self.other_tables[:20],
+        }
+
+
+def _blank(cells: Sequence[str]) -> bool:
+    return not any(cells) or all(not c or c.isspace() for c in cells)
+
+
+def data_rows(
+    rows: Iterable[tuple[int, list[str]]],
+    cmap: ColumnMap,
+    counts: RowCounts,
+    score: Callable[[Sequence[str]], int] | None = None,
+) -> Iterator[tuple[int, list[str]]]:
+    """The data rows of a table, without the rows a report adds around its data.
+
+    - Total and subtotal rows («Итого», «Итого по контрагенту», «Всего») are skipped.
+    - A group row of a report (1C groups a sales report by counterparty: a row with the
+      counterparty and its sum but no date, then the detail rows with the date and an empty
+      counterparty cell) is skipped, and its counterparty is written into the detail rows.
+      A section row (a single filled cell and no date) is skipped too. Without a date column
+      there are no group rows.
+    - A repeated header (a report printed page by page) is skipped.
+    - A header-like row after an empty row starts another table: reading stops there, and its
+      row number is reported.
+    Blank rows are dropped.
+    """
+    headers = list(cmap.headers)
+    head0 = headers[0] if headers else ""
+    date_i = cmap.columns.get("date", -1)
+    client_i = cmap.columns.get("client", -1)
+    grouped = date_i >= 0 and client_i >= 0
+    amount_i = cmap.columns.get("amount", -1)
+    group_client = ""
+    pending: tuple[int, list[str]] | None = None
+    after_blank = False
+    group: list[int] = []  # [row, group sum in kopecks, sum of details, details]
+    group_text = ""
+
+    def cell(cells: list[str], index: int) -> str:
+        return cells[index].strip() if 0 <= index < len(cells) else ""
+
+    def kopecks(text: str) -> int | None:
+        amount = parse_amount(text)
+        return None if isinstance(amount, Problem) else int(amount.replace(".", ""))
+
+    def close_group() -> None:
+        if group and group[3] and group[1] != group[2]:
+            got = f"{group[2] / 100:.2f}"
+            counts.group_mismatches.append((group[0], group_text, got))
+        group.clear()
+
+    for number, cells in rows:
+        first = cells[0] if cells else ""
+        if (not first or first.isspace()) and _blank(cells):
+            after_blank = True
+            continue
+        if (
+            first.strip() == head0
+            and [c.strip() for c in cells[: len(headers)]] == headers
+            and not any(c.strip() for c in cells[len(headers) :])
+        ):
+            counts.repeated_headers += 1
+            after_blank = False
+            continue
+        if after_blank and score is not None and score(cells) >= 2:
+            counts.other_tables.append(number)
+            break
+        after_blank = False
+        if is_total_row(cells):
+            counts.totals += 1
+            group_client = ""
+            close_group()
+            if pending is not None:
+                yield pending
+                pending = None
+            continue
+        if not grouped:
+            yield number, cells
+            continue
+        has_date = bool(cell(cells, date_i))
+        client = cell(cells, client_i)
+        if pending is not None:
+            if has_date and not client:
+                counts.groups += 1
+                group_client = cell(pending[1], client_i)
+                close_group()
+                group_text = cell(pending[1], amount_i)
+                total = kopecks(group_text) if group_text else None
+                if total is not None:
+                    group.extend((pending[0], total, 0, 0))
+            else:
+                yield pending
+            pending = None
+        if not has_date:
+            close_group()
+            if sum(1 for c in cells if c and not c.isspace()) == 1:
+                counts.groups += 1  # a section title
+                group_client = client
+                continue
+            if client:
+                pending = (number, cells)
+                continue
+            yield number, cells
+            continue
+        if not client and group_client:
+            cells = list(cells)
+            while len(cells) <= client_i:
+                cells.append("")
+            cells[client_i] = group_client
+            if group:
+                part = kopecks(cell(cells, amount_i))
+                group[2] += part or 0
+                group[3] += 1
+        elif client:
+            group_client = ""
+            close_group()
+        yield number, cells
+    if pending is not None:
+        yield pending
+    close_group()
 
 
 # --- values --------------------------------------------------------------------------------
@@ -420,6 +629,12 @@ def parse_inn(text: str) -> str | Problem | None:
     if _SCI.match(raw):
         return Problem.of("scientific")
     reason = inn_error(raw)
+    if reason == "length" and raw.isdigit() and len(raw) in (9, 11):
+        # Excel turned the INN into a number and dropped its leading zero: put it back when
+        # the check digits then agree.
+        padded = "0" + raw
+        if inn_error(padded) is None:
+            return padded
     if reason is not None:
         return Problem.of("inn_" + reason)
     return raw
@@ -485,12 +700,42 @@ def parse_choice(text: str, *, choices: Mapping[str, str]) -> str | Problem | No
     return Problem.of("choice", allowed=", ".join(sorted(set(choices.values()))))
 
 
-ROUBLES = frozenset({"", "rub", "rur", "руб", "руб.", "₽", "рубль", "российский рубль"})
+_MONEY = re.compile(r"\s*([$€£¥₽]?)\s*(-?[\d\s\u00a0\u202f.,']*\d)\s*([^\d\s.,'-][^\d]*)?\s*")
+
+
+def split_currency(text: str) -> tuple[str, str]:
+    """(the number, the currency written with it): «150 000 руб.» → ("150 000", "руб.").
+
+    Bitrix24's «Сумма/Валюта» column writes the currency into the cell; a cell without one
+    comes back unchanged with an empty currency.
+    """
+    raw = text.strip()
+    if not raw or (raw[-1].isdigit() and raw[0].isdigit()):
+        return raw, ""
+    found = _MONEY.fullmatch(raw)
+    if not found:
+        return raw, ""
+    return found[2], (found[1] or found[3] or "").strip()
+
+
+ROUBLES = frozenset(
+    {"", "rub", "rur", "руб", "руб.", "р", "р.", "₽", "рубль", "рублей", "российский рубль"}
+)
 
 
 def is_roubles(currency: str) -> bool:
     """Whether a deal's currency is the rouble (KAM keeps revenue in one currency)."""
     return normalize_header(currency) in ROUBLES
+
+
+def record_type(text: str) -> str:
+    """«Контакт» or «Компания» of a combined export: "contact", "company" or ""."""
+    folded = normalize_header(text)
+    if folded.startswith(("контакт", "contact", "физ")):
+        return "contact"
+    if folded.startswith(("компан", "company", "организац", "юр")):
+        return "company"
+    return ""
 
 
 def is_won(stage: str) -> bool:
@@ -531,13 +776,48 @@ def person_keys(last: str, first: str, middle: str) -> list[frozenset[str]]:
     return keys
 
 
+@cache
+def _morph() -> Any:
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+_ROLES = (("Name", "first"), ("Surn", "last"), ("Patr", "middle"))
+
+
+@lru_cache(maxsize=20_000)
+def name_role(word: str) -> str:
+    """Whether a word reads as a first name, a last name or a patronymic ("" when neither),
+    by pymorphy3's dictionary of Russian names."""
+    scores = dict.fromkeys(("first", "last", "middle"), 0.0)
+    for parse in _morph().parse(word):
+        for grammeme, role in _ROLES:
+            if grammeme in parse.tag:
+                scores[role] += parse.score
+    best = max(scores, key=lambda r: scores[r])
+    return best if scores[best] > 0 else ""
+
+
 def split_person_name(text: str) -> tuple[str, str, str]:
-    """(last, first, middle) from «Фамилия Имя Отчество», the order Russian CRMs export."""
+    """(last, first, middle) from a person's name written in either order.
+
+    Russian CRMs export «Фамилия Имя Отчество» and Bitrix24 «Имя Фамилия»; the dictionary of
+    names tells which word is which. A single word is a first name when it is one («Даниил»),
+    else a last name. When the words do not tell, «Фамилия Имя» is assumed.
+    """
     words = text.split()
     if not words:
         return "", "", ""
     if len(words) == 1:
-        return words[0], "", ""
+        return ("", words[0], "") if name_role(words[0]) == "first" else (words[0], "", "")
+    if len(words) == 2:
+        first_role, second_role = name_role(words[0]), name_role(words[1])
+        if first_role == "first" and second_role != "first":
+            return words[1], words[0], ""
+        return words[0], words[1], ""
+    if len(words) == 3 and name_role(words[1]) == "middle" and name_role(words[0]) == "first":
+        return words[2], words[0], words[1]  # «Имя Отчество Фамилия»
     return words[0], words[1], " ".join(words[2:])
 
 
@@ -556,7 +836,8 @@ _TRANSLIT = dict(
 
 def username_for(full_name: str) -> str:
     """A Latin login proposal for an imported person: «Иванов Пётр» → "ivanov.p"."""
-    last, first, _middle = split_person_name(full_name.casefold())
+    last, first, _middle = split_person_name(full_name)
+    last, first = (last or first).casefold(), (first if last else "").casefold()
     latin = "".join(_TRANSLIT.get(ch, ch) for ch in last)
     latin = re.sub(r"[^a-z0-9]", "", latin) or "user"
     initial = "".join(_TRANSLIT.get(ch, ch) for ch in first[:1])
@@ -574,9 +855,12 @@ def client_key(name: str) -> str:
 
 def revenue_fingerprint(client_id: int, day: date, amount: str, occurrence: int) -> str:
     """A stable id for a revenue row that has no CRM id: client, date, amount and the row's
-    place among identical rows of the file, so that a re-import recognises every row once."""
-    digest = hashlib.sha256(f"{client_id}|{day.isoformat()}|{amount}|{occurrence}".encode())
-    return "fp:" + digest.hexdigest()[:32]
+    place among identical rows of the file, so that a re-import recognises every row once.
+
+    Written in the clear ("fp:42|2026-03-01|1000.00|0"): rows of one client sort together in
+    the unique index, which keeps a bulk insert of rows sorted by client sequential there.
+    """
+    return f"fp:{client_id:010d}|{day.isoformat()}|{amount}|{occurrence}"
 
 
 @dataclass
@@ -588,8 +872,12 @@ class Summary:
     unchanged: int = 0
     skipped: int = 0
     rows: int = 0
+    not_data: int = 0  # totals, group rows and repeated headers (never imported)
+    deleted: int = 0
     new_clients: list[str] = field(default_factory=list)
     new_users: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # codes, translated when shown
+    diff: dict[str, object] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -598,6 +886,10 @@ class Summary:
             "unchanged": self.unchanged,
             "skipped": self.skipped,
             "rows": self.rows,
+            "not_data": self.not_data,
+            "deleted": self.deleted,
+            "warnings": self.warnings,
+            "diff": self.diff,
             "new_clients": self.new_clients[:1000],
             "new_clients_count": len(self.new_clients),
             "new_users": self.new_users,

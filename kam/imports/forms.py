@@ -35,6 +35,11 @@ class ImportForm(forms.Form):
         label=_("File"),
         help_text=_("CSV (UTF-8, UTF-16 or Windows-1251; ; , or tab), XLSX, Bitrix24 .xls"),
     )
+    allow_future = forms.BooleanField(
+        label=_("Future dates allowed (planned revenue)"),
+        required=False,
+        help_text=_("Without it, revenue dated after today is an error."),
+    )
     manager = forms.ModelChoiceField(
         label=_("Responsible for new clients the file names nobody for"),
         queryset=User.objects.none(),

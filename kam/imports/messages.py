@@ -51,6 +51,20 @@ REASONS: dict[str, Promise] = {
     "duplicate_id": _("This ID is already on row %(row)s."),
     "currency": _("Only amounts in roubles can be imported."),
     "future": _("The date is in the future."),
+    "future_revenue": _(
+        "The date is in the future, and revenue is what was sold already. If the file holds "
+        "planned revenue on purpose, import it with --allow-future (or tick “future dates "
+        "allowed” on the import page)."
+    ),
+    "group_total": _(
+        "This row reads as a group row (no date, and the next rows have no client), but its "
+        "sum is not the sum of the rows below it (%(rows)s). Fill in the date or the client."
+    ),
+    "stage_unknown": _(
+        "KAM does not know this deal stage, so it cannot tell whether the deal was won. Stages "
+        "in the file: %(found)s. Map each stage to a step (consultation, meeting, proposal, "
+        "won, lost): kam import … --stages MAP.csv with lines “stage;step”."
+    ),
     "encoding": _("The text encoding is not UTF-8, UTF-16 or Windows-1251."),
     "csv_broken": _("The file cannot be read as CSV from this row on."),
     "too_many_columns": _("The row has more than %(limit)s columns."),
@@ -67,6 +81,40 @@ REASONS: dict[str, Promise] = {
     ),
     "rejected": _("The database refused the data: %(detail)s"),
 }
+
+
+WARNINGS: dict[str, Promise] = {
+    "no_won": _(
+        "The file has deal stages, but none of its deals is won: no revenue would be imported."
+    ),
+}
+
+
+UNDO_BLOCKERS: dict[str, Promise] = {
+    "not_done": _("Only a finished import that was not undone yet can be undone."),
+    "nps": _("NPS answers belong to the surveys; an import of them cannot be undone here."),
+    "revenue_changed": _(
+        "%(count)s revenue rows of this import were changed or removed since: undo refused."
+    ),
+    "revenue_edited": _("%(count)s revenue rows of this import were edited since."),
+    "later_import": _("A later import (no. %(jobs)s) changed rows of this one; undo it first."),
+    "client_used": _("Clients this import created have %(count)s %(what)s added since."),
+    "client_edited": _("Clients this import created were edited since (%(count)s changes)."),
+    "user_used": _("People this import created have %(count)s %(what)s since."),
+    "user_active": _("A person this import created has a password or has logged in since."),
+}
+
+
+def undo_blocker(code: str, params: dict[str, str]) -> str:
+    """The translated reason why an import cannot be undone."""
+    template = UNDO_BLOCKERS.get(code)
+    return str(template) % params if template is not None and params else str(template or code)
+
+
+def warning(code: str) -> str:
+    """The translated sentence for a warning code."""
+    template = WARNINGS.get(code)
+    return str(template) if template is not None else code
 
 
 def reason(code: str, params: dict[str, str]) -> str:

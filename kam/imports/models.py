@@ -21,6 +21,7 @@ class JobStatus(models.TextChoices):
     APPLYING = "applying", _("Importing")
     DONE = "done", _("Imported")
     FAILED = "failed", _("Failed: nothing imported")
+    UNDONE = "undone", _("Undone: what it created was removed")
 
 
 class ImportJob(models.Model):
@@ -49,6 +50,18 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list)
     error_count = models.IntegerField(default=0)
     summary = models.JSONField(default=dict)
+    # The audit record of a write: what it created (ids, or the revenue rows' source and
+    # stamp) and what it needs to put back what it changed or replaced (see import_job_undo).
+    written = models.JSONField(default=dict, blank=True)
+    undo = models.JSONField(default=dict, blank=True)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     rows_done = models.BigIntegerField(default=0)
     rows_total = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -56,6 +69,7 @@ class ImportJob(models.Model):
 
     if TYPE_CHECKING:
         actor_id: int | None
+        undone_by_id: int | None
 
     class Meta:
         verbose_name = _("import")

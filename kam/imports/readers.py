@@ -12,10 +12,11 @@ import codecs
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from html.parser import HTMLParser
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any
 
@@ -33,11 +34,22 @@ csv.field_size_limit(MAX_CELL)
 class FileProblem(Exception):  # noqa: N818 - a problem report, not a bug
     """The file cannot be read at all (or from `row` on): a code for the translated reason."""
 
-    def __init__(self, code: str, row: int = 0, **params: object) -> None:
+    def __init__(self, code: str, row: int = 0, column: str = "", **params: object) -> None:
         super().__init__(code)
         self.code = code
         self.row = row
+        self.column = column
         self.params = {k: str(v) for k, v in params.items()}
+
+
+def column_letter(index: int) -> str:
+    """A 0-based column index as a spreadsheet shows it: 0 → A, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 @dataclass
@@ -49,6 +61,11 @@ class Table:
     delimiter: str = ""
     headers: list[str] = field(default_factory=list)
     header_row: int = 1
+    # Rows the header spans (two for a merged two-level header) and the text above it.
+    header_rows: int = 1
+    title: list[str] = field(default_factory=list)
+    sheet: str = ""
+    sheets: int = 1
     rows: Iterator[tuple[int, list[str]]] = field(default_factory=lambda: iter(()))
     _handles: list[Any] = field(default_factory=list)
 
@@ -111,7 +128,24 @@ def detect_encoding(path: Path) -> tuple[str, int]:
             if encoding == "utf-32":
                 return "utf-32", 0
             return encoding, skip
-    raise FileProblem("encoding")
+    row, column = _first_bad_byte(path, candidates[0][0], candidates[0][1])
+    raise FileProblem("encoding", row, column)
+
+
+def _first_bad_byte(path: Path, encoding: str, skip: int) -> tuple[int, str]:
+    """(row, column letter) of the first byte that `encoding` cannot decode, counting `;`,
+    `,` or tab separators before it on its line."""
+    with path.open("rb") as handle:
+        handle.seek(skip)
+        data = handle.read(64 * CHUNK)
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data[start : exc.start]
+        separators = max(line.count(b";"), line.count(b","), line.count(b"\t"))
+        return data.count(b"\n", 0, exc.start) + 1, column_letter(separators)
+    return 0, ""
 
 
 # --- CSV -----------------------------------------------------------------------------------
@@ -158,7 +192,9 @@ def _csv_rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
             raise FileProblem("encoding", number + 1) from exc
         number += 1
         if len(row) > MAX_COLUMNS:
-            raise FileProblem("too_many_columns", number, limit=MAX_COLUMNS)
+            raise FileProblem(
+                "too_many_columns", number, column_letter(MAX_COLUMNS), limit=MAX_COLUMNS
+            )
         yield number, _no_nul(row)
 
 
@@ -234,10 +270,13 @@ def _xlsx_rows(sheet: Any) -> Iterator[tuple[int, list[str]]]:
         for values in sheet.iter_rows(values_only=True):
             number += 1
             if len(values) > MAX_COLUMNS:
-                raise FileProblem("too_many_columns", number, limit=MAX_COLUMNS)
+                raise FileProblem(
+                    "too_many_columns", number, column_letter(MAX_COLUMNS), limit=MAX_COLUMNS
+                )
             cells = _no_nul([cell_text(v) for v in values])
-            if any(len(c) > MAX_CELL for c in cells):
-                raise FileProblem("cell_too_long", number, limit=MAX_CELL)
+            long = next((i for i, c in enumerate(cells) if len(c) > MAX_CELL), None)
+            if long is not None:
+                raise FileProblem("cell_too_long", number, column_letter(long), limit=MAX_CELL)
             yield number, cells
     except FileProblem:
         raise
@@ -249,13 +288,18 @@ def _open_xlsx(path: Path) -> Table:
     _check_zip(path)
     from openpyxl import load_workbook
 
+    # Opened as a file object: openpyxl refuses a path whose name does not end in .xlsx, and
+    # uploads are stored under names of KAM's own.
+    handle = path.open("rb")
     try:
         # read_only streams the sheet XML; defusedxml (installed) guards the XML parser.
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(handle, read_only=True, data_only=True)
         sheet = book.worksheets[0]
+        names = list(book.sheetnames)
     except Exception as exc:  # a damaged or not-really-xlsx archive
+        handle.close()
         raise FileProblem("broken_xlsx") from exc
-    table = Table(format="xlsx", _handles=[book])
+    table = Table(format="xlsx", _handles=[book, handle], sheet=names[0], sheets=len(names))
     table.rows = _xlsx_rows(sheet)
     return table
 
@@ -266,9 +310,10 @@ def _open_xls(path: Path) -> Table:
     try:
         book = CalamineWorkbook.from_path(str(path))
         data = book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        names = list(book.sheet_names)
     except Exception as exc:  # calamine raises its own errors on damaged files
         raise FileProblem("broken_xls") from exc
-    table = Table(format="xls")
+    table = Table(format="xls", sheet=names[0] if names else "", sheets=len(names))
     table.rows = ((i, _no_nul([cell_text(v) for v in row])) for i, row in enumerate(data, 1))
     return table
 
@@ -312,7 +357,12 @@ class _TableParser(HTMLParser):
         if self._cell is not None and not self._skip:
             self._cell.append(data)
             if sum(len(p) for p in self._cell) > MAX_CELL:
-                raise FileProblem("cell_too_long", len(self.ready) + 1, limit=MAX_CELL)
+                raise FileProblem(
+                    "cell_too_long",
+                    len(self.ready) + 1,
+                    column_letter(len(self._row or ())),
+                    limit=MAX_CELL,
+                )
 
     def _close_cell(self) -> None:
         if self._cell is not None and self._row is not None:
@@ -323,7 +373,12 @@ class _TableParser(HTMLParser):
         self._close_cell()
         if self._row is not None:
             if len(self._row) > MAX_COLUMNS:
-                raise FileProblem("too_many_columns", len(self.ready) + 1, limit=MAX_COLUMNS)
+                raise FileProblem(
+                    "too_many_columns",
+                    len(self.ready) + 1,
+                    column_letter(MAX_COLUMNS),
+                    limit=MAX_COLUMNS,
+                )
             self.ready.append(_no_nul(self._row))
         self._row = None
 
@@ -366,18 +421,83 @@ def _open_html(path: Path, encoding: str, skip: int) -> Table:
 # --- entry point ---------------------------------------------------------------------------
 
 
-def _with_header(table: Table) -> Table:
-    """Find the header (the first row with any text); data rows follow it."""
+HeaderScore = Callable[[list[str]], int]
+SCAN_ROWS = 30  # rows searched for the header (title blocks of 1C reports are 3-10 rows)
+
+
+def _filled(row: list[str]) -> bool:
+    return any(cell.strip() for cell in row)
+
+
+def join_header_rows(upper: list[str], lower: list[str]) -> list[str]:
+    """One header from a two-level one: a lower cell names its column, else the upper cell.
+
+    A merged upper cell ("Продажи" over "Количество" and "Сумма") stays only where nothing is
+    written below it; the column names themselves are in the lower row.
+    """
+    width = max(len(upper), len(lower))
+    out = []
+    for i in range(width):
+        low = lower[i].strip() if i < len(lower) else ""
+        up = upper[i].strip() if i < len(upper) else ""
+        out.append(low or up)
+    return out
+
+
+def _with_header(table: Table, score: HeaderScore | None = None) -> Table:
+    """Find the header and leave the rows below it in `table.rows`.
+
+    Without `score` the header is the first row with any text. With it, the first SCAN_ROWS
+    rows are searched for the row (or two adjacent rows joined, for a two-level header) that
+    names most of the expected columns; the text above it is a title block and is kept in
+    `table.title`. When nothing matches at all, the first row with text is the header.
+    """
+    if score is None:
+        for number, row in table.rows:
+            if _filled(row):
+                table.headers = [c.strip() for c in row]
+                table.header_row = number
+                return table
+        raise FileProblem("empty")
+    scanned: list[tuple[int, list[str]]] = []
     for number, row in table.rows:
-        if any(cell.strip() for cell in row):
-            table.headers = [c.strip() for c in row]
-            table.header_row = number
-            return table
-    raise FileProblem("empty")
+        scanned.append((number, row))
+        if len(scanned) >= SCAN_ROWS:
+            break
+    filled = [i for i, (_n, row) in enumerate(scanned) if _filled(row)]
+    if not filled:
+        raise FileProblem("empty")
+    candidates: list[tuple[int, int, int]] = []  # (score, index in scanned, rows)
+    for i in filled:
+        row = scanned[i][1]
+        single = score(row)
+        best_here = (single, i, 1)
+        if i + 1 < len(scanned) and _filled(scanned[i + 1][1]):
+            joined = score(join_header_rows(row, scanned[i + 1][1]))
+            if joined > single:
+                best_here = (joined, i, 2)
+        candidates.append(best_here)
+    top = max(c[0] for c in candidates)
+    # The first row that is nearly as good as the best: a second table further down that
+    # names one column more does not win over the table at the top.
+    best = next((c for c in candidates if c[0] >= max(1, top - 2)), (0, filled[0], 1))
+    _score, index, span = best
+    number, row = scanned[index]
+    if span == 2:
+        row = join_header_rows(row, scanned[index + 1][1])
+    table.headers = [c.strip() for c in row]
+    table.header_row = number
+    table.header_rows = span
+    table.title = [
+        " ".join(c.strip() for c in r if c.strip())[:200] for _n, r in scanned[:index] if _filled(r)
+    ][:10]
+    table.rows = chain(scanned[index + span :], table.rows)
+    return table
 
 
-def open_table(path: Path) -> Table:
-    """Open a file of any supported kind by its content (not its name) and read its header."""
+def open_table(path: Path, *, score: HeaderScore | None = None) -> Table:
+    """Open a file of any supported kind by its content (not its name) and find its header
+    (the first row with text, or the best match by `score`; see `_with_header`)."""
     with path.open("rb") as handle:
         head = handle.read(8)
     if not head:
@@ -393,7 +513,7 @@ def open_table(path: Path) -> Table:
         else:
             table = _open_csv(path, encoding, skip)
     try:
-        return _with_header(table)
+        return _with_header(table, score)
     except BaseException:
         table.close()
         raise

@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -28,7 +28,17 @@ from django.utils import timezone
 from kam.accounts.access import can_manage_users
 from kam.accounts.models import User
 from kam.imports import kinds
-from kam.imports.domain import Kind, Preset, Problem, RowError, Summary, map_columns
+from kam.imports.domain import (
+    Kind,
+    Preset,
+    Problem,
+    RowCounts,
+    RowError,
+    Summary,
+    data_rows,
+    header_score,
+    map_columns,
+)
 from kam.imports.messages import error_as_dict
 from kam.imports.models import ImportJob, JobStatus
 from kam.imports.readers import FileProblem, Table, open_table
@@ -55,6 +65,8 @@ class Outcome:
     error_count: int = 0
     summary: Summary = field(default_factory=Summary)
     written: bool = False
+    created: dict[str, Any] = field(default_factory=dict)  # what the write created
+    undo: dict[str, Any] = field(default_factory=dict)  # what it needs to put things back
 
     @property
     def ok(self) -> bool:
@@ -73,13 +85,19 @@ def _table_info(table: Table, preset: Preset) -> dict[str, Any]:
         "encoding": table.encoding,
         "delimiter": {"\t": "tab"}.get(table.delimiter, table.delimiter),
         "header_row": table.header_row,
+        "header_rows": table.header_rows,
+        "title": table.title,
+        "sheet": table.sheet,
+        "sheets": table.sheets,
         "headers": [h[:100] for h in table.headers[:PREVIEW_COLUMNS]],
         "preset": preset.value,
     }
 
 
 def _file_error(outcome: Outcome, problem: FileProblem) -> Outcome:
-    outcome.errors.append(RowError(problem.row, "", "", Problem.of(problem.code, **problem.params)))
+    outcome.errors.append(
+        RowError(problem.row, problem.column, "", Problem.of(problem.code, **problem.params))
+    )
     outcome.error_count += 1
     return outcome
 
@@ -93,6 +111,8 @@ def import_file(
     dry_run: bool = False,
     default_manager: User | None = None,
     progress: Progress | None = None,
+    allow_future: bool = False,
+    stage_map: Mapping[str, str] | None = None,
 ) -> Outcome:
     """Check a file and, unless it has errors or this is a dry run, write it all.
 
@@ -102,12 +122,16 @@ def import_file(
     if actor is not None and not can_manage_users(actor):
         raise PermissionDenied
     outcome = Outcome(kind=kind)
+
+    def score(cells: Sequence[str]) -> int:
+        return header_score(cells, kind, preset)
+
     try:
-        table = open_table(path)
+        table = open_table(path, score=score)
     except FileProblem as problem:
         return _file_error(outcome, problem)
     with table:
-        cmap = map_columns(table.headers, kind, preset)
+        cmap = map_columns(table.headers, kind, preset, header_row=table.header_row)
         outcome.info = _table_info(table, cmap.preset)
         outcome.info["mapping"] = {name: cmap.header_of(name) for name in cmap.columns}
         outcome.info["ignored"] = [h[:100] for h in cmap.ignored[:PREVIEW_COLUMNS]]
@@ -115,14 +139,18 @@ def import_file(
             outcome.errors.extend(cmap.problems)
             outcome.error_count = len(cmap.problems)
             return outcome
-        ctx = kinds.Context(actor=actor, default_manager=default_manager)
+        ctx = kinds.Context(
+            actor=actor,
+            default_manager=default_manager,
+            allow_future=allow_future,
+            stage_map=stage_map,
+        )
         handler = kinds.HANDLERS[kind](ctx, cmap)
         preview: list[list[str]] = []
         rows = 0
+        counts = RowCounts()
         try:
-            for number, cells in table.rows:
-                if not any(cells) or not any(c.strip() for c in cells):
-                    continue
+            for number, cells in data_rows(table.rows, cmap, counts, score):
                 rows += 1
                 if len(preview) < PREVIEW_ROWS:
                     preview.append([str(number), *(c[:100] for c in cells[:PREVIEW_COLUMNS])])
@@ -130,9 +158,15 @@ def import_file(
                 if progress is not None and rows % 5000 == 0:
                     progress("check", rows)
         except FileProblem as problem:
-            ctx.error(problem.row, "", "", Problem.of(problem.code, **problem.params))
+            ctx.error(problem.row, problem.column, "", Problem.of(problem.code, **problem.params))
+        for row, written, got in counts.group_mismatches:
+            column = cmap.header_of("amount") if "amount" in cmap.columns else ""
+            ctx.error(row, column, written, Problem.of("group_total", rows=got))
+        handler.finish()
         ctx.check_new_clients()
         outcome.info["preview"] = preview
+        outcome.info["not_data"] = counts.as_dict()
+        ctx.summary.not_data = counts.totals + counts.groups + counts.repeated_headers
         ctx.summary.rows = rows
         if progress is not None:
             progress("check", rows)
@@ -175,6 +209,26 @@ def _apply(
         outcome.error_count = 1
         return
     outcome.written = True
+    outcome.created = ctx.written
+    outcome.undo = ctx.undo
+
+
+def import_job_record(
+    *, kind: Kind, preset: Preset, path: Path, outcome: Outcome, actor: User | None = None
+) -> ImportJob:
+    """The audit record of an import run outside the web page (`kam import`): the same job
+    row a web import leaves, so it is listed, and can be undone, like one."""
+    job = ImportJob(
+        kind=kind.value,
+        preset=preset.value,
+        actor=actor,
+        file_name=path.name[:255],
+        file_size=path.stat().st_size if path.exists() else 0,
+        info={**outcome.info, "cli": True},
+    )
+    job.save()
+    _record(job, outcome, write=True)
+    return job
 
 
 # --- web jobs ------------------------------------------------------------------------------
@@ -197,6 +251,7 @@ def import_job_create(
     preset: Preset,
     upload: UploadedFile[bytes],
     default_manager: User | None = None,
+    allow_future: bool = False,
 ) -> ImportJob:
     """Keep the uploaded file under var/imports/ and check it (in the background when big)."""
     if not can_manage_users(actor):
@@ -213,7 +268,10 @@ def import_job_create(
         file_name=(upload.name or "file")[:255],
         file_size=upload.size or 0,
         stored_path=str(stored),
-        info={"default_manager": default_manager.pk if default_manager else None},
+        info={
+            "default_manager": default_manager.pk if default_manager else None,
+            "allow_future": allow_future,
+        },
     )
     _run(job, write=False)
     return job
@@ -332,6 +390,7 @@ def run_job(job_id: int, *, write: bool) -> None:
             dry_run=not write,
             default_manager=manager,
             progress=progress,
+            allow_future=bool(job.info.get("allow_future")),
         )
     except Exception:
         log.exception("import job %s failed", job_id)
@@ -353,6 +412,9 @@ def _record(job: ImportJob, outcome: Outcome, *, write: bool) -> None:
     job.summary = outcome.summary.as_dict()
     job.rows_total = outcome.summary.rows
     job.rows_done = outcome.summary.rows
+    if outcome.written:
+        job.written = outcome.created
+        job.undo = outcome.undo
     if not outcome.ok:
         job.status = JobStatus.FAILED if write else JobStatus.INVALID
     else:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -15,8 +19,8 @@ from kam.core.exporting import EXPORT_FORMATS, export_response
 from kam.core.http import AuthenticatedRequest
 from kam.imports.domain import Kind, Preset
 from kam.imports.forms import ImportForm
-from kam.imports.messages import reason
-from kam.imports.models import ImportJob
+from kam.imports.messages import reason, undo_blocker, warning
+from kam.imports.models import ImportJob, JobStatus
 from kam.imports.selectors import import_job_get, import_job_list
 from kam.imports.services import (
     import_job_confirm,
@@ -24,6 +28,7 @@ from kam.imports.services import (
     import_job_discard,
     import_job_progress,
 )
+from kam.imports.undo import import_job_undo, undo_check
 
 FIELD_LABELS = {
     "client": gettext_lazy("Client"),
@@ -67,6 +72,7 @@ def import_start_view(request: AuthenticatedRequest) -> HttpResponse:
             preset=Preset(form.cleaned_data["preset"]),
             upload=form.cleaned_data["file"],
             default_manager=form.cleaned_data["manager"],
+            allow_future=form.cleaned_data["allow_future"],
         )
         return redirect("imports:job", job.pk)
     status = 400 if form.errors else 200
@@ -76,6 +82,26 @@ def import_start_view(request: AuthenticatedRequest) -> HttpResponse:
 
 def _errors(job: ImportJob, limit: int = 1000) -> list[dict[str, object]]:
     return [{**e, "reason": reason(e["code"], e.get("params") or {})} for e in job.errors[:limit]]
+
+
+def _diff(diff: dict[str, Any]) -> dict[str, Any]:
+    """The period diff of a file without ids with real dates and amounts (shown the Russian
+    way by the template)."""
+    if not diff:
+        return {}
+
+    def rows(key: str) -> list[tuple[str, date, Decimal]]:
+        return [
+            (name, date.fromisoformat(day), Decimal(amount))
+            for name, day, amount in diff.get(key) or []
+        ]
+
+    return {
+        "from": date.fromisoformat(diff["from"]),
+        "to": date.fromisoformat(diff["to"]),
+        "created": rows("created"),
+        "deleted": rows("deleted"),
+    }
 
 
 @require_GET
@@ -91,7 +117,14 @@ def job_view(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
         "summary": job.summary,
         "mapping": mapping,
         "progress": import_job_progress(job) if job.is_running else {},
+        "warnings": [warning(code) for code in job.summary.get("warnings") or []],
+        "not_data": job.info.get("not_data") or {},
+        "diff": _diff(job.summary.get("diff") or {}),
+        "undo": undo_check(job) if job.status == JobStatus.DONE else None,
+        "undo_reasons": [],
     }
+    if context["undo"] is not None:
+        context["undo_reasons"] = [undo_blocker(c, p) for c, p in context["undo"].blockers]
     template = "imports/job.html"
     if request.htmx and not request.htmx.boosted:
         template += "#status"
@@ -114,6 +147,18 @@ def job_discard_view(request: AuthenticatedRequest, job_id: int) -> HttpResponse
     import_job_discard(actor=request.user, job=job)
     messages.success(request, _("The file was discarded; nothing was imported."))
     return redirect("imports:start")
+
+
+@require_POST
+def job_undo_view(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
+    job = import_job_get(viewer=request.user, job_id=job_id)
+    check = import_job_undo(actor=request.user, job=job)
+    if check.ok:
+        messages.success(request, _("The import was undone: what it created was removed."))
+    else:
+        for code, params in check.blockers:
+            messages.error(request, undo_blocker(code, params))
+    return redirect("imports:job", job.pk)
 
 
 @require_GET

@@ -101,6 +101,7 @@ ROUTES: dict[str, Route] = {
     "imports:job-confirm": Route(Kind.IMPORT_JOB, ("POST",)),
     "imports:job-discard": Route(Kind.IMPORT_JOB, ("POST",)),
     "imports:job-errors": Route(Kind.IMPORT_JOB),
+    "imports:job-undo": Route(Kind.IMPORT_JOB, ("POST",)),
     "portfolio:revenue-create": Route(Kind.CLIENT, ("POST",)),
     "portfolio:revenue-edit": Route(Kind.REVENUE, ("GET", "POST")),
     "portfolio:revenue-delete": Route(Kind.REVENUE, ("POST",)),

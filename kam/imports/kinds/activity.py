@@ -112,7 +112,9 @@ class InteractionsHandler(Handler):
             summary.created += 1
             new.append(Interaction(author_id=author_id, **values))
         if write:
-            Interaction.objects.bulk_create(new, batch_size=1000)
+            saved = Interaction.objects.bulk_create(new, batch_size=1000)
+            pks = [i.pk for i in saved if i.pk is not None]
+            self.ctx.written["interactions"] = pks
 
 
 # --- NPS -----------------------------------------------------------------------------------
@@ -159,3 +161,5 @@ class NpsHandler(Handler):
         )
         self.ctx.summary.created += created
         self.ctx.summary.unchanged += unchanged
+        if write and created:
+            self.ctx.written["nps_answers"] = created  # written by the surveys app: no undo

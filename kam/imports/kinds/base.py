@@ -6,7 +6,7 @@ writes everything in `apply()`, which the service runs inside one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,7 +19,9 @@ from kam.accounts.models import User
 from kam.clients.domain import normalize_company_name
 from kam.clients.models import Client
 from kam.imports import domain as d
+from kam.imports import presets
 from kam.imports.domain import ColumnMap, Problem, RowError, Summary
+from kam.imports.readers import column_letter
 
 Progress = Callable[[str, int], None]
 
@@ -69,12 +71,28 @@ class NewUser:
 class Context:
     """What every handler shares: the actor, the clients and users it may match, new ones."""
 
-    def __init__(self, *, actor: User | None, default_manager: User | None) -> None:
+    def __init__(
+        self,
+        *,
+        actor: User | None,
+        default_manager: User | None,
+        allow_future: bool = False,
+        stage_map: Mapping[str, str] | None = None,
+    ) -> None:
         self.actor = actor
         self.default_manager = default_manager or actor
+        self.allow_future = allow_future
+        # Folded stage name → funnel step: KAM's defaults, then the caller's own names.
+        self.stage_map = {**presets.default_stage_map(), **(stage_map or {})}
         self.client_column = ""
+        self.manager_column = ""
         self.errors: list[RowError] = []
         self.error_count = 0
+        self.error_rows: set[int] = set()
+        # What a write created (for the job's audit record and its undo) and what it needs
+        # to put back what it changed or deleted.
+        self.written: dict[str, Any] = {}
+        self.undo: dict[str, Any] = {}
         self.summary = Summary()
         clients = visible_clients(actor) if actor is not None else Client.objects.all()
         self.by_inn: dict[str, int] = {}
@@ -96,11 +114,15 @@ class Context:
         self._new_by_name: dict[str, NewClient] = {}
         self._name_cache: dict[str, str] = {}
         self.users: dict[frozenset[str], int] = {}
+        # One word («Даниил» in amoCRM) → the only user with that first or last name.
+        self.single_names: dict[str, int] = {}
         # Blocked people are matched too: a CRM export names former colleagues, and they must
         # not come back as new accounts.
         for user in User.objects.only("id", "first_name", "last_name", "middle_name"):
             for key in d.person_keys(user.last_name, user.first_name, user.middle_name):
                 self.users[key] = 0 if key in self.users else user.pk
+            for word in {*d.name_tokens(user.first_name), *d.name_tokens(user.last_name)}:
+                self.single_names[word] = 0 if word in self.single_names else user.pk
         self.new_users: dict[frozenset[str], NewUser] = {}
         self._manager_cache: dict[str, int | Problem] = {}
 
@@ -108,6 +130,8 @@ class Context:
 
     def error(self, row: int, column: str, value: str, problem: Problem) -> None:
         self.error_count += 1
+        if len(self.error_rows) < ERROR_LIMIT:
+            self.error_rows.add(row)
         if len(self.errors) < ERROR_LIMIT:
             self.errors.append(RowError(row, column, value[:200], problem))
 
@@ -166,11 +190,13 @@ class Context:
             return cached
         words = d.name_tokens(name)
         found: int | Problem
-        if len(words) < 2:
+        if not words:
             found = Problem.of("manager_name")
         else:
             key = frozenset(words)
             found = self.users.get(key, -1)
+            if found == -1 and len(words) == 1:
+                found = self.single_names.get(words[0], -1)
             if found == -1 and len(words) == 3:
                 # «Иванов Иван Иванович» for a user whose middle name KAM does not have.
                 hits = {self.users.get(frozenset(words) - {w}, -1) for w in words} - {-1}
@@ -209,6 +235,7 @@ class Context:
             user.set_unusable_password()
             user.save()
             made[new.ref] = user
+            self.written.setdefault("users", []).append(user.pk)
             self.summary.new_users.append(f"{new.full_name} ({username})")
         return made
 
@@ -248,8 +275,11 @@ class Context:
             by_name = dict(
                 Client.objects.filter(name__in=[o.name for o in objects]).values_list("name", "id")
             )
-            return {n.ref: by_name[n.name] for n in self.new_clients}
-        return {n.ref: c.pk for n, c in zip(self.new_clients, created, strict=True)}
+            refs = {n.ref: by_name[n.name] for n in self.new_clients}
+        else:
+            refs = {n.ref: c.pk for n, c in zip(self.new_clients, created, strict=True)}
+        self.written.setdefault("clients", []).extend(refs.values())
+        return refs
 
     def _manager_ref(self, new: NewClient) -> int | None:
         if not new.manager:
@@ -261,6 +291,8 @@ class Context:
         """Every new client needs an active responsible person the actor may assign."""
         users: dict[int, User | None] = {}
         for new in self.new_clients:
+            if new.row in self.error_rows:
+                continue  # the row's own error (e.g. a responsible person KAM cannot tell)
             ref = self._manager_ref(new)
             if ref is not None and ref < 0:
                 continue  # a person the import creates
@@ -279,7 +311,8 @@ class Context:
                 or (self.actor is not None and not can_assign_manager(self.actor, target))
             ):
                 value = new.manager or (target.display_name if target else "")
-                self.error(new.row, self.client_column, value, Problem.of("manager_forbidden"))
+                column = self.manager_column if new.manager else self.client_column
+                self.error(new.row, column, value, Problem.of("manager_forbidden"))
 
 
 ERROR_LIMIT = 10_000
@@ -295,8 +328,16 @@ class Handler:
         self.cmap = cmap
         self.columns = cmap.columns
         self.width = len(cmap.headers)
-        if "client" in self.columns:
-            ctx.client_column = cmap.header_of("client")
+        # Without an INN column a client is its name: a name seen once is not looked up again.
+        self._by_name_only = "inn" not in self.columns
+        self._client_cache: dict[str, int] = {}
+        for name in ("client", "inn", "full_name"):
+            if name in self.columns:
+                ctx.client_column = cmap.header_of(name)
+                break
+        ctx.manager_column = (
+            cmap.header_of("manager") if "manager" in self.columns else ctx.client_column
+        )
 
     def cell(self, cells: list[str], name: str) -> str:
         index = self.columns.get(name)
@@ -306,7 +347,12 @@ class Handler:
         return d.clean_text(text) if text[:1] == "'" else text
 
     def fail(self, row: int, name: str, value: str, problem: Problem) -> None:
-        column = self.cmap.header_of(name) if name in self.columns else ""
+        if name in self.columns:
+            column = self.cmap.header_of(name)
+        else:
+            # The file has no such column (e.g. an interactions file without «Менеджер»):
+            # named as the file should have named it.
+            column = d.field_label(name, self.cmap.preset)
         self.ctx.error(row, column, value, problem)
 
     def parse(self, row: int, cells: list[str], name: str, parser: Callable[[str], Any]) -> Any:
@@ -321,15 +367,31 @@ class Handler:
     def check_width(self, row: int, cells: list[str]) -> bool:
         if len(cells) <= self.width:
             return True
-        extra = [c for c in cells[self.width :] if c.strip()]
+        extra = [i for i in range(self.width, len(cells)) if cells[i].strip()]
         if extra:
-            self.ctx.error(row, "", extra[0], Problem.of("extra_cells", width=self.width))
+            self.ctx.error(
+                row,
+                column_letter(extra[0]),
+                cells[extra[0]],
+                Problem.of("extra_cells", width=self.width),
+            )
             return False
         return True
 
     def client(self, row: int, cells: list[str], *, fallback: str = "") -> int | None:
         """The row's client: matched, or registered as new when the kind may create clients."""
         name = self.cell(cells, "client") or fallback
+        if self._by_name_only:
+            known = self._client_cache.get(name)
+            if known is not None:
+                return known  # the same name on an earlier row: the same client
+            found = self._client(row, cells, name)
+            if found is not None and len(self._client_cache) < 500_000:
+                self._client_cache[name] = found
+            return found
+        return self._client(row, cells, name)
+
+    def _client(self, row: int, cells: list[str], name: str) -> int | None:
         inn = None
         if "inn" in self.columns:
             inn = self.parse(row, cells, "inn", d.parse_inn)
@@ -373,6 +435,9 @@ class Handler:
 
     def row(self, number: int, cells: list[str]) -> None:
         raise NotImplementedError
+
+    def finish(self) -> None:
+        """Checks over the whole file, after the last row (e.g. stage names never seen)."""
 
     def apply(self, *, write: bool, progress: Progress | None) -> None:
         raise NotImplementedError

@@ -29,7 +29,17 @@ class ClientsHandler(Handler):
     def row(self, number: int, cells: list[str]) -> None:
         if not self.check_width(number, cells):
             return
-        ref = self.client(number, cells)
+        if "record_type" in self.columns:
+            # amoCRM's «Контакты и компании»: a company row names the client in its name
+            # column; contact rows belong to the contacts import.
+            if d.record_type(self.cell(cells, "record_type")) != "company":
+                self.ctx.summary.skipped += 1
+                return
+            title = self.cell(cells, "title")
+            cells = _with(cells, self.columns.get("client"), title)
+            ref = self.client(number, cells, fallback=title)
+        else:
+            ref = self.client(number, cells)
         manager = self.manager(number, cells)
         values: dict[str, str] = {}
         for name, limit in self.LIMITS.items():
@@ -63,6 +73,9 @@ class ClientsHandler(Handler):
                 continue
             summary.updated += 1
             if write:
+                self.ctx.undo.setdefault("clients_changed", []).append(
+                    [pk, {key: getattr(client, key) for key in changed}]
+                )
                 for key in changed:
                     setattr(client, key, values[key])
                 client._history_user = self.ctx.actor  # type: ignore[attr-defined]
@@ -70,6 +83,22 @@ class ClientsHandler(Handler):
         if write:
             made = self.ctx.create_users()
             self.ctx.create_clients(made)
+
+
+def _with(cells: list[str], index: int | None, value: str) -> list[str]:
+    """The row with `value` in column `index` (when the file has that column)."""
+    if index is None or not value:
+        return cells
+    out = list(cells)
+    while len(out) <= index:
+        out.append("")
+    out[index] = value
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """A field value as JSON keeps it (dates as ISO text)."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 # --- contacts ------------------------------------------------------------------------------
@@ -93,6 +122,8 @@ class ContactsHandler(Handler):
 
     def _full_name(self, number: int, cells: list[str]) -> str:
         name = self.cell(cells, "full_name")
+        if not name and "record_type" in self.columns and "full_name" not in self.columns:
+            name = self.cell(cells, "title")
         if not name:
             parts = (self.cell(cells, p) for p in ("last_name", "first_name", "middle_name"))
             name = " ".join(p for p in parts if p)
@@ -105,6 +136,14 @@ class ContactsHandler(Handler):
 
     def row(self, number: int, cells: list[str]) -> None:
         if not self.check_width(number, cells):
+            return
+        # amoCRM's «Контакты и компании»: company rows are skipped here; a contact row's name
+        # is in the name column when there is no «Полное имя».
+        kind = (
+            d.record_type(self.cell(cells, "record_type")) if "record_type" in self.columns else ""
+        )
+        if "record_type" in self.columns and kind != "contact":
+            self.ctx.summary.skipped += 1
             return
         full_name = self._full_name(number, cells)
         ref = self.client(number, cells)
@@ -154,6 +193,7 @@ class ContactsHandler(Handler):
                     new = Contact(client_id=self.resolve(item.client, ids), **item.values)
                     new._history_user = self.ctx.actor  # type: ignore[attr-defined]
                     new.save()
+                    self.ctx.written.setdefault("contacts", []).append(new.pk)
                 continue
             contact = found
             changed = [k for k, v in item.values.items() if getattr(contact, k) != v]
@@ -162,6 +202,9 @@ class ContactsHandler(Handler):
                 continue
             summary.updated += 1
             if write:
+                self.ctx.undo.setdefault("contacts_changed", []).append(
+                    [contact.pk, {name: _plain(getattr(contact, name)) for name in changed}]
+                )
                 for name in changed:
                     setattr(contact, name, item.values[name])
                 contact._history_user = self.ctx.actor  # type: ignore[attr-defined]

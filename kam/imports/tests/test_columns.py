@@ -25,6 +25,8 @@ def _needs(kind: Kind, preset: Preset, leaving: str) -> list[str]:
         names.append("inn")
     if kind is Kind.CONTACTS and leaving not in NAME_FIELDS:
         names.append("last_name")
+    if kind is Kind.REVENUE and preset in CRM_PRESETS and leaving != "stage":
+        names.append("stage")  # a CRM deals export without its stages is refused
     return [table[name][0] for name in names]
 
 

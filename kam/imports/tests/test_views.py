@@ -123,3 +123,57 @@ def test_confirm_runs_once(org: Org) -> None:
     http.post(reverse("imports:job-confirm", args=[job.pk]))
     http.post(reverse("imports:job-confirm", args=[job.pk]))
     assert RevenueRecord.objects.filter(source="amocrm").count() == 3
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("real/excel_title_totals.xlsx", "revenue"),
+        ("real/1c_sales_report.xlsx", "revenue"),
+        ("real/sales_binary.xls", "revenue"),
+        ("real/bitrix24_deals.xls", "revenue"),
+    ],
+)
+def test_real_spreadsheets_upload_and_import(org: Org, name: str, kind: str) -> None:
+    """Every valid XLSX, binary XLS and Bitrix24 HTML .xls is read through the web too (the
+    upload is stored under KAM's own name, which must not matter)."""
+    http = _admin(org)
+    before = RevenueRecord.objects.count()
+    file = SimpleUploadedFile(name.rsplit("/", 1)[1], (FIXTURES / name).read_bytes())
+    response = http.post(
+        reverse("imports:start"),
+        {"kind": kind, "preset": "auto", "file": file, "manager": org.manager_a1.pk},
+    )
+    assert response.status_code == 302
+    job = ImportJob.objects.latest("id")
+    assert job.status == JobStatus.CHECKED, job.errors
+    page = http.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert "header-found" in page
+    http.post(reverse("imports:job-confirm", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == JobStatus.DONE
+    assert job.summary["created"] > 0
+    assert RevenueRecord.objects.count() - before == job.summary["created"]
+
+
+def test_preview_shows_the_period_diff_before_anything_is_written(org: Org) -> None:
+    http = _admin(org)
+    first = "Клиент;Дата;Сумма\nООО Дифф;01.03.2026;1000\nООО Дифф;15.03.2026;2500\n"
+    data = {"kind": "revenue", "preset": "auto", "manager": org.manager_a1.pk}
+    http.post(
+        reverse("imports:start"), {**data, "file": SimpleUploadedFile("a.csv", first.encode())}
+    )
+    job = ImportJob.objects.latest("id")
+    http.post(reverse("imports:job-confirm", args=[job.pk]))
+    fixed = first.replace("2500", "2750").encode()
+    http.post(reverse("imports:start"), {**data, "file": SimpleUploadedFile("a.csv", fixed)})
+    job = ImportJob.objects.latest("id")
+    assert job.status == JobStatus.CHECKED
+    page = http.get(reverse("imports:job", args=[job.pk])).content.decode()
+    diff = page[page.index('id="diff"') :]
+    assert "с 15.03.2026 по 15.03.2026" not in diff  # the period is the file's: 01.03 to 15.03
+    assert "01.03.2026" in diff
+    assert "2\u00a0750,00" in diff or "2 750,00" in diff
+    assert "2\u00a0500,00" in diff or "2 500,00" in diff
+    amounts = sorted(RevenueRecord.objects.filter(source="import").values_list("amount", flat=True))
+    assert [str(a) for a in amounts] == ["1000.00", "2500.00"]  # nothing written yet

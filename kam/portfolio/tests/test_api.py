@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -77,7 +78,11 @@ def test_cli_json_and_xlsx(org: Org, tmp_path: Path, capsys: pytest.CaptureFixtu
         == 0
     )
     book = load_workbook(out)
-    assert book.sheetnames == ["summary", "clients", "alerts", "managers"]
-    assert book["clients"].max_row == 4
+    # Titles as the web export shows them (Russian by default), dates as dates.
+    assert book.sheetnames == ["Сводка", "Клиенты", "Тревоги", "Менеджеры"]
+    assert book["Клиенты"].max_row == 4
+    assert book["Клиенты"]["C1"].value == "ИНН"
+    summary = {row[0]: row[1] for row in book["Сводка"].iter_rows(values_only=True)}
+    assert summary["С"].date() == date(2026, 1, 1)
     assert main(["report", "portfolio", "--format", "xlsx"]) == 2
     assert main(["report", "portfolio", "--from", "2026-05-01", "--to", "2026-01-01"]) == 2

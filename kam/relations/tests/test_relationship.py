@@ -358,12 +358,12 @@ def test_reports_as_xlsx(org: Org, tmp_path: object, capsys: pytest.CaptureFixtu
     )
     assert main(["report", "relations", "--format", "xlsx"]) == 2  # --out is required
     assert main(["report", "relations", "--format", "xlsx", "--out", str(out / "r.xlsx")]) == 0
-    sheet = load_workbook(out / "r.xlsx")["clients"]
+    sheet = load_workbook(out / "r.xlsx")["Клиенты"]
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("client", "manager", "stage", "balance", "withdrawals_in_a_row", "alerts")
+    assert rows[0] == ("Клиент", "Менеджер", "Стадия", "Баланс", "Снятий подряд", "Тревоги")
     assert len(rows) == 4
     assert main(["report", "cadence", "--format", "xlsx", "--out", str(out / "c.xlsx")]) == 0
     book = load_workbook(out / "c.xlsx")
-    assert book.sheetnames == ["summary", "overdue", "paused", "reviews_due", "dates"]
-    assert book["overdue"].max_row == 4  # header + the three never-contacted key clients
+    assert book.sheetnames == ["Сводка", "Просрочено", "Пауза", "Пересмотр досье", "Даты"]
+    assert book["Просрочено"].max_row == 4  # header + the three never-contacted key clients
     capsys.readouterr()

@@ -400,7 +400,7 @@ def test_report_nps_xlsx(org: Org, tmp_path: Path, capsys: pytest.CaptureFixture
     args = ["report", "nps", "--from", "2026-01-01", "--to", "2026-12-31", "--by", "month"]
     assert main([*args, "--format", "xlsx", "--out", str(out)]) == 0
     book = load_workbook(out)
-    summary = {row[0]: row[1] for row in book["summary"].iter_rows(values_only=True)}
-    assert (summary["n"], summary["nps"]) == (2, 0)
-    assert [row[0] for row in book["groups"].iter_rows(values_only=True)] == ["key", "2026-05"]
+    summary = {row[0]: row[1] for row in book["Сводка"].iter_rows(values_only=True)}
+    assert (summary["Ответы"], summary["NPS"]) == (2, 0)
+    assert [row[0] for row in book["Группы"].iter_rows(values_only=True)] == ["Группа", "2026-05"]
     capsys.readouterr()
