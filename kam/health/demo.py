@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from kam.clients.domain import normalize_company_name
-from kam.clients.models import Client
 from kam.core.demo import DemoContext
+from kam.playbooks.models import ComplaintCase
 from kam.portfolio.models import RevenueRecord
 from kam.relations.models import Interaction
 from kam.surveys.models import Answer, Campaign, Respondent
@@ -58,11 +57,15 @@ def _negative_run(ctx: DemoContext) -> None:
 
 
 def _new_promoter(ctx: DemoContext) -> None:
-    name = f"{ctx.fake.company()} (новый)"
-    manager = ctx.people[0]
-    client = Client.objects.create(
-        name=name, normalized_name=normalize_company_name(name), manager=manager, segment="medium"
+    """The last demo client without answers or complaint cases becomes a new one: its first
+    order ten months ago, growing repeat orders since, and a promoter's answer."""
+    answered = set(Answer.objects.values_list("client_id", flat=True))
+    complained = set(ComplaintCase.objects.values_list("client_id", flat=True))
+    client = next(
+        c for c in reversed(ctx.clients) if c.pk not in answered and c.pk not in complained
     )
+    manager = client.manager
+    RevenueRecord.objects.filter(client=client).delete()
     RevenueRecord.objects.bulk_create(
         RevenueRecord(
             client=client,
@@ -74,7 +77,7 @@ def _new_promoter(ctx: DemoContext) -> None:
     )
     campaign = Campaign.objects.filter(kind="client").order_by("-end").first()
     if campaign is not None:
-        respondent = Respondent.objects.create(campaign=campaign, client=client)
+        respondent, _created = Respondent.objects.get_or_create(campaign=campaign, client=client)
         Answer.objects.create(
             respondent=respondent,
             campaign=campaign,
@@ -85,7 +88,6 @@ def _new_promoter(ctx: DemoContext) -> None:
             answered_on=max(campaign.start, ctx.today - timedelta(days=20)),
             recorded_by=manager,
         )
-    ctx.counts["new_clients"] = ctx.counts.get("new_clients", 0) + 1
 
 
 def seed(ctx: DemoContext) -> None:

@@ -22,5 +22,7 @@ def test_demo_health_stories() -> None:
     churned = [r for r in rows if r.is_key and any(a.value == "stopped_buying" for a in r.alerts)]
     assert churned
     data = contrast_candidates(viewer=company_viewer(), as_of=today)
-    assert any("(новый)" in c["client"]["name"] for c in data["satisfied"])
+    promoter = next(c for c in data["satisfied"] if c["evidence"]["promoter_answers"])
+    assert promoter["evidence"]["promoter_answers"] == 1
+    assert promoter["evidence"]["repeat_purchases"] == 3
     assert data["dissatisfied"]
