@@ -52,6 +52,7 @@ bench: install
 	$(BIN)/python -m bench
 	$(BIN)/python -m tests.pg_cluster $(BIN)/python -m bench portfolio
 	$(BIN)/python -m tests.pg_cluster $(BIN)/python -m bench imports
+	$(BIN)/python -m tests.pg_cluster $(BIN)/python -m bench load
 
 messages: install
 	$(BIN)/python manage.py makemessages -l ru -l en --ignore=.venv --ignore=var

@@ -16,6 +16,13 @@ def _fast_hasher(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings: Any) -> None:
+    """Queued background work runs at once inside the test: no worker, no thread, no waiting.
+    Tests of the queue itself switch back to the database backend."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     from django.core.cache import cache
 
@@ -50,6 +57,37 @@ def _relationship_defaults(request: pytest.FixtureRequest) -> None:
 
     if not RelationshipStage.objects.exists():
         install(RelationshipStage, BankCatalogueEntry)
+    from kam.playbooks.defaults import install as install_playbook
+    from kam.playbooks.models import ChecklistItem, DifficultType, RootCause
+
+    if not DifficultType.objects.exists():
+        install_playbook(DifficultType, ChecklistItem, RootCause)
+
+
+@pytest.fixture
+def drill_figures(record_property: Any) -> Any:
+    """`drill_figures("DRILL name key=value ...")`: a line printed in the run's summary (also
+    under -q and pytest-xdist), so the drills' figures show in the test output."""
+
+    def note(line: str) -> None:
+        record_property("drill", line)
+
+    return note
+
+
+def _drill_summary(terminalreporter: Any) -> None:
+    lines = [
+        value
+        for outcome in ("passed", "failed")
+        for report in terminalreporter.stats.get(outcome, [])
+        if getattr(report, "when", "") == "call"
+        for key, value in getattr(report, "user_properties", [])
+        if key == "drill"
+    ]
+    if lines:
+        terminalreporter.section("drill figures")
+        for line in lines:
+            terminalreporter.write_line(line)
 
 
 # --- under CI a skipped test fails the run ----------------------------------------------------
@@ -76,6 +114,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    _drill_summary(terminalreporter)
     if _SKIPPED and _in_ci():
         terminalreporter.write_line(
             f"CI: {len(_SKIPPED)} skipped test(s) fail the run; make them run or remove them: "

@@ -20,8 +20,10 @@ Common tasks:
   kam migrate                 create or update the database tables
   kam demo                    fill an empty database with a demo company
   kam serve                   start the web server (http://127.0.0.1:8000 by default)
-  kam createuser NAME         add a user (asks nothing; use --password to let them log in)
-  kam token NAME              print the API token of a user (created if missing)
+                              and the background worker beside it
+  kam worker                  run background work alone (imports, e-mails, schedules)
+  kam createuser NAME --role R   add a user with a role (--password to let them log in)
+  kam token NAME              print a NEW API token of a user (the old one stops working)
   kam report portfolio        portfolio report (--from, --to, --format table|json|xlsx)
   kam import KIND FILE        import clients, contacts, revenue, interactions or nps from
                               CSV/XLSX/Bitrix24 .xls: all rows or nothing (--dry-run,
@@ -31,6 +33,8 @@ Common tasks:
   kam report health           account health 0–100, components, alerts (--to, --as, --format)
   kam report contrast         contrast analysis candidates with evidence (--to, --as, --format)
   kam report nps              NPS with 95% intervals (--from, --to, --by manager|segment|month|…)
+  kam backup FILE             copy the whole database into one file (online)
+  kam restore FILE            replace the whole database with a backup (--yes)
   kam manage COMMAND ...      run any Django management command
 
 Settings come from environment variables: KAM_DATABASE_URL, KAM_SECRET_KEY, KAM_DEBUG,
@@ -72,6 +76,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on")
     serve.add_argument("--workers", type=int, default=2, help="number of worker processes")
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="do not start the background worker here (run 'kam worker' elsewhere)",
+    )
+
+    worker = sub.add_parser("worker", help="run background work (imports, e-mails, schedules)")
+    worker.add_argument("--batch", action="store_true", help="run what is queued, then stop")
 
     demo = sub.add_parser("demo", help="load the demo company into an empty database")
     demo.add_argument("--clients", type=int, default=300, help="number of client companies")
@@ -89,12 +101,14 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         choices=ROLES,
         default=[],
-        help="role to give (repeat for several)",
+        help="role to give (repeat for several; at least one, unless --superuser)",
     )
     user.add_argument("--supervisor", help="username of the direct supervisor")
     user.add_argument("--superuser", action="store_true", help="also a Django superuser")
 
-    token = sub.add_parser("token", help="print a user's API token (created if missing)")
+    token = sub.add_parser(
+        "token", help="print a new API token of a user (replaces the old one; stored hashed)"
+    )
     token.add_argument("username")
 
     report = sub.add_parser("report", help="print or save a report")
@@ -152,6 +166,12 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--stages", metavar="MAP.csv", help="deal stage names → steps, lines of “stage;step”"
     )
+
+    bak = sub.add_parser("backup", help="copy the whole database into one file")
+    bak.add_argument("file", help="where to write (SQLite database, or pg_dump custom format)")
+    res = sub.add_parser("restore", help="replace the whole database with a backup file")
+    res.add_argument("file", help="a file written by 'kam backup' on the same engine")
+    res.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     manage = sub.add_parser("manage", help="run any Django management command")
     manage.add_argument("args", nargs=argparse.REMAINDER)
@@ -226,8 +246,39 @@ def _serve(args: argparse.Namespace) -> int:
         "--timeout",
         "120",
     ]
-    os.execv(sys.executable, argv)  # noqa: S606 - replaces this process with gunicorn
-    return 0  # pragma: no cover
+    from kam.background.supervise import serve
+
+    return serve(argv, worker=not args.no_worker)
+
+
+def _backup_or_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from kam.core.backup import BackupError, backup, restore
+
+    try:
+        if args.command == "backup":
+            kind = backup(Path(args.file))
+            print(f"Backed up the {kind} database to {args.file}.")
+            return 0
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print("kam restore: this replaces all data; add --yes to go on", file=sys.stderr)
+                return 2
+            answer = input("This replaces ALL data in the database with the backup. Type yes: ")
+            if answer.strip().lower() != "yes":
+                print("Nothing was changed.")
+                return 1
+        done = restore(Path(args.file))
+    except BackupError as exc:
+        print(f"kam {args.command}: {exc}", file=sys.stderr)
+        return 1
+    print(f"Restored the {done.engine} database from {args.file}.")
+    if done.previous:
+        print(f"The data it replaced is kept in {done.previous}.")
+    if done.unapplied:
+        print("The backup is from an older KAM: run 'kam migrate' now.")
+    return 0
 
 
 def _createuser(args: argparse.Namespace) -> int:
@@ -236,6 +287,13 @@ def _createuser(args: argparse.Namespace) -> int:
     from kam.accounts.models import User
     from kam.accounts.services import user_create
 
+    if not args.role and not args.superuser:
+        print(
+            "kam createuser: give a role with --role manager|supervisor|director|admin "
+            "(repeat for several); a user without a role could log in and see nothing.",
+            file=sys.stderr,
+        )
+        return 2
     supervisor = None
     if args.supervisor:
         supervisor = User.objects.filter(username=args.supervisor).first()
@@ -251,6 +309,7 @@ def _createuser(args: argparse.Namespace) -> int:
             last_name=args.last_name,
             email=args.email,
             supervisor=supervisor,
+            is_superuser=args.superuser,
             **{f"is_{role}": True for role in args.role},
         )
     except ValidationError as exc:
@@ -276,6 +335,11 @@ def _token(args: argparse.Namespace) -> int:
         print(f"kam token: user {args.username!r} is blocked", file=sys.stderr)
         return 1
     print(token_for(user=user))
+    print(
+        "This token is shown once and stored only as a fingerprint; the previous one no longer "
+        "works. A user can also make a new one on their profile page.",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -436,6 +500,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(args)
         elif args.command == "serve":
             return _serve(args)
+        elif args.command in ("backup", "restore"):
+            return _backup_or_restore(args)
+        elif args.command == "worker":
+            call_command("kam_worker", batch=args.batch)
         elif args.command == "createuser":
             return _createuser(args)
         elif args.command == "token":

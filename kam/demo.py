@@ -20,6 +20,7 @@ from kam.clients import demo as clients_demo
 from kam.clients.models import Client
 from kam.core.demo import DemoContext
 from kam.health import demo as health_demo
+from kam.playbooks import demo as playbooks_demo
 from kam.portfolio import demo as portfolio_demo
 from kam.relations import demo as relations_demo
 from kam.surveys import demo as surveys_demo
@@ -29,6 +30,7 @@ SEEDS: tuple[Callable[[DemoContext], None], ...] = (
     clients_demo.seed,
     portfolio_demo.seed,
     relations_demo.seed,
+    playbooks_demo.seed,
     surveys_demo.seed,
     health_demo.seed,
 )

@@ -93,7 +93,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -102,7 +101,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_filters",
+    "django_tasks",
+    "django_tasks_db",
     "kam.core",
+    "kam.background",
     "kam.accounts",
     "kam.clients",
     "kam.portfolio",
@@ -122,6 +124,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kam.accounts.middleware.SessionIdleMiddleware",
     "kam.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -175,6 +178,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Background work (import checks and writes, e-mails, scheduled jobs) is a queue in the same
+# database, so the embedded SQLite default needs no extra server; `kam serve` starts the worker
+# beside the web server (`kam worker` runs one alone). Tests switch to the immediate backend.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 # "shared" lives in the database, so every gunicorn worker counts the same refused survey links
 # (a per-process cache would give each worker its own allowance); migration core 0004 makes it.
 CACHES = {
@@ -199,7 +207,11 @@ PASSWORD_HASHERS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
@@ -208,7 +220,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 AXES_FAILURE_LIMIT = env_int("KAM_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("KAM_LOGIN_COOLOFF_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Per name and address, and per name alone: many addresses together get no more guesses on one
+# account than one address does (the account is locked for the cool-off, whoever tries).
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -275,6 +289,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after KAM_SESSION_IDLE_HOURS without a request (kam.accounts.middleware) and
+# in any case KAM_SESSION_LIFETIME_HOURS after the login (the cookie's age).
+SESSION_IDLE_SECONDS = env_int("KAM_SESSION_IDLE_HOURS", 8) * 3600
+SESSION_COOKIE_AGE = env_int("KAM_SESSION_LIFETIME_HOURS", 14 * 24) * 3600
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = HTTPS
@@ -297,14 +315,14 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": [SELF],
         "frame-ancestors": [NONE],
         "form-action": [SELF],
-        "base-uri": [SELF],
+        "base-uri": [NONE],
         "object-src": [NONE],
     },
 }
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "kam.accounts.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -12,8 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.test import Client as HttpClient
 
-from kam.accounts.models import User
+from kam.accounts.models import ApiToken, User
 from kam.cli import main
 from kam.clients.models import Client
 from kam.core.console import ReportConsole
@@ -69,13 +70,31 @@ def test_createuser_and_token(capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
     assert main(["token", "anna"]) == 0
     token = capsys.readouterr().out.strip()
-    assert len(token) == 40
+    assert len(token) >= 40
+    # The key is kept only as a digest: asking again rotates it, and the old one stops working.
     assert main(["token", "anna"]) == 0
-    assert capsys.readouterr().out.strip() == token
+    new = capsys.readouterr().out.strip()
+    assert new != token
+    api = HttpClient(headers={"Authorization": f"Token {token}"})
+    assert api.get("/api/v1/clients/").status_code == 401
+    api = HttpClient(headers={"Authorization": f"Token {new}"})
+    assert api.get("/api/v1/clients/").status_code == 200
+    assert token not in str(list(ApiToken.objects.values_list()))
     assert main(["token", "ghost"]) == 1
     assert "no user named 'ghost'" in capsys.readouterr().err
-    assert main(["createuser", "anna"]) == 1
-    assert main(["createuser", "x", "--supervisor", "nobody"]) == 1
+    assert main(["createuser", "anna", "--role", "manager"]) == 1
+    assert main(["createuser", "x", "--role", "manager", "--supervisor", "nobody"]) == 1
+
+
+@pytest.mark.django_db
+def test_createuser_refuses_no_role_and_weak_passwords(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["createuser", "norole", "--password", "Strong-pass-42"]) == 2
+    assert "--role" in capsys.readouterr().err
+    for weak in ("password", "qwerty123", "12345678"):
+        assert main(["createuser", "weak", "--role", "manager", "--password", weak]) == 1
+        assert "password" in capsys.readouterr().err
+    assert not User.objects.filter(username__in=["norole", "weak"]).exists()
+    assert main(["createuser", "root", "--superuser", "--password", "Strong-pass-42"]) == 0
 
 
 def test_bad_numbers_are_refused(capsys: pytest.CaptureFixture[str]) -> None:

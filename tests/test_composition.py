@@ -59,13 +59,22 @@ def test_every_app_registers_its_pieces_in_a_declared_order() -> None:
     assert [p.key for p in card_panels()] == [
         "key-status",
         "health",
+        "playbook",
         "contacts",
         "log",
         "relationship",
         "revenue",
         "history",
     ]
-    assert [s.key for s in today_sections()] == ["contacts", "health", "cases", "to-call", "follow-up"]
+    assert [s.key for s in today_sections()] == [
+        "org-changes",
+        "contacts",
+        "difficult",
+        "health",
+        "cases",
+        "to-call",
+        "follow-up",
+    ]
 
 
 def test_card_shows_registered_panels_in_order(org: Org, extra_pieces: None) -> None:

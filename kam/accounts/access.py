@@ -104,6 +104,22 @@ def dossier_clients(viewer: AnyUser) -> QuerySet[Client]:
     return Client.objects.filter(Q(manager=viewer) | Q(manager__supervisor=viewer))
 
 
+def controlled_dossier_ids(actor_id: int) -> set[tuple[int, int]]:
+    """(person, client) pairs of dossiers readable by the actor or by anyone whose password the
+    actor set last (whoever knows a password can act as that person)."""
+    people = User.objects.filter(Q(pk=actor_id) | Q(password_set_by_id=actor_id), is_active=True)
+    rows = Client.objects.filter(
+        Q(manager__in=people) | Q(manager__supervisor__in=people)
+    ).values_list("pk", "manager_id", "manager__supervisor_id")
+    ids = set(people.values_list("pk", flat=True))
+    return {
+        (person, client)
+        for client, manager, boss in rows
+        for person in (manager, boss)
+        if person in ids
+    }
+
+
 def can_manage_users(viewer: AnyUser) -> bool:
     """Admins (the role, or a superuser) manage users, teams and settings."""
     return (

@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "kam.accounts"
     label = "accounts"
     verbose_name = _("Users and teams")
+
+    def ready(self) -> None:
+        from kam.accounts import panels  # models are ready only now
+
+        panels.register()

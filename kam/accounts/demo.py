@@ -22,9 +22,9 @@ class DemoLogin:
 
 DEMO_LOGINS = (
     DemoLogin("admin", "admin"),
-    DemoLogin("director", "director"),
-    DemoLogin("head1", "supervisor of manager1-3"),
-    DemoLogin("head2", "supervisor of manager4-6"),
+    DemoLogin("director", "director; reads the dossiers of head1's and head2's own clients"),
+    DemoLogin("head1", "supervisor of manager1-3, has clients of their own"),
+    DemoLogin("head2", "supervisor of manager4-6, has clients of their own"),
     *(
         DemoLogin(f"manager{i}", f"manager, reports to head{1 if i <= 3 else 2}")
         for i in range(1, 7)

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
-from kam.accounts.models import User
+from kam.accounts.models import Department, User
 from kam.core.models import CompanySettings
 
 
@@ -46,6 +46,10 @@ class UserForm(forms.ModelForm[User]):
         if self.instance.pk:
             qs = qs.exclude(pk=self.instance.pk)
         self.fields["supervisor"].queryset = qs  # type: ignore[attr-defined]
+        self.fields["supervisor"].help_text = _(
+            "The supervisor reads the dossiers of this person's clients. When this person is a "
+            "supervisor with clients of their own, their supervisor reads those dossiers."
+        )
 
     def clean_password(self) -> str:
         password: str = self.cleaned_data.get("password") or ""
@@ -60,6 +64,20 @@ class LanguageForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Interface language"), choices=[("ru", "Русский"), ("en", "English")]
     )
+
+
+class DepartmentForm(forms.ModelForm[Department]):
+    """A department's name and its parent."""
+
+    class Meta:
+        model = Department
+        fields = ["name", "parent"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            qs = Department.objects.exclude(pk=self.instance.pk)
+            self.fields["parent"].queryset = qs  # type: ignore[attr-defined]
 
 
 class SettingsForm(forms.ModelForm[CompanySettings]):

@@ -63,6 +63,11 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="members",
     )
+    # Who last set this user's password when it was not the user: an admin who knows someone's
+    # password can act as them, so the org-chart rule counts that person as the admin's.
+    password_set_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     language = models.CharField(
         _("interface language"),
         max_length=8,
@@ -112,3 +117,60 @@ class User(AbstractUser):
             if flag:
                 labels.append(str(label))
         return labels
+
+
+class ApiToken(models.Model):
+    """A user's API key, stored as its SHA-256 only: the key is shown once, when it is made.
+
+    `prefix` (the first characters) lets the owner recognise which key is current.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="api_token")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}…"
+
+
+class OrgChange(models.Model):
+    """One change of the org chart or of a client's manager: who did what to whom, and when.
+
+    Append-only. `manager` and `supervisor` are the people whose dossier pairs the change
+    touched (the subject and their supervisors before and after); they see it on their profile.
+    """
+
+    class Kind(models.TextChoices):
+        SUPERVISOR = "supervisor", _("direct supervisor changed")
+        ROLES = "roles", _("roles changed")
+        ACTIVE = "active", _("access changed")
+        CLIENT_MANAGER = "client_manager", _("client's manager changed")
+        PASSWORD = "password", _("password set by an administrator")
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    subject = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    client = models.ForeignKey(
+        "clients.Client", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    before = models.CharField(max_length=300, blank=True)
+    after = models.CharField(max_length=300, blank=True)
+    affected = models.ManyToManyField(User, related_name="org_changes_seen", blank=True)
+
+    class Meta:
+        verbose_name = _("org chart change")
+        verbose_name_plural = _("org chart changes")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}@{self.at:%Y-%m-%d}"

@@ -2,24 +2,45 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordChangeView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kam.accounts.access import can_manage_users
 from kam.accounts.exports import user_list_export
-from kam.accounts.forms import LanguageForm, SettingsForm, UserForm
-from kam.accounts.models import User
-from kam.accounts.selectors import user_list
-from kam.accounts.services import settings_update, user_create, user_set_language, user_update
+from kam.accounts.forms import DepartmentForm, LanguageForm, SettingsForm, UserForm
+from kam.accounts.models import Department, User
+from kam.accounts.selectors import (
+    assignable_people,
+    department_list,
+    org_changes_for,
+    org_changes_recent,
+    org_chart,
+    token_of,
+    user_list,
+)
+from kam.accounts.services import (
+    department_save,
+    password_set_log,
+    settings_update,
+    token_issue,
+    user_create,
+    user_set_language,
+    user_update,
+)
 from kam.core.exporting import EXPORT_FORMATS
+from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest
 from kam.core.models import company_settings
 
@@ -66,8 +87,7 @@ def user_create_view(request: AuthenticatedRequest) -> HttpResponse:
         try:
             user_create(actor=request.user, password=data.pop("password") or None, **data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("User created."))
             return redirect("accounts:user-list")
@@ -89,12 +109,90 @@ def user_edit_view(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
                 **data,
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("accounts:user-list")
-    return render(request, "accounts/user_form.html", {"form": form, "target": target})
+    context = {
+        "form": form,
+        "target": target,
+        "reassign_targets": assignable_people().exclude(pk=target.pk),
+        "client_count": target.clients.count(),
+    }
+    return render(request, "accounts/user_form.html", context)
+
+
+# --- The user's own profile: API key, password, org-chart changes that concern them ----------
+
+
+def _profile(request: AuthenticatedRequest, *, new_key: str = "") -> HttpResponse:
+    context = {
+        "token": token_of(viewer=request.user),
+        "new_key": new_key,
+        "changes": org_changes_for(viewer=request.user),
+    }
+    response = render(request, "accounts/profile.html", context)
+    add_never_cache_headers(response)  # a new key is on the page once; keep it out of caches
+    return response
+
+
+def profile_view(request: AuthenticatedRequest) -> HttpResponse:
+    return _profile(request)
+
+
+@require_POST
+def token_rotate_view(request: AuthenticatedRequest) -> HttpResponse:
+    return _profile(request, new_key=token_issue(user=request.user))
+
+
+class OwnPasswordChangeView(PasswordChangeView):
+    """Django's password change; the password is the user's own again afterwards."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        password_set_log(actor=form.user, user=form.user)
+        return response
+
+
+password_change_view = OwnPasswordChangeView.as_view()
+
+
+# --- Admin pages: departments, the org chart, handing a leaver's clients over ---------------
+
+
+def department_list_view(request: AuthenticatedRequest) -> HttpResponse:
+    _require_admin(request)
+    return render(request, "accounts/department_list.html", {"departments": department_list()})
+
+
+@require_http_methods(["GET", "POST"])
+def department_edit_view(request: AuthenticatedRequest, department_id: int = 0) -> HttpResponse:
+    _require_admin(request)
+    record = get_object_or_404(Department, pk=department_id) if department_id else None
+    form = DepartmentForm(request.POST or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        try:
+            department_save(
+                actor=request.user,
+                department=get_object_or_404(Department, pk=department_id) if record else None,
+                name=form.cleaned_data["name"],
+                parent=form.cleaned_data["parent"],
+            )
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Department saved."))
+            return redirect("accounts:department-list")
+    return render(request, "accounts/department_form.html", {"form": form, "record": record})
+
+
+def org_chart_view(request: AuthenticatedRequest) -> HttpResponse:
+    _require_admin(request)
+    context = {"rows": org_chart(), "changes": org_changes_recent()}
+    return render(request, "accounts/org_chart.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from kam.api.root import ApiRootView
 from kam.clients import api as clients_api
 from kam.health import api as health_api
+from kam.playbooks import api as playbooks_api
 from kam.portfolio import api as portfolio_api
 from kam.relations import api as relations_api
 from kam.surveys import api as surveys_api
@@ -16,7 +17,7 @@ from kam.surveys import api as surveys_api
 app_name = "api"
 
 # One entry per app that has an API; a new app adds its module here.
-APP_APIS = (clients_api, relations_api, portfolio_api, surveys_api, health_api)
+APP_APIS = (clients_api, relations_api, portfolio_api, surveys_api, playbooks_api, health_api)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

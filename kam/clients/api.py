@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import path
+from django.utils.cache import add_never_cache_headers
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
@@ -83,13 +85,33 @@ class ClientListView(generics.ListAPIView[Client]):
         return client_list(viewer=self.request.user, filters=filters)
 
 
+# Fields apps above clients add to the client detail (`difficult_types` from playbooks):
+# name → (viewer, client) → JSON value. Registered in their `AppConfig.ready()`.
+DetailField = Callable[[Any, Client], Any]
+_detail_fields: dict[str, DetailField] = {}
+
+
+def register_detail_field(name: str, value: DetailField) -> None:
+    """Add (or replace) a field of `GET /api/v1/clients/<id>/`."""
+    _detail_fields[name] = value
+
+
 class ClientDetailView(generics.RetrieveAPIView[Client]):
-    """One visible client (404 when it is not yours or does not exist)."""
+    """One visible client (404 when it is not yours or does not exist), with the fields other
+    apps add (e.g. `difficult_types`)."""
 
     serializer_class = ClientSerializer
 
     def get_object(self) -> Client:
         return client_get(self.request.user, self.kwargs["client_id"])
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        client = self.get_object()
+        data = dict(ClientSerializer(client).data)
+        for name, value in _detail_fields.items():
+            data[name] = value(request.user, client)
+        return Response(data)
 
 
 @extend_schema(responses=ContactSerializer(many=True))
@@ -143,8 +165,23 @@ def _dossier_data(page: DossierPage) -> dict[str, Any]:
             for c in page.competitors
         ],
         "views": [
-            {"who": v.viewer.display_name, "when": v.viewed_at.isoformat(), "channel": v.channel}
+            {
+                "who": v.viewer.display_name,
+                "when": v.viewed_at.isoformat(),
+                "channel": v.channel,
+                "page": v.page,
+                "allowed": v.allowed,
+                "count": v.count,
+            }
             for v in page.views
+        ],
+        "readers": [
+            {
+                "who": r.user.display_name,
+                "as": "manager" if r.is_manager else "supervisor",
+                "since": r.since.isoformat() if r.since else None,
+            }
+            for r in page.readers
         ],
     }
 
@@ -156,11 +193,11 @@ class DossierView(APIView):
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, client_id: int) -> Response:
         page = dossier_get(viewer=request.user, client_id=client_id, channel="api")
-        return Response(_dossier_data(page))
+        return _no_store(Response(_dossier_data(page)))
 
     @extend_schema(request=DossierInput, responses=OpenApiTypes.OBJECT)
     def put(self, request: Request, client_id: int) -> Response:
-        client = dossier_client_for_write(viewer=request.user, client_id=client_id)
+        client = dossier_client_for_write(viewer=request.user, client_id=client_id, channel="api")
         body = DossierInput(data=request.data)
         body.is_valid(raise_exception=True)
         assert isinstance(request.user, User)  # noqa: S101 - authenticated by DRF
@@ -169,7 +206,13 @@ class DossierView(APIView):
         if body.validated_data["reviewed"]:
             dossier_mark_reviewed(actor=request.user, client=client)
         page = dossier_get(viewer=request.user, client_id=client_id, channel="api")
-        return Response(_dossier_data(page))
+        return _no_store(Response(_dossier_data(page)))
+
+
+def _no_store(response: Response) -> Response:
+    # Dossier data must not stay in a browser or proxy cache.
+    add_never_cache_headers(response)
+    return response
 
 
 urlpatterns = [

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.access import AnyUser, visible_managers
+from kam.accounts.selectors import assignable_people
 from kam.clients.choices import BuyingRole, Channel, ClientStatus, Segment
 from kam.clients.models import Client, Competitor, Contact, ContactDate
 from kam.clients.services import validate_inn
@@ -138,3 +139,12 @@ class ClientFilterForm(forms.Form):
         self.fields["manager"].choices = [("", _("Any"))] + [  # type: ignore[attr-defined]
             (m.pk, m.display_name) for m in managers
         ]
+
+
+class ReassignForm(forms.Form):
+    """Whom to hand all clients of a person to (an admin's page of that person)."""
+
+    target = forms.ModelChoiceField(
+        label=_("Hand all their clients to"),
+        queryset=assignable_people(),
+    )

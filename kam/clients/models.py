@@ -211,12 +211,21 @@ class Competitor(models.Model):
 
 
 class DossierView(models.Model):
-    """One successful opening of a dossier: who, when, which client. Append-only."""
+    """One opening of a dossier, or one refused attempt: who, when, which client, where.
+
+    Append-only. Repeated openings of the same page in one session within the same minute fold
+    into one row (`count`, `last_at`), so a reload does not bury the log.
+    """
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="+")
     viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     viewed_at = models.DateTimeField(auto_now_add=True, db_index=True)
     channel = models.CharField(max_length=10, default="web")
+    page = models.CharField(max_length=20, default="dossier")
+    allowed = models.BooleanField(default=True)
+    session_key = models.CharField(max_length=64, blank=True)
+    count = models.PositiveIntegerField(default=1)
+    last_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("dossier view")

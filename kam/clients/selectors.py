@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from kam.accounts.access import AnyUser, client_get, dossier_clients, visible_clients
-from kam.accounts.models import User
+from kam.accounts.access import (
+    AnyUser,
+    can_read_dossier,
+    client_get,
+    dossier_clients,
+    visible_clients,
+)
+from kam.accounts.models import OrgChange, User
 from kam.clients.choices import BuyingRole, ClientStatus
 from kam.clients.domain import dossier_completeness, normalize_company_name, review_overdue
 from kam.clients.models import (
@@ -158,24 +164,104 @@ class DossierPage:
     review_due_on: date | None
     review_overdue: bool
     views: list[DossierView]
+    readers: list[DossierReader]
 
 
-def _dossier_client(viewer: AnyUser, client_id: int) -> Client:
+@dataclass(frozen=True, slots=True)
+class DossierReader:
+    """Someone who may open the dossier now, why, and since when (None: before the logs)."""
+
+    user: User
+    is_manager: bool
+    since: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Access:
+    """Where a dossier read or attempt comes from, for the access log."""
+
+    channel: str = "web"
+    page: str = "dossier"
+    session_key: str = ""
+
+
+def dossier_access_log(*, viewer: User, client_id: int, access: Access, allowed: bool) -> None:
+    """Write one access-log row; a repeat in the same session and minute adds to that row."""
+    now = timezone.now()
+    same = DossierView.objects.filter(
+        viewer=viewer,
+        client_id=client_id,
+        channel=access.channel,
+        page=access.page,
+        allowed=allowed,
+        session_key=access.session_key,
+        viewed_at__gte=now.replace(second=0, microsecond=0),
+    )
+    if not same.update(count=F("count") + 1, last_at=now):
+        DossierView.objects.create(
+            client_id=client_id,
+            viewer=viewer,
+            channel=access.channel,
+            page=access.page,
+            allowed=allowed,
+            session_key=access.session_key,
+            last_at=now,
+        )
+
+
+def _dossier_client(viewer: AnyUser, client_id: int, access: Access) -> Client:
     client = dossier_clients(viewer).select_related("manager").filter(pk=client_id).first()
     if client is None:
+        # A refused attempt on an existing client is logged too (a missing one cannot be).
+        if isinstance(viewer, User) and Client.objects.filter(pk=client_id).exists():
+            dossier_access_log(viewer=viewer, client_id=client_id, access=access, allowed=False)
         raise Http404
     return client
 
 
-def dossier_get(*, viewer: AnyUser, client_id: int, channel: str = "web") -> DossierPage:
+def dossier_readers(*, client: Client) -> list[DossierReader]:
+    """Who can open the client's dossier now and since when (from the client's history of
+    managers and the org-chart log of supervisor links)."""
+    manager = User.objects.select_related("supervisor").get(pk=client.manager_id)
+    manager_since = _manager_since(client)
+    readers = [DossierReader(user=manager, is_manager=True, since=manager_since)]
+    boss = manager.supervisor
+    if boss is not None and boss.is_active:
+        link = (
+            OrgChange.objects.filter(kind=OrgChange.Kind.SUPERVISOR, subject=manager)
+            .order_by("-at")
+            .values_list("at", flat=True)
+            .first()
+        )
+        since = max((d for d in (manager_since, link) if d is not None), default=None)
+        readers.append(DossierReader(user=boss, is_manager=False, since=since))
+    return readers
+
+
+def _manager_since(client: Client) -> datetime | None:
+    # The oldest record of the latest unbroken run of history rows with today's manager.
+    since = None
+    rows = Client.history.filter(id=client.pk).order_by("-history_date", "-history_id")
+    for manager_id, when in rows.values_list("manager_id", "history_date")[:500]:
+        if manager_id != client.manager_id:
+            break
+        since = when
+    return since
+
+
+def dossier_get(
+    *, viewer: AnyUser, client_id: int, channel: str = "web", session_key: str = ""
+) -> DossierPage:
     """The dossier of a client, 404 for everyone but the manager and their direct supervisor.
 
-    A successful read writes exactly one access-log entry (who, when, which client).
+    Every read and every refused attempt writes to the access log (repeats in one session and
+    minute fold into one row).
     """
-    client = _dossier_client(viewer, client_id)
+    access = Access(channel=channel, page="dossier", session_key=session_key)
+    client = _dossier_client(viewer, client_id, access)
     if not isinstance(viewer, User):  # dossier_clients() already answers none for others
         raise Http404
-    DossierView.objects.create(client=client, viewer=viewer, channel=channel)
+    dossier_access_log(viewer=viewer, client_id=client.pk, access=access, allowed=True)
     dossier = Dossier.objects.filter(client=client).first() or Dossier(client=client)
     contacts = list(
         Contact.objects.filter(client=client, is_active=True)
@@ -215,21 +301,38 @@ def dossier_get(*, viewer: AnyUser, client_id: int, channel: str = "web") -> Dos
         review_due_on=due_on,
         review_overdue=overdue,
         views=views,
+        readers=dossier_readers(client=client),
     )
 
 
-def dossier_client_for_write(*, viewer: AnyUser, client_id: int) -> Client:
-    """The client whose dossier the viewer may change, or 404 (no access-log entry: no read)."""
-    return _dossier_client(viewer, client_id)
+def dossier_client_for_write(
+    *, viewer: AnyUser, client_id: int, channel: str = "web", session_key: str = ""
+) -> Client:
+    """The client whose dossier the viewer may change, or 404 (a refused attempt is logged)."""
+    return _dossier_client(viewer, client_id, Access(channel, "write", session_key))
 
 
-def competitor_get(*, viewer: AnyUser, client_id: int, competitor_id: int) -> Competitor:
-    """A competitor record of a dossier the viewer may open, or 404."""
-    client = _dossier_client(viewer, client_id)
+def competitor_get(
+    *, viewer: AnyUser, client_id: int, competitor_id: int, session_key: str = ""
+) -> Competitor:
+    """A competitor record of a dossier the viewer may open, or 404; the read is logged."""
+    access = Access("web", "competitor", session_key)
+    client = _dossier_client(viewer, client_id, access)
     competitor = Competitor.objects.filter(client=client, pk=competitor_id, is_active=True).first()
     if competitor is None:
         raise Http404
+    if isinstance(viewer, User):
+        dossier_access_log(viewer=viewer, client_id=client.pk, access=access, allowed=True)
     return competitor
+
+
+def contact_confidential(*, viewer: AnyUser, contact: Contact, session_key: str = "") -> bool:
+    """May the viewer see the contact's dossier fields? A yes is logged as a dossier read."""
+    if not isinstance(viewer, User) or not can_read_dossier(viewer, contact.client):
+        return False
+    access = Access("web", "contact", session_key)
+    dossier_access_log(viewer=viewer, client_id=contact.client_id, access=access, allowed=True)
+    return True
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kam.accounts.access import can_assign_manager, can_read_dossier
-from kam.accounts.models import User
+from kam.accounts.models import OrgChange, User
+from kam.accounts.services import no_dossier_gain, org_change_log
 from kam.clients.choices import ClientStatus
 from kam.clients.domain import inn_error, normalize_company_name
 from kam.clients.models import Client, Competitor, Contact, ContactDate, ContactRole, Dossier
@@ -90,6 +91,7 @@ def client_update(*, actor: User, client: Client, **data: Any) -> Client:
     changed = [k for k in CLIENT_FIELDS if k in data and getattr(client, k) != data[k]]
     if not changed:
         return client
+    old_manager = User.objects.select_related("supervisor").get(pk=client.manager_id)
     for key in changed:
         setattr(client, key, data[key])
     if "name" in changed:
@@ -97,8 +99,47 @@ def client_update(*, actor: User, client: Client, **data: Any) -> Client:
         changed.append("normalized_name")
     client._history_user = actor  # type: ignore[attr-defined]
     client.full_clean(exclude=["normalized_name"], validate_unique=False)
-    client.save(update_fields=[*changed, "updated_at"])
+    # The org-chart rule: nobody hands a client to a pair that makes them a dossier reader.
+    with no_dossier_gain(actor):
+        client.save(update_fields=[*changed, "updated_at"])
+    if "manager" in changed:
+        _log_manager_change(actor, client, old_manager)
     return client
+
+
+def _log_manager_change(actor: User | None, client: Client, old_manager: User) -> None:
+    new_manager = User.objects.select_related("supervisor").get(pk=client.manager_id)
+    org_change_log(
+        actor=actor,
+        kind=OrgChange.Kind.CLIENT_MANAGER,
+        client=client,
+        subject=new_manager,
+        affected=[old_manager, old_manager.supervisor, new_manager, new_manager.supervisor],
+        before=old_manager.display_name,
+        after=new_manager.display_name,
+    )
+
+
+@transaction.atomic
+def clients_reassign(*, actor: User, source: User, target: User) -> int:
+    """Hand every client of `source` to `target` (e.g. a manager who left); one log row each.
+
+    Refused as a whole when the actor may not assign to `target` or would gain a dossier.
+    """
+    if source.pk == target.pk:
+        raise ValidationError({"target": _("Choose another person.")})
+    if not can_assign_manager(actor, target):
+        raise ValidationError({"target": _("You cannot assign clients to this person.")})
+    clients = list(Client.objects.filter(manager=source).order_by("pk"))
+    old_manager = User.objects.select_related("supervisor").get(pk=source.pk)
+    with no_dossier_gain(actor):
+        for client in clients:
+            client.manager = target
+            client._history_user = actor  # type: ignore[attr-defined]
+            client.save(update_fields=["manager", "updated_at"])
+    for client in clients:
+        _log_manager_change(actor, client, old_manager)
+    return len(clients)
 
 
 @transaction.atomic

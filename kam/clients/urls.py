@@ -7,6 +7,7 @@ app_name = "clients"
 urlpatterns = [
     path("", views.client_list_view, name="client-list"),
     path("new/", views.client_create_view, name="client-create"),
+    path("reassign-from/<int:user_id>/", views.clients_reassign_view, name="clients-reassign"),
     path("<int:client_id>/", views.client_detail_view, name="client-detail"),
     path("<int:client_id>/edit/", views.client_edit_view, name="client-edit"),
     path("<int:client_id>/archive/", views.client_archive_view, name="client-archive"),

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kam.accounts.access import can_read_dossier, client_get
+from kam.accounts.access import can_manage_users, can_read_dossier, client_get
+from kam.accounts.models import User
 from kam.clients.card import render_card, render_card_panel
 from kam.clients.choices import ClientStatus
 from kam.clients.exports import client_list_export
@@ -24,12 +27,14 @@ from kam.clients.forms import (
     ContactDateForm,
     ContactForm,
     DossierNotesForm,
+    ReassignForm,
 )
 from kam.clients.models import Contact
 from kam.clients.selectors import (
     ClientFilters,
     client_list,
     competitor_get,
+    contact_confidential,
     contact_get,
     dossier_client_for_write,
     dossier_get,
@@ -38,6 +43,7 @@ from kam.clients.services import (
     client_create,
     client_set_status,
     client_update,
+    clients_reassign,
     competitor_archive,
     competitor_save,
     contact_archive,
@@ -51,6 +57,10 @@ from kam.clients.services import (
 from kam.core.exporting import EXPORT_FORMATS
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest, htmx_or_redirect, positive_int, safe_next
+
+
+def _session(request: AuthenticatedRequest) -> str:
+    return request.session.session_key or ""
 
 
 def _filters(form: ClientFilterForm) -> ClientFilters:
@@ -138,6 +148,7 @@ def client_restore_view(request: AuthenticatedRequest, client_id: int) -> HttpRe
     return htmx_or_redirect(request, client.get_absolute_url())
 
 
+@never_cache
 @require_POST
 def contact_create_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
     client = client_get(request.user, client_id)
@@ -154,6 +165,7 @@ def contact_create_view(request: AuthenticatedRequest, client_id: int) -> HttpRe
     return render_card(request, client_id, contact_form=form)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def contact_edit_view(
     request: AuthenticatedRequest, client_id: int, contact_id: int
@@ -163,7 +175,9 @@ def contact_edit_view(
         request.POST or None,
         instance=contact,
         initial={"roles": contact.role_codes},
-        confidential=can_read_dossier(request.user, contact.client),
+        confidential=contact_confidential(
+            viewer=request.user, contact=contact, session_key=_session(request)
+        ),
     )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -188,7 +202,9 @@ def contact_edit_view(
 def _contact_context(
     request: AuthenticatedRequest, contact: Contact, **forms: BaseForm
 ) -> dict[str, object]:
-    confidential = can_read_dossier(request.user, contact.client)
+    confidential = contact_confidential(
+        viewer=request.user, contact=contact, session_key=_session(request)
+    )
     return {
         "form": forms.get("form")
         or ContactForm(
@@ -217,7 +233,7 @@ def contact_archive_view(
 def _dossier_page(
     request: AuthenticatedRequest, client_id: int, *, status: int = 200, **forms: BaseForm
 ) -> HttpResponse:
-    page = dossier_get(viewer=request.user, client_id=client_id)
+    page = dossier_get(viewer=request.user, client_id=client_id, session_key=_session(request))
     context = {
         "page": page,
         "client": page.client,
@@ -229,13 +245,17 @@ def _dossier_page(
     return render(request, "clients/dossier.html", context, status=status)
 
 
+@never_cache
 def dossier_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
     return _dossier_page(request, client_id)
 
 
+@never_cache
 @require_POST
 def dossier_notes_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
-    client = dossier_client_for_write(viewer=request.user, client_id=client_id)
+    client = dossier_client_for_write(
+        viewer=request.user, client_id=client_id, session_key=_session(request)
+    )
     form = DossierNotesForm(request.POST)
     if not form.is_valid():
         return _dossier_page(request, client_id, status=400, notes_form=form)
@@ -244,9 +264,12 @@ def dossier_notes_view(request: AuthenticatedRequest, client_id: int) -> HttpRes
     return htmx_or_redirect(request, reverse("clients:dossier", args=[client.pk]))
 
 
+@never_cache
 @require_POST
 def dossier_review_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
-    client = dossier_client_for_write(viewer=request.user, client_id=client_id)
+    client = dossier_client_for_write(
+        viewer=request.user, client_id=client_id, session_key=_session(request)
+    )
     dossier_mark_reviewed(actor=request.user, client=client)
     messages.success(request, _("Dossier marked as reviewed today."))
     return htmx_or_redirect(
@@ -254,9 +277,12 @@ def dossier_review_view(request: AuthenticatedRequest, client_id: int) -> HttpRe
     )
 
 
+@never_cache
 @require_POST
 def competitor_create_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
-    client = dossier_client_for_write(viewer=request.user, client_id=client_id)
+    client = dossier_client_for_write(
+        viewer=request.user, client_id=client_id, session_key=_session(request)
+    )
     form = CompetitorForm(request.POST)
     if form.is_valid():
         try:
@@ -269,17 +295,24 @@ def competitor_create_view(request: AuthenticatedRequest, client_id: int) -> Htt
     return _dossier_page(request, client_id, status=400, competitor_form=form)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def competitor_edit_view(
     request: AuthenticatedRequest, client_id: int, competitor_id: int
 ) -> HttpResponse:
     competitor = competitor_get(
-        viewer=request.user, client_id=client_id, competitor_id=competitor_id
+        viewer=request.user,
+        client_id=client_id,
+        competitor_id=competitor_id,
+        session_key=_session(request),
     )
     form = CompetitorForm(request.POST or None, instance=competitor)
     if request.method == "POST" and form.is_valid():
         fresh = competitor_get(
-            viewer=request.user, client_id=client_id, competitor_id=competitor_id
+            viewer=request.user,
+            client_id=client_id,
+            competitor_id=competitor_id,
+            session_key=_session(request),
         )
         try:
             competitor_save(
@@ -298,18 +331,23 @@ def competitor_edit_view(
     )
 
 
+@never_cache
 @require_POST
 def competitor_archive_view(
     request: AuthenticatedRequest, client_id: int, competitor_id: int
 ) -> HttpResponse:
     competitor = competitor_get(
-        viewer=request.user, client_id=client_id, competitor_id=competitor_id
+        viewer=request.user,
+        client_id=client_id,
+        competitor_id=competitor_id,
+        session_key=_session(request),
     )
     competitor_archive(actor=request.user, competitor=competitor)
     messages.success(request, _("Competitor removed from the dossier."))
     return htmx_or_redirect(request, reverse("clients:dossier", args=[client_id]))
 
 
+@never_cache
 @require_POST
 def contact_date_create_view(
     request: AuthenticatedRequest, client_id: int, contact_id: int
@@ -341,3 +379,29 @@ def contact_date_delete_view(
     contact_date_delete(actor=request.user, record=record)
     messages.success(request, _("Important date removed."))
     return htmx_or_redirect(request, reverse("clients:contact-edit", args=[client_id, contact_id]))
+
+
+@require_POST
+def clients_reassign_view(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
+    """An admin hands every client of one person (e.g. a leaver) to another; each is logged."""
+    if not can_manage_users(request.user):
+        raise PermissionDenied
+    source = get_object_or_404(User, pk=user_id)
+    form = ReassignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whom to hand the clients to."))
+    else:
+        try:
+            moved = clients_reassign(
+                actor=request.user, source=source, target=form.cleaned_data["target"]
+            )
+        except ValidationError as exc:
+            for error in exc.messages:
+                messages.error(request, error)
+        else:
+            messages.success(
+                request,
+                ngettext("%(count)d client handed over.", "%(count)d clients handed over.", moved)
+                % {"count": moved},
+            )
+    return redirect("accounts:user-edit", user_id=source.pk)

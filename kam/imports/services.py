@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -22,11 +21,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DatabaseError, connections, transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from kam.accounts.access import can_manage_users
 from kam.accounts.models import User
+from kam.background.services import live_workers, task_status
 from kam.imports import kinds
 from kam.imports.domain import (
     Kind,
@@ -307,15 +307,20 @@ def _progress_path(job: ImportJob) -> Path:
 
 
 def import_job_progress(job: ImportJob) -> dict[str, Any]:
-    """The progress a running job reported: {"phase": "check"|"write", "done": rows}.
+    """The progress a running job reported: {"phase": "check"|"write", "done": rows}, and
+    {"waiting": True, "workers": n} while its task waits in the queue.
 
     It is kept in a small file rather than the job row: during the write the row would only
     show it after the commit, and SQLite allows one writer at a time.
     """
     try:
-        return dict(json.loads(_progress_path(job).read_text()))
+        progress = dict(json.loads(_progress_path(job).read_text()))
     except (OSError, ValueError):
-        return {}
+        progress = {}
+    if import_job_task_status(job) == "READY":
+        progress["waiting"] = True  # queued; `workers` tells whether anything will run it
+        progress["workers"] = live_workers(now=timezone.now())
+    return progress
 
 
 def _last_sign_of_life(job: ImportJob) -> float:
@@ -326,9 +331,26 @@ def _last_sign_of_life(job: ImportJob) -> float:
     return max(beat, job.updated_at.timestamp())
 
 
+def import_job_task_status(job: ImportJob) -> str | None:
+    """The queue status of a running job's task (READY, RUNNING, FAILED, ...), if queued."""
+    task_id = job.info.get("task")
+    return task_status(task_id) if task_id else None
+
+
 def import_job_refresh(job: ImportJob) -> ImportJob:
-    """Mark a job whose worker died (a restart mid-import) as failed: nothing was written."""
-    if job.is_running and time.time() - _last_sign_of_life(job) > STALE_AFTER.total_seconds():
+    """Fail a running job whose task failed or whose worker died: nothing was written."""
+    if not job.is_running:
+        return job
+    queued = import_job_task_status(job)
+    if queued in ("READY", "RUNNING"):
+        return job  # the queue follows it: a dead worker's task is queued again
+    job.refresh_from_db()  # the task records the job before it finishes: read that
+    if not job.is_running:
+        return job
+    lost = queued is not None or (
+        time.time() - _last_sign_of_life(job) > STALE_AFTER.total_seconds()
+    )
+    if lost:
         job.status = JobStatus.FAILED
         job.errors = [{"row": 0, "column": "", "value": "", "code": "interrupted", "params": {}}]
         job.error_count = 1
@@ -349,20 +371,16 @@ def _run(job: ImportJob, *, write: bool) -> None:
         run_job(job.pk, write=write)
         job.refresh_from_db()
         return
-    # A plain thread: no broker to install. The job row carries the progress and a
-    # heartbeat; a worker killed mid-import leaves nothing written (one transaction) and the
-    # page reports it as interrupted.
-    thread = threading.Thread(target=_thread_main, args=(job.pk, write), daemon=True)
-    thread.start()
+    # A queued task (kam.background): the worker beside the web server runs it and a task
+    # whose worker died is queued again; the job row notes the task so its page can follow it.
+    # One transaction, so a worker never sees the task without the job's note.
+    from kam.imports.tasks import import_job_run
 
-
-def _thread_main(job_id: int, write: bool) -> None:
-    try:
-        run_job(job_id, write=write)
-    finally:
-        # The thread ends here: close its connection outright (close_old_connections would
-        # keep it for CONN_MAX_AGE, an idle session nobody can reuse).
-        connections.close_all()
+    with transaction.atomic():
+        result = import_job_run.enqueue(job.pk, write)
+        job.refresh_from_db()
+        job.info = {**job.info, "task": str(result.id)}
+        job.save(update_fields=["info", "updated_at"])
 
 
 def run_job(job_id: int, *, write: bool) -> None:

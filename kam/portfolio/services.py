@@ -22,7 +22,7 @@ from kam.portfolio.models import (
     PlanReview,
     RevenueRecord,
 )
-from kam.portfolio.signals import deal_won
+from kam.portfolio.signals import deal_won, plan_item_added
 
 
 @transaction.atomic
@@ -125,9 +125,11 @@ def goal_add(
 ) -> PlanGoal:
     """Add a measurable goal to a plan."""
     _check_goal(target_value, due)
-    return PlanGoal.objects.create(
+    goal = PlanGoal.objects.create(
         plan=plan, title=title, target_value=target_value, due=due, unit=unit
     )
+    plan_item_added.send(sender=PlanGoal, actor=actor, client=plan.client, item=goal)
+    return goal
 
 
 @transaction.atomic
@@ -156,7 +158,9 @@ def action_add(*, actor: User, goal: PlanGoal, title: str, owner: User, due: dat
     """Add an action to a goal; its owner must be someone the actor may assign work to."""
     if not can_assign_manager(actor, owner):
         raise ValidationError({"owner": _("You cannot assign actions to this person.")})
-    return PlanAction.objects.create(goal=goal, title=title, owner=owner, due=due)
+    action = PlanAction.objects.create(goal=goal, title=title, owner=owner, due=due)
+    plan_item_added.send(sender=PlanAction, actor=actor, client=goal.plan.client, item=action)
+    return action
 
 
 @transaction.atomic

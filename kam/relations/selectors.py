@@ -63,6 +63,7 @@ from kam.relations.models import (
     RelationshipStage,
     StageChange,
 )
+from kam.relations.signals import cadence_percents
 
 DONE = Q(interactions__planned=False)
 
@@ -107,12 +108,22 @@ def annotate_last_contacts(qs: QuerySet[Client], today: date) -> QuerySet[Client
 
 
 def _cadence(
-    client: Any, *, key_ids: set[int], settings: CompanySettings, today: date
+    client: Any,
+    *,
+    key_ids: set[int],
+    settings: CompanySettings,
+    today: date,
+    percents: dict[int, int] | None = None,
 ) -> ClientCadence:
     is_key = client.pk in key_ids
     every: int | None = settings.cadence_days if is_key else None
     if not is_key:
         every = settings.segment_cadence().get(client.segment)
+    percent = (percents or {}).get(client.pk)
+    if percent is not None:
+        # An app above shortens this client's cadence (a disloyal client): a share of the
+        # usual one, or of the key-account cadence when the client has none.
+        every = max(1, (every or settings.cadence_days) * percent // 100)
     # A key account needs a positive contact; any other client just a contact.
     last = client.last_positive if is_key else client.last_contact
     status = cadence_status(last, today, every_days=every) if every else None
@@ -137,8 +148,10 @@ def cadence_rows(
     """
     settings = company_settings()
     keys = key_client_ids(today) if key_ids is None else key_ids
+    percents = cadence_percents(clients)
     relevant = (
         Q(pk__in=keys)
+        | Q(pk__in=list(percents))
         | Q(segment__in=list(settings.segment_cadence()))
         | Q(last_negative__gte=today - timedelta(days=settings.pause_days))
     )
@@ -149,7 +162,9 @@ def cadence_rows(
         .filter(relevant)
         .order_by("normalized_name")
     )
-    return [_cadence(c, key_ids=keys, settings=settings, today=today) for c in qs]
+    return [
+        _cadence(c, key_ids=keys, settings=settings, today=today, percents=percents) for c in qs
+    ]
 
 
 def client_contact_status(*, viewer: AnyUser, client: Client) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from kam.relations.models import (
     StageChange,
 )
 from kam.relations.selectors import pause_suggestions
+from kam.relations.signals import interaction_logged
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +116,9 @@ def interaction_log(
     interaction.full_clean()
     interaction.save()
     interaction.contacts.set(chosen)
+    interaction_logged.send(
+        sender=Interaction, actor=actor, interaction=interaction, completed=False
+    )
     return interaction
 
 
@@ -137,6 +141,9 @@ def interaction_complete(
     interaction.date = today
     interaction.author = actor
     interaction.save(update_fields=["planned", "tone", "date", "author"])
+    interaction_logged.send(
+        sender=Interaction, actor=actor, interaction=interaction, completed=True
+    )
     return interaction
 
 

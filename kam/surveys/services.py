@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from kam.accounts.access import can_assign_manager, visible_clients
 from kam.accounts.models import Department, User
+from kam.background.tasks import enqueue_email
 from kam.clients.choices import ClientStatus
 from kam.clients.models import Client
 from kam.playbooks.services import case_open
@@ -191,7 +191,7 @@ def _contact_email(client: Client) -> str:
 
 
 def _link_mail(campaign: Campaign, url: str, email: str) -> None:
-    send_mail(
+    enqueue_email(
         subject=_("Would you recommend us? One question from %(name)s") % {"name": campaign.name},
         message=_(
             "Thank you for working with us. We keep improving and would value your honest "
@@ -200,9 +200,7 @@ def _link_mail(campaign: Campaign, url: str, email: str) -> None:
             "once."
         )
         % {"url": url},
-        from_email=None,
-        recipient_list=[email],
-        fail_silently=True,
+        recipients=[email],
     )
 
 
@@ -373,16 +371,14 @@ def invite_employees(
             invitation.reminded_at = now
             invitation.save(update_fields=["token_hash", "token_expires", "reminded_at"])
         if user.email:
-            send_mail(
+            enqueue_email(
                 subject=_("Anonymous question: would you recommend us as an employer?"),
                 message=_(
                     "Your answer is anonymous: it is stored without your name and shown only in "
                     "groups of five or more.\n\n%(url)s"
                 )
                 % {"url": link_url(campaign, token)},
-                from_email=None,
-                recipient_list=[user.email],
-                fail_silently=True,
+                recipients=[user.email],
             )
         issued.append(IssuedInvitation(user, token))
     return issued

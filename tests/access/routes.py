@@ -32,6 +32,7 @@ class Kind(Enum):
     RUNNER = "runner"  # supervisors, directors and admins; managers 403
     TOKEN = "token"  # a public survey link: no login; a bogus token answers 404 to all
     IMPORT_JOB = "import_job"  # an import run: admin role or superuser; others 403
+    DEPARTMENT = "department"  # a department: admin role or superuser; others 403
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,16 @@ ROUTES: dict[str, Route] = {
     "accounts:user-list": Route(Kind.ADMIN),
     "accounts:user-create": Route(Kind.ADMIN, ("GET", "POST")),
     "accounts:user-edit": Route(Kind.USER, ("GET", "POST")),
+    "accounts:profile": Route(Kind.AUTH),
+    "accounts:token-rotate": Route(Kind.AUTH, ("POST",)),
+    "accounts:password-change": Route(Kind.AUTH, ("GET", "POST")),
+    "accounts:org-chart": Route(Kind.ADMIN),
+    "accounts:department-list": Route(Kind.ADMIN),
+    "accounts:department-create": Route(Kind.ADMIN, ("GET", "POST")),
+    "accounts:department-edit": Route(Kind.DEPARTMENT, ("GET", "POST")),
     "clients:client-list": Route(Kind.AUTH),
     "clients:client-create": Route(Kind.AUTH, ("GET", "POST")),
+    "clients:clients-reassign": Route(Kind.USER, ("POST",)),
     "clients:client-detail": Route(Kind.CLIENT),
     "clients:client-edit": Route(Kind.CLIENT, ("GET", "POST")),
     "clients:client-archive": Route(Kind.CLIENT, ("POST",)),
@@ -90,6 +99,14 @@ ROUTES: dict[str, Route] = {
     "surveys:results": Route(Kind.AUTH),
     "playbooks:case-list": Route(Kind.AUTH),
     "playbooks:case-detail": Route(Kind.CASE, ("GET", "POST")),
+    "playbooks:type-list": Route(Kind.AUTH),
+    "playbooks:type-edit": Route(Kind.ADMIN, ("GET", "POST")),
+    "playbooks:setup": Route(Kind.ADMIN, ("GET", "POST")),
+    "playbooks:tag-add": Route(Kind.CLIENT, ("POST",)),
+    "playbooks:tag-remove": Route(Kind.CLIENT, ("POST",)),
+    "playbooks:tick": Route(Kind.CLIENT, ("POST",)),
+    "playbooks:case-open": Route(Kind.CLIENT, ("POST",)),
+    "playbooks:report": Route(Kind.AUTH),
     "surveys:campaign-detail": Route(Kind.CAMPAIGN),
     "surveys:send-links": Route(Kind.CAMPAIGN, ("POST",)),
     "surveys:phone": Route(Kind.CAMPAIGN, ("GET", "POST")),
@@ -132,6 +149,11 @@ ROUTES: dict[str, Route] = {
     "api:checklist": Route(Kind.CLIENT, ("GET", "POST")),
     "api:health": Route(Kind.AUTH),
     "api:contrast": Route(Kind.AUTH),
+    "api:playbook-types": Route(Kind.AUTH),
+    "api:client-types": Route(Kind.CLIENT, ("POST",)),
+    "api:complaint-list": Route(Kind.AUTH, ("POST",)),
+    "api:complaint-steps": Route(Kind.CASE, ("POST",)),
+    "api:complaint-close": Route(Kind.CASE, ("POST",)),
 }
 
 # Namespaces checked as a whole elsewhere (Django admin: superuser maintenance only).

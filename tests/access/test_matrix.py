@@ -145,6 +145,13 @@ def _urls(org: Org, name: str, route: Route) -> list[tuple[str, str | None]]:
         return out
     if route.kind is Kind.USER:
         return [(reverse(name, args=[org.manager_a1.pk]), None)]
+    if route.kind is Kind.DEPARTMENT:
+        from kam.accounts.models import Department
+
+        department, _new = Department.objects.get_or_create(name="Отдел продаж")
+        return [(reverse(name, args=[department.pk]), None)]
+    if name == "playbooks:type-edit":
+        return [(reverse(name, args=["scrooge"]), None)]
     if route.kind is Kind.IMPORT_JOB:
         from kam.imports.models import ImportJob
 
@@ -172,7 +179,8 @@ def _expected(
         return {401} if is_api else {302}
     if method == "GET" and "GET" not in route.methods:
         return {405}
-    if route.kind in (Kind.ADMIN, Kind.USER, Kind.IMPORT_JOB) and persona not in ADMINS:
+    admin_only = (Kind.ADMIN, Kind.USER, Kind.IMPORT_JOB, Kind.DEPARTMENT)
+    if route.kind in admin_only and persona not in ADMINS:
         return {403}
     if route.kind is Kind.RUNNER and persona not in RUNNERS:
         return {403}

@@ -9,7 +9,7 @@ from django.test import Client as HttpClient
 from django.urls import reverse
 
 from kam.accounts.models import User
-from kam.playbooks.models import CaseStepRecord
+from kam.playbooks.models import CaseStepRecord, RootCause
 from kam.playbooks.services import case_step
 from kam.testing import Org
 
@@ -32,8 +32,15 @@ def test_case_steps_in_order_and_diagnosis_closes(org: Org) -> None:
     with pytest.raises(ValidationError) as caught:
         case_step(actor=org.manager_a1, case=case, step="diagnose", root_cause="x")
     assert "change_made" in caught.value.message_dict
+    assert "cause" in caught.value.message_dict
+    cause = RootCause.objects.order_by("order").first()
     case_step(
-        actor=org.manager_a1, case=case, step="diagnose", root_cause="склад", change_made="сверка"
+        actor=org.manager_a1,
+        case=case,
+        step="diagnose",
+        cause=cause,
+        root_cause="склад",
+        change_made="сверка",
     )
     case.refresh_from_db()
     assert case.closed_at is not None

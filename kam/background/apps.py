@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BackgroundConfig(AppConfig):
+    name = "kam.background"
+    label = "background"
+    verbose_name = _("Background work")
