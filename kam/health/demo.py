@@ -62,8 +62,11 @@ def _new_promoter(ctx: DemoContext) -> None:
     answered = set(Answer.objects.values_list("client_id", flat=True))
     complained = set(ComplaintCase.objects.values_list("client_id", flat=True))
     client = next(
-        c for c in reversed(ctx.clients) if c.pk not in answered and c.pk not in complained
+        (c for c in reversed(ctx.clients) if c.pk not in answered and c.pk not in complained),
+        None,
     )
+    if client is None:  # a tiny demo where every client already answered or complained
+        return
     manager = client.manager
     RevenueRecord.objects.filter(client=client).delete()
     RevenueRecord.objects.bulk_create(
