@@ -13,7 +13,7 @@ import sys
 
 from bench import workspace
 
-BENCHES = ("client_list", "client_card", "portfolio", "imports", "load", "health")
+BENCHES = ("client_list", "client_card", "portfolio", "imports", "load", "calls", "health")
 
 
 def main(argv: list[str]) -> int:

@@ -33,6 +33,8 @@ Common tasks:
   kam report health           account health 0–100, components, alerts (--to, --as, --format)
   kam report contrast         contrast analysis candidates with evidence (--to, --as, --format)
   kam report nps              NPS with 95% intervals (--from, --to, --by manager|segment|month|…)
+  kam import calls PATH       call transcripts (a file or a folder of .txt/.json/.csv)
+  kam report calls            questions by type per call and per manager week by week
   kam backup FILE             copy the whole database into one file (online)
   kam restore FILE            replace the whole database with a backup (--yes)
   kam manage COMMAND ...      run any Django management command
@@ -148,6 +150,15 @@ def _parser() -> argparse.ArgumentParser:
         parser_.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
         parser_.add_argument("--out", help="file to write (required for xlsx)")
 
+    calls = reports.add_parser(
+        "calls", help="calls: questions by type, price, meeting, score; managers week by week"
+    )
+    calls.add_argument("--from", dest="date_from", type=_date, help="YYYY-MM-DD (inclusive)")
+    calls.add_argument("--to", dest="date_to", type=_date, help="YYYY-MM-DD (inclusive)")
+    calls.add_argument("--as", dest="as_user", help="only what this user may see")
+    calls.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
+    calls.add_argument("--out", help="file to write (required for xlsx)")
+
     from kam.imports.columns import help_text as import_columns  # pure: no Django needed
 
     imp = sub.add_parser(
@@ -156,8 +167,14 @@ def _parser() -> argparse.ArgumentParser:
         epilog=import_columns(),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    imp.add_argument("kind", choices=("clients", "contacts", "revenue", "interactions", "nps"))
-    imp.add_argument("file", help="CSV (UTF-8, UTF-16, cp1251), XLSX, or Bitrix24 .xls")
+    imp.add_argument(
+        "kind", choices=("clients", "contacts", "revenue", "interactions", "nps", "calls")
+    )
+    imp.add_argument(
+        "file",
+        help="CSV (UTF-8, UTF-16, cp1251), XLSX, or Bitrix24 .xls; for calls a transcript "
+        "file or a folder of them",
+    )
     imp.add_argument("--preset", choices=("auto", "generic", "amocrm", "bitrix24"), default="auto")
     imp.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     imp.add_argument("--manager", help="username responsible for new clients the file gives none")
@@ -432,6 +449,23 @@ def _report_nps(args: argparse.Namespace) -> int:
     return _output(args, report_as_dict(report), write_xlsx, print_table)
 
 
+def _report_calls(args: argparse.Namespace) -> int:
+    from kam.calls.reporting import print_table, write_xlsx
+    from kam.calls.selectors import calls_report, default_window
+    from kam.reports import company_viewer
+
+    viewer, found = _report_viewer(args)
+    if not found:
+        return 1
+    start, end = default_window(args.date_to)
+    start = args.date_from or start
+    if start > end:
+        print("kam report: --from is after --to", file=sys.stderr)
+        return 2
+    data = calls_report(viewer=viewer or company_viewer(), start=start, end=end)
+    return _output(args, data, write_xlsx, print_table)
+
+
 def _report_health(args: argparse.Namespace) -> int:
     from django.utils import timezone
 
@@ -454,6 +488,8 @@ def _report_health(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     if args.report in ("health", "contrast"):
         return _report_health(args)
+    if args.report == "calls":
+        return _report_calls(args)
     if args.report == "cadence":
         return _report_cadence(args)
     if args.report == "relations":
@@ -510,6 +546,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _token(args)
         elif args.command == "report":
             return _report(args)
+        elif args.command == "import" and args.kind == "calls":
+            call_command("import_calls", args.file, manager=args.manager, dry_run=args.dry_run)
         elif args.command == "import":
             options = {
                 "preset": args.preset,

@@ -16,6 +16,7 @@ from faker import Faker
 
 from kam.accounts import demo as accounts_demo
 from kam.accounts.models import User
+from kam.calls import demo as calls_demo
 from kam.clients import demo as clients_demo
 from kam.clients.models import Client
 from kam.core.demo import DemoContext
@@ -32,6 +33,7 @@ SEEDS: tuple[Callable[[DemoContext], None], ...] = (
     relations_demo.seed,
     playbooks_demo.seed,
     surveys_demo.seed,
+    calls_demo.seed,
     health_demo.seed,
 )
 

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "kam.surveys",
     "kam.playbooks",
     "kam.health",
+    "kam.calls",
     "kam.api",
 ]
 

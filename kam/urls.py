@@ -20,6 +20,7 @@ urlpatterns = [
     path("playbooks/", include("kam.playbooks.urls")),
     path("health/", include("kam.health.urls")),
     path("imports/", include("kam.imports.urls")),
+    path("calls/", include("kam.calls.urls")),
     path("settings/", accounts_views.settings_view, name="settings"),
     path("api/", include("kam.api.urls")),
     path("admin/", admin.site.urls),

@@ -64,6 +64,7 @@ def test_every_app_registers_its_pieces_in_a_declared_order() -> None:
         "log",
         "relationship",
         "revenue",
+        "calls",
         "history",
     ]
     assert [s.key for s in today_sections()] == [

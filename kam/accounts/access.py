@@ -6,8 +6,10 @@ and "does not exist" answer the same 404.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from kam.accounts.domain import Scope, client_scope, may_assign_to, may_read_dossier
@@ -16,6 +18,7 @@ from kam.clients.choices import ClientStatus
 from kam.clients.models import Client
 
 AnyUser = User | AnonymousUser
+_M = TypeVar("_M", bound=Model)
 
 
 def scope_of(viewer: AnyUser) -> Scope:
@@ -60,6 +63,19 @@ def visible_managers(viewer: AnyUser) -> QuerySet[User]:
     if scope is Scope.OWN:
         return qs.filter(pk=viewer.pk)
     return qs.none()
+
+
+def people_owned(viewer: AnyUser, qs: QuerySet[_M], *, field: str = "manager") -> QuerySet[_M]:
+    """Rows owned by a person (a call by its manager): the viewer's own, a supervisor's direct
+    reports' too, everyone's for a director or admin; the same rule as for clients."""
+    scope = scope_of(viewer)
+    if scope is Scope.NONE or not isinstance(viewer, User):
+        return qs.none()
+    if scope is Scope.TEAM:
+        return qs.filter(Q(**{field: viewer}) | Q(**{f"{field}__supervisor": viewer}))
+    if scope is Scope.OWN:
+        return qs.filter(**{field: viewer})
+    return qs
 
 
 def can_assign_manager(viewer: AnyUser, target: User) -> bool:

@@ -7,6 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from kam.api.root import ApiRootView
+from kam.calls import api as calls_api
 from kam.clients import api as clients_api
 from kam.health import api as health_api
 from kam.playbooks import api as playbooks_api
@@ -17,7 +18,15 @@ from kam.surveys import api as surveys_api
 app_name = "api"
 
 # One entry per app that has an API; a new app adds its module here.
-APP_APIS = (clients_api, relations_api, portfolio_api, surveys_api, playbooks_api, health_api)
+APP_APIS = (
+    clients_api,
+    relations_api,
+    portfolio_api,
+    surveys_api,
+    playbooks_api,
+    calls_api,
+    health_api,
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

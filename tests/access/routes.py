@@ -32,6 +32,8 @@ class Kind(Enum):
     RUNNER = "runner"  # supervisors, directors and admins; managers 403
     TOKEN = "token"  # a public survey link: no login; a bogus token answers 404 to all
     IMPORT_JOB = "import_job"  # an import run: admin role or superuser; others 403
+    CALL = "call"  # a call: visible with its manager (own; a supervisor's reports'; all)
+    PERSON = "person"  # a manager's page: the viewer, a supervisor's reports; all for ALL
     DEPARTMENT = "department"  # a department: admin role or superuser; others 403
 
 
@@ -149,6 +151,13 @@ ROUTES: dict[str, Route] = {
     "api:checklist": Route(Kind.CLIENT, ("GET", "POST")),
     "api:health": Route(Kind.AUTH),
     "api:contrast": Route(Kind.AUTH),
+    "api:calls-report": Route(Kind.AUTH),
+    "calls:call-list": Route(Kind.AUTH),
+    "calls:team": Route(Kind.AUTH),
+    "calls:upload": Route(Kind.ADMIN, ("GET", "POST")),
+    "calls:setup": Route(Kind.ADMIN, ("GET", "POST")),
+    "calls:manager": Route(Kind.PERSON),
+    "calls:call-detail": Route(Kind.CALL),
     "api:playbook-types": Route(Kind.AUTH),
     "api:client-types": Route(Kind.CLIENT, ("POST",)),
     "api:complaint-list": Route(Kind.AUTH, ("POST",)),

@@ -6,6 +6,8 @@ the access rules fails these tests.
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
@@ -145,6 +147,21 @@ def _urls(org: Org, name: str, route: Route) -> list[tuple[str, str | None]]:
         return out
     if route.kind is Kind.USER:
         return [(reverse(name, args=[org.manager_a1.pk]), None)]
+    if route.kind in (Kind.CALL, Kind.PERSON):
+        # A call of each client's manager: visible exactly when that client is.
+        from kam.calls.models import Call
+
+        out = []
+        for k in keys:
+            manager = getattr(org, k).manager
+            if route.kind is Kind.PERSON:
+                out.append((reverse(name, args=[manager.pk]), k))
+                continue
+            call, _ = Call.objects.get_or_create(
+                external_id=f"matrix-{k}", defaults={"day": date(2026, 2, 2), "manager": manager}
+            )
+            out.append((reverse(name, args=[call.pk]), k))
+        return out
     if route.kind is Kind.DEPARTMENT:
         from kam.accounts.models import Department
 
