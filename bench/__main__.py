@@ -22,6 +22,7 @@ BENCHES = (
     "deals_import",
     "load",
     "calls",
+    "health",
 )
 
 

@@ -31,6 +31,8 @@ Common tasks:
   kam report funnel           deals funnel per manager with 95% intervals (--from, --to)
   kam report cadence          contact discipline: overdue, pauses, reviews, dates (--as USER)
   kam report relations        stage, emotional bank balance and alerts per client (--as USER)
+  kam report health           account health 0–100, components, alerts (--to, --as, --format)
+  kam report contrast         contrast analysis candidates with evidence (--to, --as, --format)
   kam report nps              NPS with 95% intervals (--from, --to, --by manager|segment|month|…)
   kam import calls PATH       call transcripts (a file or a folder of .txt/.json/.csv)
   kam report calls            questions by type per call and per manager week by week
@@ -139,6 +141,15 @@ def _parser() -> argparse.ArgumentParser:
     relations.add_argument("--as", dest="as_user", help="only what this user may see")
     relations.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
     relations.add_argument("--out", help="file to write (required for xlsx)")
+    for name, text in (
+        ("health", "account health 0–100 with components and alerts per client"),
+        ("contrast", "contrast analysis candidates: satisfied and dissatisfied, with evidence"),
+    ):
+        parser_ = reports.add_parser(name, help=text)
+        parser_.add_argument("--to", dest="date_to", type=_date, help="as of YYYY-MM-DD")
+        parser_.add_argument("--as", dest="as_user", help="only what this user may see")
+        parser_.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
+        parser_.add_argument("--out", help="file to write (required for xlsx)")
 
     fit = reports.add_parser("fit", help="fit of every scored client against the ideal profile")
     fit.add_argument("--format", choices=("table", "json", "xlsx"), default="table")
@@ -515,11 +526,32 @@ def _report_calls(args: argparse.Namespace) -> int:
     return _output(args, data, write_xlsx, print_table)
 
 
+def _report_health(args: argparse.Namespace) -> int:
+    from django.utils import timezone
+
+    from kam.health import reporting
+    from kam.health.selectors import contrast_candidates, health_as_dict, health_list
+    from kam.reports import company_viewer
+
+    viewer, found = _report_viewer(args)
+    if not found:
+        return 2
+    viewer = viewer or company_viewer()
+    as_of = args.date_to or timezone.localdate()
+    if args.report == "health":
+        data = health_as_dict(health_list(viewer=viewer, as_of=as_of, compare=False), as_of)
+        return _output(args, data, reporting.health_xlsx, reporting.health_table)
+    data = contrast_candidates(viewer=viewer, as_of=as_of)
+    return _output(args, data, reporting.contrast_xlsx, reporting.contrast_table)
+
+
 def _report(args: argparse.Namespace) -> int:
     if args.report == "fit":
         return _report_fit(args)
     if args.report == "funnel":
         return _report_funnel(args)
+    if args.report in ("health", "contrast"):
+        return _report_health(args)
     if args.report == "calls":
         return _report_calls(args)
     if args.report == "cadence":

@@ -21,6 +21,7 @@ from kam.clients import demo as clients_demo
 from kam.clients.models import Client
 from kam.core.demo import DemoContext
 from kam.deals import demo as deals_demo
+from kam.health import demo as health_demo
 from kam.playbooks import demo as playbooks_demo
 from kam.portfolio import demo as portfolio_demo
 from kam.profiles import demo as profiles_demo
@@ -37,6 +38,7 @@ SEEDS: tuple[Callable[[DemoContext], None], ...] = (
     deals_demo.seed,
     profiles_demo.seed,
     calls_demo.seed,
+    health_demo.seed,
 )
 
 

@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "kam.playbooks",
     "kam.deals",
     "kam.profiles",
+    "kam.health",
     "kam.calls",
     "kam.api",
 ]

@@ -58,6 +58,7 @@ def _as(user) -> HttpClient:
 def test_every_app_registers_its_pieces_in_a_declared_order() -> None:
     assert [p.key for p in card_panels()] == [
         "key-status",
+        "health",
         "playbook",
         "contacts",
         "log",
@@ -72,6 +73,7 @@ def test_every_app_registers_its_pieces_in_a_declared_order() -> None:
         "org-changes",
         "contacts",
         "difficult",
+        "health",
         "deals",
         "cases",
         "to-call",

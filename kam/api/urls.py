@@ -10,6 +10,7 @@ from kam.api.root import ApiRootView
 from kam.calls import api as calls_api
 from kam.clients import api as clients_api
 from kam.deals import api as deals_api
+from kam.health import api as health_api
 from kam.playbooks import api as playbooks_api
 from kam.portfolio import api as portfolio_api
 from kam.profiles import api as profiles_api
@@ -28,6 +29,7 @@ APP_APIS = (
     deals_api,
     calls_api,
     profiles_api,
+    health_api,
 )
 
 urlpatterns = [

@@ -1,0 +1,380 @@
+"""Reads of account health: per-client facts in a few SQL aggregates, scored by the domain.
+
+`client_facts` runs one windowed SQL query over revenue (purchase dates, median gap, period
+sums) and one GROUP BY per other source (contacts, bank, answers, cases, roles, reviews); no
+Python loop ever walks revenue rows. Everything a viewer gets is cut to `visible_clients`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from kam.accounts.access import visible_clients
+from kam.clients.domain import ESSENTIAL_ROLES, review_overdue
+from kam.clients.models import Client, ContactRole, Dossier
+from kam.core.models import company_settings
+from kam.health import domain
+from kam.health.domain import Alert, Candidate, ClientFacts, Component
+from kam.health.models import AlertSnooze, HealthSettings, health_settings
+from kam.playbooks.models import ComplaintCase
+from kam.portfolio.models import RevenueRecord
+from kam.relations.models import BankEntry, Interaction
+from kam.surveys.models import Answer
+
+YEAR = timedelta(days=365)
+RECENT_NEGATIVE = timedelta(days=30)
+DROP_COMPARED_DAYS = 30  # "biggest drops": health now against health this many days ago
+
+_REVENUE_SQL = """
+WITH d AS (
+    SELECT client_id, date, SUM(amount) AS amt
+    FROM {table} WHERE date <= %(as_of)s {only}
+    GROUP BY client_id, date
+),
+p AS (
+    SELECT client_id, date,
+           LAG(date) OVER (PARTITION BY client_id ORDER BY date) AS prev_date
+    FROM d WHERE amt > 0
+),
+g AS (
+    SELECT client_id, {gap} AS gap FROM p WHERE prev_date IS NOT NULL
+),
+r AS (
+    SELECT client_id, gap,
+           ROW_NUMBER() OVER (PARTITION BY client_id ORDER BY gap) AS rn,
+           COUNT(*) OVER (PARTITION BY client_id) AS n
+    FROM g
+),
+m AS (
+    SELECT client_id, AVG(gap) AS median_gap
+    FROM r WHERE rn IN ((n + 1) / 2, (n + 2) / 2)
+    GROUP BY client_id
+),
+a AS (
+    SELECT client_id,
+           SUM(CASE WHEN amt > 0 THEN 1 ELSE 0 END) AS purchases,
+           MIN(CASE WHEN amt > 0 THEN date END) AS first_purchase,
+           MAX(CASE WHEN amt > 0 THEN date END) AS last_purchase,
+           SUM(CASE WHEN date > %(cur_start)s THEN amt ELSE 0 END) AS cur,
+           SUM(CASE WHEN date > %(prev_start)s AND date <= %(cur_start)s THEN amt ELSE 0 END)
+               AS prev
+    FROM d GROUP BY client_id
+    HAVING MAX(date) > %(prev_start)s
+)
+SELECT a.client_id, a.purchases, a.first_purchase, a.last_purchase, a.cur, a.prev, m.median_gap
+FROM a LEFT JOIN m ON m.client_id = a.client_id
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class RevenueFacts:
+    purchases: int
+    first_purchase: date | None
+    last_purchase: date | None
+    revenue_cur: Decimal
+    revenue_prev: Decimal
+    median_gap_days: float | None
+
+
+def _param(day: date) -> Any:
+    return day.isoformat() if connection.vendor == "sqlite" else day
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def revenue_facts(
+    *, as_of: date, client_ids: Iterable[int] | None = None
+) -> dict[int, RevenueFacts]:
+    """Purchase dates, median gap and the two 12-month sums of every client with revenue in
+    the 24 months up to `as_of` (or of `client_ids` only), in one SQL query."""
+    gap = (
+        "CAST(julianday(date) - julianday(prev_date) AS INTEGER)"
+        if connection.vendor == "sqlite"
+        else "(date - prev_date)"
+    )
+    params: dict[str, Any] = {
+        "as_of": _param(as_of),
+        "cur_start": _param(as_of - YEAR),
+        "prev_start": _param(as_of - 2 * YEAR),
+    }
+    only = ""
+    if client_ids is not None:
+        ids = [int(i) for i in client_ids]
+        if not ids:
+            return {}
+        only = "AND client_id IN (" + ",".join(str(i) for i in ids) + ")"
+    sql = _REVENUE_SQL.format(table=RevenueRecord._meta.db_table, gap=gap, only=only)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return {
+        row[0]: RevenueFacts(
+            purchases=int(row[1] or 0),
+            first_purchase=_as_date(row[2]),
+            last_purchase=_as_date(row[3]),
+            revenue_cur=Decimal(str(row[4] or 0)),
+            revenue_prev=Decimal(str(row[5] or 0)),
+            median_gap_days=None if row[6] is None else float(row[6]),
+        )
+        for row in rows
+    }
+
+
+def _by_client(qs: Any, **aggregates: Any) -> dict[int, dict[str, Any]]:
+    return {row["client_id"]: row for row in qs.values("client_id").annotate(**aggregates)}
+
+
+def client_facts(*, as_of: date, client_ids: Iterable[int] | None = None) -> dict[int, ClientFacts]:
+    """`ClientFacts` of every client with revenue in the 24 months up to `as_of`."""
+    revenue = revenue_facts(as_of=as_of, client_ids=client_ids)
+    if not revenue:
+        return {}
+    ids = list(revenue)
+    small = client_ids is not None
+
+    def scoped(qs: Any) -> Any:
+        return qs.filter(client_id__in=ids) if small else qs
+
+    totals = RevenueRecord.objects.filter(date__lte=as_of).aggregate(
+        cur=Coalesce(Sum("amount", filter=Q(date__gt=as_of - YEAR)), Value(Decimal(0))),
+        prev=Coalesce(
+            Sum("amount", filter=Q(date__gt=as_of - 2 * YEAR, date__lte=as_of - YEAR)),
+            Value(Decimal(0)),
+        ),
+    )
+    contacts = _by_client(
+        scoped(Interaction.objects.filter(date__lte=as_of, planned=False)),
+        last_positive=Max("date", filter=Q(tone="positive")),
+        negative_recent=Count("id", filter=Q(tone="negative", date__gt=as_of - RECENT_NEGATIVE)),
+        negative_year=Count("id", filter=Q(tone="negative", date__gt=as_of - YEAR)),
+    )
+    bank = _by_client(
+        scoped(BankEntry.objects.filter(date__lte=as_of)),
+        n=Count("id"),
+        deposits=Coalesce(Sum("weight", filter=Q(kind="deposit")), Value(0)),
+        withdrawals=Coalesce(Sum("weight", filter=Q(kind="withdrawal")), Value(0)),
+    )
+    answers_qs = scoped(Answer.objects.filter(answered_on__lte=as_of))
+    answers = _by_client(
+        answers_qs,
+        promoters=Count(
+            "id", filter=Q(score__gte=domain.PROMOTER_MIN, answered_on__gt=as_of - 2 * YEAR)
+        ),
+        critics=Count("id", filter=Q(score__lte=domain.CRITIC_MAX, answered_on__gt=as_of - YEAR)),
+    )
+    latest = Answer.objects.filter(client=OuterRef("pk"), answered_on__lte=as_of).order_by(
+        "-answered_on", "-id"
+    )
+    last_scores = dict(
+        Client.objects.filter(pk__in=[cid for cid in ids if cid in answers] if small else answers)
+        .annotate(s=Subquery(latest.values("score")[:1], output_field=IntegerField()))
+        .values_list("pk", "s")
+    )
+    cases = _by_client(
+        scoped(ComplaintCase.objects.filter(opened_at__date__lte=as_of)),
+        open=Count("id", filter=Q(closed_at__isnull=True)),
+        recent=Count("id", filter=Q(opened_at__date__gt=as_of - 2 * YEAR)),
+    )
+    roles_qs = ContactRole.objects.filter(role__in=ESSENTIAL_ROLES, contact__is_active=True)
+    if small:
+        roles_qs = roles_qs.filter(contact__client_id__in=ids)
+    roles = {
+        row["contact__client_id"]: row["n"]
+        for row in roles_qs.values("contact__client_id").annotate(n=Count("role", distinct=True))
+    }
+    reviewed = dict(scoped(Dossier.objects.all()).values_list("client_id", "last_reviewed_on"))
+    company = company_settings()
+    segment_cadence = company.segment_cadence()
+    segments = dict(
+        (Client.objects.filter(pk__in=ids) if small else Client.objects.all()).values_list(
+            "pk", "segment"
+        )
+    )
+
+    def pct(part: Decimal, whole: Decimal) -> Decimal:
+        return part * 100 / whole if whole > 0 else Decimal(0)
+
+    result = {}
+    for cid, rev in revenue.items():
+        share_cur = pct(rev.revenue_cur, totals["cur"])
+        is_key = share_cur >= company.key_share * 100
+        contact = contacts.get(cid, {})
+        entries = bank.get(cid, {})
+        answer = answers.get(cid, {})
+        case = cases.get(cid, {})
+        result[cid] = ClientFacts(
+            client_id=cid,
+            purchases=rev.purchases,
+            first_purchase=rev.first_purchase,
+            last_purchase=rev.last_purchase,
+            median_gap_days=rev.median_gap_days,
+            revenue_cur=rev.revenue_cur,
+            revenue_prev=rev.revenue_prev,
+            share_cur_pct=share_cur,
+            share_prev_pct=pct(rev.revenue_prev, totals["prev"]),
+            cadence_every_days=company.cadence_days
+            if is_key
+            else segment_cadence.get(segments.get(cid, "")),
+            last_positive_contact=contact.get("last_positive"),
+            bank_entries=entries.get("n", 0),
+            bank_balance=entries.get("deposits", 0) - entries.get("withdrawals", 0),
+            last_score=last_scores.get(cid),
+            promoter_answers=answer.get("promoters", 0),
+            critic_answers=answer.get("critics", 0),
+            negative_contacts=contact.get("negative_recent", 0),
+            negative_contacts_year=contact.get("negative_year", 0),
+            open_complaints=case.get("open", 0),
+            complaints=case.get("recent", 0),
+            roles_present=min(roles.get(cid, 0), domain.ESSENTIAL_ROLE_COUNT),
+            dossier_reviewed_in_time=not review_overdue(
+                reviewed.get(cid), as_of, every_days=company.dossier_review_days
+            ),
+        )
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class ClientHealth:
+    client: Client
+    is_key: bool
+    health: int | None
+    previous: int | None  # health DROP_COMPARED_DAYS days earlier
+    components: list[Component]
+    alerts: list[Alert]
+    snoozed: list[Alert]
+    facts: ClientFacts
+
+    @property
+    def change(self) -> int | None:
+        if self.health is None or self.previous is None:
+            return None
+        return self.health - self.previous
+
+
+def _snoozed(as_of: date, ids: Iterable[int] | None) -> set[tuple[int, str]]:
+    qs = AlertSnooze.objects.filter(until__gte=as_of)
+    if ids is not None:
+        qs = qs.filter(client_id__in=list(ids))
+    return set(qs.values_list("client_id", "code"))
+
+
+def health_list(
+    *, viewer: Any, as_of: date, client_ids: Iterable[int] | None = None, compare: bool = True
+) -> list[ClientHealth]:
+    """Health of every visible client with revenue in the last 24 months: key clients first,
+    then the lowest score first."""
+    cfg: HealthSettings = health_settings()
+    weights, th = cfg.weights(), cfg.thresholds()
+    visible = visible_clients(viewer)
+    if client_ids is not None:
+        visible = visible.filter(pk__in=list(client_ids))
+    clients = {c.pk: c for c in visible.select_related("manager")}
+    wanted = None if client_ids is None else list(clients)
+    facts = client_facts(as_of=as_of, client_ids=wanted)
+    before = (
+        client_facts(as_of=as_of - timedelta(days=DROP_COMPARED_DAYS), client_ids=wanted)
+        if compare
+        else {}
+    )
+    snoozed = _snoozed(as_of, wanted)
+    key_share = company_settings().key_share * 100
+    rows = []
+    for cid, fact in facts.items():
+        client = clients.get(cid)
+        if client is None:
+            continue
+        health, components = domain.score(domain.components_of(fact, as_of, th), weights)
+        previous = None
+        if cid in before:
+            previous = domain.score(
+                domain.components_of(before[cid], as_of - timedelta(days=DROP_COMPARED_DAYS), th),
+                weights,
+            )[0]
+        raised = domain.alerts(fact, as_of, th)
+        rows.append(
+            ClientHealth(
+                client=client,
+                is_key=fact.share_cur_pct >= key_share,
+                health=health,
+                previous=previous,
+                components=components,
+                alerts=[a for a in raised if (cid, a.value) not in snoozed],
+                snoozed=[a for a in raised if (cid, a.value) in snoozed],
+                facts=fact,
+            )
+        )
+    rows.sort(
+        key=lambda r: (not r.is_key, r.health if r.health is not None else 101, r.client.name)
+    )
+    return rows
+
+
+def client_health(*, viewer: Any, client: Client, as_of: date) -> ClientHealth | None:
+    """Health of one (already visible) client, or None without revenue in 24 months."""
+    rows = health_list(viewer=viewer, as_of=as_of, client_ids=[client.pk])
+    return rows[0] if rows else None
+
+
+def lowest_and_drops(
+    rows: list[ClientHealth], *, limit: int = 5
+) -> tuple[list[ClientHealth], list[ClientHealth]]:
+    """The lowest scores and the biggest falls; key clients come first where the lists are cut."""
+    scored = [r for r in rows if r.health is not None]
+    lowest = sorted(scored, key=lambda r: (not r.is_key, r.health, r.client.name))[:limit]
+    falling = [r for r in scored if r.change is not None and r.change < 0]
+    drops = sorted(falling, key=lambda r: (not r.is_key, r.change, r.client.name))[:limit]
+    return lowest, drops
+
+
+def health_as_dict(rows: list[ClientHealth], as_of: date) -> dict[str, Any]:
+    """The report / API shape of the issue."""
+    return {
+        "as_of": as_of.isoformat(),
+        "clients": [
+            {
+                "id": r.client.pk,
+                "name": r.client.name,
+                "health": r.health,
+                "components": {
+                    c.name: {"value": c.value, "points": c.points} for c in r.components
+                },
+                "alerts": [a.value for a in r.alerts],
+            }
+            for r in rows
+        ],
+    }
+
+
+def contrast_candidates(*, viewer: Any, as_of: date) -> dict[str, Any]:
+    """Contrast-analysis candidates in the report / API shape, strongest evidence first."""
+    cfg = health_settings()
+    th = cfg.thresholds()
+    new_since = as_of - timedelta(days=round(cfg.new_client_months * 365 / 12))
+    names = dict(visible_clients(viewer).values_list("pk", "name"))
+    facts = client_facts(as_of=as_of)
+    found: list[tuple[Candidate, str]] = []
+    for cid, fact in facts.items():
+        if cid not in names:
+            continue
+        cand = domain.candidate(fact, as_of, th, new_since=new_since)
+        if cand is not None:
+            found.append((cand, names[cid]))
+    found.sort(key=lambda pair: (-pair[0].strength, pair[1], pair[0].client_id))
+    out: dict[str, Any] = {"as_of": as_of.isoformat(), "satisfied": [], "dissatisfied": []}
+    for cand, name in found:
+        out[cand.side.value].append(
+            {"client": {"id": cand.client_id, "name": name}, "evidence": cand.evidence}
+        )
+    return out
