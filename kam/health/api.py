@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -16,6 +20,19 @@ from kam.health.selectors import contrast_candidates, health_as_dict, health_lis
 
 class AsOfParams(serializers.Serializer[object]):
     to = serializers.DateField(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # DRF takes an optional field sent empty (`?to=`) as absent; the schema says a date.
+        if "to" in self.initial_data and not str(self.initial_data.get("to")).strip():
+            raise serializers.ValidationError(
+                {"to": [_("Enter a date as YYYY-MM-DD or leave the parameter out.")]}
+            )
+        day = attrs.get("to")
+        if day is not None:
+            # Windows reach years back and forth from the date: keep them on the calendar. No
+            # client has revenue before 1900 or after 9990, so the answer is the same.
+            attrs["to"] = min(max(day, date(1900, 1, 1)), date(9990, 12, 31))
+        return attrs
 
 
 _TO = OpenApiParameter("to", OpenApiTypes.DATE, required=False, description="as of (default today)")

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from kam.accounts.access import client_get
 from kam.accounts.models import User
-from kam.core.api import ID_MAX
+from kam.core.api import ID_MAX, SAY_SOMETHING, VISIBLE_TEXT
 from kam.playbooks.choices import CaseSource, CaseStep
 from kam.playbooks.models import ComplaintCase, RootCause
 from kam.playbooks.selectors import case_age, case_get, live_tags, tag_get, types_list
@@ -28,31 +28,85 @@ def _actor(request: Request) -> User:
     return request.user
 
 
+class StrictBooleanField(serializers.BooleanField):
+    """JSON true or false only: the schema says boolean, so 0, 1 and "yes" are refused."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return data
+
+
+def _body(request: Request) -> Any:
+    """The request's JSON object; a body that is no object (null, a list) is read as {} so
+    that the answer names the missing fields in the request's language."""
+    return request.data if hasattr(request.data, "get") else {}
+
+
+class StrictCharField(serializers.CharField):
+    """A JSON string only (the schema says string): 0 or true is refused, not turned into text."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+class StrictVisibleText(serializers.RegexField):
+    """Required free text: a JSON string with at least one visible character."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(VISIBLE_TEXT, error_messages=SAY_SOMETHING, **kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON integer only: "1" or true is refused."""
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            self.fail("invalid")
+        return int(super().to_internal_value(data))
+
+
+class StrictChoiceField(serializers.ChoiceField):
+    """A JSON string naming one of the choices."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, str):
+            self.fail("invalid_choice", input=data)
+        return super().to_internal_value(data)
+
+
 class TypeInput(serializers.Serializer[object]):
-    type = serializers.CharField(max_length=20)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    type = StrictCharField(max_length=20)
+    note = StrictCharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 class CaseInput(serializers.Serializer[object]):
-    client = serializers.IntegerField(min_value=1, max_value=ID_MAX)
-    source = serializers.ChoiceField(choices=CaseSource.choices)  # type: ignore[assignment]
-    summary = serializers.CharField(max_length=5000)
-    about_manager = serializers.BooleanField(required=False, default=False)
+    client = StrictIntegerField(min_value=1, max_value=ID_MAX)
+    source = StrictChoiceField(choices=CaseSource.choices)  # type: ignore[assignment]
+    summary = StrictVisibleText(max_length=5000)
+    about_manager = StrictBooleanField(required=False, default=False)
 
 
 class StepInput(serializers.Serializer[object]):
-    step = serializers.ChoiceField(choices=CaseStep.choices)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
-    cause = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
-    root_cause = serializers.CharField(required=False, allow_blank=True, default="")
-    change_made = serializers.CharField(required=False, allow_blank=True, default="")
+    step = StrictChoiceField(choices=CaseStep.choices)
+    note = StrictCharField(required=False, allow_blank=True, max_length=5000, default="")
+    cause = StrictIntegerField(required=False, min_value=1, max_value=ID_MAX)
+    root_cause = StrictCharField(required=False, allow_blank=True, default="")
+    change_made = StrictCharField(required=False, allow_blank=True, default="")
 
 
 class CloseInput(serializers.Serializer[object]):
-    cause = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
-    root_cause = serializers.CharField(required=False, allow_blank=True, default="")
-    change_made = serializers.CharField(required=False, allow_blank=True, default="")
-    note = serializers.CharField(required=False, allow_blank=True, max_length=5000, default="")
+    cause = StrictIntegerField(required=False, min_value=1, max_value=ID_MAX)
+    root_cause = StrictCharField(required=False, allow_blank=True, default="")
+    change_made = StrictCharField(required=False, allow_blank=True, default="")
+    note = StrictCharField(required=False, allow_blank=True, max_length=5000, default="")
 
 
 def _case_data(case: ComplaintCase) -> dict[str, Any]:
@@ -89,10 +143,19 @@ def _cause(raw: int | None) -> RootCause | None:
     return RootCause.objects.filter(pk=raw).first() if raw else None
 
 
+class TypeCardSerializer(serializers.Serializer[object]):
+    """A difficult-client type's card."""
+
+    code = serializers.CharField()
+    name = serializers.CharField()
+    advice = serializers.CharField()
+    checklist = serializers.ListField(child=serializers.CharField())
+
+
 class TypeListView(APIView):
     """The ten difficult-client types: code, name, advice and checklist."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(responses=TypeCardSerializer(many=True))
     def get(self, request: Request) -> Response:
         return Response(
             [
@@ -111,10 +174,10 @@ class ClientTypesView(APIView):
     """Tag a visible client with a type (POST `{"type", "note"}`) or remove it (DELETE
     `{"type"}` or `?type=`)."""
 
-    @extend_schema(request=TypeInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request={"application/json": TypeInput}, responses={201: OpenApiTypes.OBJECT})
     def post(self, request: Request, client_id: int) -> Response:
         client = client_get(request.user, client_id)
-        body = TypeInput(data=request.data)
+        body = TypeInput(data=_body(request))
         body.is_valid(raise_exception=True)
         data = body.validated_data
         tag_add(actor=_actor(request), client=client, type_code=data["type"], note=data["note"])
@@ -146,9 +209,12 @@ class ClientTypesView(APIView):
 class ComplaintListView(APIView):
     """Open a complaint case from any source for a visible client."""
 
-    @extend_schema(request=CaseInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        request={"application/json": CaseInput},
+        responses={201: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    )
     def post(self, request: Request) -> Response:
-        body = CaseInput(data=request.data)
+        body = CaseInput(data=_body(request))
         body.is_valid(raise_exception=True)
         data = body.validated_data
         client = client_get(request.user, data["client"])
@@ -165,10 +231,10 @@ class ComplaintListView(APIView):
 class CaseStepsView(APIView):
     """Record the next step of a visible case (in order; 400 with the reason otherwise)."""
 
-    @extend_schema(request=StepInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request={"application/json": StepInput}, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, case_id: int) -> Response:
         case = case_get(viewer=request.user, case_id=case_id)
-        body = StepInput(data=request.data)
+        body = StepInput(data=_body(request))
         body.is_valid(raise_exception=True)
         data = body.validated_data
         case_step(
@@ -186,10 +252,10 @@ class CaseStepsView(APIView):
 class CaseCloseView(APIView):
     """Close a visible case with its diagnosis; 400 with the reason when there is none."""
 
-    @extend_schema(request=CloseInput, responses=OpenApiTypes.OBJECT)
+    @extend_schema(request={"application/json": CloseInput}, responses=OpenApiTypes.OBJECT)
     def post(self, request: Request, case_id: int) -> Response:
         case = case_get(viewer=request.user, case_id=case_id)
-        body = CloseInput(data=request.data)
+        body = CloseInput(data=_body(request))
         body.is_valid(raise_exception=True)
         data = body.validated_data
         case_close(
