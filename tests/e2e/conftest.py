@@ -7,6 +7,19 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
+
+
+# One request at a time: the in-memory SQLite test database is a single connection that the
+# server thread shares, and the client card now loads several lazy panels in parallel; two
+# request threads on that one connection deadlock. A plain server answers "Connection: close".
+class _OneRequestAtATime(WSGIServer):
+    def __init__(self, *args: Any, connections_override: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+
+
+LiveServerThread.server_class = _OneRequestAtATime  # type: ignore[assignment]
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
