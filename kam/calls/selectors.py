@@ -113,8 +113,9 @@ def manager_get(*, viewer: AnyUser, user_id: int) -> User:
 
 
 def default_window(today: date | None = None) -> tuple[date, date]:
-    """The twelve weeks ending on `today` (the local date by default)."""
-    end = today or timezone.localdate()
+    """The twelve weeks ending on `today` (the local date by default), kept on the calendar:
+    an end before 1900 or after 9990 is moved there (no call is that old or that new)."""
+    end = min(max(today or timezone.localdate(), date(1900, 1, 1)), date(9990, 12, 31))
     return end - timedelta(weeks=12) + timedelta(days=1), end
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.urls import path
 from django.utils import timezone
@@ -14,6 +14,8 @@ from rest_framework.views import APIView
 
 from kam.core.api import WindowParams
 from kam.deals.selectors import funnel, funnel_as_dict
+
+EARLIEST, LATEST = date(1900, 1, 1), date(9990, 12, 31)  # windows stay on the calendar
 
 
 class FunnelView(APIView):
@@ -29,8 +31,8 @@ class FunnelView(APIView):
     def get(self, request: Request) -> Response:
         params = WindowParams(data=request.query_params)
         params.is_valid(raise_exception=True)
-        end = params.validated_data.get("to") or timezone.localdate()
-        start = params.validated_data.get("from") or end - timedelta(days=364)
+        end = min(max(params.validated_data.get("to") or timezone.localdate(), EARLIEST), LATEST)
+        start = max(params.validated_data.get("from") or end - timedelta(days=364), EARLIEST)
         if start > end:
             start, end = end, start
         data = funnel(viewer=request.user, date_from=start, date_to=end)

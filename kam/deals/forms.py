@@ -44,7 +44,9 @@ class DealFilterForm(forms.Form):
     )
     date_from = forms.DateField(label=_("Created from"), required=False, widget=DATE)
     date_to = forms.DateField(label=_("Created to"), required=False, widget=DATE)
-    client = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    client = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, viewer: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

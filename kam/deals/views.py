@@ -26,11 +26,19 @@ from kam.deals.forms import (
 )
 from kam.deals.selectors import DealFilters, deal_list, funnel
 
+# Windows reach a year back from their end: keep both ends on the calendar (no deal is older
+# than 1900 or newer than 9990, so the answer is the same).
+_EARLIEST, _LATEST = date(1900, 1, 1), date(9990, 12, 31)
+
+
+def _on_calendar(day: date) -> date:
+    return min(max(day, _EARLIEST), _LATEST)
+
 
 def _window(form: FunnelForm) -> tuple[date, date]:
     data = form.cleaned_data if form.is_valid() else {}
-    end = data.get("date_to") or timezone.localdate()
-    start = data.get("date_from") or end - timedelta(days=364)
+    end = _on_calendar(data.get("date_to") or timezone.localdate())
+    start = _on_calendar(data.get("date_from") or end - timedelta(days=364))
     return (start, end) if start <= end else (end, start)
 
 

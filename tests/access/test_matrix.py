@@ -176,7 +176,8 @@ def _urls(org: Org, name: str, route: Route) -> list[tuple[str, str | None]]:
         for k in keys:
             client = getattr(org, k)
             scores_set(actor=org.director, client=client, scores={trait: -3})
-            item = client.fit_actions.get()
+            item = client.fit_actions.order_by("-id").first()
+            assert item is not None
             out_a.append((reverse(name, args=[client.pk, item.pk]), k))
         return out_a
     if route.kind is Kind.USER:

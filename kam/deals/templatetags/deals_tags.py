@@ -11,7 +11,7 @@ register = template.Library()
 @register.filter
 def pct(value: float | None, digits: int = 1) -> str:
     """0.1234 → «12,3 %» in Russian, «12.3 %» in English; None → «—»."""
-    if value is None:
+    if value is None or isinstance(value, str):  # None, or a missing rate's attribute ("")
         return "—"
     # Called hundreds of times a page: format once, swap the separator of the language.
     text = f"{100 * value:.{int(digits)}f}"
