@@ -119,7 +119,7 @@ def workshop_view(request: AuthenticatedRequest, workshop_id: int) -> HttpRespon
         .values_list("pk", flat=True)
     )
     picks = list(workshop.picks.select_related("client", "participant"))
-    query = (request.GET.get("q") or "").strip()[:100]
+    query = (request.GET.get("q") or "").replace("\x00", "").strip()[:100]
     found = []
     if query and workshop.step == WorkshopStep.PICK:
         found = list(
