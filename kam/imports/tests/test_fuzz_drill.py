@@ -12,6 +12,7 @@ import time
 import zipfile
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -168,7 +169,7 @@ def _file(rng: random.Random) -> tuple[Kind, str, bytes]:
     return kind, "f.xls", _html(rows, rng)
 
 
-def test_import_fuzz_drill(org: Org, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_fuzz_drill(org: Org, tmp_path: Path, drill_figures: Any) -> None:
     rng = random.Random(SEED)
     started = time.perf_counter()
     figures: Counter[str] = Counter()
@@ -214,17 +215,16 @@ def test_import_fuzz_drill(org: Org, tmp_path: Path, capsys: pytest.CaptureFixtu
                 assert http.get(response["Location"]).status_code == 200
             assert snapshot() == before
     seconds = time.perf_counter() - started
-    with capsys.disabled():
-        print(  # noqa: T201 - the drill's figures belong in the test output
-            f"\nDRILL import_fuzz files={figures['files']} web={figures['web_files']}"
-            f" imported={figures['imported']} rejected={figures['rejected']}"
-            f" tracebacks=0 partial_writes={figures['partial_writes']}"
-            f" errors_with_row_and_column={figures['errors_with_row_and_column']}"
-            f" file_level_errors={figures['file_level_errors']} unnamed={len(unnamed)}"
-            f" seconds={seconds:.1f}"
-        )
-        counts = " ".join(f"{c}={n}" for c, n in codes.most_common())
-        print(f"DRILL import_fuzz codes {counts}")  # noqa: T201
+    drill_figures(
+        f"DRILL import_fuzz files={figures['files']} web={figures['web_files']}"
+        f" imported={figures['imported']} rejected={figures['rejected']}"
+        f" tracebacks=0 partial_writes={figures['partial_writes']}"
+        f" errors_with_row_and_column={figures['errors_with_row_and_column']}"
+        f" file_level_errors={figures['file_level_errors']} unnamed={len(unnamed)}"
+        f" seconds={seconds:.1f}"
+    )
+    counts = " ".join(f"{c}={n}" for c, n in codes.most_common())
+    drill_figures(f"DRILL import_fuzz codes {counts}")
     assert figures["files"] >= 500
     assert figures["partial_writes"] == 0
     assert unnamed == []
