@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import time
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from csp.decorators import csp_update
@@ -21,13 +23,21 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kam.accounts.models import Department
-from kam.core.exporting import EXPORT_FORMATS, export_response
+from kam.core.exporting import EXPORT_FORMATS, csv_bytes, export_response
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest, client_address
+from kam.core.models import branding
 from kam.portfolio.charts import LAYOUT
 from kam.surveys.choices import CampaignKind
 from kam.surveys.domain import report_window
-from kam.surveys.forms import CampaignForm, EmployeeScoreForm, ResultsForm, ScoreForm
+from kam.surveys.forms import (
+    BY_CHOICES,
+    CampaignForm,
+    EmployeeScoreForm,
+    LinkScoreForm,
+    ResultsForm,
+    ScoreForm,
+)
 from kam.surveys.models import Campaign
 from kam.surveys.selectors import (
     campaign_get,
@@ -72,10 +82,14 @@ def _campaign_list(
     return render(request, "surveys/campaign_list.html", context, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def campaign_create_view(request: AuthenticatedRequest) -> HttpResponse:
     if not may_run_campaigns(request.user):
         raise PermissionDenied
+    if request.method == "GET":
+        # After a refused form this address is in the address bar: a reload or a language
+        # switch comes back here by GET and lands on the list with the form.
+        return redirect("surveys:campaign-list")
     form = CampaignForm(request.POST, viewer=request.user)
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -126,13 +140,76 @@ def send_links_view(request: AuthenticatedRequest, campaign_id: int) -> HttpResp
         issued = issue_links(
             actor=request.user, campaign=campaign, link_url=link_url(request), remind=remind
         )
-        links = [(i.respondent.client.name, link_url(request)(campaign, i.token)) for i in issued]
     except (ValidationError, PermissionDenied):
         messages.error(request, _("This campaign does not send personal links."))
         return redirect("surveys:campaign-detail", campaign.pk)
-    return render(
-        request, "surveys/links.html", {"campaign": campaign, "links": links, "remind": remind}
-    )
+    build = link_url(request)
+    links = [
+        IssuedRow(
+            client=i.respondent.client.name,
+            contact=i.contact_name,
+            phone=i.contact_phone,
+            email=i.email,
+            url=build(campaign, i.token),
+            expires=i.respondent.token_expires,
+        )
+        for i in issued
+    ]
+    context = {
+        "campaign": campaign,
+        "links": links,
+        "remind": remind,
+        "emailed": sum(bool(row.email) for row in links),
+        "csv_href": _links_csv_href(links),
+        "csv_name": _links_csv_name(campaign),
+    }
+    response = render(request, "surveys/links.html", context)
+    response["Cache-Control"] = "no-store"  # the links exist in plain only in this answer
+    return response
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedRow:
+    client: str
+    contact: str
+    phone: str
+    email: str
+    url: str
+    expires: datetime | None
+
+
+def _links_csv_href(links: list[IssuedRow]) -> str:
+    """The links as a CSV inside the page itself (a data: address): the file is built with
+    the page and never stored, so it exists only as long as the links on screen do."""
+    headers = [
+        _("Client"),
+        _("Contact"),
+        _("Phone"),
+        _("E-mail"),
+        _("E-mailed"),
+        _("Personal link"),
+        _("Valid until"),
+    ]
+    rows = [
+        [
+            row.client,
+            row.contact,
+            row.phone,
+            row.email,
+            _("yes") if row.email else _("no"),
+            row.url,
+            timezone.localtime(row.expires).date() if row.expires else None,
+        ]
+        for row in links
+    ]
+    return "data:text/csv;charset=utf-8;base64," + base64.b64encode(
+        csv_bytes(headers, rows)
+    ).decode("ascii")
+
+
+def _links_csv_name(campaign: Campaign) -> str:
+    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
+    return f"survey-links-{campaign.pk}-{stamp}.csv"
 
 
 @require_http_methods(["GET", "POST"])
@@ -191,6 +268,20 @@ def _usable(campaign_id: int, token: str) -> bool:
     return True
 
 
+def _public_render(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """A page clients or employees see: the company's name and logo, no KAM navigation."""
+    return _public(render(request, template, {**context, "brand": branding()}, status=status))
+
+
+def _chosen_score(request: HttpRequest) -> dict[str, int]:
+    """A number already picked in the e-mail (?score=7) is pre-selected; nothing is saved
+    until the answer is sent."""
+    raw = request.GET.get("score", "")
+    return {"score": int(raw)} if raw.isdigit() and 0 <= int(raw) <= 10 else {}
+
+
 def _public(response: HttpResponse) -> HttpResponse:
     response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "no-store"
@@ -210,9 +301,7 @@ def _refused(request: HttpRequest, reason: str, status: int) -> HttpResponse:
         ),
         "limited": _("Too many attempts. Please try again in a few minutes."),
     }[reason]
-    return _public(
-        render(request, "surveys/public_message.html", {"message": message}, status=status)
-    )
+    return _public_render(request, "surveys/public_message.html", {"message": message}, status)
 
 
 # The personal token is the credential on the public pages; with "Referrer-Policy: no-referrer"
@@ -230,7 +319,7 @@ def link_view(request: HttpRequest, campaign_id: int, token: str) -> HttpRespons
         if _limited(request):
             return _refused(request, "limited", 429)
         return _refused(request, exc.reason, 404 if exc.reason == "unknown" else 410)
-    form = ScoreForm(request.POST or None)
+    form = LinkScoreForm(request.POST or None, initial=_chosen_score(request))
     if request.method == "POST" and form.is_valid():
         try:
             answer_by_link(
@@ -244,11 +333,10 @@ def link_view(request: HttpRequest, campaign_id: int, token: str) -> HttpRespons
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
-            return _public(render(request, "surveys/thanks.html", {}))
+            return _public_render(request, "surveys/thanks.html", {})
     context = {"form": form, "campaign": respondent.campaign}
-    return _public(
-        render(request, "surveys/public_answer.html", context, status=400 if form.errors else 200)
-    )
+    status = 400 if form.errors else 200
+    return _public_render(request, "surveys/public_answer.html", context, status)
 
 
 @csrf_exempt
@@ -265,7 +353,9 @@ def enps_link_view(request: HttpRequest, campaign_id: int, token: str) -> HttpRe
     if request.method == "POST" and _limited(request) and not _usable(campaign_id, token):
         return _refused(request, "limited", 429)
     departments = list(Department.objects.order_by("name"))
-    form = EmployeeScoreForm(request.POST or None, departments=departments)
+    form = EmployeeScoreForm(
+        request.POST or None, departments=departments, initial=_chosen_score(request)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             answer_employee(
@@ -277,11 +367,10 @@ def enps_link_view(request: HttpRequest, campaign_id: int, token: str) -> HttpRe
             )
         except LinkRefused:
             return _refused(request, "refused", 410)
-        return _public(render(request, "surveys/thanks.html", {"employee": True}))
+        return _public_render(request, "surveys/thanks.html", {"employee": True})
     context = {"form": form, "campaign": campaign, "employee": True}
-    return _public(
-        render(request, "surveys/public_answer.html", context, status=400 if form.errors else 200)
-    )
+    status = 400 if form.errors else 200
+    return _public_render(request, "surveys/public_answer.html", context, status)
 
 
 def _bar(x: list[Any], y: list[Any], title: str) -> dict[str, Any]:
@@ -318,6 +407,7 @@ def results_view(request: AuthenticatedRequest) -> HttpResponseBase:
     context = {
         "form": form,
         "report": report,
+        "by_label": dict(BY_CHOICES).get(report.by, _("Group")),
         "histogram": _bar(list(range(11)), report.histogram, _("Answers by score")),
         "trend": _bar(
             [label for label, _f, _r in trend.groups],
