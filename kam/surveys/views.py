@@ -216,7 +216,7 @@ def _links_csv_name(campaign: Campaign) -> str:
 def phone_view(request: AuthenticatedRequest, campaign_id: int, client_id: int) -> HttpResponse:
     campaign = campaign_get(viewer=request.user, campaign_id=campaign_id)
     respondent = respondent_get(viewer=request.user, campaign=campaign, client_id=client_id)
-    form = ScoreForm(request.POST or None)
+    form = ScoreForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             answer = record_phone_answer(
@@ -319,7 +319,9 @@ def link_view(request: HttpRequest, campaign_id: int, token: str) -> HttpRespons
         if _limited(request):
             return _refused(request, "limited", 429)
         return _refused(request, exc.reason, 404 if exc.reason == "unknown" else 410)
-    form = LinkScoreForm(request.POST or None, initial=_chosen_score(request))
+    form = LinkScoreForm(
+        request.POST if request.method == "POST" else None, initial=_chosen_score(request)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             answer_by_link(
@@ -354,7 +356,9 @@ def enps_link_view(request: HttpRequest, campaign_id: int, token: str) -> HttpRe
         return _refused(request, "limited", 429)
     departments = list(Department.objects.order_by("name"))
     form = EmployeeScoreForm(
-        request.POST or None, departments=departments, initial=_chosen_score(request)
+        request.POST if request.method == "POST" else None,
+        departments=departments,
+        initial=_chosen_score(request),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -26,7 +26,8 @@
   }
 
   function say(button, text) {
-    var status = button.parentElement.querySelector(".copied");
+    var cell = button.closest("td, p") || button.parentElement;
+    var status = cell.querySelector(".copied");
     if (status) { status.textContent = text; }
   }
 
