@@ -45,6 +45,8 @@ def _admin_brands_the_company(page: Any, base: str, tmp_path: Path) -> None:
     form.get_by_role("button", name="Сохранить").click()
     page.get_by_text("Настройки для клиентов сохранены.").wait_for()
     assert page.locator("#branding img.brand-logo").evaluate("i => i.naturalWidth") == 160
+    assert page.get_by_label("ключевой клиент: доля выше, %").input_value() == "10"
+    _shot(page, "settings-desktop")
 
 
 def _issue(org: Org, base: str) -> tuple[Campaign, str]:
