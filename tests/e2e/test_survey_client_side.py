@@ -272,3 +272,41 @@ def test_failed_campaign_form_then_reload_is_not_an_english_405(
     assert response.status == 405
     page.get_by_role("heading", name="Этот адрес не открывается как страница").wait_for()
     assert "Method Not Allowed" not in page.content()
+
+
+def test_employee_enps_page_shares_the_branded_scale(
+    live_server: Any, browser: Any, org: Org
+) -> None:
+    from kam.accounts.models import Department
+    from kam.core.models import branding
+
+    row = branding()
+    row.company_name = "ООО «Ромашка»"
+    row.save()
+    for name in ("Логистика", "Бухгалтерия"):
+        Department.objects.create(name=name)
+    campaign = Campaign.objects.create(
+        name="eNPS весна (внутреннее)",
+        kind="employee",
+        start=date(2026, 1, 1),
+        end=date(2036, 12, 31),
+        created_by=org.director,
+    )
+    url = f"{live_server.url}/surveys/e/{campaign.pk}/{'x' * 32}/"
+    for label, viewport, mobile in (("desktop", DESKTOP, False), ("phone", PHONE, True)):
+        ctx = browser.new_context(
+            locale="ru-RU", viewport=viewport, is_mobile=mobile, has_touch=mobile
+        )
+        page = ctx.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(url)
+        page.get_by_role("heading", name="Анонимный вопрос").wait_for()
+        body = page.locator("body").inner_text()
+        assert "KAM" not in body
+        assert "eNPS весна" not in body
+        assert page.get_by_text("0 — точно не порекомендую").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        tops = {round(page.locator(".scale-cell").nth(n).bounding_box()["y"]) for n in range(11)}
+        assert len(tops) == (2 if mobile else 1)
+        _shot(page, f"enps-{label}")
+        ctx.close()
