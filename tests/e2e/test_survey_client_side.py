@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
 
 from kam.surveys.models import Answer, Campaign, Respondent
 from kam.surveys.services import campaign_create, issue_links, token_hash
@@ -74,7 +75,8 @@ def test_branded_survey_page_and_email_on_desktop_and_phone(
     campaign, token = _issue(org, base)
     url = f"{base}/surveys/s/{campaign.pk}/{token}/"
     message = mail.outbox[0]
-    html, _mime = message.alternatives[0]  # type: ignore[attr-defined]
+    assert isinstance(message, EmailMultiAlternatives)
+    html = str(message.alternatives[0][0])
 
     for label, viewport, mobile in (("desktop", DESKTOP, False), ("phone", PHONE, True)):
         ctx = browser.new_context(
@@ -223,7 +225,7 @@ def test_links_page_csv_copy_buttons_and_leave_warning(
         token_hash(token)
     )
     # After the download, leaving is not held up.
-    page.on("dialog", lambda d: dialogs.append(d.type) or d.dismiss())
+    page.on("dialog", stay)
     page.get_by_role("link", name="Клиенты").click()
     page.get_by_role("heading", name="Клиенты").wait_for()
     assert dialogs == ["beforeunload"]

@@ -16,6 +16,7 @@ from email.header import decode_header, make_header
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.mail import EmailMultiAlternatives
 from django.test import Client as HttpClient
 from django.urls import reverse
 
@@ -225,7 +226,8 @@ def test_link_email_comes_from_the_company_with_a_client_subject(org: Org) -> No
     assert campaign.name not in message.body
     assert token in message.body
     assert "0 — точно не порекомендую, 10 — обязательно порекомендую." in message.body
-    html, mime = message.alternatives[0]  # type: ignore[attr-defined]
+    assert isinstance(message, EmailMultiAlternatives)
+    html, mime = str(message.alternatives[0][0]), message.alternatives[0][1]
     assert mime == "text/html"
     assert f"http://testserver/brand/logo/{branding().logo_digest}/" in html
     for n in range(11):  # each number opens the page with it chosen
