@@ -114,6 +114,9 @@ def link_url(request: HttpRequest) -> Any:
 def campaign_detail_view(request: AuthenticatedRequest, campaign_id: int) -> HttpResponse:
     campaign = campaign_get(viewer=request.user, campaign_id=campaign_id)
     context: dict[str, Any] = {"campaign": campaign, "runner": may_run_campaigns(request.user)}
+    if campaign.by_link or campaign.kind == CampaignKind.EMPLOYEE:
+        brand = branding()
+        context["brand_missing"] = not (brand.company_name and brand.survey_from_email)
     if campaign.kind == CampaignKind.EMPLOYEE:
         context["enps"] = enps_results(campaign)
         context["closes"] = campaign.end + timedelta(days=1) if campaign.end < date.max else None

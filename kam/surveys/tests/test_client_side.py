@@ -395,3 +395,13 @@ def test_revenue_source_and_import_codes_are_words(org: Org) -> None:
     )
     assert "демо-данные" in html
     assert ">demo<" not in html
+
+
+def test_campaign_page_warns_while_the_company_is_not_named(org: Org) -> None:
+    url = reverse("surveys:campaign-detail", args=[_campaign(org).pk])
+    page = _http(org.admin).get(url).content.decode()
+    assert 'id="brand-missing"' in page
+    assert reverse("settings") + "#branding" in page
+    assert "Попросите администратора" in _http(org.manager_a1).get(url).content.decode()
+    _brand(_http(org.admin))
+    assert 'id="brand-missing"' not in _http(org.admin).get(url).content.decode()
