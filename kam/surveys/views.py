@@ -138,8 +138,17 @@ def send_links_view(request: AuthenticatedRequest, campaign_id: int) -> HttpResp
             run = invite_employees(
                 actor=request.user, campaign=campaign, link_url=link_url(request), remind=remind
             )
-            context = {"campaign": campaign, "run": run, "remind": remind}
-            return render(request, "surveys/enps_links.html", context)
+            context = {
+                "campaign": campaign,
+                "run": run,
+                "remind": remind,
+                # Unnamed, shuffled links only: the file tells no more than the page.
+                "csv_href": _csv_href([_("Personal link")], [[url] for url in run.printed]),
+                "csv_name": _links_csv_name(campaign),
+            }
+            response = render(request, "surveys/enps_links.html", context)
+            response["Cache-Control"] = "no-store"
+            return response
         issued = issue_links(
             actor=request.user, campaign=campaign, link_url=link_url(request), remind=remind
         )
@@ -205,6 +214,10 @@ def _links_csv_href(links: list[IssuedRow]) -> str:
         ]
         for row in links
     ]
+    return _csv_href(headers, rows)
+
+
+def _csv_href(headers: list[str], rows: list[list[Any]]) -> str:
     return "data:text/csv;charset=utf-8;base64," + base64.b64encode(
         csv_bytes(headers, rows)
     ).decode("ascii")
