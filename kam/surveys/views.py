@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import base64
 import time
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from csp.decorators import csp_update
@@ -23,13 +21,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kam.accounts.models import Department
-from kam.core.exporting import EXPORT_FORMATS, csv_bytes, export_response
+from kam.core.exporting import EXPORT_FORMATS, export_response
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest, client_address
 from kam.core.models import branding
 from kam.portfolio.charts import LAYOUT
 from kam.surveys.choices import CampaignKind
 from kam.surveys.domain import report_window
+from kam.surveys.exports import IssuedRow, csv_href, links_csv_href, links_csv_name
 from kam.surveys.forms import (
     BY_CHOICES,
     CampaignForm,
@@ -143,8 +142,8 @@ def send_links_view(request: AuthenticatedRequest, campaign_id: int) -> HttpResp
                 "run": run,
                 "remind": remind,
                 # Unnamed, shuffled links only: the file tells no more than the page.
-                "csv_href": _csv_href([_("Personal link")], [[url] for url in run.printed]),
-                "csv_name": _links_csv_name(campaign),
+                "csv_href": csv_href([_("Personal link")], [[url] for url in run.printed]),
+                "csv_name": links_csv_name(campaign),
             }
             response = render(request, "surveys/enps_links.html", context)
             response["Cache-Control"] = "no-store"
@@ -172,60 +171,12 @@ def send_links_view(request: AuthenticatedRequest, campaign_id: int) -> HttpResp
         "links": links,
         "remind": remind,
         "emailed": sum(bool(row.email) for row in links),
-        "csv_href": _links_csv_href(links),
-        "csv_name": _links_csv_name(campaign),
+        "csv_href": links_csv_href(links),
+        "csv_name": links_csv_name(campaign),
     }
     response = render(request, "surveys/links.html", context)
     response["Cache-Control"] = "no-store"  # the links exist in plain only in this answer
     return response
-
-
-@dataclass(frozen=True, slots=True)
-class IssuedRow:
-    client: str
-    contact: str
-    phone: str
-    email: str
-    url: str
-    expires: datetime | None
-
-
-def _links_csv_href(links: list[IssuedRow]) -> str:
-    """The links as a CSV inside the page itself (a data: address): the file is built with
-    the page and never stored, so it exists only as long as the links on screen do."""
-    headers = [
-        _("Client"),
-        _("Contact"),
-        _("Phone"),
-        _("E-mail"),
-        _("E-mailed"),
-        _("Personal link"),
-        _("Valid until"),
-    ]
-    rows = [
-        [
-            row.client,
-            row.contact,
-            row.phone,
-            row.email,
-            _("yes") if row.email else _("no"),
-            row.url,
-            timezone.localtime(row.expires).date() if row.expires else None,
-        ]
-        for row in links
-    ]
-    return _csv_href(headers, rows)
-
-
-def _csv_href(headers: list[str], rows: list[list[Any]]) -> str:
-    return "data:text/csv;charset=utf-8;base64," + base64.b64encode(
-        csv_bytes(headers, rows)
-    ).decode("ascii")
-
-
-def _links_csv_name(campaign: Campaign) -> str:
-    stamp = timezone.localtime().strftime("%Y-%m-%d-%H%M")
-    return f"survey-links-{campaign.pk}-{stamp}.csv"
 
 
 @require_http_methods(["GET", "POST"])
