@@ -24,6 +24,8 @@ urlpatterns = [
     path("imports/", include("kam.imports.urls")),
     path("calls/", include("kam.calls.urls")),
     path("settings/", accounts_views.settings_view, name="settings"),
+    path("settings/branding/", accounts_views.branding_view, name="settings-branding"),
+    path("brand/logo/<str:digest>/", core_views.logo_view, name="brand-logo"),
     path("api/", include("kam.api.urls")),
     path("admin/", admin.site.urls),
     path(

@@ -26,6 +26,26 @@ class AmountField(forms.DecimalField):
         return super().to_python(value)
 
 
+class DecimalInputField(forms.DecimalField):
+    """A setting with a fraction typed and shown the Russian way: «2,5», not «2.50»; a point
+    is accepted too. A text box (a number box would drop a value written with a comma)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "size": 8})
+
+    def prepare_value(self, value: Any) -> Any:
+        from decimal import Decimal
+
+        if isinstance(value, Decimal | int | float):
+            text = f"{Decimal(value).normalize():f}"
+            return text.replace(".", ",")
+        return value
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = "".join(value.split()).replace(",", ".")
+        return super().to_python(value)
+
+
 def errors_to_form(form: forms.BaseForm, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: per field where the field exists."""
     if hasattr(exc, "error_dict"):

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kam.core.forms import DecimalInputField
 from kam.health.domain import COMPONENTS, Alert
 from kam.health.models import HealthSettings
 
@@ -27,3 +28,4 @@ class HealthSettingsForm(forms.ModelForm[HealthSettings]):
             "negative_contacts",
             "new_client_months",
         ]
+        field_classes = {"stop_multiple": DecimalInputField, "share_drop_pp": DecimalInputField}

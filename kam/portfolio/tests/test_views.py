@@ -111,11 +111,12 @@ def test_action_owner_must_be_assignable(org: Org) -> None:
 def test_settings_page_validates_threshold_order(org: Org) -> None:
     http = _as(org.admin)
     data = {
-        "key_share": "0.30",
-        "critical_share": "0.20",
-        "mono_share": "0.50",
-        "abc_a": "0.8",
-        "abc_b": "0.95",
+        # Shares are typed in percent (issue 19: «10», not «0.10»).
+        "key_share": "30",
+        "critical_share": "20",
+        "mono_share": "50",
+        "abc_a": "80",
+        "abc_b": "95",
         "manager_key_client_limit": 3,
         "window_months": 12,
         "cadence_days": 10,
@@ -127,7 +128,7 @@ def test_settings_page_validates_threshold_order(org: Org) -> None:
     }
     response = http.post(reverse("settings"), data)
     assert "Пороги должны расти" in response.content.decode()
-    data["key_share"] = "0.15"
+    data["key_share"] = "15"
     http.post(reverse("settings"), data)
     from kam.core.models import company_settings
 
