@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 
 class Side(models.TextChoices):
@@ -59,7 +60,7 @@ QUESTIONS: dict[str, tuple[Question, ...]] = {
     Side.DISSATISFIED: DISSATISFIED_QUESTIONS,
 }
 
-HINTS: dict[str, object] = {
+HINTS: dict[str, StrOrPromise] = {
     Question.HOW_SOLD: _(
         "Where the client came from; KAM fills it in from the source of the client's deals."
     ),
@@ -112,7 +113,7 @@ class Verdict(models.TextChoices):
 
 
 # Which option list a question carries beside its text (label of the option field).
-OPTIONS: dict[str, tuple[type[models.TextChoices], object]] = {
+OPTIONS: dict[str, tuple[type[models.TextChoices], StrOrPromise]] = {
     Question.HOW_SOLD: (HowSold, _("Channel")),
     Question.CLIENT_TYPE: (ClientType, _("Type")),
     Question.STATED_NEED: (Verdict, _("Was it the true need?")),

@@ -48,7 +48,8 @@ class AnswerForm(forms.Form):
     )
 
     def __init__(self, *args: Any, question: str, side: str, **kwargs: Any) -> None:
-        super().__init__(*args, prefix=question, **kwargs)
+        kwargs["prefix"] = question
+        super().__init__(*args, **kwargs)
         self.question = Question(question)
         options = OPTIONS.get(question)
         option = self.fields["option"]
