@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from kam.core.exporting import xlsx_value
 from kam.reviews.choices import OPTIONS, QUESTIONS, Question, Side
@@ -59,7 +60,7 @@ def workbook_bytes(
 
     summary = book.active
     assert summary is not None  # noqa: S101 - a new workbook has one sheet
-    summary.title = _("Summary")[:31]
+    summary.title = pgettext("workbook sheet", "Summary")[:31]
     for label, value in (
         (_("Analysis"), analysis.name),
         (_("Analysis date"), analysis.as_of),
