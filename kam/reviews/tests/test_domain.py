@@ -4,7 +4,7 @@ properties, no database)."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kam.reviews import domain
@@ -30,6 +30,7 @@ def test_pick_rules(
     assert domain.pick_problem(picked, client, side, max_per_side=10) == expected
 
 
+@settings(deadline=None)  # a shared, busy machine: no timing in tests
 @given(
     st.lists(
         st.tuples(st.integers(min_value=1, max_value=30), st.sampled_from(domain.SIDES)),
@@ -118,6 +119,7 @@ def side_counts(draw: st.DrawFn) -> tuple[dict[str, int], int]:
     return {t: draw(st.integers(min_value=0, max_value=clients)) for t in tags}, clients
 
 
+@settings(deadline=None)
 @given(side_counts())
 def test_pareto_properties(data: tuple[dict[str, int], int]) -> None:
     counts, clients = data

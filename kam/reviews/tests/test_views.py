@@ -98,11 +98,14 @@ def _build(org: Org) -> tuple[HttpClient, Analysis, dict[str, CauseTag]]:
         ],
     }
     for side, answers in plan.items():
-        for i, data in enumerate(answers):
+        for i, given in enumerate(answers):
             c = client(f"{side} {i}", org.manager_a1 if i % 2 else org.manager_a2)
             _pick(http, analysis, c.pk, side, "Факт из CRM")
             entry = Entry.objects.get(analysis=analysis, client=c)
-            data = {**data, "how_sold-option": "referral" if side == "satisfied" else ""}
+            data: dict[str, Any] = {
+                **given,
+                "how_sold-option": "referral" if side == "satisfied" else "",
+            }
             if side == "satisfied":
                 data["true_needs-text"] = '=HYPERLINK("http://evil")'
             else:
@@ -131,7 +134,8 @@ def test_synthesis_page_shows_both_pareto_tables(org: Org) -> None:
     for side in ("satisfied", "dissatisfied"):
         assert [(r.tag, r.count) for r in sides[side].rows] == _expected(analysis, side)
     page = response.content.decode()
-    assert 'id="chart-satisfied"' in page and 'id="fig-dissatisfied"' in page
+    assert 'id="chart-satisfied"' in page
+    assert 'id="fig-dissatisfied"' in page
     # Russian number format on the Russian page: «Быстро отвечаем» is 2 of 6 mentions, 33,3 %.
     assert "<td>33,3</td>" in page
     assert "33.3" not in page
