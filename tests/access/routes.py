@@ -209,6 +209,8 @@ ROUTES: dict[str, Route] = {
     "reviews:entry": Route(Kind.ANALYSIS_ENTRY, ("GET", "POST")),
     "reviews:unpick": Route(Kind.ANALYSIS_ENTRY, ("POST",)),
     "reviews:task-done": Route(Kind.REVIEW_TASK, ("POST",)),
+    "api:review-list": Route(Kind.AUTH),
+    "api:review-detail": Route(Kind.ANALYSIS),
 }
 
 # Namespaces checked as a whole elsewhere (Django admin: superuser maintenance only).

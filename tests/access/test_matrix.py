@@ -7,6 +7,7 @@ the access rules fails these tests.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.test import Client as HttpClient
@@ -82,7 +83,7 @@ def _http(org: Org, persona: str) -> HttpClient:
     return http
 
 
-def _analysis(org: Org) -> tuple[object, dict[str, object], object]:
+def _analysis(org: Org) -> tuple[Any, dict[str, Any], Any]:
     """supervisor_a's analysis with every persona client picked (client_b1 as if it had been
     moved to another team after the pick) and a task owned by manager_a1."""
     from kam.reviews.models import Analysis, Entry, ReviewTask
@@ -120,13 +121,10 @@ def _urls(org: Org, name: str, route: Route) -> list[tuple[str, str | None]]:
     if route.kind in (Kind.ANALYSIS, Kind.ANALYSIS_ENTRY, Kind.REVIEW_TASK):
         analysis, entries, task = _analysis(org)
         if route.kind is Kind.ANALYSIS:
-            return [(reverse(name, args=[analysis.pk]), None)]  # type: ignore[attr-defined]
+            return [(reverse(name, args=[analysis.pk]), None)]
         if route.kind is Kind.REVIEW_TASK:
-            return [(reverse(name, args=[task.pk]), None)]  # type: ignore[attr-defined]
-        return [
-            (reverse(name, args=[analysis.pk, entries[k].pk]), k)  # type: ignore[attr-defined]
-            for k in keys
-        ]
+            return [(reverse(name, args=[task.pk]), None)]
+        return [(reverse(name, args=[analysis.pk, entries[k].pk]), k) for k in keys]
     if name == "clients:card-panel":
         # Every lazily loaded panel of the card, for every client: each is its own fragment.
         lazy = [p.key for p in card_panels() if p.lazy]
