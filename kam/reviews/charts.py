@@ -48,10 +48,12 @@ def pareto_figure(side: SideSynthesis, *, title: str) -> dict[str, Any]:
                 "overlaying": "y",
                 "side": "right",
                 "range": [0, 105],
-                "title": {"text": "%"},
+                "dtick": 20,
+                "ticksuffix": " %",
             },
             "showlegend": False,
             "height": 360,
+            "margin": {**LAYOUT["margin"], "r": 60},
             # Russian: decimal comma, a space between thousands.
             "separators": ".," if (get_language() or "ru").startswith("en") else ", ",
         },

@@ -75,10 +75,7 @@ OPTIONS: dict[str, list[str]] = {
     Question.PATH: ["no", "partly", "no"],
     Question.QUALITY: ["no", "partly"],
 }
-TASKS = (
-    ("Срок поставки фиксируется в CRM и сверяется со складом в день заявки", 14),
-    ("Один ответственный за заказ от заявки до поставки: правило и памятка", 30),
-)
+TASK_DAYS = (14, 30)  # the first fixes: due in two weeks and in a month
 
 
 def _weighted_tags(ctx: DemoContext, tags: list[CauseTag], k: int) -> list[CauseTag]:
@@ -153,6 +150,8 @@ def seed(ctx: DemoContext) -> None:
     for side in ("satisfied", "dissatisfied"):
         tags = list(CauseTag.objects.filter(is_active=True, side__in=[side, "both"]))
         ctx.rng.shuffle(tags)
+        # "Other" is the least likely cause: a real analysis names its causes.
+        tags.sort(key=lambda t: t.name_ru == "Другое")
         for candidate in found[side][:MAX_PER_SIDE]:
             client = clients.get(candidate["client"]["id"])
             if client is None:
@@ -178,11 +177,11 @@ def seed(ctx: DemoContext) -> None:
     # The first fixes: the head of the dissatisfied Pareto.
     result = selectors.synthesis(director, analysis)
     fixes = [CauseTag.objects.get(pk=result.tag_ids[r.tag]) for r in result.dissatisfied.focus]
-    for (title, days), owner, tag in zip(TASKS, heads, [*fixes, None, None], strict=False):
+    for days, owner, tag in zip(TASK_DAYS, heads, fixes, strict=False):
         services.task_create(
             actor=director,
             analysis=analysis,
-            title=title,
+            title=f"Исправить: {tag.name_ru.lower()} — план мер и ответственные",
             owner=owner,
             due=as_of + timedelta(days=days),
             tag=tag,

@@ -63,7 +63,6 @@ class AnswerForm(forms.Form):
         tags.queryset = CauseTag.objects.filter(
             Q(side__in=[side, TagSide.BOTH]) & (Q(is_active=True) | Q(pk__in=[t.pk for t in kept]))
         )
-        self.fields["text"].label = self.question.label
 
 
 class TagForm(forms.Form):

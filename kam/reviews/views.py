@@ -4,6 +4,7 @@ export and the cause-tag vocabulary. Thin views: parse, fetch through access, ca
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from csp.decorators import csp_update
@@ -13,6 +14,7 @@ from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -186,6 +188,18 @@ def entry_view(request: AuthenticatedRequest, analysis_id: int, entry_id: int) -
     return render(request, "reviews/entry.html", context, status=status)
 
 
+def _task_initial(request: AuthenticatedRequest) -> dict[str, Any]:
+    """A fix (or strength) chosen on the synthesis page prefills the task form."""
+    tag = CauseTag.objects.filter(pk=positive_int(request.GET.get("tag"), 0)).first()
+    if tag is None:
+        return {}
+    if request.GET.get("side") == Side.SATISFIED:
+        title = _("Reinforce: %(tag)s") % {"tag": tag.name}
+    else:
+        title = _("Fix: %(tag)s") % {"tag": tag.name}
+    return {"tag": tag.pk, "title": title, "due": timezone.localdate() + timedelta(days=30)}
+
+
 def _synthesis_page(
     request: AuthenticatedRequest, analysis_id: int, task_form: TaskForm | None = None
 ) -> HttpResponse:
@@ -204,6 +218,7 @@ def _synthesis_page(
                 "title": title,
                 "data": data,
                 "figure": pareto_figure(data, title=title) if data.rows else None,
+                "focus": [(r, result.tag_ids.get(r.tag)) for r in data.focus],
             }
         )
     context = {
@@ -211,7 +226,7 @@ def _synthesis_page(
         "sides": sides,
         "tag_ids": result.tag_ids,
         "tasks": sel.tasks_of(analysis),
-        "task_form": task_form or TaskForm(owners=owners),
+        "task_form": task_form or TaskForm(owners=owners, initial=_task_initial(request)),
         "owners": owners,
         "may_run": sel.may_run_analyses(request.user),
         "hidden": sel.hidden_count(request.user, analysis),

@@ -48,9 +48,7 @@ def test_head_of_sales_runs_a_contrast_analysis(live_server: Any, page: Any, org
     page.get_by_role("heading", name=org.client_a1.name).wait_for()
     path = page.locator("#q-path")
     path.get_by_label("Задачи переданы правильно?").select_option("no")
-    path.get_by_label("Наш путь от потребности до результата у клиента").fill(
-        "Склад узнал о сроке за день до отгрузки"
-    )
+    path.get_by_label("Ответ").fill("Склад узнал о сроке за день до отгрузки")
     path.get_by_label("Задача потерялась при передаче внутри компании").check()
     page.locator("#q-quality").get_by_label("Сорваны сроки поставки").check()
     page.get_by_role("button", name="Сохранить ответы").click()

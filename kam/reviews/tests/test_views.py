@@ -141,6 +141,16 @@ def test_synthesis_page_shows_both_pareto_tables(org: Org) -> None:
     assert "33.3" not in page
     # The dissatisfied head: «Сроки» (2 clients) and «Передача задач» (2) make 80 %.
     assert [r.tag for r in sides["dissatisfied"].focus] == ["Передача задач", "Сроки"]
+    # A fix chosen there prefills the task form.
+    handover = CauseTag.objects.get(name_ru="Передача задач")
+    assert f"?tag={handover.pk}&amp;side=dissatisfied" in page
+    response = http.get(
+        reverse("reviews:synthesis", args=[analysis.pk]),
+        {"tag": str(handover.pk), "side": "dissatisfied"},
+    )
+    initial = response.context["task_form"].initial
+    assert initial["tag"] == handover.pk
+    assert "Передача задач" in initial["title"]
 
 
 def test_xlsx_export_matches_an_independent_count(org: Org) -> None:
