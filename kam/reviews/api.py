@@ -18,7 +18,7 @@ class AnalysisListView(APIView):
     """Contrast analyses the caller sees: `[{"id", "name", "as_of", "author", "satisfied",
     "dissatisfied"}]`, the newest analysis date first."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="reviews_list", responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
         return Response([analysis_summary(a) for a in sel.analysis_list(request.user)])
 
@@ -27,7 +27,7 @@ class AnalysisDetailView(APIView):
     """One analysis: its clients with evidence and answers, the Pareto table of each side
     and the tasks; clients the caller does not see are left out (`hidden_clients`)."""
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="reviews_detail", responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, analysis_id: int) -> Response:
         analysis = sel.analysis_get(request.user, analysis_id)
         result = sel.synthesis(request.user, analysis)
