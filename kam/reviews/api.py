@@ -15,12 +15,14 @@ from kam.reviews.reporting import analysis_as_dict, analysis_summary
 
 
 class AnalysisListView(APIView):
-    """Contrast analyses the caller sees: `[{"id", "name", "as_of", "author", "satisfied",
-    "dissatisfied"}]`, the newest analysis date first."""
+    """Contrast analyses the caller sees: `{"analyses": [{"id", "name", "as_of", "author",
+    "satisfied", "dissatisfied"}]}`, the newest analysis date first."""
 
     @extend_schema(operation_id="reviews_list", responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
-        return Response([analysis_summary(a) for a in sel.analysis_list(request.user)])
+        return Response(
+            {"analyses": [analysis_summary(a) for a in sel.analysis_list(request.user)]}
+        )
 
 
 class AnalysisDetailView(APIView):

@@ -45,8 +45,10 @@ def _analysis(org: Org) -> Analysis:
 
 def test_list_is_scoped_by_author(org: Org) -> None:
     analysis = _analysis(org)
-    assert [a["id"] for a in _api(org.director).get("/api/v1/reviews/").json()] == [analysis.pk]
-    assert _api(org.supervisor_a).get("/api/v1/reviews/").json() == []
+    listed = _api(org.director).get("/api/v1/reviews/").json()["analyses"]
+    assert [a["id"] for a in listed] == [analysis.pk]
+    assert listed[0]["dissatisfied"] == 2
+    assert _api(org.supervisor_a).get("/api/v1/reviews/").json() == {"analyses": []}
     assert _api(org.supervisor_a).get(f"/api/v1/reviews/{analysis.pk}/").status_code == 404
     assert HttpClient().get("/api/v1/reviews/").status_code == 401
 
