@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "kam.profiles",
     "kam.health",
     "kam.calls",
+    "kam.reviews",
     "kam.api",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("playbooks/", include("kam.playbooks.urls")),
     path("deals/", include("kam.deals.urls")),
     path("health/", include("kam.health.urls")),
+    path("contrast/", include("kam.reviews.urls")),
     path("imports/", include("kam.imports.urls")),
     path("calls/", include("kam.calls.urls")),
     path("settings/", accounts_views.settings_view, name="settings"),

@@ -79,6 +79,7 @@ def test_every_app_registers_its_pieces_in_a_declared_order() -> None:
         "to-call",
         "follow-up",
         "fit-actions",
+        "review-tasks",
     ]
 
 

@@ -39,6 +39,9 @@ class Kind(Enum):
     WORKSHOP_RUNNER = "workshop_runner"  # a workshop step only its runners take; managers 403
     FIT_ACTION = "fit_action"  # an action item of a client's fit (client visibility)
     DEAL = "deal"  # a deal of a client (client visibility)
+    ANALYSIS = "analysis"  # a contrast analysis: its author, their supervisor, ALL scope
+    ANALYSIS_ENTRY = "analysis_entry"  # a picked client: the analysis and the client visible
+    REVIEW_TASK = "review_task"  # an analysis task: its owner or whoever sees the analysis
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,19 @@ ROUTES: dict[str, Route] = {
     "api:complaint-list": Route(Kind.AUTH, ("POST",)),
     "api:complaint-steps": Route(Kind.CASE, ("POST",)),
     "api:complaint-close": Route(Kind.CASE, ("POST",)),
+    "reviews:analysis-list": Route(Kind.AUTH),
+    "reviews:analysis-create": Route(Kind.RUNNER, ("POST",)),
+    "reviews:tags": Route(Kind.ADMIN, ("GET", "POST")),
+    "reviews:analysis": Route(Kind.ANALYSIS),
+    "reviews:pick": Route(Kind.ANALYSIS, ("POST",)),
+    "reviews:synthesis": Route(Kind.ANALYSIS),
+    "reviews:task-create": Route(Kind.ANALYSIS, ("POST",)),
+    "reviews:export": Route(Kind.ANALYSIS),
+    "reviews:entry": Route(Kind.ANALYSIS_ENTRY, ("GET", "POST")),
+    "reviews:unpick": Route(Kind.ANALYSIS_ENTRY, ("POST",)),
+    "reviews:task-done": Route(Kind.REVIEW_TASK, ("POST",)),
+    "api:review-list": Route(Kind.AUTH),
+    "api:review-detail": Route(Kind.ANALYSIS),
 }
 
 # Namespaces checked as a whole elsewhere (Django admin: superuser maintenance only).

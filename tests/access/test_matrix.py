@@ -7,6 +7,7 @@ the access rules fails these tests.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.test import Client as HttpClient
@@ -56,6 +57,10 @@ DOSSIER_VISIBLE = {
     "admin": set(),
     "superuser": set(),
 }
+# A contrast analysis by supervisor_a: its author, the author's supervisor (the director) and
+# everyone who sees all clients; a task of it also its owner, manager_a1.
+ANALYSIS_VISIBLE = {"supervisor_a", "director", "admin", "superuser"}
+REVIEW_TASK_VISIBLE = ANALYSIS_VISIBLE | {"manager_a1"}
 ADMINS = {"admin", "superuser"}
 RUNNERS = {"supervisor_a", "supervisor_b", "director", "admin", "superuser"}
 LOGGED_OUT = {"anonymous", "inactive"}
@@ -78,9 +83,48 @@ def _http(org: Org, persona: str) -> HttpClient:
     return http
 
 
+def _analysis(org: Org) -> tuple[Any, dict[str, Any], Any]:
+    """supervisor_a's analysis with every persona client picked (client_b1 as if it had been
+    moved to another team after the pick) and a task owned by manager_a1."""
+    from kam.reviews.models import Analysis, Entry, ReviewTask
+
+    analysis = Analysis.objects.create(
+        name="Матрица", as_of=date(2026, 3, 1), author=org.supervisor_a
+    )
+    entries = {
+        key: Entry.objects.create(
+            analysis=analysis,
+            client=getattr(org, key),
+            side=side,
+            evidence_note="факт",
+            added_by=org.supervisor_a,
+        )
+        for key, side in (
+            ("client_a1", "satisfied"),
+            ("client_a2", "dissatisfied"),
+            ("client_b1", "dissatisfied"),
+        )
+    }
+    task = ReviewTask.objects.create(
+        analysis=analysis,
+        title="Исправить передачу задач",
+        owner=org.manager_a1,
+        due=date(2026, 4, 1),
+        created_by=org.supervisor_a,
+    )
+    return analysis, entries, task
+
+
 def _urls(org: Org, name: str, route: Route) -> list[tuple[str, str | None]]:
     """(url, client persona key or None) for every target object of the route."""
     keys = ["client_a1", "client_a2", "client_b1"]
+    if route.kind in (Kind.ANALYSIS, Kind.ANALYSIS_ENTRY, Kind.REVIEW_TASK):
+        analysis, entries, task = _analysis(org)
+        if route.kind is Kind.ANALYSIS:
+            return [(reverse(name, args=[analysis.pk]), None)]
+        if route.kind is Kind.REVIEW_TASK:
+            return [(reverse(name, args=[task.pk]), None)]
+        return [(reverse(name, args=[analysis.pk, entries[k].pk]), k) for k in keys]
     if name == "clients:card-panel":
         # Every lazily loaded panel of the card, for every client: each is its own fragment.
         lazy = [p.key for p in card_panels() if p.lazy]
@@ -238,6 +282,10 @@ def _expected(
         return {403}
     if route.kind in (Kind.RUNNER, Kind.WORKSHOP_RUNNER) and persona not in RUNNERS:
         return {403}
+    if route.kind in (Kind.ANALYSIS, Kind.ANALYSIS_ENTRY) and persona not in ANALYSIS_VISIBLE:
+        return {404}
+    if route.kind is Kind.REVIEW_TASK and persona not in REVIEW_TASK_VISIBLE:
+        return {404}
     visible = DOSSIER_VISIBLE if route.kind in (Kind.DOSSIER, Kind.COMPETITOR) else VISIBLE
     if client_key is not None and client_key not in visible[persona]:
         return {404}
