@@ -1,0 +1,160 @@
+"""First paint of every chart page in a cold browser, against `kam serve` on 127.0.0.1.
+
+Loads the demo company, starts the real server (gunicorn + whitenoise with hashed, compressed
+static files, as in production) on a free loopback port and opens each chart page as the
+director in a fresh browser context (Playwright with Debian's Chromium: empty HTTP cache, so
+the charting bundle is fetched, parsed and run as on a first visit). Prints per page
+
+    BENCH chart_first_paint page=… seconds=… warm_seconds=…
+
+where seconds is the median, over a few cold runs, of the time from navigation start until
+every chart on the page has drawn its SVG, and warm_seconds the same for a second visit in the
+same context (bundle from the browser cache). Also prints the bundle the pages load:
+
+    BENCH chart_bundle file=… bytes=… gzip_bytes=…
+
+Goal: every page under 1.5 s cold. Only 127.0.0.1 is ever contacted.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from bench import workspace
+from bench.load import HOST, ROOT, _free_port, _wait_until_up
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+RUNS = int(os.environ.get("KAM_BENCH_CHART_RUNS", "3"))
+# Resolves once every chart container on the page holds a drawn plotly SVG.
+ALL_DRAWN = """() => {
+  const plots = Array.from(document.querySelectorAll('div.plot[id^="chart-"]'));
+  return plots.length > 0 && plots.every((p) => p.querySelector('svg.main-svg'));
+}"""
+
+
+def _pages() -> dict[str, str]:
+    from kam.accounts.models import User
+    from kam.clients.models import Client
+    from kam.relations.models import BankEntry
+
+    manager = User.objects.get(username="manager1")
+    banked = BankEntry.objects.values_list("client_id", flat=True).first()
+    pages = {
+        "portfolio": "/portfolio/",
+        "relations": "/relationships/",
+        "nps": "/surveys/results/",
+        "calls": f"/calls/managers/{manager.pk}/",
+        "seller_time": "/icp/time/",
+    }
+    if banked is not None and Client.objects.filter(pk=banked).exists():
+        pages["bank"] = f"/relationships/{banked}/bank/"
+    return pages
+
+
+def run() -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from kam.demo import load_demo
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    load_demo(clients=300, seed=2026)
+    pages = _pages()
+    connection.close()
+    with workspace() as folder:
+        port = _free_port()
+        env = dict(os.environ)
+        env.update(
+            KAM_DEBUG="false",
+            KAM_HTTPS="false",
+            KAM_SECRET_KEY=secrets.token_urlsafe(50),
+            KAM_ALLOWED_HOSTS=HOST,
+            KAM_VAR_DIR=str(folder / "var"),
+            KAM_STATIC_MANIFEST="true",
+            PYTHONPATH=str(ROOT),
+        )
+        serve = [sys.executable, "-m", "kam.cli", "serve", "--host", HOST, "--port", str(port)]
+        log = (folder / "serve.log").open("wb")
+        server = subprocess.Popen(serve, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        try:
+            base = f"http://{HOST}:{port}"
+            _wait_until_up(f"{base}/accounts/login/", server, timeout=600)
+            _measure(base, pages)
+        except Exception:
+            print("--- serve.log (last lines)")
+            print("\n".join((folder / "serve.log").read_text().splitlines()[-30:]))
+            raise
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=120)
+            log.close()
+
+
+def _login(browser: Any, base: str) -> Any:
+    context = browser.new_context(locale="ru-RU", viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", "director")
+    page.fill("input[name=password]", "kam-demo")
+    page.click("button[type=submit]")
+    page.wait_for_load_state("load")
+    state = context.storage_state()
+    context.close()
+    return state
+
+
+def _first_paint(page: Any, url: str) -> float:
+    page.goto(url, wait_until="commit")
+    page.wait_for_function(ALL_DRAWN, timeout=60_000, polling="raf")
+    return float(page.evaluate("() => performance.now()")) / 1000
+
+
+def _measure(base: str, pages: dict[str, str]) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        state = _login(browser, base)
+        bundle = ""
+        for name, path in pages.items():
+            cold, warm = [], []
+            for _ in range(RUNS):
+                context = browser.new_context(
+                    locale="ru-RU", viewport={"width": 1440, "height": 900}, storage_state=state
+                )
+                page = context.new_page()
+                cold.append(_first_paint(page, base + path))
+                bundle = bundle or _bundle_src(page.content())
+                warm.append(_first_paint(page, base + path))
+                context.close()
+            print(
+                f"BENCH chart_first_paint page={name} seconds={statistics.median(cold):.3f} "
+                f"warm_seconds={statistics.median(warm):.3f} runs={RUNS}",
+                flush=True,
+            )
+        browser.close()
+    if bundle:
+        with urllib.request.urlopen(base + bundle, timeout=30) as response:  # noqa: S310
+            body = response.read()
+            cache = response.headers.get("Cache-Control", "")
+        print(
+            f"BENCH chart_bundle file={Path(bundle).name} bytes={len(body)} "
+            f"gzip_bytes={len(gzip.compress(body, 9))} cache_control={cache.replace(' ', '')}"
+        )
+
+
+def _bundle_src(html: str) -> str:
+    found = re.search(r'src="([^"]*/vendor/plotly/[^"]+\.js)"', html)
+    return found.group(1) if found else ""
