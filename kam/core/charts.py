@@ -97,7 +97,11 @@ def locale_config() -> dict[str, Any]:
             code: {
                 "format": {
                     "months": [str(MONTHS[i]) for i in range(1, 13)],
-                    "shortMonths": [str(MONTHS_3[i]) for i in range(1, 13)],
+                    # Django's are lower case ("jan"); Russian writes «янв» so, English "Jan".
+                    "shortMonths": [
+                        str(MONTHS_3[i]) if code == "ru" else str(MONTHS_3[i]).capitalize()
+                        for i in range(1, 13)
+                    ],
                     # plotly's week starts on Sunday, Django's on Monday.
                     "days": [str(WEEKDAYS[(i + 6) % 7]) for i in range(7)],
                     "shortDays": [str(WEEKDAYS_ABBR[(i + 6) % 7]) for i in range(7)],

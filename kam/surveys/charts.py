@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kam.core.charts import Figure, chart, date_axis, number
 from kam.surveys.selectors import Figure as NpsFigure
@@ -64,10 +65,24 @@ def monthly_figure(groups: Sequence[tuple[str, NpsFigure, Any]], *, min_n: int) 
     pale = [(label, fig) for label, fig in months if fig.indicative]
     data = []
     if solid:
-        data.append(trace(solid, name=_("{n} answers or more").format(n=min_n), pale=False))
+        data.append(
+            trace(
+                solid,
+                name=ngettext("{n} answer or more", "{n} answers or more", min_n).format(n=min_n),
+                pale=False,
+            )
+        )
     if pale:
         data.append(
-            trace(pale, name=_("fewer than {n} answers: indicative").format(n=min_n), pale=True)
+            trace(
+                pale,
+                name=ngettext(
+                    "fewer than {n} answer: indicative",
+                    "fewer than {n} answers: indicative",
+                    min_n,
+                ).format(n=min_n),
+                pale=True,
+            )
         )
     ticks = [-100, -50, 0, 50, 100]
     return chart(
