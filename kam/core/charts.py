@@ -38,7 +38,15 @@ BASE_LAYOUT: dict[str, Any] = {
     "paper_bgcolor": "rgba(0,0,0,0)",
     "plot_bgcolor": "#fff",
     "font": FONT,
-    "title": {"x": 0, "xanchor": "left", "font": {"size": 14}},
+    "title": {
+        "x": 0,
+        "xanchor": "left",
+        "y": 1,
+        "yref": "container",
+        "yanchor": "top",
+        "pad": {"l": 6, "t": 12},
+        "font": {"size": 14},
+    },
     "hoverlabel": {"font": FONT},
 }
 AXIS: dict[str, Any] = {
@@ -154,6 +162,13 @@ def amount_axis(
     return axis
 
 
+def count_axis(values: Iterable[int], **extra: Any) -> dict[str, Any]:
+    """An axis of counts from zero: whole-number ticks only (no «0, 0, 1, 1» on small data)."""
+    top = max([0, *values])
+    step = max(1, math.ceil(_nice_step(top or 1, 5)))
+    return {"rangemode": "tozero", "tickformat": ",d", "dtick": step, "tick0": 0, **extra}
+
+
 def date_axis(**extra: Any) -> dict[str, Any]:
     """A calendar axis: month names of the page language, dates in hover as the language
     writes them."""
@@ -200,7 +215,9 @@ def chart(
         "showlegend": legend,
     }
     if legend:
-        full["legend"] = {"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"}
+        # Above the plot, under the title: below it, it would collide with rotated ticks.
+        full["legend"] = {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"}
+        full["margin"] = {**full["margin"], "t": 76}
     for axis in ("xaxis", "yaxis"):
         layout.setdefault(axis, {})
     for key, value in layout.items():

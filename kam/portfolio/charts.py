@@ -91,6 +91,7 @@ def pareto_figure(report: PortfolioReport, *, top: int = 30) -> Figure:
         height=420,
         legend=True,
         xaxis={
+            "showgrid": False,
             "tickangle": -45,
             "tickmode": "array",
             "tickvals": names,

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from kam.core.charts import Figure, chart, date_axis, short_label
+from kam.core.charts import Figure, chart, count_axis, date_axis, short_label
 
 
 def trend_figure(trend: list[tuple[date, int]], *, title: str | None = None) -> Figure:
@@ -47,5 +47,5 @@ def stages_figure(counts: list[tuple[str, int]]) -> Figure:
         title=_("Clients by stage"),
         height=300,
         xaxis={"type": "category", "tickangle": -30},
-        yaxis={"rangemode": "tozero", "tickformat": ",d"},
+        yaxis=count_axis(n for _name, n in counts),
     )

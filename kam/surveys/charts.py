@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from kam.core.charts import Figure, chart, date_axis, number
+from kam.core.charts import Figure, chart, count_axis, date_axis, number
 from kam.surveys.selectors import Figure as NpsFigure
 
 CRITIC, NEUTRAL, PROMOTER = "#c0392b", "#9a9a9a", "#2f855a"
@@ -31,7 +31,7 @@ def histogram_figure(histogram: Sequence[int]) -> Figure:
         title=_("Answers by score"),
         height=280,
         xaxis={"title": {"text": _("Score")}, "dtick": 1, "range": [-0.6, 10.6]},
-        yaxis={"rangemode": "tozero", "tickformat": ",d"},
+        yaxis=count_axis(histogram),
     )
 
 
