@@ -6,7 +6,9 @@ Screenshots of every chart page at 1440×900 and 390×844 go to /tmp/shots-chart
 from __future__ import annotations
 
 import itertools
+import os
 import re
+import tempfile
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -23,7 +25,7 @@ from tests.e2e.test_client_card import _login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots-charts")
+SHOTS = Path(os.environ.get("KAM_SHOTS_DIR", tempfile.gettempdir())) / "shots-charts"
 RU_MONTHS = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
 EN_MONTHS = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b")
 SI_SUFFIX = re.compile(r"\d\s?[MkGB]$")
