@@ -8,8 +8,12 @@ the charting bundle is fetched, parsed and run as on a first visit). Prints per 
     BENCH chart_first_paint page=… seconds=… warm_seconds=…
 
 where seconds is the median, over a few cold runs, of the time from navigation start until
-every chart on the page has drawn its SVG, and warm_seconds the same for a second visit in the
-same context (bundle from the browser cache). Also prints the bundle the pages load:
+every chart on the page has drawn its SVG; html_seconds when the page's HTML had arrived (the
+server's share); warm_seconds the same page again in the same context (bundle from the
+browser cache); full_seconds a cold visit with the full 4.8 MB plotly bundle of the plotly
+package put in place of the partial one (the state before), measured in the same run so the
+machine's load is the same for both; load the 1-minute load average (the machine is shared:
+compare numbers of one run). Also prints the bundle the pages load:
 
     BENCH chart_bundle file=… bytes=… gzip_bytes=…
 
@@ -115,10 +119,29 @@ def _login(browser: Any, base: str) -> Any:
     return state
 
 
-def _first_paint(page: Any, url: str) -> float:
-    page.goto(url, wait_until="commit")
+def _first_paint(page: Any, url: str) -> tuple[float, float] | None:
+    """Seconds from navigation start until every chart has drawn, and until the HTML had
+    arrived; None on a page without charts."""
+    page.goto(url, wait_until="domcontentloaded")
+    if page.locator('div.plot[id^="chart-"]').count() == 0:
+        return None
     page.wait_for_function(ALL_DRAWN, timeout=60_000, polling="raf")
-    return float(page.evaluate("() => performance.now()")) / 1000
+    drawn = float(page.evaluate("() => performance.now()")) / 1000
+    html = page.evaluate("() => performance.getEntriesByType('navigation')[0].responseEnd")
+    return drawn, float(html) / 1000
+
+
+def _with_full_bundle(context: Any) -> None:
+    """Answer the partial bundle's URL with the plotly package's full bundle (the before)."""
+    from kam.core.staticfinders import FULL, full_root
+
+    body = (full_root() / FULL).read_bytes()
+    context.route(
+        re.compile(r".*/vendor/plotly/plotly-basic\.min\.[0-9a-f]+\.js$"),
+        lambda route: route.fulfill(
+            status=200, body=body, headers={"Content-Type": "text/javascript"}
+        ),
+    )
 
 
 def _measure(base: str, pages: dict[str, str]) -> None:
@@ -129,19 +152,40 @@ def _measure(base: str, pages: dict[str, str]) -> None:
         state = _login(browser, base)
         bundle = ""
         for name, path in pages.items():
-            cold, warm = [], []
+            cold: list[float] = []
+            html: list[float] = []
+            warm: list[float] = []
+            full: list[float] = []
             for _ in range(RUNS):
                 context = browser.new_context(
                     locale="ru-RU", viewport={"width": 1440, "height": 900}, storage_state=state
                 )
                 page = context.new_page()
-                cold.append(_first_paint(page, base + path))
+                first = _first_paint(page, base + path)
                 bundle = bundle or _bundle_src(page.content())
-                warm.append(_first_paint(page, base + path))
+                second = _first_paint(page, base + path)
                 context.close()
+                if first is None or second is None:
+                    break
+                cold.append(first[0])
+                html.append(first[1])
+                warm.append(second[0])
+                context = browser.new_context(
+                    locale="ru-RU", viewport={"width": 1440, "height": 900}, storage_state=state
+                )
+                _with_full_bundle(context)
+                before = _first_paint(context.new_page(), base + path)
+                context.close()
+                full.append(before[0] if before else 0.0)
+            if not cold:
+                print(f"BENCH chart_first_paint page={name} charts=0", flush=True)
+                continue
             print(
                 f"BENCH chart_first_paint page={name} seconds={statistics.median(cold):.3f} "
-                f"warm_seconds={statistics.median(warm):.3f} runs={RUNS}",
+                f"html_seconds={statistics.median(html):.3f} "
+                f"warm_seconds={statistics.median(warm):.3f} "
+                f"full_seconds={statistics.median(full):.3f} runs={RUNS} "
+                f"load={os.getloadavg()[0]:.1f}",
                 flush=True,
             )
         browser.close()

@@ -124,8 +124,8 @@ def locale_config() -> dict[str, Any]:
 
 def _nice_step(span: float, ticks: int) -> float:
     raw = span / max(ticks, 1)
-    power = 10 ** math.floor(math.log10(raw))
-    for factor in (1, 2, 2.5, 5, 10):
+    power = 10.0 ** math.floor(math.log10(raw))
+    for factor in (1.0, 2.0, 2.5, 5.0, 10.0):
         if raw <= factor * power:
             return factor * power
     return 10 * power

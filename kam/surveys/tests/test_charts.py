@@ -6,10 +6,10 @@ from django.utils import translation
 
 from kam.surveys.charts import histogram_figure, monthly_figure
 from kam.surveys.domain import NpsCounts
-from kam.surveys.selectors import MIN_N, figure_of
+from kam.surveys.selectors import MIN_N, Figure, figure_of
 
 
-def _month(promoters: int, neutrals: int, critics: int) -> object:
+def _month(promoters: int, neutrals: int, critics: int) -> Figure:
     return figure_of(NpsCounts(promoters=promoters, neutrals=neutrals, critics=critics))
 
 
@@ -19,7 +19,7 @@ def test_one_critic_is_drawn_as_an_indicative_minus_100_with_its_n() -> None:
         ("2026-02", _month(0, 0, 1), None),  # one critic
     ]
     with translation.override("ru"):
-        fig = monthly_figure(groups, min_n=MIN_N)  # type: ignore[arg-type]
+        fig = monthly_figure(groups, min_n=MIN_N)
     solid, pale = fig["data"]
     assert solid["x"] == ["2026-01-01"]
     assert solid["y"] == [round(100 * (20 - 4) / 32, 1)]  # % promoters − % critics
@@ -38,7 +38,7 @@ def test_one_critic_is_drawn_as_an_indicative_minus_100_with_its_n() -> None:
 
 def test_english_legend_and_no_indicative_trace_when_every_month_is_large() -> None:
     with translation.override("en"):
-        fig = monthly_figure([("2026-03", _month(30, 0, 0), None)], min_n=MIN_N)  # type: ignore[arg-type]
+        fig = monthly_figure([("2026-03", _month(30, 0, 0), None)], min_n=MIN_N)
     assert len(fig["data"]) == 1
     assert fig["data"][0]["name"] == "30 answers or more"
     assert fig["data"][0]["y"] == [100.0]
