@@ -12,7 +12,9 @@ every chart on the page has drawn its SVG; html_seconds when the page's HTML had
 server's share); warm_seconds the same page again in the same context (bundle from the
 browser cache); full_seconds a cold visit with the full 4.8 MB plotly bundle of the plotly
 package put in place of the partial one (the state before), measured in the same run so the
-machine's load is the same for both; load the 1-minute load average (the machine is shared:
+machine's load is the same for both; cpu_seconds and full_cpu_seconds the CPU time of the
+page's main thread on a cold visit (parsing, compiling and running the bundle, drawing), which
+the machine's load does not inflate; load the 1-minute load average (the machine is shared:
 compare numbers of one run). Also prints the bundle the pages load:
 
     BENCH chart_bundle file=… bytes=… gzip_bytes=…
@@ -119,16 +121,27 @@ def _login(browser: Any, base: str) -> Any:
     return state
 
 
-def _first_paint(page: Any, url: str) -> tuple[float, float] | None:
-    """Seconds from navigation start until every chart has drawn, and until the HTML had
-    arrived; None on a page without charts."""
+def _thread_time(cdp: Any) -> float:
+    metrics = cdp.send("Performance.getMetrics")["metrics"]
+    return float(next(m["value"] for m in metrics if m["name"] == "ThreadTime"))
+
+
+def _first_paint(page: Any, url: str) -> tuple[float, float, float] | None:
+    """Seconds from navigation start until every chart has drawn, until the HTML had
+    arrived, and the CPU time the page's main thread spent meanwhile (parse, compile, run,
+    lay out: what does not grow with the machine's load); None on a page without charts."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+    start = _thread_time(cdp)
     page.goto(url, wait_until="domcontentloaded")
     if page.locator('div.plot[id^="chart-"]').count() == 0:
         return None
     page.wait_for_function(ALL_DRAWN, timeout=60_000, polling="raf")
+    cpu = _thread_time(cdp) - start
     drawn = float(page.evaluate("() => performance.now()")) / 1000
     html = page.evaluate("() => performance.getEntriesByType('navigation')[0].responseEnd")
-    return drawn, float(html) / 1000
+    cdp.detach()
+    return drawn, float(html) / 1000, cpu
 
 
 def _with_full_bundle(context: Any) -> None:
@@ -156,6 +169,8 @@ def _measure(base: str, pages: dict[str, str]) -> None:
             html: list[float] = []
             warm: list[float] = []
             full: list[float] = []
+            cpu: list[float] = []
+            full_cpu: list[float] = []
             for _ in range(RUNS):
                 context = browser.new_context(
                     locale="ru-RU", viewport={"width": 1440, "height": 900}, storage_state=state
@@ -169,6 +184,7 @@ def _measure(base: str, pages: dict[str, str]) -> None:
                     break
                 cold.append(first[0])
                 html.append(first[1])
+                cpu.append(first[2])
                 warm.append(second[0])
                 context = browser.new_context(
                     locale="ru-RU", viewport={"width": 1440, "height": 900}, storage_state=state
@@ -177,6 +193,7 @@ def _measure(base: str, pages: dict[str, str]) -> None:
                 before = _first_paint(context.new_page(), base + path)
                 context.close()
                 full.append(before[0] if before else 0.0)
+                full_cpu.append(before[2] if before else 0.0)
             if not cold:
                 print(f"BENCH chart_first_paint page={name} charts=0", flush=True)
                 continue
@@ -184,7 +201,9 @@ def _measure(base: str, pages: dict[str, str]) -> None:
                 f"BENCH chart_first_paint page={name} seconds={statistics.median(cold):.3f} "
                 f"html_seconds={statistics.median(html):.3f} "
                 f"warm_seconds={statistics.median(warm):.3f} "
-                f"full_seconds={statistics.median(full):.3f} runs={RUNS} "
+                f"full_seconds={statistics.median(full):.3f} "
+                f"cpu_seconds={statistics.median(cpu):.3f} "
+                f"full_cpu_seconds={statistics.median(full_cpu):.3f} runs={RUNS} "
                 f"load={os.getloadavg()[0]:.1f}",
                 flush=True,
             )
