@@ -232,3 +232,67 @@ def chart(
         "layout": full,
         "config": {**CONFIG, **locale_config()},
     }
+
+
+def pareto_chart(
+    names: Sequence[str],
+    values: Sequence[float | Decimal | int],
+    cumulative: Sequence[float | Decimal],
+    *,
+    title: str,
+    value_title: str,
+    cumulative_title: str,
+    amounts: bool = False,
+    height: int = 420,
+) -> Figure:
+    """A Pareto chart: bars of `values` (largest first) under the cumulative share line in %
+    on a right axis 0–100 %. `cumulative` comes from the caller's own computation (each
+    app's domain); `amounts` labels the bar axis «150 млн», otherwise whole counts."""
+    # Positions, not names, on the x axis: two bars with the same short name stay apart.
+    positions = list(range(len(names)))
+    heights = [float(v) for v in values]
+    shown = [number(v, 2) if amounts else number(v) for v in values]
+    return chart(
+        [
+            {
+                "x": positions,
+                "y": heights,
+                "type": "bar",
+                "name": value_title,
+                "marker": {"color": "#2e6da4"},
+                "customdata": [[n, s] for n, s in zip(names, shown, strict=True)],
+                "hovertemplate": "%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+            },
+            {
+                "x": positions,
+                "y": [float(c) for c in cumulative],
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": cumulative_title,
+                "yaxis": "y2",
+                "line": {"color": "#b35c00"},
+                "hovertemplate": "%{y:.1f}%<extra></extra>",
+            },
+        ],
+        title=title,
+        height=height,
+        legend=True,
+        xaxis={
+            "showgrid": False,
+            "tickangle": -45,
+            "tickmode": "array",
+            "tickvals": positions,
+            "ticktext": [short_label(n) for n in names],
+        },
+        yaxis=(
+            amount_axis(heights, title=value_title)
+            if amounts
+            else count_axis((round(h) for h in heights), title={"text": value_title})
+        ),
+        yaxis2={
+            **percent_axis(title=cumulative_title),
+            "overlaying": "y",
+            "side": "right",
+            "showgrid": False,
+        },
+    )

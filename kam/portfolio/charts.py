@@ -13,6 +13,7 @@ from kam.core.charts import (
     amount_axis,
     chart,
     number,
+    pareto_chart,
     percent_axis,
     short_label,
 )
@@ -62,48 +63,14 @@ def pareto_figure(report: PortfolioReport, *, top: int = 30) -> Figure:
     for row in rows:
         running += row.revenue
         cumulative.append(float(running / total * 100))
-    # Positions, not names, on the x axis: two clients with the same short name stay apart.
-    names = list(range(len(rows)))
-    revenues = [float(r.revenue) for r in rows]
-    return chart(
-        [
-            {
-                "x": names,
-                "y": revenues,
-                "type": "bar",
-                "name": _("Revenue"),
-                "marker": {"color": "#2e6da4"},
-                "customdata": [[r.name, number(r.revenue)] for r in rows],
-                "hovertemplate": "%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
-            },
-            {
-                "x": names,
-                "y": cumulative,
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": _("Cumulative share, %"),
-                "yaxis": "y2",
-                "line": {"color": "#b35c00"},
-                "hovertemplate": "%{y:.1f}%<extra></extra>",
-            },
-        ],
+    return pareto_chart(
+        [r.name for r in rows],
+        [r.revenue for r in rows],
+        cumulative,
         title=_("Pareto chart of the largest clients"),
-        height=420,
-        legend=True,
-        xaxis={
-            "showgrid": False,
-            "tickangle": -45,
-            "tickmode": "array",
-            "tickvals": names,
-            "ticktext": [short_label(r.name) for r in rows],
-        },
-        yaxis=amount_axis(revenues, title=_("Revenue")),
-        yaxis2={
-            **percent_axis(title=_("Cumulative share, %")),
-            "overlaying": "y",
-            "side": "right",
-            "showgrid": False,
-        },
+        value_title=_("Revenue"),
+        cumulative_title=_("Cumulative share, %"),
+        amounts=True,
     )
 
 

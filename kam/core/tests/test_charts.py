@@ -154,3 +154,28 @@ def test_finder_serves_the_partial_bundle_under_both_names() -> None:
     # The same plotly.js version as the full bundle of the pinned plotly PyPI package.
     assert _version(Path(basic)) == _version(full_root() / FULL)
     assert finder.check() == []
+
+
+def test_pareto_chart_of_counts_has_whole_ticks_and_a_percent_axis() -> None:
+    counts = [5, 3, 2]
+    running = [sum(counts[: i + 1]) * 100 / sum(counts) for i in range(len(counts))]
+    with translation.override("ru"):
+        fig = charts.pareto_chart(
+            ["Сроки", "Цена", "Сроки"],  # two causes may share a name: positions keep them
+            counts,
+            running,
+            title="Причины",
+            value_title="Случаи",
+            cumulative_title="Накопленная доля, %",
+        )
+    bars, line = fig["data"]
+    assert bars["x"] == [0, 1, 2]
+    assert bars["y"] == [5.0, 3.0, 2.0]
+    assert line["y"] == [50.0, 80.0, 100.0]
+    assert fig["layout"]["xaxis"]["ticktext"] == ["Сроки", "Цена", "Сроки"]
+    assert fig["layout"]["yaxis"]["dtick"] == 1
+    assert fig["layout"]["yaxis"]["tickformat"] == ",d"
+    right = fig["layout"]["yaxis2"]
+    assert right["ticksuffix"] == "%"
+    assert right["range"] == [0, 100]
+    assert right["automargin"] is True
