@@ -51,10 +51,12 @@ ALL_DRAWN = """() => {
 
 def _pages() -> dict[str, str]:
     from kam.accounts.models import User
+    from kam.calls.models import Call
     from kam.clients.models import Client
     from kam.relations.models import BankEntry
 
-    manager = User.objects.get(username="manager1")
+    caller = Call.objects.values_list("manager_id", flat=True).order_by("manager_id").first()
+    manager = User.objects.get(pk=caller) if caller else User.objects.get(username="manager1")
     banked = BankEntry.objects.values_list("client_id", flat=True).first()
     pages = {
         "portfolio": "/portfolio/",

@@ -79,5 +79,9 @@ def weeks_figure(rows: Sequence[WeekRow], *, low: int, high: int, habit_weeks: i
         barmode="stack",
         shapes=shapes,
         xaxis=date_axis(tickformat="%d %b"),
-        yaxis={"title": {"text": _("questions a call")}, "rangemode": "tozero"},
+        # The newcomer band stays whole on the chart even above every week's bar.
+        yaxis={
+            "title": {"text": _("questions a call")},
+            "range": [0, max([high, *(r.total for r in rows)]) * 1.1],
+        },
     )

@@ -9,7 +9,7 @@ import itertools
 import os
 import re
 import tempfile
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from kam.calls.services import calls_import
 from kam.portfolio.models import KeyAccountProfile, RevenueRecord
 from kam.relations.models import BankEntry
 from kam.surveys.models import Answer, Respondent
@@ -78,7 +79,21 @@ def company(org: Org) -> Org:
             note="Помогли с отгрузкой",
             author=org.manager_a1,
         )
+    files = [(f"w{i}.txt", _transcript(i, today).encode()) for i in range(0, 35, 7)]
+    result = calls_import(actor=org.admin, files=files)
+    assert not result.errors, result.errors
     return org
+
+
+def _transcript(days_ago: int, today: date) -> str:
+    day = today - timedelta(days=days_ago)
+    return (
+        f"ID: chart-{days_ago}\nДата: {day.isoformat()} 11:30\nСотрудник: manager_a1\n"
+        "[00:00:00] Менеджер: Добрый день! Сколько комнат вам нужно?\n"
+        "[00:00:04] Клиент: Две.\n"
+        "[00:00:07] Менеджер: Что для вас самое главное в новой квартире?\n"
+        "[00:00:15] Клиент: Тишина.\n"
+    )
 
 
 def _pages(org: Org) -> dict[str, str]:
@@ -87,6 +102,7 @@ def _pages(org: Org) -> dict[str, str]:
         "relations": "/relationships/",
         "nps": "/surveys/results/",
         "bank": f"/relationships/{org.client_a1.pk}/bank/",
+        "calls": f"/calls/managers/{org.manager_a1.pk}/",
     }
 
 
@@ -159,7 +175,7 @@ def test_russian_chart_pages_draw_russian_labels_inside_the_chart(
                 plot.screenshot(path=str(SHOTS / f"{name}-{i}-{width}x{height}.png"))
             page.screenshot(path=str(SHOTS / f"{name}-{width}x{height}.png"), full_page=True)
         # Calendar axes name the months in Russian.
-        for name in ("nps", "bank"):
+        for name in ("nps", "bank", "calls"):
             assert any(m in t for t in ticks[name] for m in RU_MONTHS), (name, ticks[name])
         # Amounts in words: «600 млн», not «600M».
         assert any("млн" in t for t in ticks["portfolio"]), ticks["portfolio"]

@@ -30,3 +30,9 @@ def test_weeks_are_mondays_on_a_calendar_axis_with_the_habit_line() -> None:
 def test_no_habit_line_before_enough_weeks() -> None:
     fig = weeks_figure([_week("2026-W10", 1)], low=3, high=6, habit_weeks=4)
     assert len(fig["layout"]["shapes"]) == 1
+
+
+def test_the_newcomer_band_fits_on_the_axis() -> None:
+    fig = weeks_figure([_week("2026-W10", 1)], low=3, high=6, habit_weeks=4)
+    assert fig["layout"]["yaxis"]["range"][0] == 0
+    assert fig["layout"]["yaxis"]["range"][1] >= 6
