@@ -8,7 +8,12 @@ PORT ?= 8000
 
 .PHONY: install run test lint typecheck pytest pytest-sqlite pytest-pg bench messages clean
 
-install: $(STAMP)
+install: $(STAMP) node_modules/.package-lock.json
+
+# Browser packages (the plotly bundle KAM serves), pinned in package.json / package-lock.json.
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --omit=dev --no-audit --no-fund --ignore-scripts --loglevel=error
+	touch $@
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -59,4 +64,4 @@ messages: install
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) var/static
+	rm -rf $(VENV) var/static node_modules

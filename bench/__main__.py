@@ -23,6 +23,7 @@ BENCHES = (
     "load",
     "calls",
     "health",
+    "charts",
 )
 
 

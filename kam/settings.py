@@ -256,6 +256,8 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "kam.core.staticfinders.PlotlyFinder",
 ]
+# Browser packages from npm (package.json, `npm ci` in `make install`): the plotly bundle.
+NODE_MODULES = Path(os.environ.get("KAM_NODE_MODULES", BASE_DIR / "node_modules"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -25,7 +25,7 @@ from kam.core.exporting import EXPORT_FORMATS, export_response
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest, client_address
 from kam.core.models import branding
-from kam.portfolio.charts import LAYOUT
+from kam.surveys.charts import histogram_figure, monthly_figure
 from kam.surveys.choices import CampaignKind
 from kam.surveys.domain import report_window
 from kam.surveys.exports import IssuedRow, csv_href, links_csv_href, links_csv_name
@@ -39,6 +39,7 @@ from kam.surveys.forms import (
 )
 from kam.surveys.models import Campaign
 from kam.surveys.selectors import (
+    MIN_N,
     campaign_get,
     campaigns_for,
     enps_results,
@@ -344,13 +345,6 @@ def enps_link_view(request: HttpRequest, campaign_id: int, token: str) -> HttpRe
     return _public_render(request, "surveys/public_answer.html", context, status)
 
 
-def _bar(x: list[Any], y: list[Any], title: str) -> dict[str, Any]:
-    return {
-        "data": [{"x": x, "y": y, "type": "bar", "marker": {"color": "#2e6da4"}}],
-        "layout": {**LAYOUT, "height": 280, "title": {"text": title}},
-    }
-
-
 @csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]
 def results_view(request: AuthenticatedRequest) -> HttpResponseBase:
     form = ResultsForm(request.GET or None)
@@ -379,11 +373,7 @@ def results_view(request: AuthenticatedRequest) -> HttpResponseBase:
         "form": form,
         "report": report,
         "by_label": dict(BY_CHOICES).get(report.by, _("Group")),
-        "histogram": _bar(list(range(11)), report.histogram, _("Answers by score")),
-        "trend": _bar(
-            [label for label, _f, _r in trend.groups],
-            [fig.value for _l, fig, _r in trend.groups],
-            _("NPS by month"),
-        ),
+        "histogram": histogram_figure(report.histogram),
+        "trend": monthly_figure(trend.groups, min_n=MIN_N),
     }
     return render(request, "surveys/results.html", context)
