@@ -72,6 +72,10 @@ def interaction_create_view(request: AuthenticatedRequest, client_id: int) -> Ht
             # Show the warning with the same data and a confirm button; nothing is written.
             post = request.POST.copy()
             post["confirm_pause"] = "on"
+            if request.POST.get("quick"):
+                # A one-click log from a list (Today): the warning goes where the click was
+                # (htmx swaps the little form), or on a page of its own without JavaScript.
+                return _quick_pause(request, client, post, exc)
             form = InteractionForm(post, client=client)
             form.is_valid()
             form.pause_warning = exc.warning  # type: ignore[attr-defined]
@@ -90,6 +94,23 @@ def interaction_create_view(request: AuthenticatedRequest, client_id: int) -> Ht
                 return htmx_or_redirect(request, proposal)
             return htmx_or_redirect(request, safe_next(request, proposal))
     return render_card(request, client_id, status=400, interaction_form=form)
+
+
+QUICK_FIELDS = ("date", "channel", "personal", "tone", "summary", "planned", "next", "quick")
+
+
+def _quick_pause(
+    request: AuthenticatedRequest, client: Client, post: Any, exc: PauseNotConfirmed
+) -> HttpResponse:
+    context = {
+        "client": client,
+        "warning": exc.warning,
+        "fields": [(name, post[name]) for name in QUICK_FIELDS if post.get(name)],
+        "back": safe_next(request, client.get_absolute_url()),
+    }
+    if getattr(request, "htmx", False):
+        return render(request, "relations/_quick_pause.html", context)
+    return render(request, "relations/pause_confirm.html", context)
 
 
 @require_POST
