@@ -231,3 +231,25 @@ def propose_entries(
 def near_annual_date(month: int, day: int, on: date, *, slack: int = 1) -> bool:
     """True when the annual date falls within on - slack … on + slack (either side)."""
     return days_until_date(month, day, on - timedelta(days=slack)) <= 2 * slack
+
+
+class Correction(StrEnum):
+    """May this person correct (edit or delete) a contact-log entry now?"""
+
+    ALLOWED = "allowed"
+    NOT_YOURS = "not_yours"  # neither the author nor the author's supervisor
+    TOO_LATE = "too_late"  # the correction window is over
+
+
+def correction_verdict(
+    *, is_author: bool, is_authors_supervisor: bool, age: timedelta, window_hours: int
+) -> Correction:
+    """The author and the author's direct supervisor may correct an entry while its age
+    (now − when it was written) is at most `window_hours`; nobody else, never later."""
+    if window_hours < 0:
+        raise ValueError("the correction window must not be negative")
+    if not (is_author or is_authors_supervisor):
+        return Correction.NOT_YOURS
+    if age > timedelta(hours=window_hours):
+        return Correction.TOO_LATE
+    return Correction.ALLOWED

@@ -57,6 +57,19 @@ class InteractionForm(forms.Form):
         ).order_by("full_name")
 
 
+class InteractionEditForm(InteractionForm):
+    """Correct a logged (or planned) contact: the same fields, the plan/done state stays."""
+
+    def __init__(self, *args: Any, client: Client, planned: bool, **kwargs: Any) -> None:
+        super().__init__(*args, client=client, **kwargs)
+        del self.fields["planned"]
+        if planned:
+            del self.fields["tone"]
+        else:
+            self.fields["tone"].choices = ToneChoice.choices  # type: ignore[attr-defined]
+            self.fields["tone"].required = True
+
+
 class CompleteForm(forms.Form):
     """A planned contact took place: how did it go?"""
 

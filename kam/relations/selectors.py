@@ -43,10 +43,12 @@ from kam.relations.domain import (
     ALERT_NEGATIVE_BALANCE,
     ALERT_WITHDRAWAL_STREAK,
     CadenceStatus,
+    Correction,
     balance_trend,
     bank_alerts,
     bank_balance,
     cadence_status,
+    correction_verdict,
     days_until_date,
     in_pause,
     near_annual_date,
@@ -60,6 +62,7 @@ from kam.relations.models import (
     BankEntry,
     ChecklistTask,
     Interaction,
+    InteractionRevision,
     RelationshipStage,
     StageChange,
 )
@@ -173,13 +176,15 @@ def client_contact_status(*, viewer: AnyUser, client: Client) -> dict[str, Any]:
     row = cadence_rows(Client.objects.filter(pk=client.pk), today=today)
     recent = (
         Interaction.objects.filter(client=client)
-        .select_related("author")
+        .select_related("author", "client")
         .prefetch_related("contacts")
         .order_by("planned", "-date", "-id")[:15]
     )
+    interactions = list(recent)
     return {
         "cadence": row[0] if row else None,
-        "interactions": list(recent),
+        "interactions": interactions,
+        "correctable": correctable_ids(viewer=viewer, interactions=interactions),
         "suggestions": pause_suggestions(client) if row and row[0].pause_until else [],
     }
 
@@ -201,6 +206,42 @@ def interaction_get(*, viewer: AnyUser, client_id: int, interaction_id: int) -> 
     if found is None:
         raise Http404
     return found
+
+
+def correction_of(
+    *, viewer: AnyUser, interaction: Interaction, window_hours: int | None = None
+) -> Correction:
+    """May the viewer correct this entry now: its author or the author's direct supervisor,
+    within the company's correction window (SPEC §3 contact log, issue 19)."""
+    hours = company_settings().log_correction_hours if window_hours is None else window_hours
+    viewer_id = viewer.pk if isinstance(viewer, User) else None
+    return correction_verdict(
+        is_author=viewer_id is not None and interaction.author_id == viewer_id,
+        is_authors_supervisor=viewer_id is not None
+        and interaction.author.supervisor_id == viewer_id,
+        age=timezone.now() - interaction.created_at,
+        window_hours=hours,
+    )
+
+
+def correctable_ids(*, viewer: AnyUser, interactions: Any) -> set[int]:
+    """The entries of `interactions` (already fetched with their authors) the viewer may
+    correct now."""
+    hours = company_settings().log_correction_hours
+    return {
+        i.pk
+        for i in interactions
+        if correction_of(viewer=viewer, interaction=i, window_hours=hours) is Correction.ALLOWED
+    }
+
+
+def revisions_for(*, viewer: AnyUser, client_id: int, interaction_id: int | None = None) -> Any:
+    """Corrections of a visible client's contact log (404 otherwise), newest first."""
+    client = client_get(viewer, client_id)
+    qs = InteractionRevision.objects.filter(client=client).select_related("actor")
+    if interaction_id is not None:
+        qs = qs.filter(interaction_ref=interaction_id)
+    return qs.order_by("-at", "-id")
 
 
 def pause_suggestions(client: Client) -> list[User]:

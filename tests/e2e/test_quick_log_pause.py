@@ -17,8 +17,6 @@ from tests.e2e.test_client_card import _login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SHOTS = "/tmp/shots-contactlog"
-
 
 def _client_in_pause(org: Org) -> None:
     KeyAccountProfile.objects.create(
@@ -44,7 +42,7 @@ def _positive_calls() -> int:
 
 @pytest.mark.parametrize(("width", "height"), [(1440, 900), (390, 844)])
 def test_quick_positive_call_in_a_pause_warns_in_the_row(
-    live_server: Any, browser: Any, org: Org, width: int, height: int
+    live_server: Any, browser: Any, org: Org, shots: Any, width: int, height: int
 ) -> None:
     _client_in_pause(org)
     context = browser.new_context(locale="ru-RU", viewport={"width": width, "height": height})
@@ -68,7 +66,7 @@ def test_quick_positive_call_in_a_pause_warns_in_the_row(
     box = warning.bounding_box()
     assert box is not None
     assert 0 <= box["y"] < height  # visible without scrolling
-    page.screenshot(path=f"{SHOTS}/quick-pause-{width}x{height}.png", full_page=False)
+    page.screenshot(path=shots / f"quick-pause-{width}x{height}.png", full_page=False)
 
     warning.get_by_role("button", name="Всё равно сохранить").click()
     page.locator(".msg-success").wait_for()
