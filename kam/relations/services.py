@@ -54,17 +54,16 @@ def pause_warning(
     (`exclude`: an entry being corrected does not count against itself)."""
     if not personal or author.pk != client.manager_id:
         return None
-    last_negative = (
-        Interaction.objects.filter(
-            client=client,
-            author_id=client.manager_id,
-            planned=False,
-            tone=ToneChoice.NEGATIVE,
-            date__lt=on,
-        )
-        .exclude(pk=exclude)
-        .aggregate(last=Max("date"))["last"]
+    negatives = Interaction.objects.filter(
+        client=client,
+        author_id=client.manager_id,
+        planned=False,
+        tone=ToneChoice.NEGATIVE,
+        date__lt=on,
     )
+    if exclude is not None:
+        negatives = negatives.exclude(pk=exclude)
+    last_negative = negatives.aggregate(last=Max("date"))["last"]
     days = company_settings().pause_days
     if last_negative is None or not in_pause(last_negative, on, days=days):
         return None
