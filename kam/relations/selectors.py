@@ -129,7 +129,9 @@ def _cadence(
         every = max(1, (every or settings.cadence_days) * percent // 100)
     # A key account needs a positive contact; any other client just a contact.
     last = client.last_positive if is_key else client.last_contact
-    status = cadence_status(last, today, every_days=every) if every else None
+    # A client never contacted counts from the day it came to KAM (not overdue on day 0).
+    since = timezone.localdate(client.created_at) if client.created_at else None
+    status = cadence_status(last, today, every_days=every, since=since) if every else None
     until = pause_until(client.last_negative, days=settings.pause_days)
     return ClientCadence(
         client=client,

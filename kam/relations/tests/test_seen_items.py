@@ -1,0 +1,50 @@
+"""Small things a head of sales saw (issue 19): a client's first day, wording, quotes,
+the relationships overview."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client as HttpClient
+from django.urls import reverse
+from django.utils import timezone
+
+from kam.clients.services import client_create
+from kam.portfolio.models import KeyAccountProfile
+from kam.relations.domain import cadence_status
+from kam.relations.selectors import cadence_rows
+from kam.testing import Org
+
+pytestmark = pytest.mark.django_db
+
+
+def test_cadence_of_a_never_contacted_client_counts_from_its_first_day() -> None:
+    today = timezone.localdate()
+    fresh = cadence_status(None, today, every_days=30, since=today)
+    assert fresh.days_overdue == 0
+    assert fresh.due_on == today + timedelta(days=30)
+    old = cadence_status(None, today, every_days=30, since=today - timedelta(days=45))
+    assert old.days_overdue == 15
+
+
+def test_a_brand_new_key_client_is_not_overdue_on_day_zero(org: Org) -> None:
+    client = client_create(actor=org.manager_a1, name="Новый Ключевой", manager=org.manager_a1)
+    KeyAccountProfile.objects.create(
+        client=client, strategic=True, strategic_reason="reference", updated_by=org.manager_a1
+    )
+    row = cadence_rows(type(client).objects.filter(pk=client.pk), today=timezone.localdate())[0]
+    assert row.status is not None
+    assert row.status.days_overdue == 0
+    assert row.status.due_on == timezone.localdate() + timedelta(days=10)
+    http = HttpClient()
+    http.force_login(org.manager_a1)
+    card = http.get(client.get_absolute_url()).content.decode()
+    cadence = card.split('id="cadence"')[1].split("</p>")[0]
+    assert "Просрочено" not in cadence
+    due = (timezone.localdate() + timedelta(days=10)).strftime("%d.%m.%Y")
+    assert due in cadence
+    today = http.get(reverse("today")).content.decode()
+    rows = today.split('id="due"')[1].split("</section>")[0].split("<tr>")
+    assert not [r for r in rows if "Новый Ключевой" in r]  # due in 10 days: not on today's list
+    assert [r for r in rows if org.client_a1.name in r and "просрочено на 10" in r]
