@@ -48,3 +48,23 @@ def test_a_brand_new_key_client_is_not_overdue_on_day_zero(org: Org) -> None:
     rows = today.split('id="due"')[1].split("</section>")[0].split("<tr>")
     assert not [r for r in rows if "Новый Ключевой" in r]  # due in 10 days: not on today's list
     assert [r for r in rows if org.client_a1.name in r and "просрочено на 10" in r]
+
+
+def test_a_visit_without_the_manager_reads_plainly(org: Org) -> None:
+    from kam.relations.services import interaction_log
+
+    interaction_log(
+        actor=org.manager_a1,
+        client=org.client_a1,
+        date=timezone.localdate(),
+        channel="visit",
+        personal=False,
+        tone="positive",
+        summary="Инженер съездил на объект",
+    )
+    http = HttpClient()
+    http.force_login(org.manager_a1)
+    card = http.get(org.client_a1.get_absolute_url()).content.decode()
+    row = card.split("Инженер съездил на объект")[0].rsplit("<li", 1)[1]
+    assert "без участия менеджера" in row
+    assert "без личного участия" not in card
