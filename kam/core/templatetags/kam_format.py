@@ -58,3 +58,44 @@ def since(moment: datetime | None) -> str:
     if moment is None:
         return ""
     return duration_text((timezone.now() - moment).total_seconds())
+
+
+_OUTER = ("«", "»")
+_INNER = ("„", "“")
+
+
+def quote_text(text: str) -> str:
+    """«text» the Russian way: quotes inside become „…“, so «ООО „Северный ветер“» and never
+    «ООО «Северный ветер»»; a text already wrapped in «…» is not wrapped twice."""
+    body = str(text).strip()
+    if body.startswith(_OUTER[0]) and body.endswith(_OUTER[1]) and _balanced(body[1:-1]):
+        body = body[1:-1]
+    body = body.replace(_OUTER[0], _INNER[0]).replace(_OUTER[1], _INNER[1])
+    # Straight quotes from CRM exports: alternate opening and closing.
+    parts = body.split('"')
+    if len(parts) % 2 == 1 and len(parts) > 1:
+        body = parts[0] + "".join(
+            (_INNER[0] if index % 2 else _INNER[1]) + part
+            for index, part in enumerate(parts[1:], start=1)
+        )
+    return f"{_OUTER[0]}{body}{_OUTER[1]}"
+
+
+def _balanced(inner: str) -> bool:
+    depth = 0
+    for char in inner:
+        if char == _OUTER[0]:
+            depth += 1
+        elif char == _OUTER[1]:
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+@register.filter
+def quoted(value: object) -> str:
+    """`{{ name|quoted }}`: the name in quotes, nested quotes done right (see quote_text)."""
+    if value is None or value == "":
+        return ""
+    return quote_text(str(value))

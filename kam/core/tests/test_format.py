@@ -56,3 +56,34 @@ def test_complaint_case_age_is_printed_as_a_human_age(org: Org) -> None:
     assert "0:0" not in page
     listing = http.get(reverse("playbooks:case-list")).content.decode()
     assert "1 ч 5 мин" in listing
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("ООО «Северный ветер»", "«ООО „Северный ветер“»"),
+        ("«Ромашка»", "«Ромашка»"),
+        ('ООО "Север"', "«ООО „Север“»"),
+        ("Альфа", "«Альфа»"),
+        ("«А» и «Б»", "«„А“ и „Б“»"),
+    ],
+)
+def test_names_are_quoted_without_doubled_guillemets(name: str, shown: str) -> None:
+    from kam.core.templatetags.kam_format import quote_text
+
+    assert quote_text(name) == shown
+
+
+@pytest.mark.django_db
+def test_history_shows_a_quoted_name_once(org: Org) -> None:
+    from kam.clients.services import client_create
+
+    client = client_create(
+        actor=org.manager_a1, name="ООО «Северный ветер»", manager=org.manager_a1
+    )
+    http = HttpClient()
+    http.force_login(org.manager_a1)
+    panel = http.get(reverse("clients:card-panel", args=[client.pk, "history"])).content.decode()
+    assert "«ООО „Северный ветер“»" in panel
+    assert "«ООО «" not in panel
+    assert "»»" not in panel
