@@ -552,21 +552,24 @@ def relation_rows(
     clients: QuerySet[Client],
     *,
     alerts_only: bool = False,
+    without_alerts: bool = False,
     by_balance: bool = False,
     limit: int | None = None,
 ) -> list[RelationRow]:
     """Stage, balance and withdrawal run of active clients: aggregates in the database.
 
-    `alerts_only` keeps the clients with an alert (filtered in SQL); `by_balance` sorts the
-    lowest balance first; `limit` cuts the list in the database.
+    `alerts_only` keeps the clients with an alert, `without_alerts` the others (filtered in
+    SQL); `by_balance` sorts the lowest balance first; `limit` cuts the list in the database.
     """
     settings = company_settings()
     qs = _relations_qs(clients).select_related("manager")
+    alert = Q(streak__gte=settings.bank_withdrawal_streak)
+    if settings.bank_negative_alert:
+        alert |= Q(balance__lt=0)
     if alerts_only:
-        alert = Q(streak__gte=settings.bank_withdrawal_streak)
-        if settings.bank_negative_alert:
-            alert |= Q(balance__lt=0)
         qs = qs.filter(alert)
+    elif without_alerts:
+        qs = qs.exclude(alert)
     qs = qs.order_by("balance", "normalized_name") if by_balance else qs.order_by("normalized_name")
     if limit is not None:
         qs = qs[:limit]

@@ -445,7 +445,8 @@ def overview_view(request: AuthenticatedRequest) -> HttpResponseBase:
         "stage_counts": ordered,
         "alerts": alerts[:LIST_LIMIT],
         "more_alerts": len(alerts) > LIST_LIMIT,
-        "rows": relation_rows(clients, by_balance=True, limit=LIST_LIMIT),
+        # The clients with an alert are listed above; here come the lowest of the others.
+        "rows": relation_rows(clients, without_alerts=True, by_balance=True, limit=LIST_LIMIT),
         "trend": trend_figure(company_trend(clients), title=_("Sum of balances by month")),
         "stages_chart": stages_figure(ordered),
     }

@@ -68,3 +68,24 @@ def test_a_visit_without_the_manager_reads_plainly(org: Org) -> None:
     row = card.split("Инженер съездил на объект")[0].rsplit("<li", 1)[1]
     assert "без участия менеджера" in row
     assert "без личного участия" not in card
+
+
+def test_overview_lists_each_client_once_alerts_then_other_low_balances(org: Org) -> None:
+    from kam.relations.services import bank_entry_add
+
+    bank_entry_add(
+        actor=org.manager_a1, client=org.client_a1, kind="withdrawal", weight=3, note="Сорвали"
+    )
+    bank_entry_add(
+        actor=org.manager_a2, client=org.client_a2, kind="deposit", weight=1, note="Помогли"
+    )
+    http = HttpClient()
+    http.force_login(org.director)
+    page = http.get(reverse("relations:overview")).content.decode()
+    alerts = page.split('id="alerts"')[1].split("</section>")[0]
+    balances = page.split('id="balances"')[1].split("</section>")[0]
+    assert org.client_a1.name in alerts
+    assert org.client_a1.name not in balances
+    assert org.client_a2.name in balances
+    assert org.client_b1.name in balances
+    assert org.client_a2.name not in alerts
