@@ -619,11 +619,22 @@ class BankAccount:
 def bank_account(*, viewer: AnyUser, client_id: int, limit: int | None = None) -> BankAccount:
     """The bank account of a visible client (404 otherwise)."""
     client = client_get(viewer, client_id)
+    # The stage an entry happened in is read from the stage history at the entry's date (the
+    # history is the source of truth: a stage change entered later, backdated, moves it too).
+    stage_then = Subquery(
+        StageChange.objects.filter(client=OuterRef("client"), date__lte=OuterRef("date"))
+        .order_by("-date", "-id")
+        .values("stage_id")[:1]
+    )
     entries = list(
         BankEntry.objects.filter(client=client)
-        .select_related("stage", "author")
+        .annotate(stage_then=stage_then)
+        .select_related("author")
         .order_by("-date", "-id")
     )
+    stage_map = {s.pk: s for s in RelationshipStage.objects.all()}
+    for entry in entries:
+        entry.stage = stage_map.get(entry.stage_then)  # type: ignore[attr-defined]
     pure = [
         DomainEntry(kind=DomainKind(e.kind), weight=e.weight, on=e.date)
         for e in reversed(entries)  # oldest first: the stable date sort keeps id order

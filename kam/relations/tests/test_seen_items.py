@@ -89,3 +89,48 @@ def test_overview_lists_each_client_once_alerts_then_other_low_balances(org: Org
     assert org.client_a2.name in balances
     assert org.client_b1.name in balances
     assert org.client_a2.name not in alerts
+
+
+def test_bank_entries_show_the_stage_of_the_stage_history_on_their_date(org: Org) -> None:
+    from kam.relations.models import RelationshipStage
+    from kam.relations.selectors import bank_account
+    from kam.relations.services import bank_entry_add, stage_set
+
+    today = timezone.localdate()
+    first, crisis = (
+        RelationshipStage.objects.filter(is_active=True).order_by("order")[0],
+        RelationshipStage.objects.get(is_crisis=True),
+    )
+    stage_set(
+        actor=org.manager_a1,
+        client=org.client_a1,
+        stage=first,
+        reason="Знакомство",
+        on=today - timedelta(days=60),
+    )
+    entry = bank_entry_add(
+        actor=org.manager_a1,
+        client=org.client_a1,
+        kind="withdrawal",
+        weight=2,
+        note="Сорвали срок",
+        on=today - timedelta(days=10),
+    )
+    assert entry.stage == first
+    # Entered later, backdated: the crisis began 20 days ago, so the entry of 10 days ago
+    # happened in the crisis, by the history.
+    stage_set(
+        actor=org.manager_a1,
+        client=org.client_a1,
+        stage=crisis,
+        reason="Смотрят на конкурентов",
+        on=today - timedelta(days=20),
+    )
+    account = bank_account(viewer=org.manager_a1, client_id=org.client_a1.pk)
+    assert account.entries[0].stage == crisis
+    http = HttpClient()
+    http.force_login(org.manager_a1)
+    page = http.get(reverse("relations:bank", args=[org.client_a1.pk])).content.decode()
+    row = page.split("Сорвали срок")[1].split("</tr>")[0]
+    assert crisis.name in row
+    assert first.name not in row
