@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import formats
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 
@@ -46,7 +47,7 @@ class LocalDateInput(forms.DateInput):
         shape = formats.get_format(self.format_key)[0]
         placeholder = shape.replace("%d", _("dd")).replace("%m", _("mm")).replace("%Y", _("yyyy"))
         context["widget"]["attrs"].setdefault("placeholder", placeholder)
-        context["widget"]["attrs"].setdefault("lang", formats.get_language())
+        context["widget"]["attrs"].setdefault("lang", get_language())
         return context
 
 

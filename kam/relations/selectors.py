@@ -626,7 +626,7 @@ def bank_account(*, viewer: AnyUser, client_id: int, limit: int | None = None) -
         .order_by("-date", "-id")
         .values("stage_id")[:1]
     )
-    entries = list(
+    entries: list[BankEntry] = list(
         BankEntry.objects.filter(client=client)
         .annotate(stage_then=stage_then)
         .select_related("author")
@@ -634,7 +634,7 @@ def bank_account(*, viewer: AnyUser, client_id: int, limit: int | None = None) -
     )
     stage_map = {s.pk: s for s in RelationshipStage.objects.all()}
     for entry in entries:
-        entry.stage = stage_map.get(entry.stage_then)  # type: ignore[attr-defined]
+        entry.stage = stage_map.get(getattr(entry, "stage_then", None) or 0)
     pure = [
         DomainEntry(kind=DomainKind(e.kind), weight=e.weight, on=e.date)
         for e in reversed(entries)  # oldest first: the stable date sort keeps id order
