@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.forms import BaseForm
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from kam.clients.models import Client
 from kam.core.asides import ClientAside, register_client_aside
@@ -39,10 +39,13 @@ def _dossier_key_status(viewer: Any, client: Any, place: str) -> dict[str, Any] 
     claim it)."""
     if place != "dossier":
         return None
-    return {
-        "key_status": client_key_status(viewer=viewer, client_id=client.pk),
-        "is_key": client.pk in key_client_ids(),
-    }
+    try:
+        status = client_key_status(viewer=viewer, client_id=client.pk)
+    except Http404:
+        # A dossier reader by the org chart who does not see the client's figures (a
+        # supervisor without the supervisor role): the key mark only.
+        status = None
+    return {"key_status": status, "is_key": client.pk in key_client_ids()}
 
 
 def register() -> None:
