@@ -122,6 +122,7 @@ class SettingsForm(forms.ModelForm[CompanySettings]):
             "pause_days",
             "dossier_review_days",
             "reminder_days_ahead",
+            "log_correction_hours",
             "cadence_large_days",
             "cadence_medium_days",
             "cadence_small_days",

@@ -13,6 +13,7 @@ from kam.accounts.selectors import assignable_people
 from kam.clients.choices import BuyingRole, Channel, ClientStatus, Segment
 from kam.clients.models import Client, Competitor, Contact, ContactDate
 from kam.clients.services import validate_inn
+from kam.core.forms import LocalDateInput
 
 
 class ClientForm(forms.ModelForm[Client]):
@@ -65,7 +66,7 @@ class ContactForm(forms.ModelForm[Contact]):
             "notes",
         ]
         widgets = {
-            "birthday": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "birthday": LocalDateInput(),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -83,7 +84,7 @@ class ContactDateForm(forms.ModelForm[ContactDate]):
     class Meta:
         model = ContactDate
         fields = ["what", "date"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"date": LocalDateInput()}
 
 
 class DossierNotesForm(forms.Form):
@@ -107,7 +108,7 @@ class CompetitorForm(forms.ModelForm[Competitor]):
             "strengths": forms.Textarea(attrs={"rows": 2}),
             "weaknesses": forms.Textarea(attrs={"rows": 2}),
             "offer": forms.Textarea(attrs={"rows": 2}),
-            "last_activity": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "last_activity": LocalDateInput(),
         }
 
 

@@ -161,7 +161,12 @@ def contact_create_view(request: AuthenticatedRequest, client_id: int) -> HttpRe
             errors_to_form(form, exc)
         else:
             messages.success(request, _("Contact added."))
-            return htmx_or_redirect(request, client.get_absolute_url() + "#contacts")
+            return htmx_or_redirect(
+                request, safe_next(request, client.get_absolute_url() + "#contacts")
+            )
+    if request.POST.get("from") == "dossier" and can_read_dossier(request.user, client):
+        # Added from the dossier's buying centre: the errors show there, not on the card.
+        return _dossier_page(request, client_id, status=400, contact_form=form)
     return render_card(request, client_id, contact_form=form)
 
 
@@ -241,6 +246,7 @@ def _dossier_page(
         or DossierNotesForm(initial={"notes": page.dossier.notes}),
         "competitor_form": forms.get("competitor_form") or CompetitorForm(),
         "date_form": forms.get("date_form") or ContactDateForm(),
+        "contact_form": forms.get("contact_form") or ContactForm(confidential=True),
     }
     return render(request, "clients/dossier.html", context, status=status)
 

@@ -74,6 +74,12 @@ class CompanySettings(models.Model):
     reminder_days_ahead = models.PositiveSmallIntegerField(
         _("remind of birthdays and dates N days ahead"), default=3
     )
+    log_correction_hours = models.PositiveSmallIntegerField(
+        _("contact log: the author or their supervisor may correct an entry within N hours"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 90)],
+        help_text=_("Counted from the moment the entry was written; every change is kept."),
+    )
     bank_withdrawal_streak = models.PositiveSmallIntegerField(
         _("emotional bank: alert after N withdrawals in a row"),
         default=3,

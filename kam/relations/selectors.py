@@ -43,10 +43,12 @@ from kam.relations.domain import (
     ALERT_NEGATIVE_BALANCE,
     ALERT_WITHDRAWAL_STREAK,
     CadenceStatus,
+    Correction,
     balance_trend,
     bank_alerts,
     bank_balance,
     cadence_status,
+    correction_verdict,
     days_until_date,
     in_pause,
     near_annual_date,
@@ -60,6 +62,7 @@ from kam.relations.models import (
     BankEntry,
     ChecklistTask,
     Interaction,
+    InteractionRevision,
     RelationshipStage,
     StageChange,
 )
@@ -126,7 +129,9 @@ def _cadence(
         every = max(1, (every or settings.cadence_days) * percent // 100)
     # A key account needs a positive contact; any other client just a contact.
     last = client.last_positive if is_key else client.last_contact
-    status = cadence_status(last, today, every_days=every) if every else None
+    # A client never contacted counts from the day it came to KAM (not overdue on day 0).
+    since = timezone.localdate(client.created_at) if client.created_at else None
+    status = cadence_status(last, today, every_days=every, since=since) if every else None
     until = pause_until(client.last_negative, days=settings.pause_days)
     return ClientCadence(
         client=client,
@@ -173,13 +178,15 @@ def client_contact_status(*, viewer: AnyUser, client: Client) -> dict[str, Any]:
     row = cadence_rows(Client.objects.filter(pk=client.pk), today=today)
     recent = (
         Interaction.objects.filter(client=client)
-        .select_related("author")
+        .select_related("author", "client")
         .prefetch_related("contacts")
         .order_by("planned", "-date", "-id")[:15]
     )
+    interactions = list(recent)
     return {
         "cadence": row[0] if row else None,
-        "interactions": list(recent),
+        "interactions": interactions,
+        "correctable": correctable_ids(viewer=viewer, interactions=interactions),
         "suggestions": pause_suggestions(client) if row and row[0].pause_until else [],
     }
 
@@ -201,6 +208,42 @@ def interaction_get(*, viewer: AnyUser, client_id: int, interaction_id: int) -> 
     if found is None:
         raise Http404
     return found
+
+
+def correction_of(
+    *, viewer: AnyUser, interaction: Interaction, window_hours: int | None = None
+) -> Correction:
+    """May the viewer correct this entry now: its author or the author's direct supervisor,
+    within the company's correction window (SPEC §3 contact log, issue 19)."""
+    hours = company_settings().log_correction_hours if window_hours is None else window_hours
+    viewer_id = viewer.pk if isinstance(viewer, User) else None
+    return correction_verdict(
+        is_author=viewer_id is not None and interaction.author_id == viewer_id,
+        is_authors_supervisor=viewer_id is not None
+        and interaction.author.supervisor_id == viewer_id,
+        age=timezone.now() - interaction.created_at,
+        window_hours=hours,
+    )
+
+
+def correctable_ids(*, viewer: AnyUser, interactions: Any) -> set[int]:
+    """The entries of `interactions` (already fetched with their authors) the viewer may
+    correct now."""
+    hours = company_settings().log_correction_hours
+    return {
+        i.pk
+        for i in interactions
+        if correction_of(viewer=viewer, interaction=i, window_hours=hours) is Correction.ALLOWED
+    }
+
+
+def revisions_for(*, viewer: AnyUser, client_id: int, interaction_id: int | None = None) -> Any:
+    """Corrections of a visible client's contact log (404 otherwise), newest first."""
+    client = client_get(viewer, client_id)
+    qs = InteractionRevision.objects.filter(client=client).select_related("actor")
+    if interaction_id is not None:
+        qs = qs.filter(interaction_ref=interaction_id)
+    return qs.order_by("-at", "-id")
 
 
 def pause_suggestions(client: Client) -> list[User]:
@@ -509,21 +552,24 @@ def relation_rows(
     clients: QuerySet[Client],
     *,
     alerts_only: bool = False,
+    without_alerts: bool = False,
     by_balance: bool = False,
     limit: int | None = None,
 ) -> list[RelationRow]:
     """Stage, balance and withdrawal run of active clients: aggregates in the database.
 
-    `alerts_only` keeps the clients with an alert (filtered in SQL); `by_balance` sorts the
-    lowest balance first; `limit` cuts the list in the database.
+    `alerts_only` keeps the clients with an alert, `without_alerts` the others (filtered in
+    SQL); `by_balance` sorts the lowest balance first; `limit` cuts the list in the database.
     """
     settings = company_settings()
     qs = _relations_qs(clients).select_related("manager")
+    alert = Q(streak__gte=settings.bank_withdrawal_streak)
+    if settings.bank_negative_alert:
+        alert |= Q(balance__lt=0)
     if alerts_only:
-        alert = Q(streak__gte=settings.bank_withdrawal_streak)
-        if settings.bank_negative_alert:
-            alert |= Q(balance__lt=0)
         qs = qs.filter(alert)
+    elif without_alerts:
+        qs = qs.exclude(alert)
     qs = qs.order_by("balance", "normalized_name") if by_balance else qs.order_by("normalized_name")
     if limit is not None:
         qs = qs[:limit]
@@ -573,11 +619,22 @@ class BankAccount:
 def bank_account(*, viewer: AnyUser, client_id: int, limit: int | None = None) -> BankAccount:
     """The bank account of a visible client (404 otherwise)."""
     client = client_get(viewer, client_id)
-    entries = list(
+    # The stage an entry happened in is read from the stage history at the entry's date (the
+    # history is the source of truth: a stage change entered later, backdated, moves it too).
+    stage_then = Subquery(
+        StageChange.objects.filter(client=OuterRef("client"), date__lte=OuterRef("date"))
+        .order_by("-date", "-id")
+        .values("stage_id")[:1]
+    )
+    entries: list[BankEntry] = list(
         BankEntry.objects.filter(client=client)
-        .select_related("stage", "author")
+        .annotate(stage_then=stage_then)
+        .select_related("author")
         .order_by("-date", "-id")
     )
+    stage_map = {s.pk: s for s in RelationshipStage.objects.all()}
+    for entry in entries:
+        entry.stage = stage_map.get(getattr(entry, "stage_then", None) or 0)
     pure = [
         DomainEntry(kind=DomainKind(e.kind), weight=e.weight, on=e.date)
         for e in reversed(entries)  # oldest first: the stable date sort keeps id order

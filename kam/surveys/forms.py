@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.access import AnyUser, visible_managers
 from kam.accounts.models import Department
+from kam.core.forms import LocalDateInput
 from kam.surveys.models import Campaign
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = LocalDateInput()
 SCORES = [(str(n), str(n)) for n in range(11)]
 BY_CHOICES = [
     ("manager", _("Manager")),

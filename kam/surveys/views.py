@@ -46,6 +46,7 @@ from kam.surveys.selectors import (
     nps_report,
     respondent_get,
     respondents_for,
+    whom_to_call,
 )
 from kam.surveys.services import (
     LinkRefused,
@@ -200,7 +201,13 @@ def phone_view(request: AuthenticatedRequest, campaign_id: int, client_id: int) 
             messages.success(request, _("Answer recorded: %(score)s.") % {"score": answer.score})
             return redirect("surveys:campaign-detail", campaign.pk)
     answered = hasattr(respondent, "answer")
-    context = {"campaign": campaign, "respondent": respondent, "form": form, "answered": answered}
+    context = {
+        "campaign": campaign,
+        "respondent": respondent,
+        "form": form,
+        "answered": answered,
+        "whom": whom_to_call(respondent),
+    }
     return render(request, "surveys/phone.html", context, status=400 if form.errors else 200)
 
 

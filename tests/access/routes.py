@@ -26,6 +26,10 @@ class Kind(Enum):
     COMPETITOR = "competitor"  # a competitor record inside a dossier (same rule)
     CONTACT_DATE = "contact_date"  # an important date of a contact (client visibility)
     INTERACTION = "interaction"  # a contact-log entry (client visibility)
+    # Correcting a contact-log entry: its author and the author's direct supervisor (within
+    # the correction window); others who see the client 403, the rest 404. With `open_get`
+    # a GET follows client visibility (the API's entry read).
+    CORRECTION = "correction"
     TASK = "task"  # a relationship checklist task (client visibility)
     CAMPAIGN = "campaign"  # a client NPS campaign: visible with one of its clients
     CASE = "case"  # a complaint case (client visibility)
@@ -50,6 +54,8 @@ class Route:
     methods: tuple[str, ...] = ("GET",)
     # GET answers with a redirect (home → client list) rather than a page.
     redirects: bool = False
+    # GET follows client visibility even where writes are narrower (Kind.CORRECTION).
+    open_get: bool = False
 
 
 ROUTES: dict[str, Route] = {
@@ -103,6 +109,8 @@ ROUTES: dict[str, Route] = {
     "relations:task-done": Route(Kind.TASK, ("POST",)),
     "relations:interaction-create": Route(Kind.CLIENT, ("POST",)),
     "relations:interaction-complete": Route(Kind.INTERACTION, ("POST",)),
+    "relations:interaction-edit": Route(Kind.CORRECTION, ("GET", "POST")),
+    "relations:interaction-delete": Route(Kind.CORRECTION, ("GET", "POST")),
     "surveys:campaign-list": Route(Kind.AUTH),
     "surveys:campaign-create": Route(Kind.RUNNER, ("GET", "POST"), redirects=True),
     "surveys:results": Route(Kind.AUTH),
@@ -156,6 +164,7 @@ ROUTES: dict[str, Route] = {
     "api:client-detail": Route(Kind.CLIENT),
     "api:contact-list": Route(Kind.CLIENT),
     "api:interaction-list": Route(Kind.CLIENT, ("GET", "POST")),
+    "api:interaction-detail": Route(Kind.CORRECTION, ("GET", "PATCH", "DELETE"), open_get=True),
     "api:dossier": Route(Kind.DOSSIER, ("GET", "PUT")),
     "api:today": Route(Kind.AUTH),
     "api:campaign-list": Route(Kind.AUTH),

@@ -65,6 +65,15 @@ ADMINS = {"admin", "superuser"}
 RUNNERS = {"supervisor_a", "supervisor_b", "director", "admin", "superuser"}
 LOGGED_OUT = {"anonymous", "inactive"}
 OK_WRITE = {200, 204, 302, 400}
+# Who may correct the org's contact-log entries (each written just now by the client's
+# manager), by hand: the author and the author's direct supervisor.
+CORRECTORS = {
+    "manager_a1": {"client_a1"},
+    "manager_a2": {"client_a2"},
+    "manager_b1": {"client_b1"},
+    "supervisor_a": {"client_a1", "client_a2"},
+    "supervisor_b": {"client_b1"},
+}
 
 
 def test_every_route_is_in_the_table() -> None:
@@ -158,7 +167,7 @@ def _urls(org: Org, name: str, route: Route) -> list[tuple[str, str | None]]:
             (reverse(name, args=[getattr(org, k).pk, getattr(org, k).checklist.get().pk]), k)
             for k in keys
         ]
-    if route.kind is Kind.INTERACTION:
+    if route.kind in (Kind.INTERACTION, Kind.CORRECTION):
         return [
             (reverse(name, args=[getattr(org, k).pk, getattr(org, k).interactions.get().pk]), k)
             for k in keys
@@ -289,7 +298,10 @@ def _expected(
     visible = DOSSIER_VISIBLE if route.kind in (Kind.DOSSIER, Kind.COMPETITOR) else VISIBLE
     if client_key is not None and client_key not in visible[persona]:
         return {404}
-    if method in ("POST", "PUT"):
+    narrower = route.kind is Kind.CORRECTION and not (method == "GET" and route.open_get)
+    if narrower and client_key not in CORRECTORS.get(persona, set()):
+        return {403}
+    if method in ("POST", "PUT", "PATCH", "DELETE"):
         return OK_WRITE
     return {302} if route.redirects else {200}
 
@@ -298,7 +310,8 @@ def _expected(
 @pytest.mark.parametrize("name", sorted(ROUTES))
 def test_route_access(org: Org, name: str, persona: str) -> None:
     route = ROUTES[name]
-    methods = ["GET", *(m for m in ("POST", "PUT") if m in route.methods)]
+    # DELETE last: it removes the object the other methods are tried on.
+    methods = ["GET", *(m for m in ("POST", "PUT", "PATCH", "DELETE") if m in route.methods)]
     for url, client_key in _urls(org, name, route):
         for method in methods:
             http = _http(org, persona)
@@ -306,6 +319,10 @@ def test_route_access(org: Org, name: str, persona: str) -> None:
                 response = http.get(url)
             elif method == "POST":
                 response = http.post(url, {})
+            elif method == "PATCH":
+                response = http.patch(url, "{}", content_type="application/json")
+            elif method == "DELETE":
+                response = http.delete(url)
             else:
                 response = http.put(url, "{}", content_type="application/json")
             expected = _expected(persona, route, url, client_key, method)

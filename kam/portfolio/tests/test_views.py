@@ -123,6 +123,7 @@ def test_settings_page_validates_threshold_order(org: Org) -> None:
         "pause_days": 14,
         "dossier_review_days": 90,
         "reminder_days_ahead": 3,
+        "log_correction_hours": 48,
         "bank_withdrawal_streak": 3,
         "bank_negative_alert": "on",
     }
