@@ -1,17 +1,10 @@
-"""Landing page and error pages."""
+"""Error pages."""
 
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-
-from kam.core.http import AuthenticatedRequest
-
-
-def home_view(request: AuthenticatedRequest) -> HttpResponse:
-    """The landing page: Today (whom to contact, pauses, reviews, dates, plan items)."""
-    return redirect("today")
 
 
 def not_found_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
