@@ -54,6 +54,7 @@ from kam.clients.services import (
     dossier_mark_reviewed,
     dossier_save,
 )
+from kam.core.composition import client_columns
 from kam.core.exporting import EXPORT_FORMATS
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest, htmx_or_redirect, positive_int, safe_next
@@ -79,13 +80,27 @@ def _filters(form: ClientFilterForm) -> ClientFilters:
 def client_list_view(request: AuthenticatedRequest) -> HttpResponseBase:
     form = ClientFilterForm(request.GET or None, viewer=request.user)
     filters = _filters(form)
+    columns = client_columns(request.user)
+    clients = client_list(viewer=request.user, filters=filters, columns=columns)
     if request.GET.get("format") in EXPORT_FORMATS:
-        clients = client_list(viewer=request.user, filters=filters)
-        return client_list_export(request.GET["format"], clients)
-    page = Paginator(client_list(viewer=request.user, filters=filters), 50).get_page(
-        positive_int(request.GET.get("page"), 1)
-    )
-    context = {"form": form, "page": page, "sort": filters.sort}
+        return client_list_export(
+            request.GET["format"],
+            clients,
+            columns=columns,
+            viewer=request.user,
+            with_status=filters.status != ClientStatus.ACTIVE,
+        )
+    page = Paginator(clients, 50).get_page(positive_int(request.GET.get("page"), 1))
+    rows = list(page.object_list)
+    for column in columns:
+        column.prepare(rows, request.user)
+    context = {
+        "form": form,
+        "page": page,
+        "sort": filters.sort,
+        "columns": columns,
+        "rows": [(client, [(c, c.cell(client)) for c in columns]) for client in rows],
+    }
     template = "clients/client_list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"

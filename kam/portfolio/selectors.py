@@ -15,8 +15,23 @@ from decimal import Decimal
 from typing import Any, cast, overload
 
 from django.db import connection
-from django.db.models import BigIntegerField, Count, F, Max, Q, QuerySet, Sum
-from django.db.models.functions import Cast, Round
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Round
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -749,3 +764,74 @@ def key_client_ids(today: date | None = None) -> set[int]:
     """
     facts, bounds = _ranked(default_window(today), company_settings())
     return {f[0] for f in facts[: bounds.key]} | _marked_key_ids()
+
+
+# --- the client list's portfolio columns (revenue, share and class in the default window) ---
+
+
+@dataclass(frozen=True, slots=True)
+class ListRevenueBasis:
+    """What the client list's revenue columns are measured against."""
+
+    window: Window
+    company_kopecks: int
+    thresholds: KeyThresholds
+
+
+def list_revenue_basis(today: date | None = None) -> ListRevenueBasis:
+    """The default window, the company's revenue in it (active clients, exact kopecks, as on
+    the portfolio page and the card) and the class thresholds."""
+    window = default_window(today)
+    in_window = RevenueRecord.objects.filter(date__gte=window.start, date__lte=window.end)
+    company = _kopecks_sum(in_window.filter(client__status=ClientStatus.ACTIVE))
+    return ListRevenueBasis(window, company, _thresholds(company_settings()))
+
+
+def annotate_list_revenue(qs: QuerySet[Client], basis: ListRevenueBasis) -> QuerySet[Client]:
+    """Per client, in SQL: `window_kopecks` (revenue over the window in whole kopecks, 0 when
+    none), `key_marked` (marked strategic/prospective) and `key_rank` (3 mono, 2 critical,
+    1 key by share, 0 otherwise; only active clients count, like the portfolio), so the list
+    sorts by revenue, share and class in the database. The thresholds compare integers
+    (kopecks × 10,000 against threshold × 10,000 × company kopecks): no float at the edges."""
+    if "window_kopecks" in qs.query.annotations:
+        return qs
+    kopecks = Cast(Round(F("amount") * 100), BigIntegerField())
+    revenue = (
+        RevenueRecord.objects.filter(
+            client=OuterRef("pk"), date__gte=basis.window.start, date__lte=basis.window.end
+        )
+        .order_by()
+        .values("client")
+        .annotate(k=Sum(kopecks))
+        .values("k")
+    )
+    marked = KeyAccountProfile.objects.filter(client=OuterRef("pk")).filter(
+        Q(strategic=True) | Q(prospective=True)
+    )
+    qs = qs.annotate(
+        window_kopecks=Coalesce(Subquery(revenue, output_field=BigIntegerField()), Value(0)),
+        key_marked=Exists(marked),
+    )
+    company = basis.company_kopecks
+    if company <= 0:
+        return qs.annotate(key_rank=Value(0, output_field=IntegerField()))
+    qs = qs.alias(scaled_kopecks=F("window_kopecks") * 10_000)
+    active = Q(status=ClientStatus.ACTIVE)
+    levels = (
+        (3, basis.thresholds.mono),
+        (2, basis.thresholds.critical),
+        (1, basis.thresholds.key),
+    )
+    return qs.annotate(
+        key_rank=Case(
+            *(
+                When(
+                    active & Q(scaled_kopecks__gt=int(level * 10_000) * company),
+                    then=Value(rank),
+                )
+                for rank, level in levels
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
