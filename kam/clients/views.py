@@ -78,9 +78,9 @@ def _filters(form: ClientFilterForm) -> ClientFilters:
 
 
 def client_list_view(request: AuthenticatedRequest) -> HttpResponseBase:
-    form = ClientFilterForm(request.GET or None, viewer=request.user)
-    filters = _filters(form)
     columns = client_columns(request.user)
+    form = ClientFilterForm(request.GET or None, viewer=request.user, columns=columns)
+    filters = _filters(form)
     clients = client_list(viewer=request.user, filters=filters, columns=columns)
     if request.GET.get("format") in EXPORT_FORMATS:
         return client_list_export(

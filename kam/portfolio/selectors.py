@@ -294,6 +294,11 @@ class PortfolioRows(Sequence[PortfolioRow]):
         """The company's revenue-key clients (share above the key threshold), visible or not."""
         return [f[0] for f in self._facts[: self._bounds.key]]
 
+    @property
+    def company_total_kopecks(self) -> Decimal:
+        """The company's revenue over the window in kopecks (every active client)."""
+        return self._total
+
     def company_kopecks(self, client_ids: set[int]) -> dict[int, int]:
         """Revenue in kopecks over the window of some of the company's clients, visible or not
         (those without revenue are left out)."""
@@ -624,7 +629,7 @@ def key_client_grid(*, viewer: AnyUser, report: PortfolioReport) -> KeyGrid:
                 profile,
             )
         )
-    split = company_grid_split(report.rows)
+    split = company_grid_split(report.rows, key_share=report.thresholds.key)
     if split is not None:
         points = [
             replace(
@@ -640,7 +645,7 @@ def key_client_grid(*, viewer: AnyUser, report: PortfolioReport) -> KeyGrid:
     return KeyGrid(sorted(points, key=lambda p: (-p.revenue, p.name)), split)
 
 
-def company_grid_split(rows: PortfolioRows) -> GridSplit | None:
+def company_grid_split(rows: PortfolioRows, *, key_share: Decimal) -> GridSplit | None:
     """The median lines of the grid over the WHOLE company's key clients with a potential
     (revenue-key in the window, or marked strategic/prospective and active), whoever looks:
     the same client lands in the same cell for its manager, the supervisor and the director.
@@ -657,13 +662,19 @@ def company_grid_split(rows: PortfolioRows) -> GridSplit | None:
         ).values_list("client_id", "potential_3y")
     )
     kopecks = rows.company_kopecks(set(potentials))
-    return grid_split(
+    split = grid_split(
         [
             (_kopecks_to_money(kopecks.get(cid, 0)), pot)
             for cid, pot in potentials.items()
             if pot is not None
         ]
     )
+    if split is None:
+        return None
+    # The revenue line never lies above the key threshold: every revenue-key client is on the
+    # "large now" side of the line the chart draws, as its cell says.
+    key_level = (key_share * rows.company_total_kopecks).scaleb(-2)
+    return replace(split, revenue=min(split.revenue, key_level))
 
 
 def key_profile_for(*, viewer: AnyUser, client_id: int) -> KeyAccountProfile | None:

@@ -210,6 +210,15 @@ def test_key_clients_fall_into_the_cells_of_the_grid(org: Org) -> None:
     for client, advice in expected.items():
         assert advice in director[client], client.name
     assert "Обслуживать экономно" not in director[org.client_a2]
+    # The lines are the company's for everyone: potential 3,500,000; revenue the median 750
+    # capped at the key-client share (10% of 4,500 = 450), so the 11% client is right of it.
+    from kam.portfolio.selectors import default_window, key_client_grid, portfolio_report
+
+    for viewer in (org.director, org.manager_b1):
+        report = portfolio_report(viewer=viewer, window=default_window())
+        split = key_client_grid(viewer=viewer, report=report).split
+        assert split is not None
+        assert (split.revenue, split.potential) == (Decimal(450), Decimal(3_500_000))
     # Every viewer sees the same cell for the clients they see, even a single one.
     for viewer in (org.manager_a1, org.manager_a2, org.manager_b1, org.supervisor_a):
         mine = _grid_rows(viewer, clients)
