@@ -92,6 +92,7 @@ def test_tables_fit_a_phone(live_server: Any, mobile_page: Any, busy_org: Org) -
     _check_screens(mobile_page, live_server.url, busy_org)
     # On a phone each row is a block, each value under its column's name.
     mobile_page.goto(live_server.url + busy_org.client_a1.get_absolute_url())
+    mobile_page.wait_for_load_state("networkidle")  # the lazy panels, before the flush
     cell = mobile_page.locator("#contacts td[data-label='Должность']").first
     assert "Заместитель" in cell.inner_text()
     assert mobile_page.locator("#contacts thead").is_hidden()
@@ -110,6 +111,7 @@ def test_each_role_lands_on_its_page(
 ) -> None:
     _login(page, live_server.url, persona)
     page.get_by_role("heading", name=heading).first.wait_for()
+    page.wait_for_load_state("networkidle")
     assert page.url == live_server.url + landing
     if persona == "director":
         # The company's day with the discipline of every manager, not an empty own day.
@@ -139,3 +141,4 @@ def test_the_client_list_sorts_and_keeps_filters_in_the_url(
     assert "sort=-share" in download
     assert "q=" in download
     assert page.locator("#results tbody tr").count() == 2
+    page.wait_for_load_state("networkidle")
