@@ -26,6 +26,7 @@ from kam.health.domain import Alert, Candidate, ClientFacts, Component
 from kam.health.models import AlertSnooze, HealthSettings, health_settings
 from kam.playbooks.models import ComplaintCase
 from kam.portfolio.models import RevenueRecord
+from kam.portfolio.selectors import key_client_ids
 from kam.relations.models import BankEntry, Interaction
 from kam.surveys.models import Answer
 
@@ -207,9 +208,10 @@ def client_facts(*, as_of: date, client_ids: Iterable[int] | None = None) -> dic
         return part * 100 / whole if whole > 0 else Decimal(0)
 
     result = {}
+    keys = key_client_ids(as_of)  # the one definition of a key account (portfolio)
     for cid, rev in revenue.items():
         share_cur = pct(rev.revenue_cur, totals["cur"])
-        is_key = share_cur >= company.key_share * 100
+        is_key = cid in keys
         contact = contacts.get(cid, {})
         entries = bank.get(cid, {})
         answer = answers.get(cid, {})
@@ -289,7 +291,7 @@ def health_list(
         else {}
     )
     snoozed = _snoozed(as_of, wanted)
-    key_share = company_settings().key_share * 100
+    keys = key_client_ids(as_of)
     rows = []
     for cid, fact in facts.items():
         client = clients.get(cid)
@@ -306,7 +308,7 @@ def health_list(
         rows.append(
             ClientHealth(
                 client=client,
-                is_key=fact.share_cur_pct >= key_share,
+                is_key=cid in keys,
                 health=health,
                 previous=previous,
                 components=components,
