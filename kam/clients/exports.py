@@ -20,6 +20,18 @@ from kam.core.exporting import export_response
 _CHUNK = 2000
 
 
+def _chunks(clients: QuerySet[Client], ordered: list[int] | None) -> Iterator[list[Client]]:
+    if ordered is None:
+        found = clients.iterator(chunk_size=_CHUNK)
+        while chunk := list(islice(found, _CHUNK)):
+            yield chunk
+        return
+    for start in range(0, len(ordered), _CHUNK):
+        ids = ordered[start : start + _CHUNK]
+        by_id = clients.in_bulk(ids)
+        yield [by_id[pk] for pk in ids if pk in by_id]
+
+
 def client_list_export(
     fmt: str,
     clients: QuerySet[Client],
@@ -27,16 +39,17 @@ def client_list_export(
     columns: Sequence[ClientColumn] = (),
     viewer: Any = None,
     with_status: bool = False,
+    ordered: list[int] | None = None,
 ) -> HttpResponseBase:
-    """The client list as filtered and sorted on the page, with the same columns."""
+    """The client list as filtered and sorted on the page, with the same columns; `ordered`:
+    the ids in the order of a sort made outside SQL (health)."""
     headers = [_("Client"), _("INN"), _("Segment"), _("Channel"), _("Manager")]
     if with_status:
         headers.append(_("Status"))
     headers += [str(c.export_label or c.label) for c in columns]
 
     def rows() -> Iterator[list[Any]]:
-        found = clients.iterator(chunk_size=_CHUNK)
-        while chunk := list(islice(found, _CHUNK)):
+        for chunk in _chunks(clients, ordered):
             for column in columns:
                 column.prepare(chunk, viewer)
             for client in chunk:

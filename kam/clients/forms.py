@@ -143,7 +143,7 @@ class ClientFilterForm(forms.Form):
         # The sorts of the column headers, also as a list (a phone shows no header row).
         sorts: list[tuple[str, str]] = []
         named = [("name", _("Name")), ("manager", _("Manager")), ("segment", _("Segment"))]
-        named += [(c.key, c.label) for c in columns if c.sort_field]
+        named += [(c.key, c.label) for c in columns if c.sortable]
         for key, label in named:
             sorts += [(key, f"{label} ↑"), (f"-{key}", f"{label} ↓")]
         self.fields["sort"].widget.choices = sorts

@@ -72,6 +72,28 @@ def _column_order(sort: str, columns: Sequence[ClientColumn]) -> tuple[Any, ...]
     return (expr, "normalized_name", "id")
 
 
+def python_sort(sort: str, columns: Sequence[ClientColumn]) -> tuple[ClientColumn, bool] | None:
+    """The column (and whether descending) when `sort` names one sorted outside SQL."""
+    key = sort.removeprefix("-")
+    for column in columns:
+        if column.key == key and not column.sort_field and column.sort_values is not None:
+            return column, sort.startswith("-")
+    return None
+
+
+def python_sorted_ids(
+    clients: QuerySet[Client], column: ClientColumn, *, descending: bool, viewer: AnyUser
+) -> list[int]:
+    """Ids of the listed clients by a value SQL cannot compute (health): ties by name, and
+    clients without a value last in both directions."""
+    assert column.sort_values is not None  # noqa: S101 - python_sort chose it
+    ids = list(clients.order_by("normalized_name", "id").values_list("pk", flat=True))
+    values = column.sort_values(ids, viewer)
+    scored = [i for i in ids if values.get(i) is not None]
+    scored.sort(key=lambda i: values[i], reverse=descending)  # stable: ties keep the name order
+    return scored + [i for i in ids if values.get(i) is None]
+
+
 def client_list(
     *, viewer: AnyUser, filters: ClientFilters, columns: Sequence[ClientColumn] = ()
 ) -> QuerySet[Client]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -38,6 +40,8 @@ from kam.clients.selectors import (
     contact_get,
     dossier_client_for_write,
     dossier_get,
+    python_sort,
+    python_sorted_ids,
 )
 from kam.clients.services import (
     client_create,
@@ -82,6 +86,11 @@ def client_list_view(request: AuthenticatedRequest) -> HttpResponseBase:
     form = ClientFilterForm(request.GET or None, viewer=request.user, columns=columns)
     filters = _filters(form)
     clients = client_list(viewer=request.user, filters=filters, columns=columns)
+    by_python = python_sort(filters.sort, columns)
+    ordered = None
+    if by_python is not None:
+        column, descending = by_python
+        ordered = python_sorted_ids(clients, column, descending=descending, viewer=request.user)
     if request.GET.get("format") in EXPORT_FORMATS:
         return client_list_export(
             request.GET["format"],
@@ -89,9 +98,17 @@ def client_list_view(request: AuthenticatedRequest) -> HttpResponseBase:
             columns=columns,
             viewer=request.user,
             with_status=filters.status != ClientStatus.ACTIVE,
+            ordered=ordered,
         )
-    page = Paginator(clients, 50).get_page(positive_int(request.GET.get("page"), 1))
-    rows = list(page.object_list)
+    number = positive_int(request.GET.get("page"), 1)
+    page: Page[Any]
+    if ordered is None:
+        page = Paginator(clients, 50).get_page(number)
+        rows = list(page.object_list)
+    else:
+        page = Paginator(ordered, 50).get_page(number)
+        found = clients.in_bulk(list(page.object_list))
+        rows = [found[pk] for pk in page.object_list if pk in found]
     for column in columns:
         column.prepare(rows, request.user)
     context = {

@@ -135,6 +135,8 @@ def render_card_panels(
 ColumnAnnotate = Callable[[Any, Any], Any]
 # (the rows of the page or the export, viewer) → None; sets what SQL cannot annotate
 ColumnPrepare = Callable[[list[Any], Any], None]
+# (client ids, viewer) → the sort value of each client (None: none), for a value SQL cannot sort
+ColumnSortValues = Callable[[list[int], Any], Mapping[int, Any]]
 
 
 def _no_prepare(rows: list[Any], viewer: Any) -> None:
@@ -149,7 +151,8 @@ class ClientColumn:
     the database (`?sort=<key>` / `?sort=-<key>`, empty values last); `cell(row)` is the
     escaped HTML of the cell and `export(row)` the spreadsheet value (a number stays a number).
     `prepare` fills values SQL cannot compute, for the rows shown only; such a column has no
-    `sort_field` and does not sort.
+    `sort_field`, and sorts only with `sort_values`, which scores every matching client (the
+    list then sorts their ids in Python, clients without a value last).
     """
 
     key: str
@@ -163,6 +166,11 @@ class ClientColumn:
     prepare: ColumnPrepare = _no_prepare
     allowed: SectionAccess = _always
     export_label: Any = None  # the download's header when it differs ("Share, %")
+    sort_values: ColumnSortValues | None = None
+
+    @property
+    def sortable(self) -> bool:
+        return bool(self.sort_field) or self.sort_values is not None
 
 
 _columns: dict[str, ClientColumn] = {}

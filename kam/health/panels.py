@@ -57,6 +57,19 @@ def _health_of_rows(rows: list[Any], viewer: Any) -> None:
         row.list_health = scores.get(row.pk)
 
 
+def _health_by_id(ids: list[int], viewer: Any) -> dict[int, int | None]:
+    """Health of the listed clients, for sorting the client list by it: every visible client
+    is scored when the list holds many (one pass, like the health page), else just these."""
+    wanted = set(ids)
+    found = health_list(
+        viewer=viewer,
+        as_of=timezone.localdate(),
+        client_ids=None if len(ids) > 2000 else ids,
+        compare=False,
+    )
+    return {h.client.pk: h.health for h in found if h.client.pk in wanted}
+
+
 def register() -> None:
     register_client_column(
         ClientColumn(
@@ -66,6 +79,7 @@ def register() -> None:
             cell=lambda row: "—" if row.list_health is None else str(row.list_health),
             export=lambda row: row.list_health,
             prepare=_health_of_rows,
+            sort_values=_health_by_id,
             numeric=True,
         )
     )

@@ -145,3 +145,28 @@ def test_the_download_is_the_list_shown_and_formula_safe(kam_org: Org) -> None:
     mine = _http(org.manager_a1).get("/clients/", {"format": "csv"}).content.decode("utf-8-sig")
     assert org.client_a1.name in mine
     assert org.client_a2.name not in mine
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_list_sorts_by_health(kam_org: Org, descending: bool) -> None:
+    from kam.health.selectors import health_list
+
+    org = kam_org
+    scores = {
+        h.client.pk: h.health
+        for h in health_list(viewer=org.director, as_of=timezone.localdate(), compare=False)
+    }
+    assert len({scores[c.pk] for c in org.clients}) > 1  # the persona clients differ
+    expected = sorted(
+        org.clients,
+        key=lambda c: (-(scores[c.pk] or 0) if descending else scores[c.pk] or 0, c.name),
+    )
+    sort = "-health" if descending else "health"
+    http = _http(org.director)
+    html = http.get("/clients/", {"sort": sort}).content.decode()
+    assert [c.name for c in _order(html, org.clients)] == [c.name for c in expected]
+    for client in org.clients:
+        assert _cell(html, client, "health") == str(scores[client.pk])
+    text = http.get("/clients/", {"sort": sort, "format": "csv"}).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
+    assert [r[0] for r in rows] == [c.name for c in expected]
