@@ -26,7 +26,6 @@ from kam.health.domain import Alert, Candidate, ClientFacts, Component
 from kam.health.models import AlertSnooze, HealthSettings, health_settings
 from kam.playbooks.models import ComplaintCase
 from kam.portfolio.models import RevenueRecord
-from kam.portfolio.selectors import key_client_ids
 from kam.relations.models import BankEntry, Interaction
 from kam.surveys.models import Answer
 
@@ -208,10 +207,9 @@ def client_facts(*, as_of: date, client_ids: Iterable[int] | None = None) -> dic
         return part * 100 / whole if whole > 0 else Decimal(0)
 
     result = {}
-    keys = key_client_ids(as_of)  # the one definition of a key account (portfolio)
     for cid, rev in revenue.items():
         share_cur = pct(rev.revenue_cur, totals["cur"])
-        is_key = cid in keys
+        is_key = share_cur >= company.key_share * 100
         contact = contacts.get(cid, {})
         entries = bank.get(cid, {})
         answer = answers.get(cid, {})
@@ -291,7 +289,7 @@ def health_list(
         else {}
     )
     snoozed = _snoozed(as_of, wanted)
-    keys = key_client_ids(as_of)
+    key_share = company_settings().key_share * 100
     rows = []
     for cid, fact in facts.items():
         client = clients.get(cid)
@@ -308,7 +306,7 @@ def health_list(
         rows.append(
             ClientHealth(
                 client=client,
-                is_key=cid in keys,
+                is_key=fact.share_cur_pct >= key_share,
                 health=health,
                 previous=previous,
                 components=components,

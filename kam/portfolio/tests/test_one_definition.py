@@ -97,21 +97,3 @@ def test_percent_format() -> None:
         assert format_percent(Decimal("1")) == "100%"
     with override("en"):
         assert format_percent(Decimal("0.2437")) == "24.4%"
-
-
-def test_health_calls_key_the_same_clients_as_the_portfolio(org: Org) -> None:
-    from kam.health.selectors import health_list
-    from kam.portfolio.selectors import key_client_ids
-
-    # A small client (1% of the revenue) marked strategic is key everywhere, health included.
-    small = Client.objects.create(
-        name="Малый-Стратег", normalized_name="малый-стратег", manager=org.manager_a1
-    )
-    RevenueRecord.objects.create(client=small, date=timezone.localdate(), amount=Decimal(30))
-    KeyAccountProfile.objects.create(client=small, strategic=True, strategic_reason="Референс")
-    today = timezone.localdate()
-    rows = health_list(viewer=org.director, as_of=today)
-    assert {r.client.pk for r in rows if r.is_key} == key_client_ids(today) & {
-        r.client.pk for r in rows
-    }
-    assert next(r for r in rows if r.client.pk == small.pk).is_key
