@@ -20,6 +20,7 @@ from django.db.models import (
     Case,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     Max,
@@ -820,13 +821,24 @@ def annotate_list_revenue(qs: QuerySet[Client], basis: ListRevenueBasis) -> Quer
         Q(strategic=True) | Q(prospective=True)
     )
     qs = qs.annotate(
-        window_kopecks=Coalesce(Subquery(revenue, output_field=BigIntegerField()), Value(0)),
+        window_kopecks=Coalesce(
+            Subquery(revenue, output_field=BigIntegerField()),
+            Value(0),
+            output_field=BigIntegerField(),
+        ),
         key_marked=Exists(marked),
     )
     company = basis.company_kopecks
     if company <= 0:
         return qs.annotate(key_rank=Value(0, output_field=IntegerField()))
-    qs = qs.alias(scaled_kopecks=F("window_kopecks") * 10_000)
+    # 64-bit on every engine: a comparison beyond a 32-bit integer would be dropped as
+    # impossible on PostgreSQL (the mono level of a large company is above 2^31).
+    qs = qs.alias(
+        scaled_kopecks=ExpressionWrapper(
+            F("window_kopecks") * Value(10_000, output_field=BigIntegerField()),
+            output_field=BigIntegerField(),
+        )
+    )
     active = Q(status=ClientStatus.ACTIVE)
     levels = (
         (3, basis.thresholds.mono),
