@@ -63,6 +63,9 @@ from kam.core.exporting import EXPORT_FORMATS
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest, htmx_or_redirect, positive_int, safe_next
 
+# A column sorted outside SQL (health) scores every listed client: up to this many.
+PYTHON_SORT_LIMIT = 5000
+
 
 def _session(request: AuthenticatedRequest) -> str:
     return request.session.session_key or ""
@@ -88,6 +91,14 @@ def client_list_view(request: AuthenticatedRequest) -> HttpResponseBase:
     clients = client_list(viewer=request.user, filters=filters, columns=columns)
     by_python = python_sort(filters.sort, columns)
     ordered = None
+    if by_python is not None and clients.count() > PYTHON_SORT_LIMIT:
+        # Scoring every client of a very large list would take most of a minute.
+        messages.info(
+            request,
+            _("Narrow the list to %(limit)s clients or fewer to sort it by this column.")
+            % {"limit": PYTHON_SORT_LIMIT},
+        )
+        by_python = None
     if by_python is not None:
         column, descending = by_python
         ordered = python_sorted_ids(clients, column, descending=descending, viewer=request.user)

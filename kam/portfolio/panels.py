@@ -51,6 +51,8 @@ def _revenue(request: HttpRequest, client: Client, forms: Mapping[str, BaseForm]
 
 
 def _annotate(qs: QuerySet[Client], viewer: Any) -> QuerySet[Client]:
+    if "company_kopecks" in qs.query.annotations:  # the three columns share one basis
+        return qs
     basis = list_revenue_basis()
     qs = annotate_list_revenue(qs, basis)
     return qs.annotate(company_kopecks=_constant(basis.company_kopecks))

@@ -170,3 +170,17 @@ def test_the_list_sorts_by_health(kam_org: Org, descending: bool) -> None:
     text = http.get("/clients/", {"sort": sort, "format": "csv"}).content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
     assert [r[0] for r in rows] == [c.name for c in expected]
+
+
+def test_a_very_large_list_is_not_sorted_by_health(
+    kam_org: Org, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kam.clients import views
+
+    monkeypatch.setattr(views, "PYTHON_SORT_LIMIT", 2)
+    html = _http(kam_org.director).get("/clients/", {"sort": "-health"}).content.decode()
+    assert "сузьте список до 2 клиентов или меньше" in html
+    # By name instead.
+    assert [c.name for c in _order(html, kam_org.clients)] == sorted(
+        c.name for c in kam_org.clients
+    )
