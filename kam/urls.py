@@ -10,7 +10,7 @@ from kam.core import views as core_views
 from kam.relations import views as relations_views
 
 urlpatterns = [
-    path("", core_views.home_view, name="home"),
+    path("", accounts_views.home_view, name="home"),
     path("accounts/", include("kam.accounts.urls")),
     path("today/", relations_views.today_view, name="today"),
     path("clients/", include("kam.clients.urls")),

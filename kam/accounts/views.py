@@ -12,12 +12,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kam.accounts.access import can_manage_users
+from kam.accounts.domain import Landing, landing
 from kam.accounts.exports import user_list_export
 from kam.accounts.forms import (
     BrandingForm,
@@ -50,6 +51,18 @@ from kam.core.exporting import EXPORT_FORMATS
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest
 from kam.core.models import branding, company_settings
+
+
+def home_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The start page of the user's role (`landing`): their own Today, the team's day for a
+    director, the administration for an administrator who carries no clients."""
+    where = landing(request.user.roles)
+    if where is Landing.TEAM:
+        return redirect(reverse("today") + "?view=team")
+    if where is Landing.ADMIN:
+        return redirect("accounts:user-list")
+    return redirect("today")
+
 
 login_view = login_not_required(
     LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True)

@@ -1,5 +1,5 @@
-"""Registry of the pieces other apps contribute to composed pages: client-card panels and
-Today sections.
+"""Registry of the pieces other apps contribute to composed pages: client-card panels,
+Today sections and client-list columns.
 
 Each app registers its own pieces in `AppConfig.ready()`; the page that shows them (the client
 card in `clients`, Today in `relations`) walks the registry in `order` and knows no other app.
@@ -129,6 +129,63 @@ def render_card_panels(
         else:
             out.append(Rendered(panel.key, render_panel(panel, request, client, base, forms)))
     return out
+
+
+# (visible clients queryset, viewer) → the queryset with the column's sort value annotated
+ColumnAnnotate = Callable[[Any, Any], Any]
+# (the rows of the page or the export, viewer) → None; sets what SQL cannot annotate
+ColumnPrepare = Callable[[list[Any], Any], None]
+# (client ids, viewer) → the sort value of each client (None: none), for a value SQL cannot sort
+ColumnSortValues = Callable[[list[int], Any], Mapping[int, Any]]
+
+
+def _no_prepare(rows: list[Any], viewer: Any) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class ClientColumn:
+    """A column an app adds to the client list (`clients:client-list`) and its download.
+
+    `annotate` adds the annotation named `sort_field` in SQL, so the list sorts and pages in
+    the database (`?sort=<key>` / `?sort=-<key>`, empty values last); `cell(row)` is the
+    escaped HTML of the cell and `export(row)` the spreadsheet value (a number stays a number).
+    `prepare` fills values SQL cannot compute, for the rows shown only; such a column has no
+    `sort_field`, and sorts only with `sort_values`, which scores every matching client (the
+    list then sorts their ids in Python, clients without a value last).
+    """
+
+    key: str
+    order: int
+    label: Any  # a lazy string
+    cell: Callable[[Any], str]
+    export: Callable[[Any], Any]
+    annotate: ColumnAnnotate | None = None
+    sort_field: str = ""  # "" = not sortable
+    numeric: bool = False
+    prepare: ColumnPrepare = _no_prepare
+    allowed: SectionAccess = _always
+    export_label: Any = None  # the download's header when it differs ("Share, %")
+    sort_values: ColumnSortValues | None = None
+
+    @property
+    def sortable(self) -> bool:
+        return bool(self.sort_field) or self.sort_values is not None
+
+
+_columns: dict[str, ClientColumn] = {}
+
+
+def register_client_column(column: ClientColumn) -> None:
+    """Add (or replace, by key) a client-list column. Call from your `AppConfig.ready()`."""
+    _columns[column.key] = column
+
+
+def client_columns(viewer: Any) -> list[ClientColumn]:
+    """The registered client-list columns the viewer may see, in order."""
+    return [
+        c for c in sorted(_columns.values(), key=lambda c: (c.order, c.key)) if c.allowed(viewer)
+    ]
 
 
 def render_today_sections(request: HttpRequest, base: Mapping[str, Any]) -> list[Rendered]:

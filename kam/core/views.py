@@ -1,20 +1,14 @@
-"""Landing page and error pages."""
+"""Error pages."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from kam.core.http import AuthenticatedRequest
 from kam.core.models import Branding
-
-
-def home_view(request: AuthenticatedRequest) -> HttpResponse:
-    """The landing page: Today (whom to contact, pauses, reviews, dates, plan items)."""
-    return redirect("today")
 
 
 def not_found_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -14,6 +14,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     F,
     IntegerField,
     Max,
@@ -745,3 +746,30 @@ def company_trend(clients: QuerySet[Client]) -> list[tuple[date, int]]:
         total += row["delta"]
         out.append((row["month"], total))
     return out
+
+
+# --- the client list's relationship columns (stage, days since the last positive contact) ---
+
+NEVER = date(1900, 1, 1)  # "never had a positive contact": the oldest date, so it sorts last
+
+
+def annotate_list_relations(qs: QuerySet[Client], today: date) -> QuerySet[Client]:
+    """Per client, in SQL: `list_stage_id` and `list_stage_order` (the current stage and its
+    place in the method's order) and `list_last_positive` (the last positive contact done up
+    to today, the one the key-account cadence counts; NEVER when there was none)."""
+    latest = StageChange.objects.filter(client=OuterRef("pk")).order_by("-date", "-id")
+    positive = Interaction.objects.filter(
+        client=OuterRef("pk"), planned=False, tone=ToneChoice.POSITIVE, date__lte=today
+    ).order_by("-date")
+    return qs.annotate(
+        list_stage_id=Subquery(latest.values("stage_id")[:1]),
+        list_stage_order=Subquery(latest.values("stage__order")[:1]),
+        list_last_positive=Coalesce(
+            Subquery(positive.values("date")[:1]), Value(NEVER), output_field=DateField()
+        ),
+    )
+
+
+def stage_names(stage_ids: set[int]) -> dict[int, str]:
+    """Names of stages by id (one query for a page of the client list)."""
+    return dict(RelationshipStage.objects.filter(pk__in=stage_ids).values_list("pk", "name"))

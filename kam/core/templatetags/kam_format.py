@@ -1,12 +1,23 @@
-"""`{{ value|duration }}`: one way to print a duration everywhere («1 ч 5 мин», «2 дня 4 ч»,
-«45 с»), in the page's language with Russian plural forms."""
+"""KAM's display formats, one per kind of figure, used by every template.
+
+- `{{ value|duration }}`: one way to print a duration («1 ч 5 мин», «2 дня 4 ч», «45 с»), in the
+  page's language with Russian plural forms.
+- `{{ share|percent }}` turns a share (a fraction of 1: 0.2437) into a percent the way the
+  page's language writes it: «24,4%» in Russian, "24.4%" in English; whole percents lose the
+  decimal («75%»), a share too small for one decimal but above zero is «<0,1%», no value is «—».
+  Use it for every share, so the same figure reads the same in a table, a KPI and an alert.
+- `{{ name|quoted }}`: a name in Russian quotes with nested quotes done right.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -99,3 +110,40 @@ def quoted(value: object) -> str:
     if value is None or value == "":
         return ""
     return quote_text(str(value))
+
+
+_TENTH = Decimal("0.1")
+
+
+def format_percent(share: Any) -> str:
+    """A fraction of 1 as a percent with at most one decimal, in the active language."""
+    if share is None or share == "":
+        return "—"
+    try:
+        value = Decimal(str(share)) * 100
+    except (InvalidOperation, ValueError):
+        return "—"
+    if not value.is_finite():
+        return "—"
+    rounded = value.quantize(_TENTH, rounding=ROUND_HALF_UP)
+    if rounded == 0 and value > 0:
+        return f"<{number_format(_TENTH, decimal_pos=1)}%"
+    if rounded == rounded.to_integral_value():
+        return f"{number_format(rounded, decimal_pos=0)}%"
+    return f"{number_format(rounded, decimal_pos=1)}%"
+
+
+@register.filter
+def percent(share: Any) -> str:
+    """`{{ row.share|percent }}` → «24,4%»."""
+    return format_percent(share)
+
+
+@register.filter
+def percent_of(part: Any, whole: Any) -> str:
+    """`{{ m.revenue|percent_of:report.company_total }}`: part / whole as a percent."""
+    try:
+        whole_value = Decimal(str(whole))
+        return format_percent(Decimal(str(part)) / whole_value) if whole_value else "—"
+    except (InvalidOperation, ValueError):
+        return "—"
