@@ -19,12 +19,15 @@ COMPONENTS = (
     "recency",
     "cadence",
     "bank",
+    "bank_trend",
     "nps",
     "complaints",
     "dossier",
 )
 ESSENTIAL_ROLE_COUNT = 5  # essential buying-centre roles (kam.clients.domain.ESSENTIAL_ROLES)
 BANK_SCALE = 10  # a balance of +10 or more is full quality, −10 or less is none
+BANK_TREND_DAYS = 90  # the bank's trend: how the balance moved over this many days
+BANK_TREND_SCALE = 5  # a rise of +5 or more in that time is full quality, a fall of −5 none
 CRITIC_MAX = 6
 PROMOTER_MIN = 9
 
@@ -82,6 +85,7 @@ class ClientFacts:
     complaints: int  # complaint cases opened in the analysis window
     roles_present: int  # essential buying-centre roles named among active contacts
     dossier_reviewed_in_time: bool
+    bank_trend: int = 0  # balance change over the last BANK_TREND_DAYS (deposits − withdrawals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +151,14 @@ def bank_quality(entries: int, balance: int) -> float | None:
     if entries == 0:
         return None
     return _clamp((balance + BANK_SCALE) / (2 * BANK_SCALE))
+
+
+def bank_trend_quality(entries: int, trend: int) -> float | None:
+    """How the balance moved lately: 0.5 when flat, 1 at +BANK_TREND_SCALE or more, 0 at
+    −BANK_TREND_SCALE or less; no data for a client without any bank entry."""
+    if entries == 0:
+        return None
+    return _clamp((trend + BANK_TREND_SCALE) / (2 * BANK_TREND_SCALE))
 
 
 def nps_quality(last_score: int | None) -> float | None:
@@ -221,6 +233,10 @@ def components_of(
         "bank": (
             facts.bank_balance if facts.bank_entries else None,
             bank_quality(facts.bank_entries, facts.bank_balance),
+        ),
+        "bank_trend": (
+            facts.bank_trend if facts.bank_entries else None,
+            bank_trend_quality(facts.bank_entries, facts.bank_trend),
         ),
         "nps": (facts.last_score, nps_quality(facts.last_score)),
         "complaints": (facts.open_complaints, complaints_quality(facts.open_complaints)),
