@@ -1,5 +1,5 @@
 """What this app adds to composed pages: the health panel of the client card and the lowest /
-falling health section of Today. Registered in `apps.py`."""
+falling health sections of Today and of the portfolio page. Registered in `apps.py`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from kam.core.composition import (
     CardPanel,
     TodaySection,
     register_card_panel,
+    register_portfolio_section,
     register_today_section,
 )
 from kam.health.forms import SnoozeForm
@@ -43,3 +44,5 @@ def _today(request: HttpRequest, base: Mapping[str, Any]) -> dict[str, Any]:
 def register() -> None:
     register_card_panel(CardPanel("health", 12, "health/_card_panel.html", _card, lazy=True))
     register_today_section(TodaySection("health", 110, "health/_today.html", _today))
+    # A placeholder that htmx fills from `health:portfolio-section` after the page loads.
+    register_portfolio_section(TodaySection("health", 10, "health/_portfolio_section.html"))
