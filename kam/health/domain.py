@@ -215,6 +215,25 @@ def score(
     return max(0, min(100, health)), components
 
 
+def health_of(
+    parts: Mapping[str, tuple[float | int | None, float | None]], weights: Mapping[str, int]
+) -> int | None:
+    """`score(parts, weights)[0]` without building the components (daily snapshots score
+    every client)."""
+    total = 0
+    weighted = 0.0
+    for name, (_, quality) in parts.items():
+        w = weights.get(name, 0)
+        if w < 0:
+            raise ValueError("weights are never negative")
+        if quality is not None and w > 0:
+            total += w
+            weighted += quality * w
+    if not total:
+        return None
+    return max(0, min(100, round(100 * weighted / total)))
+
+
 def components_of(
     facts: ClientFacts, today: date, th: Thresholds
 ) -> dict[str, tuple[float | int | None, float | None]]:

@@ -33,9 +33,9 @@ def _card(request: HttpRequest, client: Client, forms: Mapping[str, BaseForm]) -
 
 
 def _today(request: HttpRequest, base: Mapping[str, Any]) -> dict[str, Any]:
-    rows = health_list(viewer=request.user, as_of=base.get("today") or timezone.localdate())
-    if not base.get("team"):
-        rows = [r for r in rows if r.client.manager_id == request.user.pk]
+    as_of = base.get("today") or timezone.localdate()
+    # The personal view scores only the viewer's own clients (the scope is in the SQL).
+    rows = health_list(viewer=request.user, as_of=as_of, own=not base.get("team"))
     lowest, drops = lowest_and_drops(rows)
     alerted = [explained(r) for r in rows if r.alerts][:20]
     return {"health_lowest": lowest, "health_drops": drops, "health_alerted": alerted}

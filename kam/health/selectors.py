@@ -313,15 +313,18 @@ def _snoozed(as_of: date, ids: Iterable[int] | None, scope: Any) -> set[tuple[in
 
 
 def _viewer_scope(
-    viewer: Any, client_ids: Iterable[int] | None
+    viewer: Any, client_ids: Iterable[int] | None, *, own: bool = False
 ) -> tuple[QuerySet[Client], list[int] | None, QuerySet[Client] | None]:
     """(visible clients, the wanted ids when a few were asked for, the scope to push into the
-    SQL as a subquery — None for a few ids or when the viewer sees the whole company)."""
+    SQL as a subquery — None for a few ids or when the viewer sees the whole company).
+    `own`: only the clients the viewer manages personally (Today's personal view)."""
     visible = visible_clients(viewer)
+    if own:
+        visible = visible.filter(manager=viewer)
     if client_ids is not None:
         visible = visible.filter(pk__in=list(client_ids))
         return visible, list(visible.values_list("pk", flat=True)), None
-    return visible, None, None if scope_of(viewer) is Scope.ALL else visible
+    return visible, None, None if scope_of(viewer) is Scope.ALL and not own else visible
 
 
 def scores_of(
@@ -331,7 +334,7 @@ def scores_of(
     cfg = cfg or health_settings()
     weights, th = cfg.weights(), cfg.thresholds()
     return {
-        cid: domain.score(domain.components_of(fact, as_of, th), weights)[0]
+        cid: domain.health_of(domain.components_of(fact, as_of, th), weights)
         for cid, fact in facts.items()
     }
 
@@ -364,14 +367,20 @@ def _previous_scores(
 
 
 def health_list(
-    *, viewer: Any, as_of: date, client_ids: Iterable[int] | None = None, compare: bool = True
+    *,
+    viewer: Any,
+    as_of: date,
+    client_ids: Iterable[int] | None = None,
+    compare: bool = True,
+    own: bool = False,
 ) -> list[ClientHealth]:
     """Health of every visible client with revenue in the last 24 months: key clients first,
     then the lowest score first. The viewer's scope is a subquery of every aggregate; with
-    `compare`, each row's `previous` is its stored score of DROP_COMPARED_DAYS ago."""
+    `compare`, each row's `previous` is its stored score of DROP_COMPARED_DAYS ago; with `own`,
+    only the clients the viewer manages personally."""
     cfg: HealthSettings = health_settings()
     weights, th = cfg.weights(), cfg.thresholds()
-    visible, wanted, scope = _viewer_scope(viewer, client_ids)
+    visible, wanted, scope = _viewer_scope(viewer, client_ids, own=own)
     if wanted is not None and not wanted:
         return []
     facts = client_facts(as_of=as_of, client_ids=wanted, clients=scope)

@@ -170,6 +170,13 @@ def test_health_within_0_100_and_points_sum_to_it(
         assert abs(sum(c.points for c in comps) - health) <= 0.5 + 0.05 * len(comps)
 
 
+@given(st.dictionaries(st.sampled_from(domain.COMPONENTS), st.tuples(qualities, weights)))
+def test_health_of_is_the_scores_health(data: dict[str, tuple[float | None, int]]) -> None:
+    parts = {name: (None, q) for name, (q, _) in data.items()}
+    w = {name: wt for name, (_, wt) in data.items()}
+    assert domain.health_of(parts, w) == domain.score(parts, w)[0]
+
+
 @given(
     st.dictionaries(st.sampled_from(domain.COMPONENTS), st.tuples(qualities, weights), min_size=2),
     st.floats(min_value=0, max_value=1),

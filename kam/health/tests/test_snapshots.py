@@ -229,3 +229,19 @@ def test_portfolio_page_shows_lowest_and_drops_key_first(org: Org) -> None:
     assert org.client_b1.name not in section
     http.force_login(org.manager_b1)
     assert key.name not in http.get(reverse("health:portfolio-section")).content.decode()
+
+
+def test_today_personal_view_scores_own_clients_and_team_view_the_reports(org: Org) -> None:
+    own = _client("Свой Руководителя", org.supervisor_a)
+    _buy(own, 300, 330, 360, 390)
+    report = _client("Клиент Подчинённого", org.manager_a1)
+    _buy(report, 300, 330, 360, 390)
+    listed = {r.client for r in health_list(viewer=org.supervisor_a, as_of=TODAY, own=True)}
+    assert listed == {own}
+    http = HttpClient()
+    http.force_login(org.supervisor_a)
+    personal = http.get(reverse("today")).content.decode()
+    team = http.get(reverse("today") + "?view=team").content.decode()
+    assert own.name in personal
+    assert report.name not in personal
+    assert report.name in team
