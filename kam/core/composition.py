@@ -1,5 +1,5 @@
-"""Registry of the pieces other apps contribute to composed pages: client-card panels,
-Today sections and client-list columns.
+"""Registry of the pieces other apps contribute to composed pages: client-card panels, Today
+sections, portfolio sections and client-list columns.
 
 Each app registers its own pieces in `AppConfig.ready()`; the page that shows them (the client
 card in `clients`, Today in `relations`) walks the registry in `order` and knows no other app.
@@ -69,6 +69,7 @@ class TodaySection:
 
 _panels: dict[str, CardPanel] = {}
 _sections: dict[str, TodaySection] = {}
+_portfolio_sections: dict[str, TodaySection] = {}
 
 
 def register_card_panel(panel: CardPanel) -> None:
@@ -79,6 +80,12 @@ def register_card_panel(panel: CardPanel) -> None:
 def register_today_section(section: TodaySection) -> None:
     """Add (or replace, by key) a Today section. Call from your `AppConfig.ready()`."""
     _sections[section.key] = section
+
+
+def register_portfolio_section(section: TodaySection) -> None:
+    """Add (or replace, by key) a section of the portfolio page (the same shape as a Today
+    section; its base context holds the page's `report`). Call from `AppConfig.ready()`."""
+    _portfolio_sections[section.key] = section
 
 
 def card_panels() -> list[CardPanel]:
@@ -188,9 +195,21 @@ def client_columns(viewer: Any) -> list[ClientColumn]:
     ]
 
 
-def render_today_sections(request: HttpRequest, base: Mapping[str, Any]) -> list[Rendered]:
+def portfolio_sections() -> list[TodaySection]:
+    return sorted(_portfolio_sections.values(), key=lambda s: (s.order, s.key))
+
+
+def render_portfolio_sections(request: HttpRequest, base: Mapping[str, Any]) -> list[Rendered]:
+    return render_today_sections(request, base, portfolio_sections())
+
+
+def render_today_sections(
+    request: HttpRequest,
+    base: Mapping[str, Any],
+    sections: Iterable[TodaySection] | None = None,
+) -> list[Rendered]:
     out = []
-    for section in today_sections():
+    for section in today_sections() if sections is None else sections:
         if not section.allowed(request.user):
             continue
         context = {**base, **section.context(request, base)}

@@ -1,5 +1,5 @@
 """What this app adds to composed pages: the health panel of the client card and the lowest /
-falling health section of Today. Registered in `apps.py`."""
+falling health sections of Today and of the portfolio page. Registered in `apps.py`."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from kam.core.composition import (
     TodaySection,
     register_card_panel,
     register_client_column,
+    register_portfolio_section,
     register_today_section,
 )
 from kam.health.forms import SnoozeForm
@@ -35,9 +36,9 @@ def _card(request: HttpRequest, client: Client, forms: Mapping[str, BaseForm]) -
 
 
 def _today(request: HttpRequest, base: Mapping[str, Any]) -> dict[str, Any]:
-    rows = health_list(viewer=request.user, as_of=base.get("today") or timezone.localdate())
-    if not base.get("team"):
-        rows = [r for r in rows if r.client.manager_id == request.user.pk]
+    as_of = base.get("today") or timezone.localdate()
+    # The personal view scores only the viewer's own clients (the scope is in the SQL).
+    rows = health_list(viewer=request.user, as_of=as_of, own=not base.get("team"))
     lowest, drops = lowest_and_drops(rows)
     alerted = [explained(r) for r in rows if r.alerts][:20]
     return {"health_lowest": lowest, "health_drops": drops, "health_alerted": alerted}
@@ -85,3 +86,5 @@ def register() -> None:
     )
     register_card_panel(CardPanel("health", 12, "health/_card_panel.html", _card, lazy=True))
     register_today_section(TodaySection("health", 110, "health/_today.html", _today))
+    # A placeholder that htmx fills from `health:portfolio-section` after the page loads.
+    register_portfolio_section(TodaySection("health", 10, "health/_portfolio_section.html"))

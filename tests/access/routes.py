@@ -95,6 +95,7 @@ ROUTES: dict[str, Route] = {
     "clients:contact-date-delete": Route(Kind.CONTACT_DATE, ("POST",)),
     "today": Route(Kind.AUTH),
     "health:health-list": Route(Kind.AUTH),
+    "health:portfolio-section": Route(Kind.AUTH),
     "health:snooze": Route(Kind.CLIENT, ("POST",)),
     "health:settings": Route(Kind.ADMIN, ("GET", "POST")),
     "relations:interaction-list": Route(Kind.CLIENT),
