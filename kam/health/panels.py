@@ -42,4 +42,4 @@ def _today(request: HttpRequest, base: Mapping[str, Any]) -> dict[str, Any]:
 
 def register() -> None:
     register_card_panel(CardPanel("health", 12, "health/_card_panel.html", _card, lazy=True))
-    register_today_section(TodaySection("health", 110, "health/_today.html", _today))
+    register_today_section(TodaySection("health", 110, "health/_today.html", _today, lazy=True))

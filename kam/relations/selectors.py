@@ -14,6 +14,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    Exists,
     F,
     IntegerField,
     Max,
@@ -65,8 +66,6 @@ from kam.relations.models import (
 )
 from kam.relations.signals import cadence_percents
 
-DONE = Q(interactions__planned=False)
-
 
 @dataclass(frozen=True, slots=True)
 class ClientCadence:
@@ -89,21 +88,42 @@ class ClientCadence:
         return self.pause_until is not None and self.pause_until >= timezone.localdate()
 
 
+def _done_dates(today: date) -> QuerySet[Interaction]:
+    """Dates of the contacts of the outer client that happened (not planned) up to `today`,
+    newest first: each use takes the first one (an index seek per client)."""
+    return (
+        Interaction.objects.filter(client=OuterRef("pk"), planned=False, date__lte=today)
+        .order_by("-date")
+        .values("date")
+    )
+
+
 def annotate_last_contacts(qs: QuerySet[Client], today: date) -> QuerySet[Client]:
-    """Last positive, last done and the manager's own last negative contact, per client."""
-    up_to_today = DONE & Q(interactions__date__lte=today)
+    """Last positive, last done and the manager's own last negative contact, per client.
+
+    Correlated subqueries, not a GROUP BY over the join: each is an index seek on the
+    client's contacts, and only for the rows that pass the query's filters."""
+    done = _done_dates(today)
     return qs.annotate(
-        last_positive=Max(
-            "interactions__date",
-            filter=up_to_today & Q(interactions__tone=ToneChoice.POSITIVE),
+        last_positive=Subquery(done.filter(tone=ToneChoice.POSITIVE)[:1]),
+        last_contact=Subquery(done[:1]),
+        last_negative=Subquery(
+            done.filter(tone=ToneChoice.NEGATIVE, author=OuterRef("manager"))[:1]
         ),
-        last_contact=Max("interactions__date", filter=up_to_today),
-        last_negative=Max(
-            "interactions__date",
-            filter=up_to_today
-            & Q(interactions__tone=ToneChoice.NEGATIVE)
-            & Q(interactions__author=F("manager")),
-        ),
+    )
+
+
+def _negative_since(since: date, today: date) -> Exists:
+    """The client's manager logged a negative contact within since … today (a pause)."""
+    return Exists(
+        Interaction.objects.filter(
+            client=OuterRef("pk"),
+            author=OuterRef("manager"),
+            planned=False,
+            tone=ToneChoice.NEGATIVE,
+            date__gte=since,
+            date__lte=today,
+        )
     )
 
 
@@ -149,19 +169,16 @@ def cadence_rows(
     settings = company_settings()
     keys = key_client_ids(today) if key_ids is None else key_ids
     percents = cadence_percents(clients)
+    # Filtered before the last contacts are looked up, so only these clients cost anything.
     relevant = (
         Q(pk__in=keys)
         | Q(pk__in=list(percents))
         | Q(segment__in=list(settings.segment_cadence()))
-        | Q(last_negative__gte=today - timedelta(days=settings.pause_days))
+        | _negative_since(today - timedelta(days=settings.pause_days), today)
     )
-    qs = (
-        annotate_last_contacts(
-            clients.filter(status=ClientStatus.ACTIVE).select_related("manager"), today
-        )
-        .filter(relevant)
-        .order_by("normalized_name")
-    )
+    qs = annotate_last_contacts(
+        clients.filter(relevant, status=ClientStatus.ACTIVE).select_related("manager"), today
+    ).order_by("normalized_name")
     return [
         _cadence(c, key_ids=keys, settings=settings, today=today, percents=percents) for c in qs
     ]
