@@ -85,6 +85,7 @@ ROUTES: dict[str, Route] = {
     "clients:contact-date-create": Route(Kind.CONTACT, ("POST",)),
     "clients:contact-date-delete": Route(Kind.CONTACT_DATE, ("POST",)),
     "today": Route(Kind.AUTH),
+    "today-section": Route(Kind.AUTH),
     "health:health-list": Route(Kind.AUTH),
     "health:snooze": Route(Kind.CLIENT, ("POST",)),
     "health:settings": Route(Kind.ADMIN, ("GET", "POST")),
