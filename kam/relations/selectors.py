@@ -26,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Substr, TruncMonth
+from django.db.models.functions import Cast, Coalesce, Substr
 from django.http import Http404
 from django.utils import timezone
 
@@ -478,29 +478,38 @@ def _latest_stage_id() -> Subquery:
     )
 
 
-SIGNED = Case(
-    When(bank_entries__kind=EntryKind.DEPOSIT, then=F("bank_entries__weight")),
-    default=-F("bank_entries__weight"),
-    output_field=IntegerField(),
-)
+def _balance() -> Coalesce:
+    """The client's bank balance (deposits minus withdrawals), 0 without entries: a sum over
+    the client's entries, read from the covering index `bank_balance_cover`."""
+    signed = Case(
+        When(kind=EntryKind.DEPOSIT, then=F("weight")),
+        default=-F("weight"),
+        output_field=IntegerField(),
+    )
+    sums = (
+        BankEntry.objects.filter(client=OuterRef("pk"))
+        .order_by()
+        .values("client")
+        .annotate(s=Sum(signed))
+        .values("s")
+    )
+    return Coalesce(Subquery(sums, output_field=IntegerField()), Value(0))
 
 
-def _streak_subquery() -> Subquery:
-    """Withdrawals after the client's last deposit, in (date, id) order: the final run."""
-    last = BankEntry.objects.filter(client=OuterRef(OuterRef("pk")), kind=EntryKind.DEPOSIT)
-    last = last.order_by("-date", "-id")
-    last_date = Coalesce(Subquery(last.values("date")[:1]), Value(date(1, 1, 1)))
-    last_id = Coalesce(Subquery(last.values("id")[:1]), Value(0))
+def _streak() -> Coalesce:
+    """The final run of withdrawals: those with no deposit after them in (date, id) order."""
+    later_deposit = BankEntry.objects.filter(
+        client=OuterRef("client"), kind=EntryKind.DEPOSIT
+    ).filter(Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), id__gt=OuterRef("id")))
     run = (
         BankEntry.objects.filter(client=OuterRef("pk"), kind=EntryKind.WITHDRAWAL)
-        .annotate(last_date=last_date, last_id=last_id)
-        .filter(Q(date__gt=F("last_date")) | Q(date=F("last_date"), id__gt=F("last_id")))
+        .filter(~Exists(later_deposit))
         .order_by()
         .values("client")
         .annotate(n=Count("id"))
         .values("n")
     )
-    return Subquery(run, output_field=IntegerField())
+    return Coalesce(Subquery(run, output_field=IntegerField()), Value(0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -514,12 +523,10 @@ class RelationRow:
     alerts: list[str]
 
 
-def _relations_qs(clients: QuerySet[Client]) -> QuerySet[Any]:
-    return clients.filter(status=ClientStatus.ACTIVE).annotate(
-        balance=Coalesce(Sum(SIGNED), Value(0)),
-        streak=Coalesce(_streak_subquery(), Value(0)),
-        stage_id=_latest_stage_id(),
-    )
+def _ordered(qs: QuerySet[Any], by_balance: bool) -> QuerySet[Any]:
+    if by_balance:
+        return qs.order_by("balance", "normalized_name", "pk")
+    return qs.order_by("normalized_name", "pk")
 
 
 def relation_rows(
@@ -532,18 +539,26 @@ def relation_rows(
     """Stage, balance and withdrawal run of active clients: aggregates in the database.
 
     `alerts_only` keeps the clients with an alert (filtered in SQL); `by_balance` sorts the
-    lowest balance first; `limit` cuts the list in the database.
+    lowest balance first; `limit` cuts the list in the database. With a limit, the clients
+    are chosen first (balance, and the run only where alerts are asked for) and the stage and
+    run are looked up for the chosen ones alone: per-client subqueries, no GROUP BY over the
+    joined entries.
     """
     settings = company_settings()
-    qs = _relations_qs(clients).select_related("manager")
-    if alerts_only:
-        alert = Q(streak__gte=settings.bank_withdrawal_streak)
-        if settings.bank_negative_alert:
-            alert |= Q(balance__lt=0)
-        qs = qs.filter(alert)
-    qs = qs.order_by("balance", "normalized_name") if by_balance else qs.order_by("normalized_name")
+    alert = Q(streak__gte=settings.bank_withdrawal_streak)
+    if settings.bank_negative_alert:
+        alert |= Q(balance__lt=0)
+    qs = clients.filter(status=ClientStatus.ACTIVE)
     if limit is not None:
-        qs = qs[:limit]
+        pick = qs.annotate(balance=_balance()) if by_balance or alerts_only else qs
+        if alerts_only:
+            pick = pick.annotate(streak=_streak()).filter(alert)
+        chosen = list(_ordered(pick, by_balance).values_list("pk", flat=True)[:limit])
+        qs = Client.objects.filter(pk__in=chosen)
+    qs = qs.annotate(balance=_balance(), streak=_streak(), stage_id=_latest_stage_id())
+    if alerts_only and limit is None:
+        qs = qs.filter(alert)
+    qs = _ordered(qs.select_related("manager"), by_balance)
     stage_map = {s.pk: s for s in RelationshipStage.objects.all()}
     rows = []
     for client in qs:
@@ -683,10 +698,13 @@ def proposals_for(
 
 
 def company_trend(clients: QuerySet[Client]) -> list[tuple[date, int]]:
-    """Running total of all visible clients' bank balances by month (one GROUP BY)."""
+    """Running total of all visible clients' bank balances by month (one GROUP BY).
+
+    The month is the "YYYY-MM" part of the ISO date text, which both engines compute natively
+    (TruncMonth is a Python function per row on SQLite)."""
     rows = (
         BankEntry.objects.filter(client__in=clients)
-        .annotate(month=TruncMonth("date"))
+        .annotate(month=Substr(Cast("date", output_field=CharField()), 1, 7))
         .values("month")
         .annotate(
             delta=Sum(
@@ -703,5 +721,5 @@ def company_trend(clients: QuerySet[Client]) -> list[tuple[date, int]]:
     out = []
     for row in rows:
         total += row["delta"]
-        out.append((row["month"], total))
+        out.append((date.fromisoformat(f"{row['month']}-01"), total))
     return out
