@@ -142,6 +142,7 @@ def run(clients: int = CLIENTS) -> None:
         with CaptureQueriesContext(connection) as fragments:
             for url in lazy:
                 get(url)
+        queries, lazy_queries = len(own), len(fragments)  # read before the log is emptied
         reset_queries()
 
         def page_only(page: Page = page) -> None:
@@ -157,6 +158,6 @@ def run(clients: int = CLIENTS) -> None:
         print(
             f"BENCH daily_page page={page.name} engine={engine} clients={clients} "
             f"seconds={seconds:.4f} with_lazy_seconds={total:.4f} "
-            f"queries={len(own)} lazy_fragments={len(lazy)} lazy_queries={len(fragments)} "
+            f"queries={queries} lazy_fragments={len(lazy)} lazy_queries={lazy_queries} "
             f"bare_seconds={needed:.4f} ratio={seconds / needed:.1f}"
         )

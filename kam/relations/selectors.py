@@ -38,7 +38,7 @@ from kam.clients.models import Client, Contact, ContactDate
 from kam.clients.selectors import dossier_facts
 from kam.core.models import CompanySettings, company_settings
 from kam.portfolio.models import PlanAction, PlanGoal
-from kam.portfolio.selectors import key_client_ids
+from kam.portfolio.selectors import is_key_client, key_client_ids
 from kam.relations.choices import EntryKind, ToneChoice
 from kam.relations.domain import (
     ALERT_NEGATIVE_BALANCE,
@@ -187,7 +187,8 @@ def cadence_rows(
 def client_contact_status(*, viewer: AnyUser, client: Client) -> dict[str, Any]:
     """The contact-log box of a client card: cadence, pause, recent and planned contacts."""
     today = timezone.localdate()
-    row = cadence_rows(Client.objects.filter(pk=client.pk), today=today)
+    keys = {client.pk} if is_key_client(client, today) else set()
+    row = cadence_rows(Client.objects.filter(pk=client.pk), today=today, key_ids=keys)
     recent = (
         Interaction.objects.filter(client=client)
         .select_related("author")
@@ -670,7 +671,7 @@ def proposals_for(
         if by_manager
         else None
     )
-    is_key = client.pk in key_client_ids()
+    is_key = is_key_client(client)
     cadence = settings.cadence_days if is_key else settings.segment_cadence().get(client.segment)
     previous = Interaction.objects.filter(client=client, planned=False, date__lt=interaction.date)
     if is_key:
