@@ -22,6 +22,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 CLIENTS = int(os.environ.get("KAM_BENCH_DAILY_CLIENTS", "20000"))
 RUNS = int(os.environ.get("KAM_BENCH_DAILY_RUNS", "5"))
@@ -45,12 +46,12 @@ class Page:
     bare: tuple[str, ...]  # the bare aggregates the page needs
 
 
-def _bare_queries(vendor: str) -> dict[str, tuple[str, list[object]]]:
+def _bare_queries(vendor: str) -> dict[str, tuple[str, list[Any]]]:
     """One plain GROUP BY per table the daily pages aggregate, over all its rows."""
     from kam.portfolio.selectors import default_window
 
     window = default_window()
-    dates: list[object] = [window.start, window.end]
+    dates: list[Any] = [window.start, window.end]
     if vendor == "sqlite":
         dates = [d.isoformat() for d in (window.start, window.end)]
     return {
@@ -97,7 +98,7 @@ def run(clients: int = CLIENTS) -> None:
     bare: dict[str, float] = {}
     for name, (sql, params) in _bare_queries(engine).items():
 
-        def query(sql: str = sql, params: list[object] = params) -> None:
+        def query(sql: str = sql, params: list[Any] = params) -> None:
             with connection.cursor() as cursor:
                 cursor.execute(sql, params)
                 cursor.fetchall()

@@ -88,7 +88,7 @@ class ClientCadence:
         return self.pause_until is not None and self.pause_until >= timezone.localdate()
 
 
-def _done_dates(today: date) -> QuerySet[Interaction]:
+def _done_dates(today: date) -> QuerySet[Interaction, Any]:
     """Dates of the contacts of the outer client that happened (not planned) up to `today`,
     newest first: each use takes the first one (an index seek per client)."""
     return (
