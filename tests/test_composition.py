@@ -159,3 +159,15 @@ def test_account_health_loads_lazily_on_today(org: Org) -> None:
     assert f'hx-get="{fragment}"' in page
     assert 'id="health"' not in page
     assert 'id="health"' in http.get(fragment).content.decode()
+
+
+def test_health_on_today_scores_the_own_clients_or_the_team(org: Org) -> None:
+    """The own day scores only the viewer's clients; the team day every client they see."""
+    fragment = reverse("today-section", args=["health"])
+    http = _as(org.supervisor_a)
+    own = http.get(fragment).content.decode()
+    team = http.get(fragment, {"view": "team"}).content.decode()
+    assert org.client_a1.name not in own
+    assert org.client_a1.name in team
+    assert org.client_b1.name not in team
+    assert org.client_a1.name in _as(org.manager_a1).get(fragment).content.decode()

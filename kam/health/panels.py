@@ -10,6 +10,7 @@ from django.forms import BaseForm
 from django.http import HttpRequest
 from django.utils import timezone
 
+from kam.accounts.access import visible_clients
 from kam.clients.models import Client
 from kam.core.composition import (
     CardPanel,
@@ -32,9 +33,16 @@ def _card(request: HttpRequest, client: Client, forms: Mapping[str, BaseForm]) -
 
 
 def _today(request: HttpRequest, base: Mapping[str, Any]) -> dict[str, Any]:
-    rows = health_list(viewer=request.user, as_of=base.get("today") or timezone.localdate())
+    as_of = base.get("today") or timezone.localdate()
+    own = None
     if not base.get("team"):
-        rows = [r for r in rows if r.client.manager_id == request.user.pk]
+        # The viewer's own day: only their clients are scored (not the whole scope, filtered).
+        own = list(
+            visible_clients(request.user)
+            .filter(manager_id=request.user.pk)
+            .values_list("pk", flat=True)
+        )
+    rows = health_list(viewer=request.user, as_of=as_of, client_ids=own)
     lowest, drops = lowest_and_drops(rows)
     alerted = [explained(r) for r in rows if r.alerts][:20]
     return {"health_lowest": lowest, "health_drops": drops, "health_alerted": alerted}
