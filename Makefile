@@ -63,6 +63,7 @@ bench: install
 	$(BIN)/python -m tests.pg_cluster $(BIN)/python -m bench portfolio
 	$(BIN)/python -m tests.pg_cluster $(BIN)/python -m bench imports
 	$(BIN)/python -m tests.pg_cluster $(BIN)/python -m bench load
+	$(BIN)/python -m tests.pg_cluster $(BIN)/python -m bench daily
 
 messages: install
 	$(BIN)/python manage.py makemessages -l ru -l en --ignore=.venv --ignore=var

@@ -16,6 +16,7 @@ from bench import workspace
 BENCHES = (
     "client_list",
     "client_card",
+    "daily",
     "portfolio",
     "imports",
     "funnel",

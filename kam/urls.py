@@ -13,6 +13,7 @@ urlpatterns = [
     path("", accounts_views.home_view, name="home"),
     path("accounts/", include("kam.accounts.urls")),
     path("today/", relations_views.today_view, name="today"),
+    path("today/sections/<slug:key>/", relations_views.today_section_view, name="today-section"),
     path("clients/", include("kam.clients.urls")),
     path("relationships/", include("kam.relations.urls")),
     path("portfolio/", include("kam.portfolio.urls")),

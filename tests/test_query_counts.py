@@ -163,3 +163,32 @@ def test_today_overview_and_nps_queries_do_not_grow_with_clients(
         small = _count_active(org, url, 3, django_assert_max_num_queries)
         large = _count_active(org, url, 25, django_assert_max_num_queries)
         assert large == small, url
+
+
+def _count_as(org: Org, username: str, url: str, n: int, counter: DjangoAssertNumQueries) -> int:
+    _many(org, n)
+    _activity(org, n)
+    http = HttpClient()
+    http.force_login(getattr(org, username))
+    http.get(url)
+    with counter(80) as ctx:
+        assert http.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_daily_pages_and_their_fragments_do_not_grow_with_clients(
+    org: Org, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    """Today of a manager and a supervisor's team, the lazy health section of Today and the
+    client card: the same number of queries with 3 clients as with 25 (issue 19)."""
+    pages = (
+        ("manager_a1", "/today/"),
+        ("supervisor_a", "/today/?view=team"),
+        ("manager_a1", "/today/sections/health/"),
+        ("director", "/today/sections/health/?view=team"),
+        ("manager_a1", org.client_a1.get_absolute_url()),
+    )
+    for username, url in pages:
+        small = _count_as(org, username, url, 3, django_assert_max_num_queries)
+        large = _count_as(org, username, url, 25, django_assert_max_num_queries)
+        assert large == small, url

@@ -8,7 +8,9 @@ check.
 
 A panel or section is either rendered inline (its `template` with the page's base context plus
 what its `context` function returns) or, with `lazy=True`, as a placeholder that htmx fills
-from the panel's own fragment URL (`clients:card-panel`), which checks access like any route.
+from its own fragment URL (`clients:card-panel` for a panel, `today-section` for a Today
+section), which checks access like any route. A slow, secondary piece is made lazy so the page
+itself answers at once.
 """
 
 from __future__ import annotations
@@ -58,13 +60,18 @@ class CardPanel:
 @dataclass(frozen=True)
 class TodaySection:
     """A section of the Today page, rendered with the page's base context (`team`, `today`,
-    `today_url`, …) plus `context(request, base)`."""
+    `today_url`, …) plus `context(request, base)`.
+
+    A lazy section is rendered by its fragment URL after the page loads; its base context is
+    the light one (`team`, `today`, `today_url`, `can_team`, `now`) without the page's `page`
+    (the relations TodayPage), so its `context` must not read `base["page"]`."""
 
     key: str
     order: int
     template: str
     context: SectionContext = _nothing
     allowed: SectionAccess = _always
+    lazy: bool = False  # rendered by the fragment URL after the page loads
 
 
 _panels: dict[str, CardPanel] = {}
@@ -98,6 +105,10 @@ def card_panel(key: str) -> CardPanel | None:
 
 def today_sections() -> list[TodaySection]:
     return sorted(_sections.values(), key=lambda s: (s.order, s.key))
+
+
+def today_section(key: str) -> TodaySection | None:
+    return _sections.get(key)
 
 
 @dataclass(frozen=True)
@@ -203,16 +214,26 @@ def render_portfolio_sections(request: HttpRequest, base: Mapping[str, Any]) -> 
     return render_today_sections(request, base, portfolio_sections())
 
 
+def render_section(
+    section: TodaySection, request: HttpRequest, base: Mapping[str, Any]
+) -> SafeString:
+    context = {**base, **section.context(request, base)}
+    return mark_safe(render_to_string(section.template, context, request=request))  # noqa: S308
+
+
 def render_today_sections(
     request: HttpRequest,
     base: Mapping[str, Any],
     sections: Iterable[TodaySection] | None = None,
 ) -> list[Rendered]:
+    """The sections the viewer may see, in order: rendered, or empty placeholders for lazy ones
+    (the Today template gives those an `hx-get` to their fragment URL)."""
     out = []
     for section in today_sections() if sections is None else sections:
         if not section.allowed(request.user):
             continue
-        context = {**base, **section.context(request, base)}
-        html = render_to_string(section.template, context, request=request)
-        out.append(Rendered(section.key, mark_safe(html)))  # noqa: S308
+        if section.lazy:
+            out.append(Rendered(section.key, SafeString(""), lazy=True))
+        else:
+            out.append(Rendered(section.key, render_section(section, request, base)))
     return out

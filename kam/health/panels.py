@@ -85,6 +85,6 @@ def register() -> None:
         )
     )
     register_card_panel(CardPanel("health", 12, "health/_card_panel.html", _card, lazy=True))
-    register_today_section(TodaySection("health", 110, "health/_today.html", _today))
+    register_today_section(TodaySection("health", 110, "health/_today.html", _today, lazy=True))
     # A placeholder that htmx fills from `health:portfolio-section` after the page loads.
     register_portfolio_section(TodaySection("health", 10, "health/_portfolio_section.html"))

@@ -42,6 +42,7 @@ from kam.accounts.domain import Scope
 from kam.accounts.models import User
 from kam.clients.choices import ClientStatus
 from kam.clients.models import Client
+from kam.core.memo import per_request
 from kam.core.models import CompanySettings, company_settings
 from kam.portfolio.domain import (
     GridCell,
@@ -752,7 +753,7 @@ def client_key_status(*, viewer: AnyUser, client_id: int) -> ClientKeyStatus:
     settings = company_settings()
     window = default_window()
     in_window = RevenueRecord.objects.filter(date__gte=window.start, date__lte=window.end)
-    company = _kopecks_sum(in_window.filter(client__status=ClientStatus.ACTIVE))
+    company = company_kopecks(window)
     kopecks = _kopecks_sum(in_window.filter(client=client))
     revenue = _kopecks_to_money(kopecks)
     share = revenue_share(Decimal(kopecks), Decimal(company))
@@ -765,6 +766,34 @@ def client_key_status(*, viewer: AnyUser, client_id: int) -> ClientKeyStatus:
         has_plan=AccountPlan.objects.filter(client=client).exists(),
         overdue_goals=list(overdue_goals(viewer=viewer, client_id=client_id)),
     )
+
+
+def company_kopecks(window: Window) -> int:
+    """The active clients' revenue over the window in whole kopecks (the total every share is
+    taken of), computed once per request however many panels ask."""
+
+    def compute() -> int:
+        in_window = RevenueRecord.objects.filter(date__gte=window.start, date__lte=window.end)
+        return _kopecks_sum(in_window.filter(client__status=ClientStatus.ACTIVE))
+
+    return per_request(("portfolio.company_kopecks", window.start, window.end), compute)
+
+
+def is_key_client(client: Client, today: date | None = None) -> bool:
+    """Whether `key_client_ids(today)` holds this one client, without ranking the company:
+    marked strategic/reference or prospective, or (active) a share strictly above the key
+    threshold of the company's revenue over the default window, compared in exact kopecks as
+    `rank_bounds` does."""
+    marked = KeyAccountProfile.objects.filter(Q(strategic=True) | Q(prospective=True))
+    if marked.filter(client=client).exists():
+        return True
+    if client.status != ClientStatus.ACTIVE:
+        return False
+    window = default_window(today)
+    total = company_kopecks(window)
+    in_window = RevenueRecord.objects.filter(date__gte=window.start, date__lte=window.end)
+    kopecks = _kopecks_sum(in_window.filter(client=client))
+    return total > 0 and kopecks > company_settings().key_share * total
 
 
 def key_client_ids(today: date | None = None) -> set[int]:

@@ -289,7 +289,13 @@ class BankEntry(models.Model):
         verbose_name = _("bank entry")
         verbose_name_plural = _("bank entries")
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["client", "date", "id"])]
+        # The client's entries in (date, id) order, with kind and weight: balances and the
+        # withdrawal run of the relationships overview are read from the index alone.
+        indexes = [
+            models.Index(
+                fields=["client", "date", "id", "kind", "weight"], name="bank_balance_cover"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(weight__gte=1, weight__lte=5), name="bank_weight_1_5"

@@ -8,7 +8,7 @@ from csp.decorators import csp_update
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +21,7 @@ from kam.accounts.access import can_manage_users, client_get, scope_of, visible_
 from kam.accounts.domain import Scope
 from kam.clients.card import render_card
 from kam.clients.models import Client
-from kam.core.composition import render_today_sections
+from kam.core.composition import render_section, render_today_sections, today_section
 from kam.core.exporting import EXPORT_FORMATS, export_response
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest, htmx_or_redirect, positive_int, safe_next
@@ -283,25 +283,41 @@ def interaction_delete_view(
     return render(request, "relations/interaction_delete.html", context)
 
 
-def today_view(request: AuthenticatedRequest) -> HttpResponse:
+def _today_base(request: AuthenticatedRequest) -> dict[str, Any]:
+    """What every Today section gets, lazy or not (see kam.core.composition.TodaySection)."""
     scope = scope_of(request.user)
     can_team = scope in (Scope.TEAM, Scope.ALL)
     team = can_team and request.GET.get("view") == "team"
-    page = today_page(viewer=request.user, team=team)
-    # The base context every section gets (see kam.core.composition.TodaySection).
-    base = {
-        "page": page,
+    return {
         "team": team,
-        "today": page.today,
+        "today": timezone.localdate(),
         "can_team": can_team,
-        "complete_form": CompleteForm(),
         "today_url": reverse("today") + ("?view=team" if team else ""),
         "now": timezone.localdate(),
+    }
+
+
+def today_view(request: AuthenticatedRequest) -> HttpResponse:
+    base = _today_base(request)
+    page = today_page(viewer=request.user, team=base["team"], today=base["today"])
+    # The page's own figures, for the sections rendered with it (lazy ones load without them).
+    base |= {
+        "page": page,
+        "complete_form": CompleteForm(),
         "plan_count": len(page.actions) + len(page.goals),
         "task_count": len(page.tasks),
     }
     context = {**base, "sections": render_today_sections(request, base)}
     return render(request, "relations/today.html", context)
+
+
+def today_section_view(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    """A lazily loaded Today section (htmx fragment); 404 when unknown, not lazy or not the
+    viewer's. `?view=team` as on the page."""
+    section = today_section(key)
+    if section is None or not section.lazy or not section.allowed(request.user):
+        raise Http404
+    return HttpResponse(render_section(section, request, _today_base(request)))
 
 
 # --- Stages, bank, checklist: they follow client visibility (not dossier visibility) ---------

@@ -94,6 +94,7 @@ ROUTES: dict[str, Route] = {
     "clients:contact-date-create": Route(Kind.CONTACT, ("POST",)),
     "clients:contact-date-delete": Route(Kind.CONTACT_DATE, ("POST",)),
     "today": Route(Kind.AUTH),
+    "today-section": Route(Kind.AUTH),
     "health:health-list": Route(Kind.AUTH),
     "health:portfolio-section": Route(Kind.AUTH),
     "health:snooze": Route(Kind.CLIENT, ("POST",)),

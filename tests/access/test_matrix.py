@@ -13,7 +13,7 @@ import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
 
-from kam.core.composition import card_panels
+from kam.core.composition import card_panels, today_sections
 from kam.surveys.models import Campaign
 from kam.testing import Org
 from tests.access.routes import ROUTES, Kind, Route, resolver_route_names
@@ -139,6 +139,15 @@ def _urls(org: Org, name: str, route: Route) -> list[tuple[str, str | None]]:
         lazy = [p.key for p in card_panels() if p.lazy]
         assert lazy, "no lazy card panel registered: the fragment route would go untested"
         return [(reverse(name, args=[getattr(org, k).pk, key]), k) for k in keys for key in lazy]
+    if name == "today-section":
+        # Every lazily loaded Today section, as the viewer's own day and as the team's.
+        lazy_sections = [s.key for s in today_sections() if s.lazy]
+        assert lazy_sections, "no lazy Today section registered: the route would go untested"
+        return [
+            (reverse(name, args=[key]) + query, None)
+            for key in lazy_sections
+            for query in ("", "?view=team")
+        ]
     if route.kind in (Kind.CLIENT, Kind.DOSSIER):
         return [(reverse(name, args=[getattr(org, k).pk]), k) for k in keys]
     if route.kind is Kind.COMPETITOR:
