@@ -240,8 +240,10 @@ def test_today_personal_view_scores_own_clients_and_team_view_the_reports(org: O
     assert listed == {own}
     http = HttpClient()
     http.force_login(org.supervisor_a)
-    personal = http.get(reverse("today")).content.decode()
-    team = http.get(reverse("today") + "?view=team").content.decode()
+    # The health section of Today loads lazily from its fragment URL.
+    section = reverse("today-section", args=["health"])
+    personal = http.get(section).content.decode()
+    team = http.get(section + "?view=team").content.decode()
     assert own.name in personal
     assert report.name not in personal
     assert report.name in team
