@@ -97,7 +97,7 @@ def deals_upsert(
     for start in range(0, len(keys) if lookup else 0, step):
         rows = Deal.objects.filter(
             source_system=source_system, external_id__in=keys[start : start + step]
-        ).values_list("external_id", "id", *_COLUMNS)
+        ).values_list("external_id", "id", *_COLUMNS, "updated_at")
         for row in rows:
             existing[row[0]] = row[1:]
     fresh: list[tuple[Any, ...]] = []
@@ -125,7 +125,7 @@ def deals_upsert(
         if old is None:
             fresh.append((*values, record.key))
             continue
-        if old[1:] == values:
+        if old[1:-1] == values:
             counts.unchanged += 1
             continue
         deal = Deal(
@@ -149,7 +149,7 @@ def deals_upsert(
             )
         changed.append(deal)
         if write:
-            counts.replaced.append([old[0], *(_json_value(v) for v in old[1:])])
+            counts.replaced.append([old[0], *(_json_value(v) for v in old[1:])])  # + updated_at
     counts.created = len(fresh)
     counts.updated = len(changed)
     counts.stage_changes = len(history)
@@ -163,7 +163,7 @@ def deals_upsert(
 
 
 def _json_value(value: Any) -> Any:
-    if isinstance(value, date):
+    if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)

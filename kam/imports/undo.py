@@ -230,13 +230,15 @@ def _restore_deals(undo: dict[str, Any]) -> None:
     rows = undo.get("deals_updated") or []
     if not rows:
         return
-    names = list(DEAL_COLUMNS)
+    names = [*DEAL_COLUMNS, "updated_at"]
     dated = {"created", "closed"}
     put_back = []
     for pk, *values in rows:
         deal = Deal(pk=pk)
         for name, value in zip(names, values, strict=True):
-            if name in dated and value is not None:
+            if name == "updated_at":
+                value = datetime.fromisoformat(value)
+            elif name in dated and value is not None:
                 value = date.fromisoformat(value)
             elif name == "amount" and value is not None:
                 value = Decimal(value)
