@@ -202,11 +202,13 @@ def test_deal_page_shows_the_deal_and_its_stage_history_to_those_who_see_the_cli
         )
     url = reverse("deals:deal-detail", args=[deal.pk])
     page = _login(org.manager_a1).get(url).content.decode()
-    assert "Поставка станков" in page and "Дорого" in page
+    assert "Поставка станков" in page
+    assert "Дорого" in page
     rows = page.split('class="stage-change"')[1:]
     # Oldest first, as stored.
     assert [r.split("<td>")[1].split("</td>")[0] for r in rows] == ["15.09.2025", "20.10.2025"]
-    assert "Первичный контакт" in rows[0] and "Закрыто и не реализовано" in rows[1]
+    assert "Первичный контакт" in rows[0]
+    assert "Закрыто и не реализовано" in rows[1]
     # The supervisor sees it; a manager of another team does not even learn it exists.
     assert _login(org.supervisor_a).get(url).status_code == 200
     assert _login(org.manager_b1).get(url).status_code == 404
