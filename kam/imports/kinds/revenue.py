@@ -539,6 +539,10 @@ def _bulk_write(rows: int, model: type[Model] = RevenueRecord) -> Iterator[bool]
             rebuild = _secondary_indexes(table)
             for name, _sql in rebuild:
                 cursor.execute(f'DROP INDEX "{name}"')
+            if rebuild and connection.vendor == "postgresql":
+                # Room to sort a million keys in memory while the indexes are built (for this
+                # transaction only).
+                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
     try:
         yield bool(rebuild)
         with connection.cursor() as cursor:
