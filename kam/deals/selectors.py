@@ -80,9 +80,7 @@ def deal_list(*, viewer: AnyUser, filters: DealFilters) -> QuerySet[Deal]:
 
 def deal_detail(*, viewer: AnyUser, deal_id: int) -> Deal | None:
     """One deal the viewer may see (its client is visible to them), or None."""
-    return (
-        visible_deals(viewer).select_related("client", "manager").filter(pk=deal_id).first()
-    )
+    return visible_deals(viewer).select_related("client", "manager").filter(pk=deal_id).first()
 
 
 def deal_history(deal: Deal) -> list[DealStageChange]:
