@@ -84,6 +84,16 @@ class RevenueHandler(Handler):
         self._date_i = self.columns.get("date", 1 << 30)
         both = "deal" in self.columns and "comment" in self.columns
         self._note_i = -1 if both else self.columns.get("deal", self.columns.get("comment", -1))
+        # A plain file (client, date, amount and at most one note column): its ordinary rows
+        # go through `_quick`, and only rows it is unsure about through the full check.
+        plain = {"client", "date", "amount"}
+        self._quick_ok = (
+            self._by_name_only
+            and plain <= self.columns.keys() <= plain | {"deal", "comment"}
+            and not both
+        )
+        self._client_i = self.columns.get("client", -1)
+        self._amount_i = self.columns.get("amount", -1)
         self.stages_seen: dict[str, tuple[int, str]] = {}  # folded → (first row, as written)
         self.unknown_stages: list[str] = []
         self.won = 0
@@ -124,7 +134,40 @@ class RevenueHandler(Handler):
             return None
         return amount
 
+    def _quick(self, cells: list[str]) -> bool:
+        """Take an ordinary row of a plain file: a date already seen and valid, a plain amount
+        ("1 234 567,89"), a client already found on an earlier row. Anything else (and every
+        first occurrence) returns False having changed nothing, and `row` checks it in full:
+        the same outcome as the full check for the rows taken, and its errors for the rest."""
+        if len(cells) != self.width:
+            return False
+        day = self._dates.get(cells[self._date_i].strip())
+        if day is None or day.__class__ is not date or day > self.today:
+            return False
+        plain = d.PLAIN_AMOUNT.fullmatch(cells[self._amount_i].strip())
+        if plain is None:
+            return False
+        whole = plain[1].translate(d.NO_SPACES).lstrip("0") or "0"
+        if len(whole) > d.MAX_AMOUNT_DIGITS:
+            return False
+        name = cells[self._client_i].strip()
+        ref = self._client_cache.get(name) if name[:1] != "'" else None
+        if ref is None:
+            return False
+        self.won += 1
+        self.refs.append(ref)
+        self.days.append(day.toordinal())
+        self.cents.append(int(whole + ((plain[2] or "") + "00")[:2]))
+        if self.notes is not None:
+            note = cells[self._note_i].strip()
+            if note[:1] == "'":
+                note = d.clean_text(note)
+            self.notes.append(note[:300])
+        return True
+
     def row(self, number: int, cells: list[str]) -> None:
+        if self._quick_ok and self._quick(cells):
+            return
         if not self.check_width(number, cells):
             return
         columns = self.columns
