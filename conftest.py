@@ -67,11 +67,6 @@ def _relationship_defaults(request: pytest.FixtureRequest) -> None:
 
     if not DifficultType.objects.exists():
         install_playbook(DifficultType, ChecklistItem, RootCause)
-    from kam.deals.defaults import install as install_deals
-    from kam.deals.models import IndustryReference, StageMapping
-
-    if not StageMapping.objects.exists():
-        install_deals(StageMapping, IndustryReference)
 
 
 @pytest.fixture
@@ -85,15 +80,35 @@ def drill_figures(record_property: Any) -> Any:
     return note
 
 
+@pytest.fixture
+def drill_tally(record_property: Any) -> Any:
+    """`drill_tally("name", requests=3, server_errors=0)`: counts summed over every test of the
+    run (also across pytest-xdist workers) and printed as one DRILL line in its summary."""
+
+    def add(name: str, **counts: int) -> None:
+        record_property("drill_tally", (name, counts))
+
+    return add
+
+
 def _drill_summary(terminalreporter: Any) -> None:
-    lines = [
-        value
+    properties = [
+        (key, value)
         for outcome in ("passed", "failed")
         for report in terminalreporter.stats.get(outcome, [])
         if getattr(report, "when", "") == "call"
         for key, value in getattr(report, "user_properties", [])
-        if key == "drill"
     ]
+    lines = [value for key, value in properties if key == "drill"]
+    tallies: dict[str, dict[str, int]] = {}
+    for key, value in properties:
+        if key == "drill_tally":
+            name, counts = value
+            for count, n in counts.items():
+                tallies.setdefault(name, {}).setdefault(count, 0)
+                tallies[name][count] += n
+    for name, counts in sorted(tallies.items()):
+        lines.append(" ".join([f"DRILL {name}", *(f"{k}={n}" for k, n in counts.items())]))
     if lines:
         terminalreporter.section("drill figures")
         for line in lines:

@@ -233,8 +233,6 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from django.core.management import call_command
-
     from kam.accounts.demo import DEMO_LOGINS, DEMO_PASSWORD
     from kam.accounts.models import User
 
@@ -246,7 +244,9 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     from django.conf import settings
 
-    call_command("collectstatic", interactive=False, verbosity=0)
+    from kam.core.staticfiles import collect_static_if_changed
+
+    collect_static_if_changed()
     print(f"KAM is starting on http://{args.host}:{args.port}/")
     if settings.SECURE_SSL_REDIRECT and not settings.SECURE_PROXY_SSL_HEADER:
         print(

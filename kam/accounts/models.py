@@ -68,6 +68,12 @@ class User(AbstractUser):
     password_set_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
+    # Who last changed this user's e-mail address when it was not the user, and when: an eNPS
+    # link is not e-mailed to an address someone else set lately (they could read it).
+    email_changed_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    email_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
     language = models.CharField(
         _("interface language"),
         max_length=8,
@@ -151,6 +157,7 @@ class OrgChange(models.Model):
         ACTIVE = "active", _("access changed")
         CLIENT_MANAGER = "client_manager", _("client's manager changed")
         PASSWORD = "password", _("password set by an administrator")
+        EMAIL = "email", _("e-mail address changed by an administrator")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

@@ -17,11 +17,13 @@ from typing import Any
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kam.accounts.access import can_manage_users, controlled_dossier_ids
 from kam.accounts.models import ApiToken, Department, OrgChange, User
+from kam.background.tasks import enqueue_email
 from kam.core.models import CompanySettings, company_settings
 
 ROLE_FIELDS = ("is_manager", "is_supervisor", "is_director", "is_admin")
@@ -176,6 +178,13 @@ def user_update(*, actor: User, user: User, password: str | None = None, **data:
         user.full_clean(exclude=["password"])
         with no_dossier_gain(actor):
             user.save(update_fields=changed)
+    if "email" in changed:
+        # Someone else changing an address could redirect what is meant for the person (an
+        # eNPS link): remembered, logged, and the old address is told.
+        by_other = actor.pk != user.pk
+        user.email_changed_by = actor if by_other else None
+        user.email_changed_at = timezone.now() if by_other else None
+        user.save(update_fields=["email_changed_by", "email_changed_at"])
     if password:
         # A reset is not an org-chart change: allowed, logged and shown to the person. From
         # now on the org-chart rule counts the account as the actor's until its owner picks
@@ -228,6 +237,25 @@ def _log_user_changes(actor: User | None, old: User, user: User, changed: list[s
             subject=user,
             affected=[user, user.supervisor],
         )
+    if "email" in changed and user.email_changed_by is not None:
+        org_change_log(
+            actor=actor,
+            kind=OrgChange.Kind.EMAIL,
+            subject=user,
+            affected=[user, user.supervisor],
+            before=old.email or "—",
+            after=user.email or "—",
+        )
+        if old.email:
+            enqueue_email(
+                subject=_("Your e-mail address in KAM was changed"),
+                message=_(
+                    "%(actor)s changed the e-mail address of your KAM account from %(old)s to "
+                    "%(new)s. If you did not ask for this, tell your supervisor."
+                )
+                % {"actor": _name(actor), "old": old.email, "new": user.email or "—"},
+                recipients=[old.email],
+            )
     if "is_active" in changed:
         labels = {True: _("can log in"), False: _("blocked")}
         org_change_log(

@@ -12,9 +12,12 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
 ID_MAX = 2**63 - 1  # the largest primary key either database can hold
-# Required free text: at least one visible character (spaces alone are blank), which the
-# schema states as a pattern so that clients know before they send.
-VISIBLE_TEXT = r"\S"
+# Required free text: at least one visible character (spaces alone are blank) and no NUL byte
+# (neither database keeps one in text; DRF refuses it), which the schema states as a pattern
+# so that clients know before they send.
+VISIBLE_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"
+# Optional free text: anything but a NUL byte.
+NO_NUL = r"^[^\x00]*$"
 SAY_SOMETHING: dict[str, Any] = {
     "invalid": _("Write at least one visible character."),
     "blank": _("Write at least one visible character."),

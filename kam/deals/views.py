@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -98,8 +99,13 @@ def _setup(request: AuthenticatedRequest, formset_class: Any, title: str) -> Htt
         formset.save()
         messages.success(request, _("Changes saved."))
         return redirect(request.path)
-    context = {"formset": formset, "title": title}
-    return render(request, "deals/setup.html", context, status=400 if formset.errors else 200)
+    context = {
+        "formset": formset,
+        "title": title,
+        "crumb_url": reverse("deals:funnel"),
+        "crumb_label": _("Funnel"),
+    }
+    return render(request, "core/formset_page.html", context, status=400 if formset.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])

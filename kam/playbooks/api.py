@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -16,7 +17,7 @@ from rest_framework.views import APIView
 
 from kam.accounts.access import client_get
 from kam.accounts.models import User
-from kam.core.api import ID_MAX, SAY_SOMETHING, VISIBLE_TEXT
+from kam.core.api import ID_MAX, NO_NUL, SAY_SOMETHING, VISIBLE_TEXT
 from kam.playbooks.choices import CaseSource, CaseStep
 from kam.playbooks.models import ComplaintCase, RootCause
 from kam.playbooks.selectors import case_age, case_get, live_tags, tag_get, types_list
@@ -43,12 +44,20 @@ def _body(request: Request) -> Any:
     return request.data if hasattr(request.data, "get") else {}
 
 
-class StrictCharField(serializers.CharField):
-    """A JSON string only (the schema says string): 0 or true is refused, not turned into text."""
+class StrictCharField(serializers.RegexField):
+    """A JSON string only (the schema says string): 0 or true is refused, not turned into text;
+    a NUL byte is refused too, and the schema's pattern says so."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        messages: dict[str, Any] = {
+            "invalid": _("Null characters are not allowed."),
+            "type": _("Enter text."),
+        }
+        super().__init__(NO_NUL, error_messages=messages, **kwargs)
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
-            self.fail("invalid")
+            self.fail("type")
         return str(super().to_internal_value(data))
 
 

@@ -335,8 +335,13 @@ def _setup(request: AuthenticatedRequest, formset_class: Any, title: str) -> Htt
         formset.save()
         messages.success(request, _("Changes saved."))
         return redirect(request.path)
-    context = {"formset": formset, "title": title}
-    return render(request, "relations/setup.html", context, status=400 if formset.errors else 200)
+    context = {
+        "formset": formset,
+        "title": title,
+        "crumb_url": reverse("relations:overview"),
+        "crumb_label": _("Relationships"),
+    }
+    return render(request, "core/formset_page.html", context, status=400 if formset.errors else 200)
 
 
 @require_http_methods(["GET", "POST"])

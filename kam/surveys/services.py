@@ -346,6 +346,32 @@ class InvitationRun:
 
     emailed: int
     printed: list[str]
+    withheld: int = 0  # links printed instead of e-mailed: the address was not trustworthy
+
+
+# An address somebody else set within this many days is not trusted with an eNPS link.
+EMAIL_TRUST_DAYS = 30
+
+
+def _trusted_addresses(users: list[User]) -> set[str]:
+    """The e-mail addresses an eNPS link may go to: set by the person themselves (or not
+    changed by anyone else for EMAIL_TRUST_DAYS) and held by one account only (so never the
+    sender's own address on someone else's account). Otherwise whoever changed or shares the
+    address would receive, and could spend, someone else's anonymous link."""
+    cutoff = timezone.now() - timedelta(days=EMAIL_TRUST_DAYS)
+    holders: dict[str, int] = {}
+    for user in User.objects.exclude(email=""):
+        key = user.email.strip().lower()
+        holders[key] = holders.get(key, 0) + 1
+    trusted = set()
+    for user in users:
+        key = user.email.strip().lower()
+        if not key or holders.get(key, 0) > 1:
+            continue
+        if user.email_changed_at is not None and user.email_changed_at >= cutoff:
+            continue
+        trusted.add(user.email)
+    return trusted
 
 
 def _invitation_mail(campaign: Campaign, email: str, url: str) -> None:
@@ -372,12 +398,15 @@ def invite_employees(
         raise PermissionDenied
     now = timezone.now()
     expires = now + timedelta(days=campaign.link_days)
-    emailed = 0
+    emailed = withheld = 0
     printed = []
     have = {i.user_id: i for i in EmployeeInvitation.objects.filter(campaign=campaign)}
-    for user in User.objects.filter(is_active=True).order_by("id"):
+    people = list(User.objects.filter(is_active=True).order_by("id"))
+    trusted = _trusted_addresses(people)
+    for user in people:
         invitation = have.get(user.pk)
-        if invitation is not None and (invitation.used or not remind or not user.email):
+        mailable = bool(user.email) and user.email in trusted
+        if invitation is not None and (invitation.used or not remind or not mailable):
             continue
         token = new_token()
         if invitation is None:
@@ -389,13 +418,14 @@ def invite_employees(
             invitation.token_expires = expires
             invitation.reminded_at = now
             invitation.save(update_fields=["token_hash", "token_expires", "reminded_at"])
-        if user.email:
+        if mailable:
             _invitation_mail(campaign, user.email, link_url(campaign, token))
             emailed += 1
         else:
+            withheld += bool(user.email)
             printed.append(link_url(campaign, token))
     secrets.SystemRandom().shuffle(printed)
-    return InvitationRun(emailed=emailed, printed=printed)
+    return InvitationRun(emailed=emailed, printed=printed, withheld=withheld)
 
 
 def employee_invitation(*, campaign_id: int, token: str) -> EmployeeInvitation:

@@ -70,7 +70,9 @@ def _watch_query_keys() -> Iterator[set[str]]:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_edge_values_in_every_query_parameter_never_give_a_5xx(org: Org, role: str) -> None:
+def test_edge_values_in_every_query_parameter_never_give_a_5xx(
+    org: Org, role: str, drill_figures: Any
+) -> None:
     http = HttpClient(raise_request_exception=False)
     user = org.persona(role)
     if user is not None:
@@ -94,7 +96,7 @@ def test_edge_values_in_every_query_parameter_never_give_a_5xx(org: Org, role: s
                     requests += 1
                     if status >= 500:
                         failures.append(f"{role} GET {url}?{param}={value[:20]!r}: {status}")
-    print(  # noqa: T201 - the crawl's figures go to the test output
+    drill_figures(
         f"DRILL edge-values role={role} parameters={parameters} requests={requests} "
         f"server_errors={len(failures)}"
     )

@@ -231,3 +231,56 @@ def test_attack_3_no_hidden_group_or_union_of_them_can_be_subtracted(org: Org) -
     assert html.content.decode().count("hidden for anonymity") + html.content.decode().count(
         "скрыто"
     ) >= len(hidden)
+
+
+def test_attack_4_an_admin_cannot_redirect_a_link_by_editing_an_address(org: Org) -> None:
+    """An admin who sets an employee's address to one they read, or shares an address with
+    an employee, would receive that employee's link: such links are printed instead, the
+    change is logged for the employee and the old address is told."""
+    from kam.accounts.models import OrgChange
+    from kam.accounts.services import user_update
+
+    User.objects.exclude(pk=org.inactive.pk).update(email="")
+    victim, other, twin_a, twin_b = _people(4)
+    org.admin.email = "admin@example.ru"
+    org.admin.save()
+    old_address = victim.email
+    user_update(actor=org.admin, user=victim, email="inbox-of-the-admin@example.ru")
+    victim.refresh_from_db()
+    assert victim.email_changed_by == org.admin
+    change = OrgChange.objects.get(kind=OrgChange.Kind.EMAIL, subject=victim)
+    assert set(change.affected.all()) == {victim}  # no supervisor in this test
+    assert (change.before, change.after) == (old_address, "inbox-of-the-admin@example.ru")
+    assert [m.to for m in mail.outbox] == [[old_address]]
+    # The sender's own address on someone else's account, and one address on two accounts.
+    User.objects.filter(pk=other.pk).update(email="admin@example.ru")
+    User.objects.filter(pk__in=[twin_a.pk, twin_b.pk]).update(email="shared@example.ru")
+    mail.outbox.clear()
+
+    campaign = _campaign(org)
+    run = invite_employees(actor=org.admin, campaign=campaign, link_url=_url)
+    assert not mail.outbox
+    assert run.emailed == 0
+    # The victim, the admin and the account holding the admin's address, the twins.
+    assert run.withheld == 5
+    active = User.objects.filter(is_active=True).count()
+    assert len(run.printed) == active  # every link, none e-mailed
+
+    # An address the person set themselves, or one changed long ago, is trusted again.
+    User.objects.filter(pk=victim.pk).update(email_changed_at=timezone.now() - timedelta(days=31))
+    mail.outbox.clear()
+    again = invite_employees(actor=org.admin, campaign=_campaign(org), link_url=_url)
+    assert "inbox-of-the-admin@example.ru" in [to for m in mail.outbox for to in m.to]
+    assert again.withheld == 4
+
+
+def test_the_links_page_says_why_a_link_was_printed(org: Org) -> None:
+    from kam.accounts.services import user_update
+
+    User.objects.exclude(pk=org.inactive.pk).update(email="")
+    (victim,) = _people(1)
+    user_update(actor=org.admin, user=victim, email="elsewhere@example.ru")
+    campaign = _campaign(org)
+    html = _director(org).post(reverse("surveys:send-links", args=[campaign.pk])).content.decode()
+    assert 'id="withheld"' in html
+    assert len(LINK.findall(html)) == User.objects.filter(is_active=True).count()

@@ -4,7 +4,7 @@ Deterministic worst case, no sleeping: every submitter is held at a barrier righ
 read the link as unused and before it writes, so all of them pass the check before any of them
 writes; only the database can then keep the link single-use. (On SQLite an eNPS answer reads
 inside its write transaction, which SQLite runs one at a time, so there the submitters are
-released together at the start instead.) Figures are printed as DRILL lines.
+released together at the start instead.) Figures go to the run's drill summary.
 """
 
 from __future__ import annotations
@@ -77,8 +77,8 @@ def _race(url: str, data: dict[str, str], barrier: threading.Barrier | None) -> 
     return Counter(statuses)
 
 
-def _print(kind: str, statuses: Counter[int], stored: int) -> None:
-    print(  # noqa: T201 - the drill's figures go to the test output
+def _figures(kind: str, statuses: Counter[int], stored: int) -> str:
+    return (
         f"DRILL survey-race kind={kind} db={connection.vendor} submitters={SUBMITTERS} "
         f"stored={stored} accepted={statuses[200]} refused={statuses[410]} "
         f"server_errors={sum(n for s, n in statuses.items() if s >= 500)}"
@@ -86,7 +86,9 @@ def _print(kind: str, statuses: Counter[int], stored: int) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def _client_link_race(org: Org, monkeypatch: pytest.MonkeyPatch) -> None:
+def _client_link_race(
+    org: Org, monkeypatch: pytest.MonkeyPatch, drill_figures: Callable[[str], None]
+) -> None:
     campaign = Campaign.objects.get(respondents__client=org.client_a1)
     link = lambda c, t: f"http://testserver/s/{c.pk}/{t}/"  # noqa: E731
     token = services.issue_links(actor=org.manager_a1, campaign=campaign, link_url=link)[0].token
@@ -95,7 +97,7 @@ def _client_link_race(org: Org, monkeypatch: pytest.MonkeyPatch) -> None:
     url = reverse("surveys:link", args=[campaign.pk, token])
     statuses = _race(url, {"score": "3", "comment": "гонка"}, None)
     stored = Answer.objects.filter(campaign=campaign).count()
-    _print("nps", statuses, stored)
+    drill_figures(_figures("nps", statuses, stored))
     assert stored == 1
     assert statuses == Counter({200: 1, 410: SUBMITTERS - 1})
     # The one answer had its follow-up once: a critic opens one case.
@@ -103,7 +105,9 @@ def _client_link_race(org: Org, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def _enps_link_race(org: Org, monkeypatch: pytest.MonkeyPatch) -> None:
+def _enps_link_race(
+    org: Org, monkeypatch: pytest.MonkeyPatch, drill_figures: Callable[[str], None]
+) -> None:
     today = timezone.localdate()
     campaign = Campaign.objects.create(
         name="eNPS гонка",
@@ -124,13 +128,13 @@ def _enps_link_race(org: Org, monkeypatch: pytest.MonkeyPatch) -> None:
     url = reverse("surveys:enps-link", args=[campaign.pk, token])
     statuses = _race(url, {"score": "6"}, barrier if inside_transaction_one_at_a_time else None)
     stored = EmployeeAnswer.objects.filter(campaign=campaign).count()
-    _print("enps", statuses, stored)
+    drill_figures(_figures("enps", statuses, stored))
     assert stored == 1
     assert statuses == Counter({200: 1, 410: SUBMITTERS - 1})
     assert EmployeeInvitation.objects.filter(campaign=campaign, used=True).count() == 1
 
 
-def _drill_on_a_sqlite_file(tmp_path: Any) -> None:
+def _drill_on_a_sqlite_file(tmp_path: Any, drill_figures: Callable[[str], None]) -> None:
     env = {**os.environ, "KAM_TEST_SQLITE_FILE": str(tmp_path / "drill.sqlite3")}
     child = subprocess.run(  # noqa: S603 - this very test file, with the same interpreter
         [
@@ -138,7 +142,6 @@ def _drill_on_a_sqlite_file(tmp_path: Any) -> None:
             "-m",
             "pytest",
             "-q",
-            "-s",
             "-p",
             "no:randomly",
             "-p",
@@ -151,8 +154,10 @@ def _drill_on_a_sqlite_file(tmp_path: Any) -> None:
         timeout=300,
         check=False,
     )
-    drills = [line[line.index("DRILL") :] for line in child.stdout.splitlines() if "DRILL" in line]
-    print("\n".join(drills))  # noqa: T201 - the drill's figures
+    # The child reports its figures in its run summary (the drill_figures section).
+    drills = [line for line in child.stdout.splitlines() if line.startswith("DRILL survey-race")]
+    for line in drills:
+        drill_figures(line)
     assert child.returncode == 0, child.stdout[-6000:] + child.stderr[-3000:]
     assert len(drills) == 2
 
