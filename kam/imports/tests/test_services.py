@@ -144,7 +144,7 @@ def test_repeated_plain_rows_are_checked_like_first_ones(org: Org, tmp_path: Pat
         f"{name};01.02.2025;1e5;Счёт 6",  # scientific notation
         f"{name};01.02.2099;10;Счёт 7",  # future revenue
         f"{name};01.02.2025;10;Счёт 8;лишнее",  # a cell beyond the header
-        f"Нет такого;01.02.2025;10;Счёт 9",  # a new client without a responsible person
+        "Нет такого;01.02.2025;10;Счёт 9",  # a new client without a responsible person
     ]
     path = write(tmp_path, "Клиент;Дата;Сумма;Комментарий\n" + "\n".join(good + bad) + "\n")
     outcome = import_file(actor=None, kind=Kind.REVENUE, path=path)
