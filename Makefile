@@ -8,7 +8,17 @@ PORT ?= 8000
 
 .PHONY: install run test lint typecheck pytest pytest-sqlite pytest-pg bench messages clean
 
-install: $(STAMP)
+install: $(STAMP) node_modules/.package-lock.json
+
+# Browser packages (the plotly bundle KAM serves), pinned in package.json / package-lock.json.
+# Without npm KAM still runs: the charts fall back to plotly's full bundle from PyPI (slower
+# first chart page) and `manage.py check` warns (kam.W001).
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --omit=dev --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
+	else \
+	  echo "npm not found: charts use plotly's full bundle (apt-get install npm, then make install)"; \
+	fi
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -53,10 +63,11 @@ bench: install
 	$(BIN)/python -m tests.pg_cluster $(BIN)/python -m bench portfolio
 	$(BIN)/python -m tests.pg_cluster $(BIN)/python -m bench imports
 	$(BIN)/python -m tests.pg_cluster $(BIN)/python -m bench load
+	$(BIN)/python -m tests.pg_cluster $(BIN)/python -m bench daily
 
 messages: install
 	$(BIN)/python manage.py makemessages -l ru -l en --ignore=.venv --ignore=var
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
-	rm -rf $(VENV) var/static
+	rm -rf $(VENV) var/static node_modules

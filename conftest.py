@@ -67,6 +67,10 @@ def _relationship_defaults(request: pytest.FixtureRequest) -> None:
 
     if not DifficultType.objects.exists():
         install_playbook(DifficultType, ChecklistItem, RootCause)
+    from kam.reviews.defaults import install as install_tags
+    from kam.reviews.models import CauseTag
+
+    install_tags(CauseTag)  # one query when the vocabulary is there
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from bench import workspace
 BENCHES = (
     "client_list",
     "client_card",
+    "daily",
     "portfolio",
     "imports",
     "funnel",
@@ -23,6 +24,7 @@ BENCHES = (
     "load",
     "calls",
     "health",
+    "charts",
 )
 
 

@@ -20,7 +20,16 @@ def run(clients: int = 20_000) -> None:
     print(f"BENCH demo_load clients={clients} seconds={load_seconds:.2f}")
     http = HttpClient(HTTP_HOST="127.0.0.1")
     http.force_login(User.objects.get(username="director"))
-    for label, params in (("list", {}), ("search", {"q": "строй"}), ("page_100", {"page": 100})):
+    for label, params in (
+        ("list", {}),
+        ("search", {"q": "строй"}),
+        ("page_100", {"page": 100}),
+        # The KAM columns sorted over the whole book (revenue, stage, contact, health).
+        ("sort_revenue", {"sort": "-revenue"}),
+        ("sort_stage", {"sort": "stage"}),
+        ("sort_positive", {"sort": "-positive"}),
+        ("sort_health", {"sort": "health"}),
+    ):
         times = []
         for _ in range(5):
             t0 = time.perf_counter()

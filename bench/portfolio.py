@@ -24,15 +24,25 @@ SUPERVISORS = 4
 MANAGERS_PER_SUPERVISOR = 5
 
 
-def _load(connection: object, vendor: str, manager_ids: list[int]) -> None:
+def _load(
+    connection: object,
+    vendor: str,
+    manager_ids: list[int],
+    *,
+    clients_n: int = CLIENTS,
+    rows_n: int = ROWS,
+) -> None:
     from django.db import connection as conn
 
     rng = random.Random(5)
     now = "2026-01-01 00:00:00+00:00"
+    with conn.cursor() as cursor:  # a second load adds clients after the first one's
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM clients_client")
+        first = int(cursor.fetchone()[0])
     clients = [
         (
-            f"Клиент {i}",
-            f"клиент {i}",
+            f"Клиент {first + i}",
+            f"клиент {first + i}",
             "medium",
             "other",
             "active",
@@ -43,12 +53,12 @@ def _load(connection: object, vendor: str, manager_ids: list[int]) -> None:
             now,
             now,
         )
-        for i in range(CLIENTS)
+        for i in range(clients_n)
     ]
     start = date(2024, 1, 1)
     rows = []
-    for _ in range(ROWS):
-        client = int(CLIENTS * rng.random() ** 3) + 1  # skewed, yet most clients buy
+    for _ in range(rows_n):
+        client = first + int(clients_n * rng.random() ** 3) + 1  # skewed, yet most clients buy
         rows.append(
             (
                 client,

@@ -26,6 +26,7 @@ from kam.playbooks import demo as playbooks_demo
 from kam.portfolio import demo as portfolio_demo
 from kam.profiles import demo as profiles_demo
 from kam.relations import demo as relations_demo
+from kam.reviews import demo as reviews_demo
 from kam.surveys import demo as surveys_demo
 
 SEEDS: tuple[Callable[[DemoContext], None], ...] = (
@@ -39,6 +40,7 @@ SEEDS: tuple[Callable[[DemoContext], None], ...] = (
     profiles_demo.seed,
     calls_demo.seed,
     health_demo.seed,
+    reviews_demo.seed,
 )
 
 

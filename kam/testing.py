@@ -9,8 +9,10 @@ admin (role), superuser (Django), inactive (former manager_a1 colleague, blocked
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from kam.accounts.models import User
 from kam.clients.domain import normalize_company_name
@@ -65,6 +67,10 @@ def _client(name: str, inn: str, manager: User) -> Client:
     client = Client.objects.create(
         name=name, normalized_name=normalize_company_name(name), inn=inn, manager=manager
     )
+    # The persona clients came to KAM 20 days ago: never contacted, a key account (cadence
+    # 10 days) is 10 days overdue, as the cadence counts from the day a client arrives.
+    Client.objects.filter(pk=client.pk).update(created_at=timezone.now() - timedelta(days=20))
+    client.refresh_from_db(fields=["created_at"])
     contact = Contact.objects.create(
         client=client,
         full_name=f"Контакт {name}",

@@ -42,6 +42,20 @@ def extra_pieces(tmp_path, settings) -> Iterator[None]:
     composition.register_today_section(
         TodaySection("test", 150, "t/section.html", lambda r, b: {"marker": "SECTION-MARK"})
     )
+    # A slow, secondary section: loaded after the page, and only for supervisors.
+    (tmp_path / "t" / "slow.html").write_text(
+        '<section id="test-slow">{{ slow }} {{ team }} {{ page|default:"no page" }}</section>'
+    )
+    composition.register_today_section(
+        TodaySection(
+            "slow",
+            160,
+            "t/slow.html",
+            lambda r, b: {"slow": "SLOW-MARK"},
+            allowed=lambda u: u.is_supervisor,
+            lazy=True,
+        )
+    )
     yield
     composition._panels.clear()
     composition._panels.update(saved[0])
@@ -79,6 +93,7 @@ def test_every_app_registers_its_pieces_in_a_declared_order() -> None:
         "to-call",
         "follow-up",
         "fit-actions",
+        "review-tasks",
     ]
 
 
@@ -113,3 +128,47 @@ def test_today_shows_registered_sections_in_order(org: Org, extra_pieces: None) 
     assert html.index('id="due"') < html.index("test-section") < html.index('id="paused"')
     team = _as(org.supervisor_a).get(reverse("today"), {"view": "team"}).content.decode()
     assert "SECTION-MARK True" in team
+
+
+def test_lazy_today_section_is_a_fragment_checked_like_a_route(
+    org: Org, extra_pieces: None
+) -> None:
+    fragment = reverse("today-section", args=["slow"])
+    page = _as(org.supervisor_a).get(reverse("today"), {"view": "team"}).content.decode()
+    # A placeholder pointing at the fragment (keeping the team view), not the section itself.
+    assert f'hx-get="{fragment}?view=team"' in page
+    assert "test-slow" not in page
+    own = _as(org.supervisor_a).get(reverse("today")).content.decode()
+    assert f'hx-get="{fragment}"' in own
+    # The fragment renders with the light base context (no `page`), in the asked view.
+    team = _as(org.supervisor_a).get(fragment, {"view": "team"}).content.decode()
+    assert "SLOW-MARK True no page" in team
+    assert "SLOW-MARK False" in _as(org.supervisor_a).get(fragment).content.decode()
+    # A manager may not see it: no placeholder, and the fragment answers 404.
+    assert fragment not in _as(org.manager_a1).get(reverse("today")).content.decode()
+    assert _as(org.manager_a1).get(fragment).status_code == 404
+    # Unknown sections and sections rendered inline have no fragment.
+    for key in ("nope", "test"):
+        assert _as(org.supervisor_a).get(reverse("today-section", args=[key])).status_code == 404
+
+
+def test_account_health_loads_lazily_on_today(org: Org) -> None:
+    """The slowest section of Today (health of every client) is a fragment of its own."""
+    http = _as(org.manager_a1)
+    page = http.get(reverse("today")).content.decode()
+    fragment = reverse("today-section", args=["health"])
+    assert f'hx-get="{fragment}"' in page
+    assert 'id="health"' not in page
+    assert 'id="health"' in http.get(fragment).content.decode()
+
+
+def test_health_on_today_scores_the_own_clients_or_the_team(org: Org) -> None:
+    """The own day scores only the viewer's clients; the team day every client they see."""
+    fragment = reverse("today-section", args=["health"])
+    http = _as(org.supervisor_a)
+    own = http.get(fragment).content.decode()
+    team = http.get(fragment, {"view": "team"}).content.decode()
+    assert org.client_a1.name not in own
+    assert org.client_a1.name in team
+    assert org.client_b1.name not in team
+    assert org.client_a1.name in _as(org.manager_a1).get(fragment).content.decode()

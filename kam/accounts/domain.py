@@ -46,6 +46,24 @@ def client_scope(roles: Roles) -> Scope:
     return Scope.OWN
 
 
+class Landing(StrEnum):
+    """The page a user starts on after logging in (and behind the KAM logo)."""
+
+    TODAY = "today"  # their own day: contacts due, pauses, reviews
+    TEAM = "team"  # the day of everyone they see, with per-manager discipline
+    ADMIN = "admin"  # users, roles and the org chart
+
+
+def landing(roles: Roles) -> Landing:
+    """A director starts on the company's day, not on an empty own day; an administrator who
+    carries no clients on the administration; everyone else on their own day."""
+    if roles.director:
+        return Landing.TEAM
+    if (roles.admin or roles.superuser) and not (roles.manager or roles.supervisor):
+        return Landing.ADMIN
+    return Landing.TODAY
+
+
 def may_read_dossier(
     *,
     viewer_id: int,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -9,7 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.models import Department, User
-from kam.core.models import CompanySettings
+from kam.core.models import LOGO_MAX_BYTES, Branding, CompanySettings
 
 
 class UserForm(forms.ModelForm[User]):
@@ -80,8 +81,32 @@ class DepartmentForm(forms.ModelForm[Department]):
             self.fields["parent"].queryset = qs  # type: ignore[attr-defined]
 
 
+SHARE_FIELDS = ("key_share", "critical_share", "mono_share", "abc_a", "abc_b")
+
+
+class PercentField(forms.DecimalField):
+    """A share kept as a fraction (0.1) and shown and typed as percent («10», «12,5»)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "size": 6})
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=Decimal(0), max_value=Decimal(100), decimal_places=2, **kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal | int | float):
+            percent = (Decimal(value) * 100).quantize(Decimal("0.01")).normalize()
+            return f"{percent:f}".replace(".", ",")
+        return value
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+            value = value.removesuffix("%")
+        return super().to_python(value)
+
+
 class SettingsForm(forms.ModelForm[CompanySettings]):
-    """All company settings on one form."""
+    """All company settings on one form; shares are typed in percent with a decimal comma."""
 
     class Meta:
         model = CompanySettings
@@ -97,6 +122,7 @@ class SettingsForm(forms.ModelForm[CompanySettings]):
             "pause_days",
             "dossier_review_days",
             "reminder_days_ahead",
+            "log_correction_hours",
             "cadence_large_days",
             "cadence_medium_days",
             "cadence_small_days",
@@ -105,3 +131,39 @@ class SettingsForm(forms.ModelForm[CompanySettings]):
             "bank_withdrawal_streak",
             "bank_negative_alert",
         ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in SHARE_FIELDS:
+            label = getattr(CompanySettings._meta.get_field(name), "verbose_name", name)
+            self.fields[name] = PercentField(label=f"{label}, %")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in SHARE_FIELDS:
+            if data.get(name) is not None:
+                data[name] = (data[name] / 100).quantize(Decimal("0.0001"))
+        return data
+
+
+class BrandingForm(forms.ModelForm[Branding]):
+    """What clients see: company name and logo, survey e-mail sender and subject."""
+
+    logo_file = forms.FileField(
+        label=_("Logo (PNG, JPEG or WebP, up to 256 KB)"),
+        required=False,
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the logo"), required=False)
+
+    class Meta:
+        model = Branding
+        fields = ["company_name", "survey_from_email", "survey_subject"]
+
+    def clean_logo_file(self) -> bytes | None:
+        upload = self.cleaned_data.get("logo_file")
+        if not upload:
+            return None
+        if upload.size > LOGO_MAX_BYTES:
+            raise forms.ValidationError(_("The logo is larger than 256 KB."))
+        return bytes(upload.read())

@@ -24,7 +24,8 @@ from django.utils.translation import ngettext
 from kam.accounts.access import can_manage_users, controlled_dossier_ids
 from kam.accounts.models import ApiToken, Department, OrgChange, User
 from kam.background.tasks import enqueue_email
-from kam.core.models import CompanySettings, company_settings
+from kam.core.images import MAX_SIDE, image_type, png_size
+from kam.core.models import Branding, CompanySettings, branding, company_settings
 
 ROLE_FIELDS = ("is_manager", "is_supervisor", "is_director", "is_admin")
 
@@ -347,3 +348,37 @@ def settings_update(*, actor: User, **data: Any) -> CompanySettings:
     if changed:
         settings.save(update_fields=changed)
     return settings
+
+
+def branding_update(
+    *,
+    actor: User,
+    company_name: str,
+    survey_from_email: str,
+    survey_subject: str,
+    logo: bytes | None = None,
+    remove_logo: bool = False,
+) -> Branding:
+    """Change what clients see (admins only). A new logo must be a PNG, JPEG or WebP image by
+    its content (an SVG or anything else is refused: it could carry a script)."""
+    if not can_manage_users(actor):
+        raise PermissionDenied
+    row = branding()
+    row.company_name = company_name.strip()
+    row.survey_from_email = survey_from_email.strip()
+    row.survey_subject = survey_subject.strip()
+    if logo is not None:
+        mime = image_type(logo)
+        if mime is None:
+            raise ValidationError({"logo_file": _("The logo must be a PNG, JPEG or WebP image.")})
+        size = png_size(logo) if mime == "image/png" else None
+        if size is not None and (max(size) > MAX_SIDE or min(size) == 0):
+            message = _("The logo must be at most %(n)s pixels wide and high.") % {"n": MAX_SIDE}
+            raise ValidationError({"logo_file": message})
+        row.logo, row.logo_type = logo, mime
+        row.logo_digest = hashlib.sha256(logo).hexdigest()
+    elif remove_logo:
+        row.logo, row.logo_type, row.logo_digest = b"", "", ""
+    row.full_clean()
+    row.save()
+    return row

@@ -12,14 +12,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kam.accounts.access import can_manage_users
+from kam.accounts.domain import Landing, landing
 from kam.accounts.exports import user_list_export
-from kam.accounts.forms import DepartmentForm, LanguageForm, SettingsForm, UserForm
+from kam.accounts.forms import (
+    BrandingForm,
+    DepartmentForm,
+    LanguageForm,
+    SettingsForm,
+    UserForm,
+)
 from kam.accounts.models import Department, User
 from kam.accounts.selectors import (
     assignable_people,
@@ -31,6 +38,7 @@ from kam.accounts.selectors import (
     user_list,
 )
 from kam.accounts.services import (
+    branding_update,
     department_save,
     password_set_log,
     settings_update,
@@ -42,7 +50,19 @@ from kam.accounts.services import (
 from kam.core.exporting import EXPORT_FORMATS
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest
-from kam.core.models import company_settings
+from kam.core.models import branding, company_settings
+
+
+def home_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The start page of the user's role (`landing`): their own Today, the team's day for a
+    director, the administration for an administrator who carries no clients."""
+    where = landing(request.user.roles)
+    if where is Landing.TEAM:
+        return redirect(reverse("today") + "?view=team")
+    if where is Landing.ADMIN:
+        return redirect("accounts:user-list")
+    return redirect("today")
+
 
 login_view = login_not_required(
     LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True)
@@ -205,4 +225,37 @@ def settings_view(request: AuthenticatedRequest) -> HttpResponse:
         settings_update(actor=request.user, **form.cleaned_data)
         messages.success(request, _("Settings saved."))
         return redirect("settings")
-    return render(request, "accounts/settings.html", {"form": form})
+    brand = branding()
+    context = {"form": form, "brand_form": BrandingForm(instance=brand), "brand": brand}
+    return render(request, "accounts/settings.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+def branding_view(request: AuthenticatedRequest) -> HttpResponse:
+    """What clients see on survey pages and e-mails: name, logo, sender, subject."""
+    if not can_manage_users(request.user):
+        raise PermissionDenied
+    brand = branding()
+    brand_form = BrandingForm(request.POST, request.FILES, instance=brand)
+    if brand_form.is_valid():
+        data = brand_form.cleaned_data
+        try:
+            branding_update(
+                actor=request.user,
+                company_name=data["company_name"],
+                survey_from_email=data["survey_from_email"],
+                survey_subject=data["survey_subject"],
+                logo=data.get("logo_file"),
+                remove_logo=data.get("remove_logo", False),
+            )
+        except ValidationError as exc:
+            errors_to_form(brand_form, exc)
+        else:
+            messages.success(request, _("Client-facing settings saved."))
+            return redirect("settings")
+    context = {
+        "form": SettingsForm(instance=company_settings()),
+        "brand_form": brand_form,
+        "brand": branding(),
+    }
+    return render(request, "accounts/settings.html", context, status=400)

@@ -15,6 +15,7 @@ from kam.playbooks import api as playbooks_api
 from kam.portfolio import api as portfolio_api
 from kam.profiles import api as profiles_api
 from kam.relations import api as relations_api
+from kam.reviews import api as reviews_api
 from kam.surveys import api as surveys_api
 
 app_name = "api"
@@ -30,6 +31,7 @@ APP_APIS = (
     calls_api,
     profiles_api,
     health_api,
+    reviews_api,
 )
 
 urlpatterns = [

@@ -16,14 +16,29 @@ KEEP_FINISHED = timedelta(days=30)
 
 
 @task(takes_context=True)
-def send_email(context: TaskContext, *, subject: str, message: str, recipients: list[str]) -> None:
-    """Send one plain-text e-mail; a failure is recorded on the task (not hidden).
+def send_email(
+    context: TaskContext,
+    *,
+    subject: str,
+    message: str,
+    recipients: list[str],
+    html_message: str = "",
+    from_email: str = "",
+) -> None:
+    """Send one e-mail (plain text, with an HTML version when given, from the given sender or
+    the default one); a failure is recorded on the task (not hidden).
 
     The message may hold a personal survey link, which is a credential: once the e-mail is
     sent (or has failed) its text is blanked in the queue, so it is kept only while waiting.
     """
     try:
-        send_mail(subject=subject, message=message, from_email=None, recipient_list=recipients)
+        send_mail(
+            subject=subject,
+            message=message,
+            from_email=from_email or None,
+            recipient_list=recipients,
+            html_message=html_message or None,
+        )
     finally:
         # Only the database backend keeps the text; the immediate one (tests) keeps none.
         if isinstance(context.task_result.task.get_backend(), DatabaseBackend):
@@ -32,9 +47,22 @@ def send_email(context: TaskContext, *, subject: str, message: str, recipients: 
             )
 
 
-def enqueue_email(*, subject: str, message: str, recipients: list[str]) -> None:
+def enqueue_email(
+    *,
+    subject: str,
+    message: str,
+    recipients: list[str],
+    html_message: str = "",
+    from_email: str = "",
+) -> None:
     """Queue an e-mail. Inside a transaction the queue row commits (or not) with it."""
-    send_email.enqueue(subject=str(subject), message=str(message), recipients=recipients)
+    send_email.enqueue(
+        subject=str(subject),
+        message=str(message),
+        recipients=recipients,
+        html_message=str(html_message),
+        from_email=str(from_email),
+    )
 
 
 @every(timedelta(days=1))

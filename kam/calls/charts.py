@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from kam.calls.presentation import WeekRow
-from kam.portfolio.charts import LAYOUT
+from kam.core.charts import Figure, chart, date_axis
 
 COLOURS = {
     "technical": "#2b6cb0",
@@ -18,9 +19,13 @@ COLOURS = {
 }
 
 
-def weeks_figure(
-    rows: Sequence[WeekRow], *, low: int, high: int, habit_weeks: int
-) -> dict[str, Any]:
+def _monday(week: str) -> str:
+    """«2025-W14» as the ISO date of that week's Monday (a calendar axis names the months)."""
+    year, number = week.split("-W")
+    return date.fromisocalendar(int(year), int(number), 1).isoformat()
+
+
+def weeks_figure(rows: Sequence[WeekRow], *, low: int, high: int, habit_weeks: int) -> Figure:
     """Stacked questions a call by type per week, with the newcomer band (low–high) and the
     week by which a habit should have settled."""
     names = {
@@ -29,7 +34,7 @@ def weeks_figure(
         "motivation": _("motivation"),
         "other": _("other question"),
     }
-    weeks = [r.week for r in rows]
+    weeks = [_monday(r.week) for r in rows]
     data = [
         {
             "x": weeks,
@@ -66,14 +71,17 @@ def weeks_figure(
                 "line": {"dash": "dash", "color": "#1f4e79"},
             }
         )
-    return {
-        "data": data,
-        "layout": {
-            **LAYOUT,
-            "barmode": "stack",
-            "height": 320,
-            "title": {"text": _("Questions a call, week by week")},
-            "shapes": shapes,
-            "yaxis": {"title": {"text": _("questions a call")}},
+    return chart(
+        data,
+        title=_("Questions a call, week by week"),
+        height=340,
+        legend=True,
+        barmode="stack",
+        shapes=shapes,
+        xaxis=date_axis(tickformat="%d %b"),
+        # The newcomer band stays whole on the chart even above every week's bar.
+        yaxis={
+            "title": {"text": _("questions a call")},
+            "range": [0, max([high, *(r.total for r in rows)]) * 1.1],
         },
-    }
+    )

@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.models import User
 from kam.calls.models import CallSettings, ChecklistItem, Industry
+from kam.core.forms import LocalDateInput
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = LocalDateInput()
 
 
 class WindowForm(forms.Form):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -13,6 +14,8 @@ from kam.accounts.selectors import assignable_people
 from kam.clients.choices import BuyingRole, Channel, ClientStatus, Segment
 from kam.clients.models import Client, Competitor, Contact, ContactDate
 from kam.clients.services import validate_inn
+from kam.core.composition import ClientColumn
+from kam.core.forms import LocalDateInput
 
 
 class ClientForm(forms.ModelForm[Client]):
@@ -65,7 +68,7 @@ class ContactForm(forms.ModelForm[Contact]):
             "notes",
         ]
         widgets = {
-            "birthday": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "birthday": LocalDateInput(),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
 
@@ -83,7 +86,7 @@ class ContactDateForm(forms.ModelForm[ContactDate]):
     class Meta:
         model = ContactDate
         fields = ["what", "date"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"date": LocalDateInput()}
 
 
 class DossierNotesForm(forms.Form):
@@ -107,7 +110,7 @@ class CompetitorForm(forms.ModelForm[Competitor]):
             "strengths": forms.Textarea(attrs={"rows": 2}),
             "weaknesses": forms.Textarea(attrs={"rows": 2}),
             "offer": forms.Textarea(attrs={"rows": 2}),
-            "last_activity": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "last_activity": LocalDateInput(),
         }
 
 
@@ -131,10 +134,20 @@ class ClientFilterForm(forms.Form):
             ("all", _("All")),
         ],
     )
-    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Free text (a header's "-name" too; unknown sorts fall back to the name), shown as a list.
+    sort = forms.CharField(label=_("Sort by"), required=False, widget=forms.Select)
 
-    def __init__(self, *args: Any, viewer: AnyUser, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, viewer: AnyUser, columns: Sequence[ClientColumn] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # The sorts of the column headers, also as a list (a phone shows no header row).
+        sorts: list[tuple[str, str]] = []
+        named = [("name", _("Name")), ("manager", _("Manager")), ("segment", _("Segment"))]
+        named += [(c.key, c.label) for c in columns if c.sortable]
+        for key, label in named:
+            sorts += [(key, f"{label} ↑"), (f"-{key}", f"{label} ↓")]
+        self.fields["sort"].widget.choices = sorts
         managers = visible_managers(viewer).order_by("last_name", "first_name")
         self.fields["manager"].choices = [("", _("Any"))] + [  # type: ignore[attr-defined]
             (m.pk, m.display_name) for m in managers

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -28,6 +29,7 @@ from kam.clients.models import (
     Dossier,
     DossierView,
 )
+from kam.core.composition import ClientColumn
 from kam.core.models import company_settings
 
 SORTS = {
@@ -56,9 +58,53 @@ class ClientFilters:
     sort: str = "name"
 
 
-def client_list(*, viewer: AnyUser, filters: ClientFilters) -> QuerySet[Client]:
-    """Visible clients matching the filters, sorted; search by name (folded) or INN prefix."""
+def _column_order(sort: str, columns: Sequence[ClientColumn]) -> tuple[Any, ...] | None:
+    """The ORDER BY of a sort on a registered column (`key` or `-key`), empty values last;
+    a `sort_field` starting with "-" sorts the other way (a date for "days since")."""
+    key, descending = sort.removeprefix("-"), sort.startswith("-")
+    column = next((c for c in columns if c.key == key and c.sort_field), None)
+    if column is None:
+        return None
+    field = column.sort_field.removeprefix("-")
+    if column.sort_field.startswith("-"):
+        descending = not descending
+    expr = F(field).desc(nulls_last=True) if descending else F(field).asc(nulls_last=True)
+    return (expr, "normalized_name", "id")
+
+
+def python_sort(sort: str, columns: Sequence[ClientColumn]) -> tuple[ClientColumn, bool] | None:
+    """The column (and whether descending) when `sort` names one sorted outside SQL."""
+    key = sort.removeprefix("-")
+    for column in columns:
+        if column.key == key and not column.sort_field and column.sort_values is not None:
+            return column, sort.startswith("-")
+    return None
+
+
+def python_sorted_ids(
+    clients: QuerySet[Client], column: ClientColumn, *, descending: bool, viewer: AnyUser
+) -> list[int]:
+    """Ids of the listed clients by a value SQL cannot compute (health): ties by name, and
+    clients without a value last in both directions."""
+    assert column.sort_values is not None  # noqa: S101 - python_sort chose it
+    ids = list(clients.order_by("normalized_name", "id").values_list("pk", flat=True))
+    values = column.sort_values(ids, viewer)
+    scored = [i for i in ids if values.get(i) is not None]
+    scored.sort(key=lambda i: values[i], reverse=descending)  # stable: ties keep the name order
+    return scored + [i for i in ids if values.get(i) is None]
+
+
+def client_list(
+    *, viewer: AnyUser, filters: ClientFilters, columns: Sequence[ClientColumn] = ()
+) -> QuerySet[Client]:
+    """Visible clients matching the filters, sorted; search by name (folded) or INN prefix.
+
+    `columns` (the apps' client-list columns) annotate their values in SQL, so the list sorts
+    and pages by any of them in the database."""
     qs = visible_clients(viewer).select_related("manager")
+    for column in columns:
+        if column.annotate is not None:
+            qs = column.annotate(qs, viewer)
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.q.strip():
@@ -74,7 +120,8 @@ def client_list(*, viewer: AnyUser, filters: ClientFilters) -> QuerySet[Client]:
         qs = qs.filter(segment=filters.segment)
     if filters.channel:
         qs = qs.filter(channel=filters.channel)
-    return qs.order_by(*SORTS.get(filters.sort, SORTS["name"]))
+    order = _column_order(filters.sort, columns)
+    return qs.order_by(*(order or SORTS.get(filters.sort, SORTS["name"])))
 
 
 def client_detail(*, viewer: AnyUser, client_id: int) -> Client:

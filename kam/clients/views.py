@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.forms import BaseForm
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -38,6 +40,8 @@ from kam.clients.selectors import (
     contact_get,
     dossier_client_for_write,
     dossier_get,
+    python_sort,
+    python_sorted_ids,
 )
 from kam.clients.services import (
     client_create,
@@ -54,9 +58,13 @@ from kam.clients.services import (
     dossier_mark_reviewed,
     dossier_save,
 )
+from kam.core.composition import client_columns
 from kam.core.exporting import EXPORT_FORMATS
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest, htmx_or_redirect, positive_int, safe_next
+
+# A column sorted outside SQL (health) scores every listed client: up to this many.
+PYTHON_SORT_LIMIT = 5000
 
 
 def _session(request: AuthenticatedRequest) -> str:
@@ -77,15 +85,50 @@ def _filters(form: ClientFilterForm) -> ClientFilters:
 
 
 def client_list_view(request: AuthenticatedRequest) -> HttpResponseBase:
-    form = ClientFilterForm(request.GET or None, viewer=request.user)
+    columns = client_columns(request.user)
+    form = ClientFilterForm(request.GET or None, viewer=request.user, columns=columns)
     filters = _filters(form)
+    clients = client_list(viewer=request.user, filters=filters, columns=columns)
+    by_python = python_sort(filters.sort, columns)
+    ordered = None
+    if by_python is not None and clients.count() > PYTHON_SORT_LIMIT:
+        # Scoring every client of a very large list would take most of a minute.
+        messages.info(
+            request,
+            _("Narrow the list to %(limit)s clients or fewer to sort it by this column.")
+            % {"limit": PYTHON_SORT_LIMIT},
+        )
+        by_python = None
+    if by_python is not None:
+        column, descending = by_python
+        ordered = python_sorted_ids(clients, column, descending=descending, viewer=request.user)
     if request.GET.get("format") in EXPORT_FORMATS:
-        clients = client_list(viewer=request.user, filters=filters)
-        return client_list_export(request.GET["format"], clients)
-    page = Paginator(client_list(viewer=request.user, filters=filters), 50).get_page(
-        positive_int(request.GET.get("page"), 1)
-    )
-    context = {"form": form, "page": page, "sort": filters.sort}
+        return client_list_export(
+            request.GET["format"],
+            clients,
+            columns=columns,
+            viewer=request.user,
+            with_status=filters.status != ClientStatus.ACTIVE,
+            ordered=ordered,
+        )
+    number = positive_int(request.GET.get("page"), 1)
+    page: Page[Any]
+    if ordered is None:
+        page = Paginator(clients, 50).get_page(number)
+        rows = list(page.object_list)
+    else:
+        page = Paginator(ordered, 50).get_page(number)
+        found = clients.in_bulk(list(page.object_list))
+        rows = [found[pk] for pk in page.object_list if pk in found]
+    for column in columns:
+        column.prepare(rows, request.user)
+    context = {
+        "form": form,
+        "page": page,
+        "sort": filters.sort,
+        "columns": columns,
+        "rows": [(client, [(c, c.cell(client)) for c in columns]) for client in rows],
+    }
     template = "clients/client_list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"
@@ -161,7 +204,12 @@ def contact_create_view(request: AuthenticatedRequest, client_id: int) -> HttpRe
             errors_to_form(form, exc)
         else:
             messages.success(request, _("Contact added."))
-            return htmx_or_redirect(request, client.get_absolute_url() + "#contacts")
+            return htmx_or_redirect(
+                request, safe_next(request, client.get_absolute_url() + "#contacts")
+            )
+    if request.POST.get("from") == "dossier" and can_read_dossier(request.user, client):
+        # Added from the dossier's buying centre: the errors show there, not on the card.
+        return _dossier_page(request, client_id, status=400, contact_form=form)
     return render_card(request, client_id, contact_form=form)
 
 
@@ -241,6 +289,7 @@ def _dossier_page(
         or DossierNotesForm(initial={"notes": page.dossier.notes}),
         "competitor_form": forms.get("competitor_form") or CompetitorForm(),
         "date_form": forms.get("date_form") or ContactDateForm(),
+        "contact_form": forms.get("contact_form") or ContactForm(confidential=True),
     }
     return render(request, "clients/dossier.html", context, status=status)
 

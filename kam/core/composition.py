@@ -1,5 +1,5 @@
-"""Registry of the pieces other apps contribute to composed pages: client-card panels and
-Today sections.
+"""Registry of the pieces other apps contribute to composed pages: client-card panels, Today
+sections, portfolio sections and client-list columns.
 
 Each app registers its own pieces in `AppConfig.ready()`; the page that shows them (the client
 card in `clients`, Today in `relations`) walks the registry in `order` and knows no other app.
@@ -8,7 +8,9 @@ check.
 
 A panel or section is either rendered inline (its `template` with the page's base context plus
 what its `context` function returns) or, with `lazy=True`, as a placeholder that htmx fills
-from the panel's own fragment URL (`clients:card-panel`), which checks access like any route.
+from its own fragment URL (`clients:card-panel` for a panel, `today-section` for a Today
+section), which checks access like any route. A slow, secondary piece is made lazy so the page
+itself answers at once.
 """
 
 from __future__ import annotations
@@ -58,17 +60,23 @@ class CardPanel:
 @dataclass(frozen=True)
 class TodaySection:
     """A section of the Today page, rendered with the page's base context (`team`, `today`,
-    `today_url`, …) plus `context(request, base)`."""
+    `today_url`, …) plus `context(request, base)`.
+
+    A lazy section is rendered by its fragment URL after the page loads; its base context is
+    the light one (`team`, `today`, `today_url`, `can_team`, `now`) without the page's `page`
+    (the relations TodayPage), so its `context` must not read `base["page"]`."""
 
     key: str
     order: int
     template: str
     context: SectionContext = _nothing
     allowed: SectionAccess = _always
+    lazy: bool = False  # rendered by the fragment URL after the page loads
 
 
 _panels: dict[str, CardPanel] = {}
 _sections: dict[str, TodaySection] = {}
+_portfolio_sections: dict[str, TodaySection] = {}
 
 
 def register_card_panel(panel: CardPanel) -> None:
@@ -81,6 +89,12 @@ def register_today_section(section: TodaySection) -> None:
     _sections[section.key] = section
 
 
+def register_portfolio_section(section: TodaySection) -> None:
+    """Add (or replace, by key) a section of the portfolio page (the same shape as a Today
+    section; its base context holds the page's `report`). Call from `AppConfig.ready()`."""
+    _portfolio_sections[section.key] = section
+
+
 def card_panels() -> list[CardPanel]:
     return sorted(_panels.values(), key=lambda p: (p.order, p.key))
 
@@ -91,6 +105,10 @@ def card_panel(key: str) -> CardPanel | None:
 
 def today_sections() -> list[TodaySection]:
     return sorted(_sections.values(), key=lambda s: (s.order, s.key))
+
+
+def today_section(key: str) -> TodaySection | None:
+    return _sections.get(key)
 
 
 @dataclass(frozen=True)
@@ -131,12 +149,91 @@ def render_card_panels(
     return out
 
 
-def render_today_sections(request: HttpRequest, base: Mapping[str, Any]) -> list[Rendered]:
+# (visible clients queryset, viewer) → the queryset with the column's sort value annotated
+ColumnAnnotate = Callable[[Any, Any], Any]
+# (the rows of the page or the export, viewer) → None; sets what SQL cannot annotate
+ColumnPrepare = Callable[[list[Any], Any], None]
+# (client ids, viewer) → the sort value of each client (None: none), for a value SQL cannot sort
+ColumnSortValues = Callable[[list[int], Any], Mapping[int, Any]]
+
+
+def _no_prepare(rows: list[Any], viewer: Any) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class ClientColumn:
+    """A column an app adds to the client list (`clients:client-list`) and its download.
+
+    `annotate` adds the annotation named `sort_field` in SQL, so the list sorts and pages in
+    the database (`?sort=<key>` / `?sort=-<key>`, empty values last); `cell(row)` is the
+    escaped HTML of the cell and `export(row)` the spreadsheet value (a number stays a number).
+    `prepare` fills values SQL cannot compute, for the rows shown only; such a column has no
+    `sort_field`, and sorts only with `sort_values`, which scores every matching client (the
+    list then sorts their ids in Python, clients without a value last).
+    """
+
+    key: str
+    order: int
+    label: Any  # a lazy string
+    cell: Callable[[Any], str]
+    export: Callable[[Any], Any]
+    annotate: ColumnAnnotate | None = None
+    sort_field: str = ""  # "" = not sortable
+    numeric: bool = False
+    prepare: ColumnPrepare = _no_prepare
+    allowed: SectionAccess = _always
+    export_label: Any = None  # the download's header when it differs ("Share, %")
+    sort_values: ColumnSortValues | None = None
+
+    @property
+    def sortable(self) -> bool:
+        return bool(self.sort_field) or self.sort_values is not None
+
+
+_columns: dict[str, ClientColumn] = {}
+
+
+def register_client_column(column: ClientColumn) -> None:
+    """Add (or replace, by key) a client-list column. Call from your `AppConfig.ready()`."""
+    _columns[column.key] = column
+
+
+def client_columns(viewer: Any) -> list[ClientColumn]:
+    """The registered client-list columns the viewer may see, in order."""
+    return [
+        c for c in sorted(_columns.values(), key=lambda c: (c.order, c.key)) if c.allowed(viewer)
+    ]
+
+
+def portfolio_sections() -> list[TodaySection]:
+    return sorted(_portfolio_sections.values(), key=lambda s: (s.order, s.key))
+
+
+def render_portfolio_sections(request: HttpRequest, base: Mapping[str, Any]) -> list[Rendered]:
+    return render_today_sections(request, base, portfolio_sections())
+
+
+def render_section(
+    section: TodaySection, request: HttpRequest, base: Mapping[str, Any]
+) -> SafeString:
+    context = {**base, **section.context(request, base)}
+    return mark_safe(render_to_string(section.template, context, request=request))  # noqa: S308
+
+
+def render_today_sections(
+    request: HttpRequest,
+    base: Mapping[str, Any],
+    sections: Iterable[TodaySection] | None = None,
+) -> list[Rendered]:
+    """The sections the viewer may see, in order: rendered, or empty placeholders for lazy ones
+    (the Today template gives those an `hx-get` to their fragment URL)."""
     out = []
-    for section in today_sections():
+    for section in today_sections() if sections is None else sections:
         if not section.allowed(request.user):
             continue
-        context = {**base, **section.context(request, base)}
-        html = render_to_string(section.template, context, request=request)
-        out.append(Rendered(section.key, mark_safe(html)))  # noqa: S308
+        if section.lazy:
+            out.append(Rendered(section.key, SafeString(""), lazy=True))
+        else:
+            out.append(Rendered(section.key, render_section(section, request, base)))
     return out

@@ -74,6 +74,12 @@ class CompanySettings(models.Model):
     reminder_days_ahead = models.PositiveSmallIntegerField(
         _("remind of birthdays and dates N days ahead"), default=3
     )
+    log_correction_hours = models.PositiveSmallIntegerField(
+        _("contact log: the author or their supervisor may correct an entry within N hours"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 90)],
+        help_text=_("Counted from the moment the entry was written; every change is kept."),
+    )
     bank_withdrawal_streak = models.PositiveSmallIntegerField(
         _("emotional bank: alert after N withdrawals in a row"),
         default=3,
@@ -145,3 +151,48 @@ def company_settings() -> CompanySettings:
     """The settings row, created with the defaults on first use."""
     settings, _created = CompanySettings.objects.get_or_create(pk=1)
     return settings
+
+
+LOGO_MAX_BYTES = 256 * 1024
+
+
+class Branding(models.Model):
+    """One row (pk=1): how the company presents itself to clients on survey pages and e-mails.
+
+    The logo is kept in the database (no file path, no user-chosen name): only PNG, JPEG or
+    WebP up to LOGO_MAX_BYTES, checked by its content, served by `logo_view` under its digest.
+    """
+
+    company_name = models.CharField(
+        _("company name shown to clients"),
+        max_length=120,
+        blank=True,
+        help_text=_("Shown on survey pages and e-mails instead of «KAM»."),
+    )
+    logo = models.BinaryField(blank=True, default=b"", editable=False)
+    logo_type = models.CharField(max_length=20, blank=True, editable=False)
+    logo_digest = models.CharField(max_length=64, blank=True, editable=False)
+    survey_from_email = models.EmailField(
+        _("sender address of survey e-mails"),
+        blank=True,
+        help_text=_("An address of your domain that clients recognise, e.g. service@company.ru."),
+    )
+    survey_subject = models.CharField(
+        _("subject of survey e-mails"),
+        max_length=150,
+        blank=True,
+        help_text=_("Empty: «One question about our work» with the company name."),
+    )
+
+    class Meta:
+        verbose_name = _("branding")
+        verbose_name_plural = _("branding")
+
+    def __str__(self) -> str:
+        return self.company_name or "branding"
+
+
+def branding() -> Branding:
+    """The branding row, created empty on first use."""
+    row, _created = Branding.objects.get_or_create(pk=1)
+    return row

@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.access import visible_managers
 from kam.accounts.models import User
+from kam.core.forms import LocalDateInput
 from kam.deals import domain
 from kam.deals.choices import DealSource, DealStatus, FunnelStep
 from kam.deals.models import IndustryReference, StageMapping
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = LocalDateInput()
 
 
 class FunnelForm(forms.Form):

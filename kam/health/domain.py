@@ -19,12 +19,15 @@ COMPONENTS = (
     "recency",
     "cadence",
     "bank",
+    "bank_trend",
     "nps",
     "complaints",
     "dossier",
 )
 ESSENTIAL_ROLE_COUNT = 5  # essential buying-centre roles (kam.clients.domain.ESSENTIAL_ROLES)
 BANK_SCALE = 10  # a balance of +10 or more is full quality, −10 or less is none
+BANK_TREND_DAYS = 90  # the bank's trend: how the balance moved over this many days
+BANK_TREND_SCALE = 5  # a rise of +5 or more in that time is full quality, a fall of −5 none
 CRITIC_MAX = 6
 PROMOTER_MIN = 9
 
@@ -82,9 +85,10 @@ class ClientFacts:
     complaints: int  # complaint cases opened in the analysis window
     roles_present: int  # essential buying-centre roles named among active contacts
     dossier_reviewed_in_time: bool
+    bank_trend: int = 0  # balance change over the last BANK_TREND_DAYS (deposits − withdrawals)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a list builds eight per client, frozen ones 5× slower
 class Component:
     """One named part of the score: its shown value, its quality 0…1 (None = no data) and
     the points it adds to the score."""
@@ -149,6 +153,14 @@ def bank_quality(entries: int, balance: int) -> float | None:
     return _clamp((balance + BANK_SCALE) / (2 * BANK_SCALE))
 
 
+def bank_trend_quality(entries: int, trend: int) -> float | None:
+    """How the balance moved lately: 0.5 when flat, 1 at +BANK_TREND_SCALE or more, 0 at
+    −BANK_TREND_SCALE or less; no data for a client without any bank entry."""
+    if entries == 0:
+        return None
+    return _clamp((trend + BANK_TREND_SCALE) / (2 * BANK_TREND_SCALE))
+
+
 def nps_quality(last_score: int | None) -> float | None:
     """The latest answer's score / 10; no answer → no data."""
     if last_score is None:
@@ -203,6 +215,25 @@ def score(
     return max(0, min(100, health)), components
 
 
+def health_of(
+    parts: Mapping[str, tuple[float | int | None, float | None]], weights: Mapping[str, int]
+) -> int | None:
+    """`score(parts, weights)[0]` without building the components (daily snapshots score
+    every client)."""
+    total = 0
+    weighted = 0.0
+    for name, (_, quality) in parts.items():
+        w = weights.get(name, 0)
+        if w < 0:
+            raise ValueError("weights are never negative")
+        if quality is not None and w > 0:
+            total += w
+            weighted += quality * w
+    if not total:
+        return None
+    return max(0, min(100, round(100 * weighted / total)))
+
+
 def components_of(
     facts: ClientFacts, today: date, th: Thresholds
 ) -> dict[str, tuple[float | int | None, float | None]]:
@@ -221,6 +252,10 @@ def components_of(
         "bank": (
             facts.bank_balance if facts.bank_entries else None,
             bank_quality(facts.bank_entries, facts.bank_balance),
+        ),
+        "bank_trend": (
+            facts.bank_trend if facts.bank_entries else None,
+            bank_trend_quality(facts.bank_entries, facts.bank_trend),
         ),
         "nps": (facts.last_score, nps_quality(facts.last_score)),
         "complaints": (facts.open_complaints, complaints_quality(facts.open_complaints)),

@@ -1,4 +1,4 @@
-"""Admin weights and thresholds of account health, and snoozed alerts."""
+"""Admin weights and thresholds of account health, snoozed alerts and daily snapshots."""
 
 from __future__ import annotations
 
@@ -30,7 +30,10 @@ class HealthSettings(models.Model):
         _("weight: contact cadence"), default=15, validators=WEIGHT
     )
     weight_bank = models.PositiveSmallIntegerField(
-        _("weight: emotional bank balance"), default=15, validators=WEIGHT
+        _("weight: emotional bank balance"), default=10, validators=WEIGHT
+    )
+    weight_bank_trend = models.PositiveSmallIntegerField(
+        _("weight: emotional bank trend"), default=5, validators=WEIGHT
     )
     weight_nps = models.PositiveSmallIntegerField(_("weight: NPS"), default=15, validators=WEIGHT)
     weight_complaints = models.PositiveSmallIntegerField(
@@ -123,3 +126,41 @@ class AlertSnooze(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id}:{self.code}≤{self.until}"
+
+
+class HealthSnapshotDay(models.Model):
+    """A day whose health snapshot is stored (written by the daily task, `kam manage
+    health_snapshot` or on first need); a day without this row has not been computed yet."""
+
+    day = models.DateField(_("day"), primary_key=True)
+    clients = models.PositiveIntegerField(_("clients scored"), default=0)
+    written_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("health snapshot")
+        verbose_name_plural = _("health snapshots")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.clients}"
+
+
+class HealthSnapshot(models.Model):
+    """One client's health score as computed on a day ("biggest drops" compare with it)."""
+
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    health = models.PositiveSmallIntegerField(_("health"), null=True)
+
+    if TYPE_CHECKING:
+        client_id: int
+
+    class Meta:
+        verbose_name = _("health score of a day")
+        verbose_name_plural = _("health scores of a day")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "client"], name="health_snapshot_day_client")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}@{self.day}={self.health}"

@@ -2,7 +2,10 @@
 
 `client_facts` runs one windowed SQL query over revenue (purchase dates, median gap, period
 sums) and one GROUP BY per other source (contacts, bank, answers, cases, roles, reviews); no
-Python loop ever walks revenue rows. Everything a viewer gets is cut to `visible_clients`.
+Python loop ever walks revenue rows. Everything a viewer gets is cut to `visible_clients`,
+pushed into each query as a subquery (a manager's list never aggregates the whole company,
+except the company totals that shares are of). "Biggest drops" read the stored daily snapshot
+of 30 days ago (`HealthSnapshot`) instead of recomputing the past.
 """
 
 from __future__ import annotations
@@ -14,16 +17,33 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, IntegerField, Max, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
-from kam.accounts.access import visible_clients
+from kam.accounts.access import scope_of, visible_clients
+from kam.accounts.domain import Scope
 from kam.clients.domain import ESSENTIAL_ROLES, review_overdue
 from kam.clients.models import Client, ContactRole, Dossier
 from kam.core.models import company_settings
 from kam.health import domain
 from kam.health.domain import Alert, Candidate, ClientFacts, Component
-from kam.health.models import AlertSnooze, HealthSettings, health_settings
+from kam.health.models import (
+    AlertSnooze,
+    HealthSettings,
+    HealthSnapshot,
+    HealthSnapshotDay,
+    health_settings,
+)
 from kam.playbooks.models import ComplaintCase
 from kam.portfolio.models import RevenueRecord
 from kam.relations.models import BankEntry, Interaction
@@ -36,7 +56,7 @@ DROP_COMPARED_DAYS = 30  # "biggest drops": health now against health this many 
 _REVENUE_SQL = """
 WITH d AS (
     SELECT client_id, date, SUM(amount) AS amt
-    FROM {table} WHERE date <= %(as_of)s {only}
+    FROM {table} WHERE date <= %s {only}
     GROUP BY client_id, date
 ),
 p AS (
@@ -63,11 +83,10 @@ a AS (
            SUM(CASE WHEN amt > 0 THEN 1 ELSE 0 END) AS purchases,
            MIN(CASE WHEN amt > 0 THEN date END) AS first_purchase,
            MAX(CASE WHEN amt > 0 THEN date END) AS last_purchase,
-           SUM(CASE WHEN date > %(cur_start)s THEN amt ELSE 0 END) AS cur,
-           SUM(CASE WHEN date > %(prev_start)s AND date <= %(cur_start)s THEN amt ELSE 0 END)
-               AS prev
+           SUM(CASE WHEN date > %s THEN amt ELSE 0 END) AS cur,
+           SUM(CASE WHEN date > %s AND date <= %s THEN amt ELSE 0 END) AS prev
     FROM d GROUP BY client_id
-    HAVING MAX(date) > %(prev_start)s
+    HAVING MAX(date) > %s
 )
 SELECT a.client_id, a.purchases, a.first_purchase, a.last_purchase, a.cur, a.prev, m.median_gap
 FROM a LEFT JOIN m ON m.client_id = a.client_id
@@ -95,26 +114,30 @@ def _as_date(value: Any) -> date | None:
 
 
 def revenue_facts(
-    *, as_of: date, client_ids: Iterable[int] | None = None
+    *,
+    as_of: date,
+    client_ids: Iterable[int] | None = None,
+    clients: QuerySet[Client] | None = None,
 ) -> dict[int, RevenueFacts]:
     """Purchase dates, median gap and the two 12-month sums of every client with revenue in
-    the 24 months up to `as_of` (or of `client_ids` only), in one SQL query."""
+    the 24 months up to `as_of` (or of `client_ids` only, or of the `clients` queryset only,
+    as a subquery), in one SQL query."""
     gap = (
         "CAST(julianday(date) - julianday(prev_date) AS INTEGER)"
         if connection.vendor == "sqlite"
         else "(date - prev_date)"
     )
-    params: dict[str, Any] = {
-        "as_of": _param(as_of),
-        "cur_start": _param(as_of - YEAR),
-        "prev_start": _param(as_of - 2 * YEAR),
-    }
-    only = ""
+    only, only_params = "", []
     if client_ids is not None:
         ids = [int(i) for i in client_ids]
         if not ids:
             return {}
         only = "AND client_id IN (" + ",".join(str(i) for i in ids) + ")"
+    elif clients is not None:
+        sub, sub_params = clients.values("pk").query.sql_with_params()
+        only, only_params = f"AND client_id IN ({sub})", list(sub_params)
+    cur_start, prev_start = _param(as_of - YEAR), _param(as_of - 2 * YEAR)
+    params = [_param(as_of), *only_params, cur_start, prev_start, cur_start, prev_start]
     sql = _REVENUE_SQL.format(table=RevenueRecord._meta.db_table, gap=gap, only=only)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -136,16 +159,28 @@ def _by_client(qs: Any, **aggregates: Any) -> dict[int, dict[str, Any]]:
     return {row["client_id"]: row for row in qs.values("client_id").annotate(**aggregates)}
 
 
-def client_facts(*, as_of: date, client_ids: Iterable[int] | None = None) -> dict[int, ClientFacts]:
-    """`ClientFacts` of every client with revenue in the 24 months up to `as_of`."""
-    revenue = revenue_facts(as_of=as_of, client_ids=client_ids)
+def client_facts(
+    *,
+    as_of: date,
+    client_ids: Iterable[int] | None = None,
+    clients: QuerySet[Client] | None = None,
+) -> dict[int, ClientFacts]:
+    """`ClientFacts` of every client with revenue in the 24 months up to `as_of`; of
+    `client_ids` only, or of the `clients` queryset only (the viewer's scope, pushed into every
+    query as a subquery). Shares are always of the whole company's revenue."""
+    revenue = revenue_facts(as_of=as_of, client_ids=client_ids, clients=clients)
     if not revenue:
         return {}
     ids = list(revenue)
     small = client_ids is not None
+    scope = None if small or clients is None else clients.values("pk")
 
-    def scoped(qs: Any) -> Any:
-        return qs.filter(client_id__in=ids) if small else qs
+    def scoped(qs: Any, field: str = "client_id") -> Any:
+        if small:
+            return qs.filter(**{f"{field}__in": ids})
+        if scope is not None:
+            return qs.filter(**{f"{field}__in": scope})
+        return qs
 
     totals = RevenueRecord.objects.filter(date__lte=as_of).aggregate(
         cur=Coalesce(Sum("amount", filter=Q(date__gt=as_of - YEAR)), Value(Decimal(0))),
@@ -160,11 +195,18 @@ def client_facts(*, as_of: date, client_ids: Iterable[int] | None = None) -> dic
         negative_recent=Count("id", filter=Q(tone="negative", date__gt=as_of - RECENT_NEGATIVE)),
         negative_year=Count("id", filter=Q(tone="negative", date__gt=as_of - YEAR)),
     )
+    trend_start = as_of - timedelta(days=domain.BANK_TREND_DAYS)
     bank = _by_client(
         scoped(BankEntry.objects.filter(date__lte=as_of)),
         n=Count("id"),
         deposits=Coalesce(Sum("weight", filter=Q(kind="deposit")), Value(0)),
         withdrawals=Coalesce(Sum("weight", filter=Q(kind="withdrawal")), Value(0)),
+        recent_deposits=Coalesce(
+            Sum("weight", filter=Q(kind="deposit", date__gt=trend_start)), Value(0)
+        ),
+        recent_withdrawals=Coalesce(
+            Sum("weight", filter=Q(kind="withdrawal", date__gt=trend_start)), Value(0)
+        ),
     )
     answers_qs = scoped(Answer.objects.filter(answered_on__lte=as_of))
     answers = _by_client(
@@ -178,7 +220,7 @@ def client_facts(*, as_of: date, client_ids: Iterable[int] | None = None) -> dic
         "-answered_on", "-id"
     )
     last_scores = dict(
-        Client.objects.filter(pk__in=[cid for cid in ids if cid in answers] if small else answers)
+        scoped(Client.objects.filter(pk__in=answers_qs.values("client_id")), "pk")
         .annotate(s=Subquery(latest.values("score")[:1], output_field=IntegerField()))
         .values_list("pk", "s")
     )
@@ -187,9 +229,10 @@ def client_facts(*, as_of: date, client_ids: Iterable[int] | None = None) -> dic
         open=Count("id", filter=Q(closed_at__isnull=True)),
         recent=Count("id", filter=Q(opened_at__date__gt=as_of - 2 * YEAR)),
     )
-    roles_qs = ContactRole.objects.filter(role__in=ESSENTIAL_ROLES, contact__is_active=True)
-    if small:
-        roles_qs = roles_qs.filter(contact__client_id__in=ids)
+    roles_qs = scoped(
+        ContactRole.objects.filter(role__in=ESSENTIAL_ROLES, contact__is_active=True),
+        "contact__client_id",
+    )
     roles = {
         row["contact__client_id"]: row["n"]
         for row in roles_qs.values("contact__client_id").annotate(n=Count("role", distinct=True))
@@ -197,11 +240,7 @@ def client_facts(*, as_of: date, client_ids: Iterable[int] | None = None) -> dic
     reviewed = dict(scoped(Dossier.objects.all()).values_list("client_id", "last_reviewed_on"))
     company = company_settings()
     segment_cadence = company.segment_cadence()
-    segments = dict(
-        (Client.objects.filter(pk__in=ids) if small else Client.objects.all()).values_list(
-            "pk", "segment"
-        )
-    )
+    segments = dict(scoped(Client.objects.all(), "pk").values_list("pk", "segment"))
 
     def pct(part: Decimal, whole: Decimal) -> Decimal:
         return part * 100 / whole if whole > 0 else Decimal(0)
@@ -230,6 +269,7 @@ def client_facts(*, as_of: date, client_ids: Iterable[int] | None = None) -> dic
             last_positive_contact=contact.get("last_positive"),
             bank_entries=entries.get("n", 0),
             bank_balance=entries.get("deposits", 0) - entries.get("withdrawals", 0),
+            bank_trend=entries.get("recent_deposits", 0) - entries.get("recent_withdrawals", 0),
             last_score=last_scores.get(cid),
             promoter_answers=answer.get("promoters", 0),
             critic_answers=answer.get("critics", 0),
@@ -263,32 +303,92 @@ class ClientHealth:
         return self.health - self.previous
 
 
-def _snoozed(as_of: date, ids: Iterable[int] | None) -> set[tuple[int, str]]:
+def _snoozed(as_of: date, ids: Iterable[int] | None, scope: Any) -> set[tuple[int, str]]:
     qs = AlertSnooze.objects.filter(until__gte=as_of)
     if ids is not None:
         qs = qs.filter(client_id__in=list(ids))
+    elif scope is not None:
+        qs = qs.filter(client_id__in=scope.values("pk"))
     return set(qs.values_list("client_id", "code"))
 
 
-def health_list(
-    *, viewer: Any, as_of: date, client_ids: Iterable[int] | None = None, compare: bool = True
-) -> list[ClientHealth]:
-    """Health of every visible client with revenue in the last 24 months: key clients first,
-    then the lowest score first."""
-    cfg: HealthSettings = health_settings()
-    weights, th = cfg.weights(), cfg.thresholds()
+def _viewer_scope(
+    viewer: Any, client_ids: Iterable[int] | None, *, own: bool = False
+) -> tuple[QuerySet[Client], list[int] | None, QuerySet[Client] | None]:
+    """(visible clients, the wanted ids when a few were asked for, the scope to push into the
+    SQL as a subquery — None for a few ids or when the viewer sees the whole company).
+    `own`: only the clients the viewer manages personally (Today's personal view)."""
     visible = visible_clients(viewer)
+    if own:
+        visible = visible.filter(manager=viewer)
     if client_ids is not None:
         visible = visible.filter(pk__in=list(client_ids))
-    clients = {c.pk: c for c in visible.select_related("manager")}
-    wanted = None if client_ids is None else list(clients)
-    facts = client_facts(as_of=as_of, client_ids=wanted)
-    before = (
-        client_facts(as_of=as_of - timedelta(days=DROP_COMPARED_DAYS), client_ids=wanted)
-        if compare
-        else {}
-    )
-    snoozed = _snoozed(as_of, wanted)
+        return visible, list(visible.values_list("pk", flat=True)), None
+    return visible, None, None if scope_of(viewer) is Scope.ALL and not own else visible
+
+
+def scores_of(
+    facts: dict[int, ClientFacts], *, as_of: date, cfg: HealthSettings | None = None
+) -> dict[int, int | None]:
+    """The health score of each client's facts (what a daily snapshot stores)."""
+    cfg = cfg or health_settings()
+    weights, th = cfg.weights(), cfg.thresholds()
+    return {
+        cid: domain.health_of(domain.components_of(fact, as_of, th), weights)
+        for cid, fact in facts.items()
+    }
+
+
+def snapshot_day(as_of: date) -> date:
+    """The day whose stored scores "biggest drops" compare with."""
+    return as_of - timedelta(days=DROP_COMPARED_DAYS)
+
+
+def _previous_scores(
+    as_of: date, wanted: list[int] | None, scope: QuerySet[Client] | None, cfg: HealthSettings
+) -> dict[int, int | None]:
+    """Scores DROP_COMPARED_DAYS ago from the stored snapshot of that day. A whole list stores
+    the day first when it is missing (once, company-wide); a few clients (the card) without a
+    stored day are scored for that day on the fly instead."""
+    day = snapshot_day(as_of)
+    stored = HealthSnapshotDay.objects.filter(day=day).exists()
+    if not stored and wanted is not None:
+        return scores_of(client_facts(as_of=day, client_ids=wanted), as_of=day, cfg=cfg)
+    if not stored:
+        from kam.health.services import health_snapshot_write  # writes live in services
+
+        health_snapshot_write(day=day)
+    qs = HealthSnapshot.objects.filter(day=day)
+    if wanted is not None:
+        qs = qs.filter(client_id__in=wanted)
+    elif scope is not None:
+        qs = qs.filter(client_id__in=scope.values("pk"))
+    return dict(qs.values_list("client_id", "health"))
+
+
+def health_list(
+    *,
+    viewer: Any,
+    as_of: date,
+    client_ids: Iterable[int] | None = None,
+    compare: bool = True,
+    own: bool = False,
+) -> list[ClientHealth]:
+    """Health of every visible client with revenue in the last 24 months: key clients first,
+    then the lowest score first. The viewer's scope is a subquery of every aggregate; with
+    `compare`, each row's `previous` is its stored score of DROP_COMPARED_DAYS ago; with `own`,
+    only the clients the viewer manages personally."""
+    cfg: HealthSettings = health_settings()
+    weights, th = cfg.weights(), cfg.thresholds()
+    visible, wanted, scope = _viewer_scope(viewer, client_ids, own=own)
+    if wanted is not None and not wanted:
+        return []
+    facts = client_facts(as_of=as_of, client_ids=wanted, clients=scope)
+    if not facts:
+        return []
+    clients = {c.pk: c for c in visible}
+    before = _previous_scores(as_of, wanted, scope, cfg) if compare else {}
+    snoozed = _snoozed(as_of, wanted, scope)
     key_share = company_settings().key_share * 100
     rows = []
     for cid, fact in facts.items():
@@ -296,12 +396,7 @@ def health_list(
         if client is None:
             continue
         health, components = domain.score(domain.components_of(fact, as_of, th), weights)
-        previous = None
-        if cid in before:
-            previous = domain.score(
-                domain.components_of(before[cid], as_of - timedelta(days=DROP_COMPARED_DAYS), th),
-                weights,
-            )[0]
+        previous = before.get(cid)
         raised = domain.alerts(fact, as_of, th)
         rows.append(
             ClientHealth(
@@ -362,8 +457,9 @@ def contrast_candidates(*, viewer: Any, as_of: date) -> dict[str, Any]:
     cfg = health_settings()
     th = cfg.thresholds()
     new_since = as_of - timedelta(days=round(cfg.new_client_months * 365 / 12))
-    names = dict(visible_clients(viewer).values_list("pk", "name"))
-    facts = client_facts(as_of=as_of)
+    visible, _wanted, scope = _viewer_scope(viewer, None)
+    names = dict(visible.values_list("pk", "name"))
+    facts = client_facts(as_of=as_of, clients=scope)
     found: list[tuple[Candidate, str]] = []
     for cid, fact in facts.items():
         if cid not in names:

@@ -1,4 +1,5 @@
-"""Writes of account health: snoozing an alert (with a reason) for a while."""
+"""Writes of account health: snoozing an alert (with a reason) for a while, settings, and the
+daily snapshot of every client's score."""
 
 from __future__ import annotations
 
@@ -13,7 +14,13 @@ from kam.accounts.access import can_manage_users
 from kam.accounts.models import User
 from kam.clients.models import Client
 from kam.health.domain import Alert
-from kam.health.models import AlertSnooze, HealthSettings, health_settings
+from kam.health.models import (
+    AlertSnooze,
+    HealthSettings,
+    HealthSnapshot,
+    HealthSnapshotDay,
+    health_settings,
+)
 
 
 @transaction.atomic
@@ -48,3 +55,21 @@ def health_settings_update(*, actor: User, **data: Any) -> HealthSettings:
     row.full_clean()
     row.save()
     return row
+
+
+@transaction.atomic
+def health_snapshot_write(*, day: date) -> int:
+    """Store every client's health score of `day` (company-wide, a system write: the daily
+    task, `kam manage health_snapshot` or the first list that needs the day). Re-running
+    replaces the day's rows; returns how many clients were scored."""
+    from kam.health.selectors import client_facts, scores_of
+
+    scores = scores_of(client_facts(as_of=day), as_of=day)
+    HealthSnapshot.objects.filter(day=day).delete()
+    HealthSnapshot.objects.bulk_create(
+        (HealthSnapshot(client_id=cid, day=day, health=h) for cid, h in scores.items()),
+        batch_size=2000,
+        ignore_conflicts=True,  # a concurrent first need wrote the same day
+    )
+    HealthSnapshotDay.objects.update_or_create(day=day, defaults={"clients": len(scores)})
+    return len(scores)

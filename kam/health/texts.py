@@ -12,6 +12,7 @@ COMPONENT_LABELS: dict[str, Promise] = {
     "recency": _("Days since the last purchase (against the usual gap)"),
     "cadence": _("Contact cadence: days overdue"),
     "bank": _("Emotional bank balance"),
+    "bank_trend": _("Emotional bank trend: balance change over 90 days"),
     "nps": _("Latest NPS score"),
     "complaints": _("Open complaint cases"),
     "dossier": _("Dossier completeness and review, %"),

@@ -32,6 +32,14 @@ def health_list_view(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "health/health_list.html", context)
 
 
+def portfolio_section_view(request: AuthenticatedRequest) -> HttpResponse:
+    """The portfolio page's health section (loaded after the page): the viewer's lowest scores
+    and biggest drops, key clients first."""
+    lowest, drops = lowest_and_drops(health_list(viewer=request.user, as_of=timezone.localdate()))
+    context = {"health_lowest": lowest, "health_drops": drops}
+    return render(request, "health/_portfolio.html", context)
+
+
 @require_POST
 def snooze_view(request: AuthenticatedRequest, client_id: int) -> HttpResponseBase:
     client = client_get(request.user, client_id)

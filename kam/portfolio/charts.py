@@ -7,24 +7,29 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kam.core.charts import (
+    BASE_LAYOUT,
+    Figure,
+    amount_axis,
+    chart,
+    number,
+    pareto_chart,
+    percent_axis,
+    short_label,
+)
 from kam.portfolio.domain import GridCell
 from kam.portfolio.selectors import KeyGrid, PortfolioReport
 
-LAYOUT: dict[str, Any] = {
-    "margin": {"l": 50, "r": 20, "t": 40, "b": 45},
-    "height": 340,
-    "paper_bgcolor": "rgba(0,0,0,0)",
-    "plot_bgcolor": "#fff",
-    "font": {"family": "system-ui, sans-serif", "size": 12},
-}
+# Kept for callers that built their own layouts; new charts use kam.core.charts.chart().
+LAYOUT: dict[str, Any] = BASE_LAYOUT
 
 
-def lorenz_figure(report: PortfolioReport) -> dict[str, Any]:
+def lorenz_figure(report: PortfolioReport) -> Figure:
     """Lorenz curve of the clients in scope, with the line of perfect equality."""
     xs = [float(x) * 100 for x, _y in report.lorenz]
     ys = [float(y) * 100 for _x, y in report.lorenz]
-    return {
-        "data": [
+    return chart(
+        [
             {
                 "x": xs,
                 "y": ys,
@@ -32,6 +37,7 @@ def lorenz_figure(report: PortfolioReport) -> dict[str, Any]:
                 "mode": "lines",
                 "name": _("Lorenz curve"),
                 "line": {"color": "#1f4e79", "width": 3},
+                "hovertemplate": "%{x:.1f}% → %{y:.1f}%<extra></extra>",
             },
             {
                 "x": [0, 100],
@@ -40,22 +46,16 @@ def lorenz_figure(report: PortfolioReport) -> dict[str, Any]:
                 "mode": "lines",
                 "name": _("Equal shares"),
                 "line": {"color": "#999", "dash": "dot"},
+                "hoverinfo": "skip",
             },
         ],
-        "layout": {
-            **LAYOUT,
-            "title": {"text": _("Lorenz curve")},
-            "xaxis": {
-                "title": {"text": _("Share of clients, smallest first, %")},
-                "range": [0, 100],
-            },
-            "yaxis": {"title": {"text": _("Share of revenue, %")}, "range": [0, 100]},
-            "showlegend": False,
-        },
-    }
+        title=_("Lorenz curve"),
+        xaxis=percent_axis(title=_("Share of clients, smallest first, %")),
+        yaxis=percent_axis(title=_("Share of revenue, %")),
+    )
 
 
-def pareto_figure(report: PortfolioReport, *, top: int = 30) -> dict[str, Any]:
+def pareto_figure(report: PortfolioReport, *, top: int = 30) -> Figure:
     """Revenue of the largest clients (bars) with the cumulative share (line)."""
     rows = report.rows[:top]
     total = report.scope_total or Decimal(1)
@@ -63,41 +63,15 @@ def pareto_figure(report: PortfolioReport, *, top: int = 30) -> dict[str, Any]:
     for row in rows:
         running += row.revenue
         cumulative.append(float(running / total * 100))
-    names = [r.name[:28] for r in rows]
-    return {
-        "data": [
-            {
-                "x": names,
-                "y": [float(r.revenue) for r in rows],
-                "type": "bar",
-                "name": _("Revenue"),
-                "marker": {"color": "#2e6da4"},
-            },
-            {
-                "x": names,
-                "y": cumulative,
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": _("Cumulative share, %"),
-                "yaxis": "y2",
-                "line": {"color": "#b35c00"},
-            },
-        ],
-        "layout": {
-            **LAYOUT,
-            "title": {"text": _("Pareto chart of the largest clients")},
-            "xaxis": {"tickangle": -45, "automargin": True},
-            "yaxis": {"title": {"text": _("Revenue")}},
-            "yaxis2": {
-                "overlaying": "y",
-                "side": "right",
-                "range": [0, 100],
-                "title": {"text": "%"},
-            },
-            "showlegend": False,
-            "height": 400,
-        },
-    }
+    return pareto_chart(
+        [r.name for r in rows],
+        [r.revenue for r in rows],
+        cumulative,
+        title=_("Pareto chart of the largest clients"),
+        value_title=_("Revenue"),
+        cumulative_title=_("Cumulative share, %"),
+        amounts=True,
+    )
 
 
 def cell_label(cell: GridCell) -> str:
@@ -138,14 +112,15 @@ _CORNERS = {
 }
 
 
-def grid_figure(grid: KeyGrid) -> dict[str, Any]:
+def grid_figure(grid: KeyGrid) -> Figure:
     """Current revenue against three-year potential for key clients, cut at the medians."""
     points = grid.placed
+    revenues = [float(p.revenue) for p in points]
+    potentials = [float(p.potential or 0) for p in points]
     layout: dict[str, Any] = {
-        **LAYOUT,
-        "title": {"text": _("Current revenue vs potential over three years")},
-        "xaxis": {"title": {"text": _("Revenue in the window")}},
-        "yaxis": {"title": {"text": _("Potential over three years")}},
+        # Room around the points, so a name above the highest one stays inside the chart.
+        "xaxis": amount_axis(revenues, title=_("Revenue in the window"), pad=0.08),
+        "yaxis": amount_axis(potentials, title=_("Potential over three years"), pad=0.12),
     }
     if grid.split is not None:
         line = {"color": "#999", "dash": "dash", "width": 1}
@@ -169,17 +144,25 @@ def grid_figure(grid: KeyGrid) -> dict[str, Any]:
             }
             for cell, (x, y, xanchor, yanchor) in _CORNERS.items()
         ]
-    return {
-        "data": [
+    return chart(
+        [
             {
-                "x": [float(p.revenue) for p in points],
-                "y": [float(p.potential or 0) for p in points],
-                "text": [p.name for p in points],
+                "x": revenues,
+                "y": potentials,
+                "text": [short_label(p.name, 20) for p in points],
+                "customdata": [
+                    [p.name, number(p.revenue), number(p.potential or 0)] for p in points
+                ],
+                "hovertemplate": "%{customdata[0]}<br>%{customdata[1]} → %{customdata[2]}"
+                "<extra></extra>",
                 "type": "scatter",
                 "mode": "markers+text",
                 "textposition": "top center",
+                "cliponaxis": False,
                 "marker": {"size": 12, "color": "#1f4e79"},
             },
         ],
-        "layout": layout,
-    }
+        title=_("Current revenue vs potential over three years"),
+        height=420,
+        **layout,
+    )

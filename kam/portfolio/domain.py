@@ -403,8 +403,12 @@ class GridSplit:
     revenue: Decimal
     potential: Decimal
 
-    def cell(self, revenue: Decimal, potential: Decimal) -> GridCell:
-        large_now, large_later = revenue >= self.revenue, potential >= self.potential
+    def cell(self, revenue: Decimal, potential: Decimal, *, revenue_key: bool = False) -> GridCell:
+        """The client's cell. A revenue-key client (its share is above the key threshold) is
+        large now by definition, wherever the median falls: it is never told to be served at
+        a low cost; the revenue median sorts the clients that are key for other reasons."""
+        large_now = revenue_key or revenue >= self.revenue
+        large_later = potential >= self.potential
         if large_later:
             return GridCell.GROW if large_now else GridCell.DEVELOP
         return GridCell.KEEP if large_now else GridCell.SERVE
@@ -413,8 +417,10 @@ class GridSplit:
 def grid_split(points: Sequence[tuple[Decimal, Decimal]]) -> GridSplit | None:
     """Split at the median current revenue and the median potential of the placed clients.
 
-    Medians keep the cells meaningful whatever the units and scale (12 months of revenue
-    against three years of potential); with fewer than two clients there is nothing to split.
+    The caller passes the whole company's key clients, never one viewer's scope, so a client
+    gets the same cell (and advice) whoever looks at it. Medians keep the cells meaningful
+    whatever the units and scale (12 months of revenue against three years of potential);
+    with fewer than two clients there is nothing to split.
     """
     if len(points) < 2:
         return None

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.access import AnyUser, visible_managers
 from kam.accounts.models import User
-from kam.core.forms import AmountField
+from kam.core.forms import AmountField, LocalDateInput
 from kam.portfolio.domain import (
     Window,
     previous_quarter,
@@ -36,12 +36,12 @@ class WindowForm(forms.Form):
     date_from = forms.DateField(
         label=_("From"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=LocalDateInput(),
     )
     date_to = forms.DateField(
         label=_("To"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=LocalDateInput(),
     )
 
     def window(self, *, today: date, months: int) -> Window:
@@ -89,9 +89,7 @@ class GoalForm(forms.Form):
     title = forms.CharField(label=_("Goal"), max_length=300)
     target_value = AmountField(label=_("Target (number)"))
     unit = forms.CharField(label=_("Unit"), max_length=40, required=False)
-    due = forms.DateField(
-        label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    due = forms.DateField(label=_("Due date"), widget=LocalDateInput())
 
 
 class GoalResultForm(forms.Form):
@@ -117,9 +115,7 @@ class ActionForm(forms.Form):
     owner: forms.ModelChoiceField[User] = forms.ModelChoiceField(
         label=_("Owner"), queryset=User.objects.none()
     )
-    due = forms.DateField(
-        label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    due = forms.DateField(label=_("Due date"), widget=LocalDateInput())
 
     def __init__(self, *args: Any, viewer: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -129,17 +125,13 @@ class ActionForm(forms.Form):
 class ReviewForm(forms.Form):
     """A review of the plan."""
 
-    date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date = forms.DateField(label=_("Date"), widget=LocalDateInput())
     notes = forms.CharField(label=_("Review notes"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class RevenueForm(forms.Form):
     """A revenue record entered by hand."""
 
-    date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date = forms.DateField(label=_("Date"), widget=LocalDateInput())
     amount = AmountField(label=_("Amount"), min_value=0)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)

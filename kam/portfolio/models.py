@@ -61,6 +61,19 @@ class RevenueRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.client_id} {self.date} {self.amount}"
 
+    @property
+    def source_label(self) -> str:
+        """Where the record came from, in words («вручную», «демо-данные»), not a code."""
+        labels = {
+            "manual": _("entered by hand"),
+            "import": _("file import"),
+            "demo": _("demo data"),
+            "api": "API",
+            "amocrm": "amoCRM",
+            "bitrix24": _("Bitrix24"),
+        }
+        return str(labels.get(self.source, self.source))
+
 
 class KeyAccountProfile(models.Model):
     """What revenue alone cannot tell: strategic/reference or prospective value, 3-year potential.

@@ -15,8 +15,24 @@ from decimal import Decimal
 from typing import Any, cast, overload
 
 from django.db import connection
-from django.db.models import BigIntegerField, Count, F, Max, Q, QuerySet, Sum
-from django.db.models.functions import Cast, Round
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Round
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +42,7 @@ from kam.accounts.domain import Scope
 from kam.accounts.models import User
 from kam.clients.choices import ClientStatus
 from kam.clients.models import Client
+from kam.core.memo import per_request
 from kam.core.models import CompanySettings, company_settings
 from kam.portfolio.domain import (
     GridCell,
@@ -275,6 +292,22 @@ class PortfolioRows(Sequence[PortfolioRow]):
         self._name(indices)
         return (self._row(i) for i in indices)
 
+    def company_key_ids(self) -> list[int]:
+        """The company's revenue-key clients (share above the key threshold), visible or not."""
+        return [f[0] for f in self._facts[: self._bounds.key]]
+
+    @property
+    def company_total_kopecks(self) -> Decimal:
+        """The company's revenue over the window in kopecks (every active client)."""
+        return self._total
+
+    def company_kopecks(self, client_ids: set[int]) -> dict[int, int]:
+        """Revenue in kopecks over the window of some of the company's clients, visible or not
+        (those without revenue are left out)."""
+        if not client_ids:
+            return {}
+        return {f[0]: f[1] for f in self._facts if f[0] in client_ids}
+
     def kopecks(self) -> list[int]:
         """Revenue of every row in kopecks, in order."""
         if self._ranks is None:
@@ -353,8 +386,34 @@ def _manager_names(ids: set[int]) -> dict[int, str]:
     return {u.pk: u.display_name for u in users}
 
 
-def _manager_load(rows: PortfolioRows, key_count: int, *, limit: int) -> list[ManagerLoad]:
-    """Per manager: key clients (the first `key_count` rows), clients and kopecks carried.
+def _marked_key_ids() -> set[int]:
+    """Clients their manager marked strategic/reference or prospective: key whatever their
+    revenue (SPEC §1, the other kinds of key clients)."""
+    marked = KeyAccountProfile.objects.filter(Q(strategic=True) | Q(prospective=True))
+    return set(marked.values_list("client_id", flat=True))
+
+
+def key_clients_per_manager(
+    *, viewer: AnyUser, revenue_key: Counter[int], marked: set[int], revenue_key_ids: set[int]
+) -> Counter[int]:
+    """Key clients per manager in the viewer's scope: the revenue-key rows (counted by the
+    caller from the ranked rows) plus the active marked clients that are not revenue-key.
+    The same set as `key_client_ids`, so Today's team figures and the portfolio's manager
+    load always count the same clients."""
+    extra = marked - revenue_key_ids
+    counts = Counter(revenue_key)
+    if extra:
+        owners = (
+            visible_clients(viewer, include_archived=False)
+            .filter(pk__in=extra)
+            .values_list("manager_id", flat=True)
+        )
+        counts.update(owners)
+    return counts
+
+
+def _manager_load(rows: PortfolioRows, key: Counter[int], *, limit: int) -> list[ManagerLoad]:
+    """Per manager: key clients (`key_clients_per_manager`), clients and kopecks carried.
 
     A pass over the per-client sums already fetched (one per client, not per revenue row).
     """
@@ -363,18 +422,20 @@ def _manager_load(rows: PortfolioRows, key_count: int, *, limit: int) -> list[Ma
     kopecks = dict.fromkeys(clients, 0)
     for manager_id, amount in zip(manager_ids, rows.kopecks(), strict=True):
         kopecks[manager_id] += amount
-    key = Counter(row.manager_id for row in rows[:key_count])
-    names = rows.manager_names
+    names = dict(rows.manager_names)
+    missing = set(key) - set(names)
+    if missing:  # a manager whose only key client is a marked one without revenue here
+        names.update(_manager_names(missing))
     loads = [
         ManagerLoad(
             manager_id=mid,
             manager=names.get(mid, ""),
             key_clients=key[mid],
-            clients=count,
-            revenue=_kopecks_to_money(kopecks[mid]),
+            clients=clients[mid],
+            revenue=_kopecks_to_money(kopecks.get(mid, 0)),
             overloaded=manager_load_flag(key[mid], limit=limit),
         )
-        for mid, count in clients.items()
+        for mid in set(clients) | set(key)
     ]
     return sorted(loads, key=lambda m: (-m.revenue, m.manager))
 
@@ -427,7 +488,16 @@ def portfolio_report(*, viewer: AnyUser, window: Window) -> PortfolioReport:
         top_shares=dict(figures.top_shares),
         lorenz=figures.lorenz,
         alerts=[Alert(r, _alert_message(r.key_class)) for r in rows[:critical]],
-        managers=_manager_load(rows, key, limit=settings.manager_key_client_limit),
+        managers=_manager_load(
+            rows,
+            key_clients_per_manager(
+                viewer=viewer,
+                revenue_key=Counter(row.manager_id for row in rows[:key]),
+                marked=_marked_key_ids(),
+                revenue_key_ids=set(rows.company_key_ids()),
+            ),
+            limit=settings.manager_key_client_limit,
+        ),
         thresholds=_thresholds(settings),
         limit=settings.manager_key_client_limit,
         counts=counts,
@@ -561,13 +631,52 @@ def key_client_grid(*, viewer: AnyUser, report: PortfolioReport) -> KeyGrid:
                 profile,
             )
         )
-    split = grid_split([(p.revenue, p.potential) for p in points if p.potential is not None])
+    split = company_grid_split(report.rows, key_share=report.thresholds.key)
     if split is not None:
         points = [
-            replace(p, cell=split.cell(p.revenue, p.potential)) if p.potential is not None else p
+            replace(
+                p,
+                cell=split.cell(
+                    p.revenue, p.potential, revenue_key=p.key_class is not KeyClass.NONE
+                ),
+            )
+            if p.potential is not None
+            else p
             for p in points
         ]
     return KeyGrid(sorted(points, key=lambda p: (-p.revenue, p.name)), split)
+
+
+def company_grid_split(rows: PortfolioRows, *, key_share: Decimal) -> GridSplit | None:
+    """The median lines of the grid over the WHOLE company's key clients with a potential
+    (revenue-key in the window, or marked strategic/prospective and active), whoever looks:
+    the same client lands in the same cell for its manager, the supervisor and the director.
+    """
+    key_ids = set(rows.company_key_ids())
+    marked = set(
+        KeyAccountProfile.objects.filter(Q(strategic=True) | Q(prospective=True))
+        .filter(client__status=ClientStatus.ACTIVE)
+        .values_list("client_id", flat=True)
+    )
+    potentials = dict(
+        KeyAccountProfile.objects.filter(
+            client_id__in=key_ids | marked, potential_3y__isnull=False
+        ).values_list("client_id", "potential_3y")
+    )
+    kopecks = rows.company_kopecks(set(potentials))
+    split = grid_split(
+        [
+            (_kopecks_to_money(kopecks.get(cid, 0)), pot)
+            for cid, pot in potentials.items()
+            if pot is not None
+        ]
+    )
+    if split is None:
+        return None
+    # The revenue line never lies above the key threshold: every revenue-key client is on the
+    # "large now" side of the line the chart draws, as its cell says.
+    key_level = (key_share * rows.company_total_kopecks).scaleb(-2)
+    return replace(split, revenue=min(split.revenue, key_level))
 
 
 def key_profile_for(*, viewer: AnyUser, client_id: int) -> KeyAccountProfile | None:
@@ -644,7 +753,7 @@ def client_key_status(*, viewer: AnyUser, client_id: int) -> ClientKeyStatus:
     settings = company_settings()
     window = default_window()
     in_window = RevenueRecord.objects.filter(date__gte=window.start, date__lte=window.end)
-    company = _kopecks_sum(in_window.filter(client__status=ClientStatus.ACTIVE))
+    company = company_kopecks(window)
     kopecks = _kopecks_sum(in_window.filter(client=client))
     revenue = _kopecks_to_money(kopecks)
     share = revenue_share(Decimal(kopecks), Decimal(company))
@@ -659,6 +768,34 @@ def client_key_status(*, viewer: AnyUser, client_id: int) -> ClientKeyStatus:
     )
 
 
+def company_kopecks(window: Window) -> int:
+    """The active clients' revenue over the window in whole kopecks (the total every share is
+    taken of), computed once per request however many panels ask."""
+
+    def compute() -> int:
+        in_window = RevenueRecord.objects.filter(date__gte=window.start, date__lte=window.end)
+        return _kopecks_sum(in_window.filter(client__status=ClientStatus.ACTIVE))
+
+    return per_request(("portfolio.company_kopecks", window.start, window.end), compute)
+
+
+def is_key_client(client: Client, today: date | None = None) -> bool:
+    """Whether `key_client_ids(today)` holds this one client, without ranking the company:
+    marked strategic/reference or prospective, or (active) a share strictly above the key
+    threshold of the company's revenue over the default window, compared in exact kopecks as
+    `rank_bounds` does."""
+    marked = KeyAccountProfile.objects.filter(Q(strategic=True) | Q(prospective=True))
+    if marked.filter(client=client).exists():
+        return True
+    if client.status != ClientStatus.ACTIVE:
+        return False
+    window = default_window(today)
+    total = company_kopecks(window)
+    in_window = RevenueRecord.objects.filter(date__gte=window.start, date__lte=window.end)
+    kopecks = _kopecks_sum(in_window.filter(client=client))
+    return total > 0 and kopecks > company_settings().key_share * total
+
+
 def key_client_ids(today: date | None = None) -> set[int]:
     """Key accounts by the portfolio rules: a revenue share above the key threshold over the
     default window (company-wide), or marked strategic/reference or prospective.
@@ -667,5 +804,86 @@ def key_client_ids(today: date | None = None) -> set[int]:
     is key (exact kopeck sums on every engine).
     """
     facts, bounds = _ranked(default_window(today), company_settings())
-    marked = KeyAccountProfile.objects.filter(Q(strategic=True) | Q(prospective=True))
-    return {f[0] for f in facts[: bounds.key]} | set(marked.values_list("client_id", flat=True))
+    return {f[0] for f in facts[: bounds.key]} | _marked_key_ids()
+
+
+# --- the client list's portfolio columns (revenue, share and class in the default window) ---
+
+
+@dataclass(frozen=True, slots=True)
+class ListRevenueBasis:
+    """What the client list's revenue columns are measured against."""
+
+    window: Window
+    company_kopecks: int
+    thresholds: KeyThresholds
+
+
+def list_revenue_basis(today: date | None = None) -> ListRevenueBasis:
+    """The default window, the company's revenue in it (active clients, exact kopecks, as on
+    the portfolio page and the card) and the class thresholds."""
+    window = default_window(today)
+    in_window = RevenueRecord.objects.filter(date__gte=window.start, date__lte=window.end)
+    company = _kopecks_sum(in_window.filter(client__status=ClientStatus.ACTIVE))
+    return ListRevenueBasis(window, company, _thresholds(company_settings()))
+
+
+def annotate_list_revenue(qs: QuerySet[Client], basis: ListRevenueBasis) -> QuerySet[Client]:
+    """Per client, in SQL: `window_kopecks` (revenue over the window in whole kopecks, 0 when
+    none), `key_marked` (marked strategic/prospective) and `key_rank` (3 mono, 2 critical,
+    1 key by share, 0 otherwise; only active clients count, like the portfolio), so the list
+    sorts by revenue, share and class in the database. The thresholds compare integers
+    (kopecks × 10,000 against threshold × 10,000 × company kopecks): no float at the edges."""
+    if "window_kopecks" in qs.query.annotations:
+        return qs
+    kopecks = Cast(Round(F("amount") * 100), BigIntegerField())
+    revenue = (
+        RevenueRecord.objects.filter(
+            client=OuterRef("pk"), date__gte=basis.window.start, date__lte=basis.window.end
+        )
+        .order_by()
+        .values("client")
+        .annotate(k=Sum(kopecks))
+        .values("k")
+    )
+    marked = KeyAccountProfile.objects.filter(client=OuterRef("pk")).filter(
+        Q(strategic=True) | Q(prospective=True)
+    )
+    qs = qs.annotate(
+        window_kopecks=Coalesce(
+            Subquery(revenue, output_field=BigIntegerField()),
+            Value(0),
+            output_field=BigIntegerField(),
+        ),
+        key_marked=Exists(marked),
+    )
+    company = basis.company_kopecks
+    if company <= 0:
+        return qs.annotate(key_rank=Value(0, output_field=IntegerField()))
+    # 64-bit on every engine: a comparison beyond a 32-bit integer would be dropped as
+    # impossible on PostgreSQL (the mono level of a large company is above 2^31).
+    qs = qs.alias(
+        scaled_kopecks=ExpressionWrapper(
+            F("window_kopecks") * Value(10_000, output_field=BigIntegerField()),
+            output_field=BigIntegerField(),
+        )
+    )
+    active = Q(status=ClientStatus.ACTIVE)
+    levels = (
+        (3, basis.thresholds.mono),
+        (2, basis.thresholds.critical),
+        (1, basis.thresholds.key),
+    )
+    return qs.annotate(
+        key_rank=Case(
+            *(
+                When(
+                    active & Q(scaled_kopecks__gt=int(level * 10_000) * company),
+                    then=Value(rank),
+                )
+                for rank, level in levels
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kam.accounts.access import client_get
 from kam.clients.card import render_card
+from kam.core.composition import render_portfolio_sections
 from kam.core.exporting import EXPORT_FORMATS
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest, htmx_or_redirect, positive_int, safe_next
@@ -81,6 +82,7 @@ def _portfolio_view(request: AuthenticatedRequest) -> HttpResponse:
         "page": page,
         "grid": grid,
         "plans": plan_overview(viewer=request.user),
+        "sections": render_portfolio_sections(request, {"report": report}),
         "lorenz": lorenz_figure(report),
         "pareto": pareto_figure(report),
         "grid_chart": grid_figure(grid),

@@ -7,10 +7,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kam.core.charts import Figure, chart
 from kam.profiles.selectors import TimeReport
 
 
-def time_figure(report: TimeReport) -> dict[str, Any] | None:
+def time_figure(report: TimeReport) -> Figure | None:
     """One point per scored client that took time; None when there is nothing to draw."""
     points = [(row, name) for row, name in report.rows if row.fit is not None]
     if not points:
@@ -45,18 +46,16 @@ def time_figure(report: TimeReport) -> dict[str, Any] | None:
             "#c0392b",
         ),
     ]
-    return {
-        "data": data,
-        "layout": {
-            "margin": {"l": 60, "r": 20, "t": 40, "b": 50},
-            "height": 360,
-            "paper_bgcolor": "rgba(0,0,0,0)",
-            "plot_bgcolor": "#fff",
-            "font": {"family": "system-ui, sans-serif", "size": 12},
-            "title": {"text": _("Time spent against fit (bubble: revenue)")},
-            "xaxis": {"title": {"text": _("Fit, %")}, "range": [-105, 105], "zeroline": True},
-            "yaxis": {"title": {"text": _("Minutes")}, "rangemode": "tozero"},
-            "legend": {"orientation": "h", "y": -0.2},
-            "separators": ", ",
+    return chart(
+        data,
+        title=_("Time spent against fit (bubble: revenue)"),
+        height=380,
+        legend=True,
+        xaxis={
+            "title": {"text": _("Fit, %")},
+            "range": [-105, 105],
+            "zeroline": True,
+            "ticksuffix": "%",
         },
-    }
+        yaxis={"title": {"text": _("Minutes")}, "rangemode": "tozero"},
+    )

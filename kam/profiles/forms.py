@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.models import User
+from kam.core.forms import LocalDateInput
 from kam.profiles.domain import SCORE_MAX, SCORE_MIN
 from kam.profiles.models import PickKind, Trait
 
@@ -64,9 +65,7 @@ class ScoresForm(forms.Form):
 class ActionForm(forms.Form):
     text = forms.CharField(label=_("What to do"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
-    due = forms.DateField(
-        label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    due = forms.DateField(label=_("Due date"), widget=LocalDateInput())
     done = forms.BooleanField(label=_("Done"), required=False)
 
     def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -21,19 +21,27 @@ from kam.accounts.models import User
 from kam.clients.models import Client, Contact
 from kam.core.api import ID_MAX, SAY_SOMETHING, VISIBLE_TEXT, ManagerSerializer, iso
 from kam.relations.choices import ContactChannel, EntryKind, ToneChoice
+from kam.relations.domain import Correction
 from kam.relations.models import StageChange
 from kam.relations.selectors import (
     bank_account,
     checklist_for,
+    correction_of,
     current_stage,
+    interaction_get,
     interactions_for,
+    revisions_for,
     stages,
     today_page,
 )
 from kam.relations.services import (
+    CorrectionRefused,
     PauseNotConfirmed,
+    PauseWarning,
     bank_entry_add,
     checklist_from_template,
+    interaction_delete,
+    interaction_edit,
     interaction_log,
     stage_set,
     task_add,
@@ -144,21 +152,123 @@ class InteractionListView(APIView):
                 actor=request.user, client=client, contacts=contacts, **data
             )
         except PauseNotConfirmed as exc:
-            return Response(
-                {
-                    "detail": "Personal contact inside the pause after a negative contact;"
-                    " send confirm_pause=true to save anyway.",
-                    "pause_until": exc.warning.until.isoformat(),
-                    "last_negative": exc.warning.last_negative.isoformat(),
-                    "suggestions": [
-                        {"id": u.pk, "name": u.display_name} for u in exc.warning.suggestions
-                    ],
-                },
-                status=409,
-            )
+            return _pause_conflict(exc.warning)
         except DjangoValidationError as exc:
             raise ValidationError(exc.message_dict) from exc
         return Response(InteractionSerializer(interaction).data, status=201)
+
+
+def _pause_conflict(warning: PauseWarning) -> Response:
+    return Response(
+        {
+            "detail": "Personal contact inside the pause after a negative contact;"
+            " send confirm_pause=true to save anyway.",
+            "pause_until": warning.until.isoformat(),
+            "last_negative": warning.last_negative.isoformat(),
+            "suggestions": [{"id": u.pk, "name": u.display_name} for u in warning.suggestions],
+        },
+        status=409,
+    )
+
+
+class InteractionPatch(serializers.Serializer[object]):
+    """PATCH body of a correction: any of the fields of a contact (the plan state stays)."""
+
+    date = serializers.DateField(required=False)
+    channel = serializers.ChoiceField(choices=ContactChannel.choices, required=False)
+    personal = serializers.BooleanField(required=False)
+    tone = serializers.ChoiceField(choices=ToneChoice.choices, required=False)
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    duration_minutes = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=24 * 60
+    )
+    contacts = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=ID_MAX), required=False
+    )
+    confirm_pause = serializers.BooleanField(default=False)
+
+
+class RevisionSerializer(serializers.Serializer[object]):
+    """One correction of an entry: who, when, before and after (after is null for a delete)."""
+
+    kind = serializers.CharField()
+    actor = serializers.CharField(source="actor.display_name")
+    at = serializers.DateTimeField()
+    before = serializers.JSONField()
+    after = serializers.JSONField()
+
+
+class InteractionDetailView(APIView):
+    """One contact-log entry with its corrections (GET); PATCH corrects it and DELETE removes
+    it: only its author or the author's supervisor, within the company's correction window
+    (403 with the reason otherwise; 404 when the client is not the caller's)."""
+
+    def _entry(self, request: Request, client_id: int, interaction_id: int) -> Any:
+        return interaction_get(
+            viewer=request.user, client_id=client_id, interaction_id=interaction_id
+        )
+
+    def _allowed(self, request: Request, interaction: Any) -> User:
+        verdict = correction_of(viewer=request.user, interaction=interaction)
+        if verdict is not Correction.ALLOWED:
+            raise PermissionDenied(CorrectionRefused(verdict).reason)
+        assert isinstance(request.user, User)  # noqa: S101 - authenticated by DRF
+        return request.user
+
+    def _data(self, request: Request, interaction: Any) -> dict[str, Any]:
+        out = dict(InteractionSerializer(interaction).data)
+        history = revisions_for(
+            viewer=request.user, client_id=interaction.client_id, interaction_id=interaction.pk
+        )
+        out["corrections"] = RevisionSerializer(history, many=True).data
+        out["correctable"] = (
+            correction_of(viewer=request.user, interaction=interaction) is Correction.ALLOWED
+        )
+        return out
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, client_id: int, interaction_id: int) -> Response:
+        return Response(self._data(request, self._entry(request, client_id, interaction_id)))
+
+    @extend_schema(request=InteractionPatch, responses=OpenApiTypes.OBJECT)
+    def patch(self, request: Request, client_id: int, interaction_id: int) -> Response:
+        interaction = self._entry(request, client_id, interaction_id)
+        actor = self._allowed(request, interaction)
+        body = InteractionPatch(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        if "contacts" in data:
+            wanted = set(data.pop("contacts"))
+            contacts = list(
+                Contact.objects.filter(client_id=client_id, is_active=True, pk__in=wanted)
+            )
+            if len(contacts) != len(wanted):
+                raise ValidationError({"contacts": [_("Pick contacts of this client.")]})
+        else:
+            contacts = list(interaction.contacts.all())
+        fields = {
+            "date": interaction.date,
+            "channel": interaction.channel,
+            "personal": interaction.personal,
+            "tone": interaction.tone,
+            "summary": interaction.summary,
+            "duration_minutes": interaction.duration_minutes,
+        }
+        fields.update(data)
+        try:
+            interaction_edit(actor=actor, interaction=interaction, contacts=contacts, **fields)
+        except PauseNotConfirmed as exc:
+            return _pause_conflict(exc.warning)
+        except DjangoValidationError as exc:
+            raise ValidationError(exc.message_dict) from exc
+        return Response(self._data(request, interaction))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, client_id: int, interaction_id: int) -> Response:
+        interaction = self._entry(request, client_id, interaction_id)
+        actor = self._allowed(request, interaction)
+        interaction_delete(actor=actor, interaction=interaction)
+        return Response(status=204)
 
 
 class TodayView(APIView):
@@ -371,6 +481,11 @@ urlpatterns = [
         "clients/<int:client_id>/interactions/",
         InteractionListView.as_view(),
         name="interaction-list",
+    ),
+    path(
+        "clients/<int:client_id>/interactions/<int:interaction_id>/",
+        InteractionDetailView.as_view(),
+        name="interaction-detail",
     ),
     path("clients/<int:client_id>/bank/", BankView.as_view(), name="bank"),
     path("clients/<int:client_id>/stage/", StageView.as_view(), name="stage"),

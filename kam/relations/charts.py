@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.utils.translation import gettext as _
 
-from kam.portfolio.charts import LAYOUT
+from kam.core.charts import Figure, chart, count_axis, date_axis, short_label
 
 
-def trend_figure(trend: list[tuple[date, int]], *, title: str | None = None) -> dict[str, Any]:
+def trend_figure(trend: list[tuple[date, int]], *, title: str | None = None) -> Figure:
     """The running balance as a step line with a zero line."""
     xs = [day.isoformat() for day, _balance in trend]
     ys = [balance for _day, balance in trend]
-    return {
-        "data": [
+    return chart(
+        [
             {
                 "x": xs,
                 "y": ys,
@@ -25,26 +24,28 @@ def trend_figure(trend: list[tuple[date, int]], *, title: str | None = None) -> 
                 "name": _("Balance"),
             }
         ],
-        "layout": {
-            **LAYOUT,
-            "height": 280,
-            "title": {"text": title or _("Balance over time")},
-            "yaxis": {"zeroline": True, "zerolinecolor": "#b3261e", "zerolinewidth": 2},
-            "showlegend": False,
-        },
-    }
+        title=title or _("Balance over time"),
+        height=280,
+        xaxis=date_axis(),
+        yaxis={"zeroline": True, "zerolinecolor": "#b3261e", "zerolinewidth": 2},
+    )
 
 
-def stages_figure(counts: list[tuple[str, int]]) -> dict[str, Any]:
+def stages_figure(counts: list[tuple[str, int]]) -> Figure:
     """Clients per relationship stage."""
-    return {
-        "data": [
+    return chart(
+        [
             {
-                "x": [name for name, _n in counts],
+                "x": [short_label(name, 28) for name, _n in counts],
                 "y": [n for _name, n in counts],
+                "customdata": [name for name, _n in counts],
+                "hovertemplate": "%{customdata}: %{y}<extra></extra>",
                 "type": "bar",
                 "marker": {"color": "#2e6da4"},
             }
         ],
-        "layout": {**LAYOUT, "height": 280, "title": {"text": _("Clients by stage")}},
-    }
+        title=_("Clients by stage"),
+        height=300,
+        xaxis={"type": "category", "tickangle": -30},
+        yaxis=count_axis(n for _name, n in counts),
+    )

@@ -48,3 +48,10 @@ class TaskKind(models.TextChoices):
     FEEDBACK = "feedback", _("Feedback after a deal")
     REFERRAL = "referral", _("Ask a promoter for a referral or a review")
     IMPROVEMENT = "improvement", _("Improve for a neutral client")
+
+
+class CorrectionKind(models.TextChoices):
+    """What happened to a contact-log entry after it was written."""
+
+    EDIT = "edit", _("Edited")
+    DELETE = "delete", _("Deleted")

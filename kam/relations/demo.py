@@ -250,17 +250,21 @@ def seed_stages_and_bank(rng: random.Random, clients: list[Client], today: date)
             )
             for step in range(final + 1)
         )
+        history = [(c.date, c.stage) for c in changes[-(final + 1) :]]
         for _ in range(rng.randint(2, 8)):
             kind_pool = deposits if index == 0 or rng.random() < 0.7 else withdrawals
             pick = rng.choice(kind_pool)
+            on = today - timedelta(days=rng.randint(30, 360))
+            rng.randint(0, final)  # the draw that once picked a stage: later data stays the same
             entries.append(
                 BankEntry(
                     client=client,
                     kind=pick.kind,
                     weight=pick.weight,
                     note=pick.title,
-                    date=today - timedelta(days=rng.randint(30, 360)),
-                    stage=ladder[min(final, rng.randint(0, final))],
+                    date=on,
+                    # The stage the client was in that day, by its history.
+                    stage=next((st for day, st in reversed(history) if day <= on), None),
                     author=client.manager,
                 )
             )

@@ -44,7 +44,9 @@ class CadenceStatus:
         return self.days_overdue > 0
 
 
-def cadence_status(last_positive: date | None, today: date, *, every_days: int) -> CadenceStatus:
+def cadence_status(
+    last_positive: date | None, today: date, *, every_days: int, since: date | None = None
+) -> CadenceStatus:
     """Cadence check (SPEC §3): due_on = last_positive + every_days, overdue = today - due_on.
 
     With every_days = 10 and a positive contact on day 0, day 10 is within the cadence and
@@ -52,11 +54,17 @@ def cadence_status(last_positive: date | None, today: date, *, every_days: int) 
     full period (days_overdue = every_days): it must show up among overdue accounts, and one
     period ranks it without inventing a contact date. A last_positive after today is an error
     of the caller (only contacts up to today count).
+
+    `since` (the day the client came to KAM) starts the count for a client never contacted:
+    a client created today is due in `every_days` days, not overdue on day 0.
     """
     if every_days < 1:
         raise ValueError("every_days must be at least 1")
     if last_positive is None:
-        return CadenceStatus(None, None, None, every_days)
+        if since is None:
+            return CadenceStatus(None, None, None, every_days)
+        due = min(since, today) + timedelta(days=every_days)
+        return CadenceStatus(None, None, due, max(0, (today - due).days))
     if last_positive > today:
         raise ValueError("last positive contact lies after today")
     due_on = last_positive + timedelta(days=every_days)
@@ -231,3 +239,25 @@ def propose_entries(
 def near_annual_date(month: int, day: int, on: date, *, slack: int = 1) -> bool:
     """True when the annual date falls within on - slack … on + slack (either side)."""
     return days_until_date(month, day, on - timedelta(days=slack)) <= 2 * slack
+
+
+class Correction(StrEnum):
+    """May this person correct (edit or delete) a contact-log entry now?"""
+
+    ALLOWED = "allowed"
+    NOT_YOURS = "not_yours"  # neither the author nor the author's supervisor
+    TOO_LATE = "too_late"  # the correction window is over
+
+
+def correction_verdict(
+    *, is_author: bool, is_authors_supervisor: bool, age: timedelta, window_hours: int
+) -> Correction:
+    """The author and the author's direct supervisor may correct an entry while its age
+    (now − when it was written) is at most `window_hours`; nobody else, never later."""
+    if window_hours < 0:
+        raise ValueError("the correction window must not be negative")
+    if not (is_author or is_authors_supervisor):
+        return Correction.NOT_YOURS
+    if age > timedelta(hours=window_hours):
+        return Correction.TOO_LATE
+    return Correction.ALLOWED

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from kam.accounts.access import AnyUser, visible_managers
 from kam.accounts.models import User
 from kam.clients.models import Client, Contact
+from kam.core.forms import LocalDateInput
 from kam.relations.choices import ContactChannel, EntryKind, ToneChoice
 from kam.relations.models import BankCatalogueEntry, RelationshipStage
 from kam.relations.selectors import catalogue_for
@@ -18,9 +19,7 @@ from kam.relations.selectors import catalogue_for
 class InteractionForm(forms.Form):
     """Log a contact, or plan one (then without a tone)."""
 
-    date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date = forms.DateField(label=_("Date"), widget=LocalDateInput())
     channel = forms.ChoiceField(label=_("Channel"), choices=ContactChannel.choices)
     personal = forms.BooleanField(label=_("I took part personally"), required=False, initial=True)
     tone = forms.ChoiceField(
@@ -57,6 +56,19 @@ class InteractionForm(forms.Form):
         ).order_by("full_name")
 
 
+class InteractionEditForm(InteractionForm):
+    """Correct a logged (or planned) contact: the same fields, the plan/done state stays."""
+
+    def __init__(self, *args: Any, client: Client, planned: bool, **kwargs: Any) -> None:
+        super().__init__(*args, client=client, **kwargs)
+        del self.fields["planned"]
+        if planned:
+            del self.fields["tone"]
+        else:
+            self.fields["tone"].choices = ToneChoice.choices  # type: ignore[attr-defined]
+            self.fields["tone"].required = True
+
+
 class CompleteForm(forms.Form):
     """A planned contact took place: how did it go?"""
 
@@ -68,9 +80,7 @@ class StageForm(forms.Form):
     """Move the client to a relationship stage."""
 
     stage = forms.ModelChoiceField(label=_("Stage"), queryset=RelationshipStage.objects.none())
-    date = forms.DateField(
-        label=_("Since"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date = forms.DateField(label=_("Since"), widget=LocalDateInput())
     reason = forms.CharField(label=_("Why"), max_length=500)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -102,9 +112,7 @@ class BankEntryForm(forms.Form):
         required=False,
         empty_value=None,
     )
-    date = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date = forms.DateField(label=_("Date"), widget=LocalDateInput())
     note = forms.CharField(label=_("What happened"), max_length=500, required=False)
     interaction = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -133,7 +141,7 @@ class TaskForm(forms.Form):
     due = forms.DateField(
         label=_("Due date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=LocalDateInput(),
     )
 
     def __init__(self, *args: Any, viewer: AnyUser, **kwargs: Any) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -10,7 +11,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kam.clients.models import Client, Contact
-from kam.relations.choices import ContactChannel, EntryKind, KamStage, TaskKind, ToneChoice
+from kam.relations.choices import (
+    ContactChannel,
+    CorrectionKind,
+    EntryKind,
+    KamStage,
+    TaskKind,
+    ToneChoice,
+)
 
 
 class Interaction(models.Model):
@@ -62,6 +70,97 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.date} {self.channel}"
+
+
+class InteractionRevision(models.Model):
+    """A correction of a contact-log entry: who, when, the entry before and after.
+
+    Kept when the entry itself is deleted (`interaction` is then empty, `interaction_ref`
+    still names it); `before["bank_entries"]` lists emotional-bank entries taken back with it.
+    """
+
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="+", verbose_name=_("client")
+    )
+    interaction = models.ForeignKey(
+        Interaction,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        verbose_name=_("contact"),
+    )
+    interaction_ref = models.PositiveBigIntegerField(_("contact number"))
+    kind = models.CharField(_("change"), max_length=10, choices=CorrectionKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("who")
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    before = models.JSONField(_("before"), default=dict)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    if TYPE_CHECKING:
+        client_id: int
+        interaction_id: int | None
+
+    class Meta:
+        verbose_name = _("contact-log correction")
+        verbose_name_plural = _("contact-log corrections")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["client", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.interaction_ref} {self.kind}"
+
+    @property
+    def changes(self) -> list[tuple[str, str, str]]:
+        """(field, before, after) as people read them; after is empty for a deletion."""
+        after = self.after or {}
+        out = []
+        for name, label in _FIELD_LABELS.items():
+            old, new = self.before.get(name), after.get(name)
+            if self.after is not None and old == new:
+                continue
+            out.append((str(label), _shown(name, old), _shown(name, new) if self.after else ""))
+        return out
+
+    @property
+    def entry_date(self) -> date | None:
+        raw = self.before.get("date")
+        return date.fromisoformat(raw) if isinstance(raw, str) else None
+
+    @property
+    def bank_entries_taken_back(self) -> list[dict[str, Any]]:
+        taken: list[dict[str, Any]] = self.before.get("bank_entries", [])
+        return taken
+
+
+_FIELD_LABELS = {
+    "date": _("date"),
+    "channel": _("channel"),
+    "personal": _("in person"),
+    "tone": _("tone"),
+    "summary": _("summary"),
+    "duration_minutes": _("time spent, minutes"),
+    "contacts": _("contacts involved"),
+}
+
+
+def _shown(name: str, value: Any) -> str:
+    """One value of a snapshot the way the contact log shows it."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if name == "date":
+        return date.fromisoformat(value).strftime("%d.%m.%Y")
+    if name == "channel":
+        return str(dict(ContactChannel.choices).get(value, value))
+    if name == "tone":
+        return str(dict(ToneChoice.choices).get(value, value))
+    if name == "personal":
+        return str(_("yes") if value else _("no"))
+    if name == "contacts":
+        return ", ".join(value)
+    return str(value)
 
 
 class RelationshipStage(models.Model):
@@ -190,7 +289,13 @@ class BankEntry(models.Model):
         verbose_name = _("bank entry")
         verbose_name_plural = _("bank entries")
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["client", "date", "id"])]
+        # The client's entries in (date, id) order, with kind and weight: balances and the
+        # withdrawal run of the relationships overview are read from the index alone.
+        indexes = [
+            models.Index(
+                fields=["client", "date", "id", "kind", "weight"], name="bank_balance_cover"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(weight__gte=1, weight__lte=5), name="bank_weight_1_5"

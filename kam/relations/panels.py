@@ -5,17 +5,22 @@ card, the contacts and follow-up sections of Today, and its answer to portfolio'
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from django.forms import BaseForm
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kam.clients.models import Client
 from kam.core.composition import (
     CardPanel,
+    ClientColumn,
     TodaySection,
     register_card_panel,
+    register_client_column,
     register_today_section,
 )
 from kam.core.http import positive_int
@@ -23,10 +28,13 @@ from kam.portfolio.signals import deal_won
 from kam.relations.forms import BankEntryForm, InteractionForm, StageForm, TaskForm
 from kam.relations.models import ChecklistTask, RelationshipStage, StageChange
 from kam.relations.selectors import (
+    NEVER,
+    annotate_list_relations,
     bank_account,
     client_contact_status,
     current_stage,
     proposals_for,
+    stage_names,
 )
 from kam.relations.services import feedback_task_after_deal
 
@@ -76,7 +84,60 @@ def _feedback_after_deal(*, actor: Any, client: Client, deal_date: Any, **_: Any
     feedback_task_after_deal(actor=actor, client=client, deal_date=deal_date)
 
 
+def _annotate(qs: Any, viewer: Any) -> Any:
+    if "list_stage_id" in qs.query.annotations:
+        return qs
+    return annotate_list_relations(qs, timezone.localdate())
+
+
+def _name_stages(rows: list[Any], viewer: Any) -> None:
+    names = stage_names({r.list_stage_id for r in rows if r.list_stage_id is not None})
+    for row in rows:
+        row.list_stage = names.get(row.list_stage_id, "")
+
+
+def _days_since(row: Any) -> int | None:
+    last: date = row.list_last_positive
+    if last == NEVER:
+        return None
+    return (timezone.localdate() - last).days
+
+
+def _days_cell(row: Any) -> str:
+    days = _days_since(row)
+    return _("never") if days is None else str(days)
+
+
+def register_columns() -> None:
+    register_client_column(
+        ClientColumn(
+            key="stage",
+            order=40,
+            label=gettext_lazy("Relationship stage"),
+            cell=lambda row: row.list_stage or "—",
+            export=lambda row: row.list_stage,
+            annotate=_annotate,
+            sort_field="list_stage_order",
+            prepare=_name_stages,
+        )
+    )
+    register_client_column(
+        ClientColumn(
+            key="positive",
+            order=50,
+            label=gettext_lazy("Days since a positive contact"),
+            cell=_days_cell,
+            export=_days_since,
+            annotate=_annotate,
+            # More days = an older date: the list sorts by the date the other way round.
+            sort_field="-list_last_positive",
+            numeric=True,
+        )
+    )
+
+
 def register() -> None:
+    register_columns()
     # A won deal entered in portfolio proposes a feedback (NPS) call here.
     deal_won.connect(_feedback_after_deal, dispatch_uid="relations.feedback_after_deal")
     register_card_panel(CardPanel("log", 30, "relations/_card_section.html", _log))

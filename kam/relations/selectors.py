@@ -14,6 +14,8 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
+    Exists,
     F,
     IntegerField,
     Max,
@@ -25,7 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Substr, TruncMonth
+from django.db.models.functions import Cast, Coalesce, Substr
 from django.http import Http404
 from django.utils import timezone
 
@@ -37,16 +39,18 @@ from kam.clients.models import Client, Contact, ContactDate
 from kam.clients.selectors import dossier_facts
 from kam.core.models import CompanySettings, company_settings
 from kam.portfolio.models import PlanAction, PlanGoal
-from kam.portfolio.selectors import key_client_ids
+from kam.portfolio.selectors import is_key_client, key_client_ids
 from kam.relations.choices import EntryKind, ToneChoice
 from kam.relations.domain import (
     ALERT_NEGATIVE_BALANCE,
     ALERT_WITHDRAWAL_STREAK,
     CadenceStatus,
+    Correction,
     balance_trend,
     bank_alerts,
     bank_balance,
     cadence_status,
+    correction_verdict,
     days_until_date,
     in_pause,
     near_annual_date,
@@ -60,12 +64,11 @@ from kam.relations.models import (
     BankEntry,
     ChecklistTask,
     Interaction,
+    InteractionRevision,
     RelationshipStage,
     StageChange,
 )
 from kam.relations.signals import cadence_percents
-
-DONE = Q(interactions__planned=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,21 +92,42 @@ class ClientCadence:
         return self.pause_until is not None and self.pause_until >= timezone.localdate()
 
 
+def _done_dates(today: date) -> QuerySet[Interaction, Any]:
+    """Dates of the contacts of the outer client that happened (not planned) up to `today`,
+    newest first: each use takes the first one (an index seek per client)."""
+    return (
+        Interaction.objects.filter(client=OuterRef("pk"), planned=False, date__lte=today)
+        .order_by("-date")
+        .values("date")
+    )
+
+
 def annotate_last_contacts(qs: QuerySet[Client], today: date) -> QuerySet[Client]:
-    """Last positive, last done and the manager's own last negative contact, per client."""
-    up_to_today = DONE & Q(interactions__date__lte=today)
+    """Last positive, last done and the manager's own last negative contact, per client.
+
+    Correlated subqueries, not a GROUP BY over the join: each is an index seek on the
+    client's contacts, and only for the rows that pass the query's filters."""
+    done = _done_dates(today)
     return qs.annotate(
-        last_positive=Max(
-            "interactions__date",
-            filter=up_to_today & Q(interactions__tone=ToneChoice.POSITIVE),
+        last_positive=Subquery(done.filter(tone=ToneChoice.POSITIVE)[:1]),
+        last_contact=Subquery(done[:1]),
+        last_negative=Subquery(
+            done.filter(tone=ToneChoice.NEGATIVE, author=OuterRef("manager"))[:1]
         ),
-        last_contact=Max("interactions__date", filter=up_to_today),
-        last_negative=Max(
-            "interactions__date",
-            filter=up_to_today
-            & Q(interactions__tone=ToneChoice.NEGATIVE)
-            & Q(interactions__author=F("manager")),
-        ),
+    )
+
+
+def _negative_since(since: date, today: date) -> Exists:
+    """The client's manager logged a negative contact within since … today (a pause)."""
+    return Exists(
+        Interaction.objects.filter(
+            client=OuterRef("pk"),
+            author=OuterRef("manager"),
+            planned=False,
+            tone=ToneChoice.NEGATIVE,
+            date__gte=since,
+            date__lte=today,
+        )
     )
 
 
@@ -126,7 +150,9 @@ def _cadence(
         every = max(1, (every or settings.cadence_days) * percent // 100)
     # A key account needs a positive contact; any other client just a contact.
     last = client.last_positive if is_key else client.last_contact
-    status = cadence_status(last, today, every_days=every) if every else None
+    # A client never contacted counts from the day it came to KAM (not overdue on day 0).
+    since = timezone.localdate(client.created_at) if client.created_at else None
+    status = cadence_status(last, today, every_days=every, since=since) if every else None
     until = pause_until(client.last_negative, days=settings.pause_days)
     return ClientCadence(
         client=client,
@@ -149,19 +175,16 @@ def cadence_rows(
     settings = company_settings()
     keys = key_client_ids(today) if key_ids is None else key_ids
     percents = cadence_percents(clients)
+    # Filtered before the last contacts are looked up, so only these clients cost anything.
     relevant = (
         Q(pk__in=keys)
         | Q(pk__in=list(percents))
         | Q(segment__in=list(settings.segment_cadence()))
-        | Q(last_negative__gte=today - timedelta(days=settings.pause_days))
+        | _negative_since(today - timedelta(days=settings.pause_days), today)
     )
-    qs = (
-        annotate_last_contacts(
-            clients.filter(status=ClientStatus.ACTIVE).select_related("manager"), today
-        )
-        .filter(relevant)
-        .order_by("normalized_name")
-    )
+    qs = annotate_last_contacts(
+        clients.filter(relevant, status=ClientStatus.ACTIVE).select_related("manager"), today
+    ).order_by("normalized_name")
     return [
         _cadence(c, key_ids=keys, settings=settings, today=today, percents=percents) for c in qs
     ]
@@ -170,16 +193,19 @@ def cadence_rows(
 def client_contact_status(*, viewer: AnyUser, client: Client) -> dict[str, Any]:
     """The contact-log box of a client card: cadence, pause, recent and planned contacts."""
     today = timezone.localdate()
-    row = cadence_rows(Client.objects.filter(pk=client.pk), today=today)
+    keys = {client.pk} if is_key_client(client, today) else set()
+    row = cadence_rows(Client.objects.filter(pk=client.pk), today=today, key_ids=keys)
     recent = (
         Interaction.objects.filter(client=client)
-        .select_related("author")
+        .select_related("author", "client")
         .prefetch_related("contacts")
         .order_by("planned", "-date", "-id")[:15]
     )
+    interactions = list(recent)
     return {
         "cadence": row[0] if row else None,
-        "interactions": list(recent),
+        "interactions": interactions,
+        "correctable": correctable_ids(viewer=viewer, interactions=interactions),
         "suggestions": pause_suggestions(client) if row and row[0].pause_until else [],
     }
 
@@ -201,6 +227,42 @@ def interaction_get(*, viewer: AnyUser, client_id: int, interaction_id: int) -> 
     if found is None:
         raise Http404
     return found
+
+
+def correction_of(
+    *, viewer: AnyUser, interaction: Interaction, window_hours: int | None = None
+) -> Correction:
+    """May the viewer correct this entry now: its author or the author's direct supervisor,
+    within the company's correction window (SPEC §3 contact log, issue 19)."""
+    hours = company_settings().log_correction_hours if window_hours is None else window_hours
+    viewer_id = viewer.pk if isinstance(viewer, User) else None
+    return correction_verdict(
+        is_author=viewer_id is not None and interaction.author_id == viewer_id,
+        is_authors_supervisor=viewer_id is not None
+        and interaction.author.supervisor_id == viewer_id,
+        age=timezone.now() - interaction.created_at,
+        window_hours=hours,
+    )
+
+
+def correctable_ids(*, viewer: AnyUser, interactions: Any) -> set[int]:
+    """The entries of `interactions` (already fetched with their authors) the viewer may
+    correct now."""
+    hours = company_settings().log_correction_hours
+    return {
+        i.pk
+        for i in interactions
+        if correction_of(viewer=viewer, interaction=i, window_hours=hours) is Correction.ALLOWED
+    }
+
+
+def revisions_for(*, viewer: AnyUser, client_id: int, interaction_id: int | None = None) -> Any:
+    """Corrections of a visible client's contact log (404 otherwise), newest first."""
+    client = client_get(viewer, client_id)
+    qs = InteractionRevision.objects.filter(client=client).select_related("actor")
+    if interaction_id is not None:
+        qs = qs.filter(interaction_ref=interaction_id)
+    return qs.order_by("-at", "-id")
 
 
 def pause_suggestions(client: Client) -> list[User]:
@@ -461,29 +523,38 @@ def _latest_stage_id() -> Subquery:
     )
 
 
-SIGNED = Case(
-    When(bank_entries__kind=EntryKind.DEPOSIT, then=F("bank_entries__weight")),
-    default=-F("bank_entries__weight"),
-    output_field=IntegerField(),
-)
+def _balance() -> Coalesce:
+    """The client's bank balance (deposits minus withdrawals), 0 without entries: a sum over
+    the client's entries, read from the covering index `bank_balance_cover`."""
+    signed = Case(
+        When(kind=EntryKind.DEPOSIT, then=F("weight")),
+        default=-F("weight"),
+        output_field=IntegerField(),
+    )
+    sums = (
+        BankEntry.objects.filter(client=OuterRef("pk"))
+        .order_by()
+        .values("client")
+        .annotate(s=Sum(signed))
+        .values("s")
+    )
+    return Coalesce(Subquery(sums, output_field=IntegerField()), Value(0))
 
 
-def _streak_subquery() -> Subquery:
-    """Withdrawals after the client's last deposit, in (date, id) order: the final run."""
-    last = BankEntry.objects.filter(client=OuterRef(OuterRef("pk")), kind=EntryKind.DEPOSIT)
-    last = last.order_by("-date", "-id")
-    last_date = Coalesce(Subquery(last.values("date")[:1]), Value(date(1, 1, 1)))
-    last_id = Coalesce(Subquery(last.values("id")[:1]), Value(0))
+def _streak() -> Coalesce:
+    """The final run of withdrawals: those with no deposit after them in (date, id) order."""
+    later_deposit = BankEntry.objects.filter(
+        client=OuterRef("client"), kind=EntryKind.DEPOSIT
+    ).filter(Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), id__gt=OuterRef("id")))
     run = (
         BankEntry.objects.filter(client=OuterRef("pk"), kind=EntryKind.WITHDRAWAL)
-        .annotate(last_date=last_date, last_id=last_id)
-        .filter(Q(date__gt=F("last_date")) | Q(date=F("last_date"), id__gt=F("last_id")))
+        .filter(~Exists(later_deposit))
         .order_by()
         .values("client")
         .annotate(n=Count("id"))
         .values("n")
     )
-    return Subquery(run, output_field=IntegerField())
+    return Coalesce(Subquery(run, output_field=IntegerField()), Value(0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -497,36 +568,48 @@ class RelationRow:
     alerts: list[str]
 
 
-def _relations_qs(clients: QuerySet[Client]) -> QuerySet[Any]:
-    return clients.filter(status=ClientStatus.ACTIVE).annotate(
-        balance=Coalesce(Sum(SIGNED), Value(0)),
-        streak=Coalesce(_streak_subquery(), Value(0)),
-        stage_id=_latest_stage_id(),
-    )
+def _ordered(qs: QuerySet[Any], by_balance: bool) -> QuerySet[Any]:
+    if by_balance:
+        return qs.order_by("balance", "normalized_name", "pk")
+    return qs.order_by("normalized_name", "pk")
 
 
 def relation_rows(
     clients: QuerySet[Client],
     *,
     alerts_only: bool = False,
+    without_alerts: bool = False,
     by_balance: bool = False,
     limit: int | None = None,
 ) -> list[RelationRow]:
     """Stage, balance and withdrawal run of active clients: aggregates in the database.
 
-    `alerts_only` keeps the clients with an alert (filtered in SQL); `by_balance` sorts the
-    lowest balance first; `limit` cuts the list in the database.
+    `alerts_only` keeps the clients with an alert, `without_alerts` the others (filtered in
+    SQL); `by_balance` sorts the lowest balance first; `limit` cuts the list in the database.
+    With a limit, the clients are chosen first (balance, and the run only where alerts count)
+    and the stage and run are looked up for the chosen ones alone: per-client subqueries, no
+    GROUP BY over the joined entries.
     """
     settings = company_settings()
-    qs = _relations_qs(clients).select_related("manager")
-    if alerts_only:
-        alert = Q(streak__gte=settings.bank_withdrawal_streak)
-        if settings.bank_negative_alert:
-            alert |= Q(balance__lt=0)
-        qs = qs.filter(alert)
-    qs = qs.order_by("balance", "normalized_name") if by_balance else qs.order_by("normalized_name")
+    alert = Q(streak__gte=settings.bank_withdrawal_streak)
+    if settings.bank_negative_alert:
+        alert |= Q(balance__lt=0)
+    qs = clients.filter(status=ClientStatus.ACTIVE)
     if limit is not None:
-        qs = qs[:limit]
+        filtered = alerts_only or without_alerts
+        pick = qs.annotate(balance=_balance()) if by_balance or filtered else qs
+        if alerts_only:
+            pick = pick.annotate(streak=_streak()).filter(alert)
+        elif without_alerts:
+            pick = pick.annotate(streak=_streak()).exclude(alert)
+        chosen = list(_ordered(pick, by_balance).values_list("pk", flat=True)[:limit])
+        qs = Client.objects.filter(pk__in=chosen)
+    qs = qs.annotate(balance=_balance(), streak=_streak(), stage_id=_latest_stage_id())
+    if alerts_only and limit is None:
+        qs = qs.filter(alert)
+    elif without_alerts and limit is None:
+        qs = qs.exclude(alert)
+    qs = _ordered(qs.select_related("manager"), by_balance)
     stage_map = {s.pk: s for s in RelationshipStage.objects.all()}
     rows = []
     for client in qs:
@@ -573,11 +656,22 @@ class BankAccount:
 def bank_account(*, viewer: AnyUser, client_id: int, limit: int | None = None) -> BankAccount:
     """The bank account of a visible client (404 otherwise)."""
     client = client_get(viewer, client_id)
-    entries = list(
+    # The stage an entry happened in is read from the stage history at the entry's date (the
+    # history is the source of truth: a stage change entered later, backdated, moves it too).
+    stage_then = Subquery(
+        StageChange.objects.filter(client=OuterRef("client"), date__lte=OuterRef("date"))
+        .order_by("-date", "-id")
+        .values("stage_id")[:1]
+    )
+    entries: list[BankEntry] = list(
         BankEntry.objects.filter(client=client)
-        .select_related("stage", "author")
+        .annotate(stage_then=stage_then)
+        .select_related("author")
         .order_by("-date", "-id")
     )
+    stage_map = {s.pk: s for s in RelationshipStage.objects.all()}
+    for entry in entries:
+        entry.stage = stage_map.get(getattr(entry, "stage_then", None) or 0)
     pure = [
         DomainEntry(kind=DomainKind(e.kind), weight=e.weight, on=e.date)
         for e in reversed(entries)  # oldest first: the stable date sort keeps id order
@@ -638,7 +732,7 @@ def proposals_for(
         if by_manager
         else None
     )
-    is_key = client.pk in key_client_ids()
+    is_key = is_key_client(client)
     cadence = settings.cadence_days if is_key else settings.segment_cadence().get(client.segment)
     previous = Interaction.objects.filter(client=client, planned=False, date__lt=interaction.date)
     if is_key:
@@ -666,10 +760,13 @@ def proposals_for(
 
 
 def company_trend(clients: QuerySet[Client]) -> list[tuple[date, int]]:
-    """Running total of all visible clients' bank balances by month (one GROUP BY)."""
+    """Running total of all visible clients' bank balances by month (one GROUP BY).
+
+    The month is the "YYYY-MM" part of the ISO date text, which both engines compute natively
+    (TruncMonth is a Python function per row on SQLite)."""
     rows = (
         BankEntry.objects.filter(client__in=clients)
-        .annotate(month=TruncMonth("date"))
+        .annotate(month=Substr(Cast("date", output_field=CharField()), 1, 7))
         .values("month")
         .annotate(
             delta=Sum(
@@ -686,5 +783,32 @@ def company_trend(clients: QuerySet[Client]) -> list[tuple[date, int]]:
     out = []
     for row in rows:
         total += row["delta"]
-        out.append((row["month"], total))
+        out.append((date.fromisoformat(f"{row['month']}-01"), total))
     return out
+
+
+# --- the client list's relationship columns (stage, days since the last positive contact) ---
+
+NEVER = date(1900, 1, 1)  # "never had a positive contact": the oldest date, so it sorts last
+
+
+def annotate_list_relations(qs: QuerySet[Client], today: date) -> QuerySet[Client]:
+    """Per client, in SQL: `list_stage_id` and `list_stage_order` (the current stage and its
+    place in the method's order) and `list_last_positive` (the last positive contact done up
+    to today, the one the key-account cadence counts; NEVER when there was none)."""
+    latest = StageChange.objects.filter(client=OuterRef("pk")).order_by("-date", "-id")
+    positive = Interaction.objects.filter(
+        client=OuterRef("pk"), planned=False, tone=ToneChoice.POSITIVE, date__lte=today
+    ).order_by("-date")
+    return qs.annotate(
+        list_stage_id=Subquery(latest.values("stage_id")[:1]),
+        list_stage_order=Subquery(latest.values("stage__order")[:1]),
+        list_last_positive=Coalesce(
+            Subquery(positive.values("date")[:1]), Value(NEVER), output_field=DateField()
+        ),
+    )
+
+
+def stage_names(stage_ids: set[int]) -> dict[int, str]:
+    """Names of stages by id (one query for a page of the client list)."""
+    return dict(RelationshipStage.objects.filter(pk__in=stage_ids).values_list("pk", "name"))

@@ -11,20 +11,22 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kam.accounts.models import User
 from kam.clients.models import Client, Contact
 from kam.core.models import company_settings
-from kam.relations.choices import EntryKind, TaskKind, ToneChoice
-from kam.relations.domain import in_pause, pause_until
+from kam.relations.choices import CorrectionKind, EntryKind, TaskKind, ToneChoice
+from kam.relations.domain import Correction, in_pause, pause_until
 from kam.relations.models import (
     BankEntry,
     ChecklistTask,
     Interaction,
+    InteractionRevision,
     RelationshipStage,
     StageChange,
 )
-from kam.relations.selectors import pause_suggestions
+from kam.relations.selectors import correction_of, pause_suggestions
 from kam.relations.signals import interaction_logged
 
 
@@ -45,17 +47,23 @@ class PauseNotConfirmed(Exception):  # noqa: N818 - a signal to the caller, not 
         self.warning = warning
 
 
-def pause_warning(*, client: Client, author: User, on: date, personal: bool) -> PauseWarning | None:
-    """The warning for a personal contact of the client's manager on `on`, if in a pause."""
+def pause_warning(
+    *, client: Client, author: User, on: date, personal: bool, exclude: int | None = None
+) -> PauseWarning | None:
+    """The warning for a personal contact of the client's manager on `on`, if in a pause
+    (`exclude`: an entry being corrected does not count against itself)."""
     if not personal or author.pk != client.manager_id:
         return None
-    last_negative = Interaction.objects.filter(
+    negatives = Interaction.objects.filter(
         client=client,
         author_id=client.manager_id,
         planned=False,
         tone=ToneChoice.NEGATIVE,
         date__lt=on,
-    ).aggregate(last=Max("date"))["last"]
+    )
+    if exclude is not None:
+        negatives = negatives.exclude(pk=exclude)
+    last_negative = negatives.aggregate(last=Max("date"))["last"]
     days = company_settings().pause_days
     if last_negative is None or not in_pause(last_negative, on, days=days):
         return None
@@ -147,6 +155,151 @@ def interaction_complete(
         sender=Interaction, actor=actor, interaction=interaction, completed=True
     )
     return interaction
+
+
+# --- Corrections of the contact log ------------------------------------------------------------
+
+
+class CorrectionRefused(Exception):  # noqa: N818 - the caller answers 403 with the reason
+    """The actor may not correct this entry (not the author or their supervisor, or too late)."""
+
+    def __init__(self, verdict: Correction) -> None:
+        super().__init__(verdict.value)
+        self.verdict = verdict
+
+    @property
+    def reason(self) -> str:
+        hours = company_settings().log_correction_hours
+        if self.verdict is Correction.TOO_LATE:
+            return ngettext(
+                "An entry can be corrected within %(hours)d hour of writing it; this one is"
+                " older. Log a new contact instead.",
+                "An entry can be corrected within %(hours)d hours of writing it; this one is"
+                " older. Log a new contact instead.",
+                hours,
+            ) % {"hours": hours}
+        return _("Only the author of the entry or the author's supervisor can correct it.")
+
+
+def _require_correction(actor: User, interaction: Interaction) -> None:
+    verdict = correction_of(viewer=actor, interaction=interaction)
+    if verdict is not Correction.ALLOWED:
+        raise CorrectionRefused(verdict)
+
+
+def _snapshot(interaction: Interaction) -> dict[str, object]:
+    """The entry as people read it, for the history (before/after)."""
+    return {
+        "date": interaction.date.isoformat(),
+        "channel": interaction.channel,
+        "personal": interaction.personal,
+        "tone": interaction.tone,
+        "planned": interaction.planned,
+        "summary": interaction.summary,
+        "duration_minutes": interaction.duration_minutes,
+        "contacts": sorted(c.full_name for c in interaction.contacts.all()),
+    }
+
+
+def _take_back_bank_entries(interaction: Interaction) -> list[dict[str, object]]:
+    """Bank entries confirmed after this contact are taken back (listed for the history);
+    KAM proposes again from the corrected entry."""
+    entries = list(BankEntry.objects.filter(interaction=interaction))
+    taken = [
+        {"kind": e.kind, "weight": e.weight, "note": e.note, "date": e.date.isoformat()}
+        for e in entries
+    ]
+    BankEntry.objects.filter(pk__in=[e.pk for e in entries]).delete()
+    return taken
+
+
+# What the emotional-bank proposals after a contact depend on (relations.selectors.proposals_for).
+PROPOSAL_INPUTS = ("date", "personal", "tone")
+
+
+@transaction.atomic
+def interaction_edit(
+    *,
+    actor: User,
+    interaction: Interaction,
+    date: date,
+    channel: str,
+    personal: bool,
+    tone: str = "",
+    summary: str = "",
+    contacts: Iterable[Contact] = (),
+    duration_minutes: int | None = None,
+    confirm_pause: bool = False,
+) -> InteractionRevision | None:
+    """Correct an entry (the author or their supervisor, within the window). Cadence and pause
+    follow at once (they are read from the log); when the date, tone or personal part change,
+    bank entries confirmed after it are taken back. None when nothing changed."""
+    _require_correction(actor, interaction)
+    client = interaction.client
+    chosen = _check(
+        client=client, on=date, planned=interaction.planned, tone=tone, contacts=contacts
+    )
+    if (date, personal) != (interaction.date, interaction.personal):
+        warning = pause_warning(
+            client=client,
+            author=interaction.author,
+            on=date,
+            personal=personal,
+            exclude=interaction.pk,
+        )
+        if warning is not None and not confirm_pause:
+            raise PauseNotConfirmed(warning)
+    before = _snapshot(interaction)
+    fed = {name: getattr(interaction, name) for name in PROPOSAL_INPUTS}
+    interaction.date = date
+    interaction.channel = channel
+    interaction.personal = personal
+    interaction.tone = "" if interaction.planned else tone
+    interaction.summary = summary.strip()
+    interaction.duration_minutes = duration_minutes
+    interaction.full_clean()
+    interaction.save(
+        update_fields=["date", "channel", "personal", "tone", "summary", "duration_minutes"]
+    )
+    interaction.contacts.set(chosen)
+    after = _snapshot(interaction)
+    if after == before:
+        return None
+    if any(getattr(interaction, name) != value for name, value in fed.items()):
+        taken = _take_back_bank_entries(interaction)
+        if taken:
+            before["bank_entries"] = taken
+    return InteractionRevision.objects.create(
+        client=client,
+        interaction=interaction,
+        interaction_ref=interaction.pk,
+        kind=CorrectionKind.EDIT,
+        actor=actor,
+        before=before,
+        after=after,
+    )
+
+
+@transaction.atomic
+def interaction_delete(*, actor: User, interaction: Interaction) -> InteractionRevision:
+    """Delete an entry (the author or their supervisor, within the window); the history keeps
+    it, and bank entries confirmed after it are taken back."""
+    _require_correction(actor, interaction)
+    before = _snapshot(interaction)
+    taken = _take_back_bank_entries(interaction)
+    if taken:
+        before["bank_entries"] = taken
+    revision = InteractionRevision.objects.create(
+        client=interaction.client,
+        interaction=None,
+        interaction_ref=interaction.pk,
+        kind=CorrectionKind.DELETE,
+        actor=actor,
+        before=before,
+        after=None,
+    )
+    interaction.delete()
+    return revision
 
 
 # --- Stages, bank, checklist -----------------------------------------------------------------

@@ -15,6 +15,16 @@ urlpatterns = [
         views.interaction_complete_view,
         name="interaction-complete",
     ),
+    path(
+        "<int:client_id>/log/<int:interaction_id>/edit/",
+        views.interaction_edit_view,
+        name="interaction-edit",
+    ),
+    path(
+        "<int:client_id>/log/<int:interaction_id>/delete/",
+        views.interaction_delete_view,
+        name="interaction-delete",
+    ),
     path("<int:client_id>/stage/", views.stage_set_view, name="stage-set"),
     path("<int:client_id>/bank/", views.bank_view, name="bank"),
     path("<int:client_id>/bank/new/", views.bank_add_view, name="bank-add"),

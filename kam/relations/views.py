@@ -8,7 +8,7 @@ from csp.decorators import csp_update
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,15 +21,18 @@ from kam.accounts.access import can_manage_users, client_get, scope_of, visible_
 from kam.accounts.domain import Scope
 from kam.clients.card import render_card
 from kam.clients.models import Client
-from kam.core.composition import render_today_sections
+from kam.core.composition import render_section, render_today_sections, today_section
 from kam.core.exporting import EXPORT_FORMATS, export_response
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest, htmx_or_redirect, positive_int, safe_next
+from kam.core.models import company_settings
 from kam.relations.charts import stages_figure, trend_figure
+from kam.relations.domain import Correction
 from kam.relations.forms import (
     BankEntryForm,
     CatalogueFormSet,
     CompleteForm,
+    InteractionEditForm,
     InteractionForm,
     StageForm,
     StageFormSet,
@@ -39,20 +42,26 @@ from kam.relations.models import Interaction, RelationshipStage
 from kam.relations.selectors import (
     bank_account,
     company_trend,
+    correctable_ids,
+    correction_of,
     current_stage,
     interaction_get,
     interactions_for,
     relation_rows,
+    revisions_for,
     stage_distribution,
     stages,
     task_get,
     today_page,
 )
 from kam.relations.services import (
+    CorrectionRefused,
     PauseNotConfirmed,
     bank_entry_add,
     checklist_from_template,
     interaction_complete,
+    interaction_delete,
+    interaction_edit,
     interaction_log,
     stage_set,
     task_add,
@@ -72,6 +81,10 @@ def interaction_create_view(request: AuthenticatedRequest, client_id: int) -> Ht
             # Show the warning with the same data and a confirm button; nothing is written.
             post = request.POST.copy()
             post["confirm_pause"] = "on"
+            if request.POST.get("quick"):
+                # A one-click log from a list (Today): the warning goes where the click was
+                # (htmx swaps the little form), or on a page of its own without JavaScript.
+                return _quick_pause(request, client, post, exc)
             form = InteractionForm(post, client=client)
             form.is_valid()
             form.pause_warning = exc.warning  # type: ignore[attr-defined]
@@ -90,6 +103,23 @@ def interaction_create_view(request: AuthenticatedRequest, client_id: int) -> Ht
                 return htmx_or_redirect(request, proposal)
             return htmx_or_redirect(request, safe_next(request, proposal))
     return render_card(request, client_id, status=400, interaction_form=form)
+
+
+QUICK_FIELDS = ("date", "channel", "personal", "tone", "summary", "planned", "next", "quick")
+
+
+def _quick_pause(
+    request: AuthenticatedRequest, client: Client, post: Any, exc: PauseNotConfirmed
+) -> HttpResponse:
+    context = {
+        "client": client,
+        "warning": exc.warning,
+        "fields": [(name, post[name]) for name in QUICK_FIELDS if post.get(name)],
+        "back": safe_next(request, client.get_absolute_url()),
+    }
+    if getattr(request, "htmx", False):
+        return render(request, "relations/_quick_pause.html", context)
+    return render(request, "relations/pause_confirm.html", context)
 
 
 @require_POST
@@ -155,28 +185,139 @@ def interaction_list_view(request: AuthenticatedRequest, client_id: int) -> Http
         ]
         return export_response(request.GET["format"], "contact-log", headers, rows)
     page = Paginator(log, 50).get_page(positive_int(request.GET.get("page"), 1))
-    return render(request, "relations/interaction_list.html", {"client": client, "page": page})
+    context = {
+        "client": client,
+        "page": page,
+        "correctable": correctable_ids(viewer=request.user, interactions=page.object_list),
+        "revisions": revisions_for(viewer=request.user, client_id=client_id)[:50],
+    }
+    return render(request, "relations/interaction_list.html", context)
 
 
-def today_view(request: AuthenticatedRequest) -> HttpResponse:
+def _correctable(
+    request: AuthenticatedRequest, client_id: int, interaction_id: int
+) -> Interaction | HttpResponse:
+    """The entry when the viewer may correct it now; 404 when the client is not theirs, a
+    page saying why (403) when they see it but may not correct it."""
+    interaction = interaction_get(
+        viewer=request.user, client_id=client_id, interaction_id=interaction_id
+    )
+    verdict = correction_of(viewer=request.user, interaction=interaction)
+    if verdict is Correction.ALLOWED:
+        return interaction
+    context = {"interaction": interaction, "reason": CorrectionRefused(verdict).reason}
+    return render(request, "relations/correction_refused.html", context, status=403)
+
+
+@require_http_methods(["GET", "POST"])
+def interaction_edit_view(
+    request: AuthenticatedRequest, client_id: int, interaction_id: int
+) -> HttpResponse:
+    found = _correctable(request, client_id, interaction_id)
+    if isinstance(found, HttpResponse):
+        return found
+    interaction = found
+    client = interaction.client
+    initial = {
+        "date": interaction.date,
+        "channel": interaction.channel,
+        "personal": interaction.personal,
+        "tone": interaction.tone,
+        "summary": interaction.summary,
+        "duration_minutes": interaction.duration_minutes,
+        "contacts": [c.pk for c in interaction.contacts.all()],
+    }
+    form = InteractionEditForm(
+        request.POST or None, client=client, planned=interaction.planned, initial=initial
+    )
+    warning = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.setdefault("tone", "")
+        try:
+            revision = interaction_edit(actor=request.user, interaction=interaction, **data)
+        except PauseNotConfirmed as exc:
+            post = request.POST.copy()
+            post["confirm_pause"] = "on"
+            form = InteractionEditForm(post, client=client, planned=interaction.planned)
+            form.is_valid()
+            warning = exc.warning
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            if revision is None:
+                messages.info(request, _("Nothing changed."))
+                return redirect(_to_card(client, "log"))
+            messages.success(request, _("The entry is corrected; the history keeps the change."))
+            if interaction.planned:
+                return redirect(_to_card(client, "log"))
+            return redirect(_to_card(client, propose=interaction.pk))
+    context = {
+        "client": client,
+        "interaction": interaction,
+        "form": form,
+        "warning": warning,
+        "revisions": revisions_for(
+            viewer=request.user, client_id=client.pk, interaction_id=interaction.pk
+        ),
+        "hours": company_settings().log_correction_hours,
+    }
+    return render(
+        request, "relations/interaction_edit.html", context, status=400 if form.errors else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def interaction_delete_view(
+    request: AuthenticatedRequest, client_id: int, interaction_id: int
+) -> HttpResponse:
+    found = _correctable(request, client_id, interaction_id)
+    if isinstance(found, HttpResponse):
+        return found
+    client = found.client
+    if request.method == "POST":
+        interaction_delete(actor=request.user, interaction=found)
+        messages.success(request, _("The entry is deleted; the history keeps it."))
+        return redirect(_to_card(client, "log"))
+    context = {"client": client, "interaction": found}
+    return render(request, "relations/interaction_delete.html", context)
+
+
+def _today_base(request: AuthenticatedRequest) -> dict[str, Any]:
+    """What every Today section gets, lazy or not (see kam.core.composition.TodaySection)."""
     scope = scope_of(request.user)
     can_team = scope in (Scope.TEAM, Scope.ALL)
     team = can_team and request.GET.get("view") == "team"
-    page = today_page(viewer=request.user, team=team)
-    # The base context every section gets (see kam.core.composition.TodaySection).
-    base = {
-        "page": page,
+    return {
         "team": team,
-        "today": page.today,
+        "today": timezone.localdate(),
         "can_team": can_team,
-        "complete_form": CompleteForm(),
         "today_url": reverse("today") + ("?view=team" if team else ""),
         "now": timezone.localdate(),
+    }
+
+
+def today_view(request: AuthenticatedRequest) -> HttpResponse:
+    base = _today_base(request)
+    page = today_page(viewer=request.user, team=base["team"], today=base["today"])
+    # The page's own figures, for the sections rendered with it (lazy ones load without them).
+    base |= {
+        "page": page,
+        "complete_form": CompleteForm(),
         "plan_count": len(page.actions) + len(page.goals),
         "task_count": len(page.tasks),
     }
     context = {**base, "sections": render_today_sections(request, base)}
     return render(request, "relations/today.html", context)
+
+
+def today_section_view(request: AuthenticatedRequest, key: str) -> HttpResponse:
+    """A lazily loaded Today section (htmx fragment); 404 when unknown, not lazy or not the
+    viewer's. `?view=team` as on the page."""
+    section = today_section(key)
+    if section is None or not section.lazy or not section.allowed(request.user):
+        raise Http404
+    return HttpResponse(render_section(section, request, _today_base(request)))
 
 
 # --- Stages, bank, checklist: they follow client visibility (not dossier visibility) ---------
@@ -320,7 +461,8 @@ def overview_view(request: AuthenticatedRequest) -> HttpResponseBase:
         "stage_counts": ordered,
         "alerts": alerts[:LIST_LIMIT],
         "more_alerts": len(alerts) > LIST_LIMIT,
-        "rows": relation_rows(clients, by_balance=True, limit=LIST_LIMIT),
+        # The clients with an alert are listed above; here come the lowest of the others.
+        "rows": relation_rows(clients, without_alerts=True, by_balance=True, limit=LIST_LIMIT),
         "trend": trend_figure(company_trend(clients), title=_("Sum of balances by month")),
         "stages_chart": stages_figure(ordered),
     }

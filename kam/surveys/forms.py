@@ -9,9 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.access import AnyUser, visible_managers
 from kam.accounts.models import Department
+from kam.core.forms import LocalDateInput
 from kam.surveys.models import Campaign
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = LocalDateInput()
 SCORES = [(str(n), str(n)) for n in range(11)]
 BY_CHOICES = [
     ("manager", _("Manager")),
@@ -62,14 +63,31 @@ class ScoreForm(forms.Form):
     )
 
 
-class EmployeeScoreForm(ScoreForm):
+class LinkScoreForm(ScoreForm):
+    """The same answer as the client gives it on a personal link: worded for the client (the
+    phone form's wording is the manager's script)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        score = self.fields["score"]
+        score.label = _(
+            "How likely are you to recommend us to colleagues, friends or partners? "
+            "Choose a number from 0 to 10."
+        )
+        score.error_messages["required"] = _("Please choose a number from 0 to 10.")
+        self.fields["comment"].label = _("What is the main reason for your score? (optional)")
+
+
+class EmployeeScoreForm(LinkScoreForm):
     """eNPS: the company score plus optional scores of other departments' service."""
 
     def __init__(self, *args: Any, departments: list[Department], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["score"].label = _(
-            "How likely are you to recommend our company as a place to work, 0–10?"
+            "How likely are you to recommend our company as a place to work? "
+            "Choose a number from 0 to 10."
         )
+        self.fields["comment"].label = _("Comment (optional)")
         for department in departments:
             self.fields[f"dept_{department.pk}"] = forms.TypedChoiceField(
                 label=_("Service of “%(name)s” to you, 0–10 (optional)")

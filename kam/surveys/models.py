@@ -56,6 +56,18 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def channels_label(self) -> str:
+        """How the campaign asks, for a table cell: «телефон, ссылки»."""
+        if self.kind == CampaignKind.EMPLOYEE:
+            return str(_("anonymous links"))
+        channels = [
+            str(label)
+            for on, label in ((self.by_phone, _("phone")), (self.by_link, _("links")))
+            if on
+        ]
+        return ", ".join(channels) or str(_("imported answers"))
+
 
 class Respondent(models.Model):
     """A client surveyed in a campaign; a personal link stores only its token's SHA-256."""

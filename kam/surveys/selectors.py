@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from kam.accounts.access import AnyUser, visible_clients
 from kam.accounts.models import Department, User
-from kam.clients.models import Client
+from kam.clients.models import Client, Contact
 from kam.core.exporting import write_workbook
 from kam.portfolio.models import RevenueRecord
 from kam.relations.models import StageChange
@@ -316,6 +316,20 @@ def respondent_get(*, viewer: AnyUser, campaign: Campaign, client_id: int) -> Re
     if found is None:
         raise Http404
     return found
+
+
+def whom_to_call(respondent: Respondent) -> list[Contact]:
+    """Whom the phone script calls: the respondent's own contact, else the client's active
+    contacts with a phone (decision makers first), at most three."""
+    if respondent.contact is not None and respondent.contact.is_active:
+        return [respondent.contact]
+    contacts = (
+        Contact.objects.filter(client_id=respondent.client_id, is_active=True)
+        .exclude(phone="", mobile_phone="")
+        .annotate(is_dm=Count("role_set", filter=Q(role_set__role="decision_maker")))
+        .order_by("-is_dm", "full_name")
+    )
+    return list(contacts[:3])
 
 
 def to_call_for(viewer: AnyUser, *, team: bool = False) -> list[Respondent]:

@@ -6,20 +6,26 @@ import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from email.utils import formataddr
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
-from django.utils import timezone
+from django.db.models import Count, Q, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from kam.accounts.access import can_assign_manager, visible_clients
 from kam.accounts.models import Department, User
 from kam.background.tasks import enqueue_email
 from kam.clients.choices import ClientStatus
-from kam.clients.models import Client
+from kam.clients.models import Client, Contact
+from kam.core.models import branding
 from kam.playbooks.services import case_open
 from kam.portfolio.selectors import key_client_ids
 from kam.relations.choices import TaskKind
@@ -181,25 +187,70 @@ class IssuedLink:
     respondent: Respondent
     token: str
     email: str
+    contact_name: str = ""
+    contact_phone: str = ""
 
 
-def _contact_email(client: Client) -> str:
-    people = client.contacts.filter(is_active=True).exclude(email="")
-    decider = people.filter(role_set__role="decision_maker").first()
-    chosen = decider or people.order_by("id").first()
-    return chosen.email if chosen else ""
+def _survey_contact(client: Client) -> Contact | None:
+    """Whom a client's link goes to: the decision maker with an e-mail address, else the first
+    active contact with one; without any address, the decision maker (else the first active
+    contact) to send it by messenger."""
+    people = list(
+        client.contacts.filter(is_active=True)
+        .annotate(decides=Count("role_set", filter=Q(role_set__role="decision_maker")))
+        .order_by("id")
+    )
+    people.sort(key=lambda c: (not c.email, not c.decides))
+    return people[0] if people else None
 
 
-def _link_mail(campaign: Campaign, url: str, email: str) -> None:
-    enqueue_email(
-        subject=_("Would you recommend us? One question from %(name)s") % {"name": campaign.name},
-        message=_(
-            "Thank you for working with us. We keep improving and would value your honest "
-            "answer to one question: how likely are you to recommend us to colleagues, "
-            "friends or partners, from 0 to 10?\n\n%(url)s\n\nThe link is personal and works "
-            "once."
+@dataclass(frozen=True, slots=True)
+class LinkMail:
+    subject: str
+    text: str
+    html: str
+    sender: str
+
+
+def link_mail(campaign: Campaign, url: str, expires: datetime) -> LinkMail:
+    """The client's e-mail with a personal link, in the company's language, under its name
+    and logo, from the sender set in the settings (never the internal campaign name)."""
+    brand = branding()
+    with translation.override(settings.LANGUAGE_CODE):
+        company = brand.company_name
+        subject = brand.survey_subject or (
+            _("%(company)s: one question about our work") % {"company": company}
+            if company
+            else _("One question about our work")
         )
-        % {"url": url},
+        parts = urlsplit(url)
+        logo_url = (
+            f"{parts.scheme}://{parts.netloc}{reverse('brand-logo', args=[brand.logo_digest])}"
+            if brand.logo_digest
+            else ""
+        )
+        context = {
+            "brand": brand,
+            "url": url,
+            "subject": subject,
+            "logo_url": logo_url,
+            "expires": timezone.localtime(expires),
+            "scores": [(n, f"{url}?score={n}") for n in range(11)],
+        }
+        text = render_to_string("surveys/email/link.txt", context)
+        html = render_to_string("surveys/email/link.html", context)
+    address = brand.survey_from_email or settings.DEFAULT_FROM_EMAIL
+    sender = formataddr((company, address)) if company else address
+    return LinkMail(subject=subject, text=text, html=html, sender=sender)
+
+
+def _link_mail(campaign: Campaign, url: str, email: str, expires: datetime) -> None:
+    mail = link_mail(campaign, url, expires)
+    enqueue_email(
+        subject=mail.subject,
+        message=mail.text,
+        html_message=mail.html,
+        from_email=mail.sender,
         recipients=[email],
     )
 
@@ -225,17 +276,27 @@ def issue_links(
         token = new_token()
         respondent.token_hash = token_hash(token)
         respondent.token_expires = now + timedelta(days=campaign.link_days)
-        email = _contact_email(respondent.client)
+        contact = _survey_contact(respondent.client)
+        email = contact.email if contact else ""
+        respondent.contact = contact
         if email:
-            _link_mail(campaign, link_url(campaign, token), email)
+            _link_mail(campaign, link_url(campaign, token), email, respondent.token_expires)
         if remind:
             respondent.reminded_at = now
         else:
             respondent.link_sent_at = now
         respondent.save(
-            update_fields=["token_hash", "token_expires", "link_sent_at", "reminded_at"]
+            update_fields=["token_hash", "token_expires", "link_sent_at", "reminded_at", "contact"]
         )
-        issued.append(IssuedLink(respondent, token, email))
+        issued.append(
+            IssuedLink(
+                respondent,
+                token,
+                email,
+                contact.full_name if contact else "",
+                (contact.mobile_phone or contact.phone) if contact else "",
+            )
+        )
     return issued
 
 
@@ -375,7 +436,9 @@ def _trusted_addresses(users: list[User]) -> set[str]:
 
 
 def _invitation_mail(campaign: Campaign, email: str, url: str) -> None:
+    brand = branding()
     enqueue_email(
+        from_email=brand.survey_from_email,
         subject=_("Anonymous question: would you recommend us as an employer?"),
         message=_(
             "Your answer is anonymous: it is stored without your name and shown only in "

@@ -24,18 +24,29 @@ from kam.accounts.models import Department
 from kam.core.exporting import EXPORT_FORMATS, export_response
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest, client_address
-from kam.portfolio.charts import LAYOUT
+from kam.core.models import branding
+from kam.surveys.charts import histogram_figure, monthly_figure
 from kam.surveys.choices import CampaignKind
 from kam.surveys.domain import report_window
-from kam.surveys.forms import CampaignForm, EmployeeScoreForm, ResultsForm, ScoreForm
+from kam.surveys.exports import IssuedRow, csv_href, links_csv_href, links_csv_name
+from kam.surveys.forms import (
+    BY_CHOICES,
+    CampaignForm,
+    EmployeeScoreForm,
+    LinkScoreForm,
+    ResultsForm,
+    ScoreForm,
+)
 from kam.surveys.models import Campaign
 from kam.surveys.selectors import (
+    MIN_N,
     campaign_get,
     campaigns_for,
     enps_results,
     nps_report,
     respondent_get,
     respondents_for,
+    whom_to_call,
 )
 from kam.surveys.services import (
     LinkRefused,
@@ -72,10 +83,14 @@ def _campaign_list(
     return render(request, "surveys/campaign_list.html", context, status=status)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def campaign_create_view(request: AuthenticatedRequest) -> HttpResponse:
     if not may_run_campaigns(request.user):
         raise PermissionDenied
+    if request.method == "GET":
+        # After a refused form this address is in the address bar: a reload or a language
+        # switch comes back here by GET and lands on the list with the form.
+        return redirect("surveys:campaign-list")
     form = CampaignForm(request.POST, viewer=request.user)
     if form.is_valid():
         data = dict(form.cleaned_data)
@@ -100,6 +115,9 @@ def link_url(request: HttpRequest) -> Any:
 def campaign_detail_view(request: AuthenticatedRequest, campaign_id: int) -> HttpResponse:
     campaign = campaign_get(viewer=request.user, campaign_id=campaign_id)
     context: dict[str, Any] = {"campaign": campaign, "runner": may_run_campaigns(request.user)}
+    if campaign.by_link or campaign.kind == CampaignKind.EMPLOYEE:
+        brand = branding()
+        context["brand_missing"] = not (brand.company_name and brand.survey_from_email)
     if campaign.kind == CampaignKind.EMPLOYEE:
         context["enps"] = enps_results(campaign)
         context["closes"] = campaign.end + timedelta(days=1) if campaign.end < date.max else None
@@ -121,25 +139,53 @@ def send_links_view(request: AuthenticatedRequest, campaign_id: int) -> HttpResp
             run = invite_employees(
                 actor=request.user, campaign=campaign, link_url=link_url(request), remind=remind
             )
-            context = {"campaign": campaign, "run": run, "remind": remind}
-            return render(request, "surveys/enps_links.html", context)
+            context = {
+                "campaign": campaign,
+                "run": run,
+                "remind": remind,
+                # Unnamed, shuffled links only: the file tells no more than the page.
+                "csv_href": csv_href([_("Personal link")], [[url] for url in run.printed]),
+                "csv_name": links_csv_name(campaign),
+            }
+            response = render(request, "surveys/enps_links.html", context)
+            response["Cache-Control"] = "no-store"
+            return response
         issued = issue_links(
             actor=request.user, campaign=campaign, link_url=link_url(request), remind=remind
         )
-        links = [(i.respondent.client.name, link_url(request)(campaign, i.token)) for i in issued]
     except (ValidationError, PermissionDenied):
         messages.error(request, _("This campaign does not send personal links."))
         return redirect("surveys:campaign-detail", campaign.pk)
-    return render(
-        request, "surveys/links.html", {"campaign": campaign, "links": links, "remind": remind}
-    )
+    build = link_url(request)
+    links = [
+        IssuedRow(
+            client=i.respondent.client.name,
+            contact=i.contact_name,
+            phone=i.contact_phone,
+            email=i.email,
+            url=build(campaign, i.token),
+            expires=i.respondent.token_expires,
+        )
+        for i in issued
+    ]
+    context = {
+        "campaign": campaign,
+        "links": links,
+        "remind": remind,
+        "emailed": sum(bool(row.email) for row in links),
+        "csv_href": links_csv_href(links),
+        "csv_name": links_csv_name(campaign),
+    }
+    response = render(request, "surveys/links.html", context)
+    response["Cache-Control"] = "no-store"  # the links exist in plain only in this answer
+    return response
 
 
 @require_http_methods(["GET", "POST"])
 def phone_view(request: AuthenticatedRequest, campaign_id: int, client_id: int) -> HttpResponse:
     campaign = campaign_get(viewer=request.user, campaign_id=campaign_id)
     respondent = respondent_get(viewer=request.user, campaign=campaign, client_id=client_id)
-    form = ScoreForm(request.POST or None)
+    form = ScoreForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             answer = record_phone_answer(
@@ -155,7 +201,13 @@ def phone_view(request: AuthenticatedRequest, campaign_id: int, client_id: int) 
             messages.success(request, _("Answer recorded: %(score)s.") % {"score": answer.score})
             return redirect("surveys:campaign-detail", campaign.pk)
     answered = hasattr(respondent, "answer")
-    context = {"campaign": campaign, "respondent": respondent, "form": form, "answered": answered}
+    context = {
+        "campaign": campaign,
+        "respondent": respondent,
+        "form": form,
+        "answered": answered,
+        "whom": whom_to_call(respondent),
+    }
     return render(request, "surveys/phone.html", context, status=400 if form.errors else 200)
 
 
@@ -191,6 +243,20 @@ def _usable(campaign_id: int, token: str) -> bool:
     return True
 
 
+def _public_render(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """A page clients or employees see: the company's name and logo, no KAM navigation."""
+    return _public(render(request, template, {**context, "brand": branding()}, status=status))
+
+
+def _chosen_score(request: HttpRequest) -> dict[str, int]:
+    """A number already picked in the e-mail (?score=7) is pre-selected; nothing is saved
+    until the answer is sent."""
+    raw = request.GET.get("score", "")
+    return {"score": int(raw)} if raw.isdigit() and 0 <= int(raw) <= 10 else {}
+
+
 def _public(response: HttpResponse) -> HttpResponse:
     response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "no-store"
@@ -210,9 +276,7 @@ def _refused(request: HttpRequest, reason: str, status: int) -> HttpResponse:
         ),
         "limited": _("Too many attempts. Please try again in a few minutes."),
     }[reason]
-    return _public(
-        render(request, "surveys/public_message.html", {"message": message}, status=status)
-    )
+    return _public_render(request, "surveys/public_message.html", {"message": message}, status)
 
 
 # The personal token is the credential on the public pages; with "Referrer-Policy: no-referrer"
@@ -230,7 +294,9 @@ def link_view(request: HttpRequest, campaign_id: int, token: str) -> HttpRespons
         if _limited(request):
             return _refused(request, "limited", 429)
         return _refused(request, exc.reason, 404 if exc.reason == "unknown" else 410)
-    form = ScoreForm(request.POST or None)
+    form = LinkScoreForm(
+        request.POST if request.method == "POST" else None, initial=_chosen_score(request)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             answer_by_link(
@@ -244,11 +310,10 @@ def link_view(request: HttpRequest, campaign_id: int, token: str) -> HttpRespons
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
-            return _public(render(request, "surveys/thanks.html", {}))
+            return _public_render(request, "surveys/thanks.html", {})
     context = {"form": form, "campaign": respondent.campaign}
-    return _public(
-        render(request, "surveys/public_answer.html", context, status=400 if form.errors else 200)
-    )
+    status = 400 if form.errors else 200
+    return _public_render(request, "surveys/public_answer.html", context, status)
 
 
 @csrf_exempt
@@ -265,7 +330,11 @@ def enps_link_view(request: HttpRequest, campaign_id: int, token: str) -> HttpRe
     if request.method == "POST" and _limited(request) and not _usable(campaign_id, token):
         return _refused(request, "limited", 429)
     departments = list(Department.objects.order_by("name"))
-    form = EmployeeScoreForm(request.POST or None, departments=departments)
+    form = EmployeeScoreForm(
+        request.POST if request.method == "POST" else None,
+        departments=departments,
+        initial=_chosen_score(request),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             answer_employee(
@@ -277,18 +346,10 @@ def enps_link_view(request: HttpRequest, campaign_id: int, token: str) -> HttpRe
             )
         except LinkRefused:
             return _refused(request, "refused", 410)
-        return _public(render(request, "surveys/thanks.html", {"employee": True}))
+        return _public_render(request, "surveys/thanks.html", {"employee": True})
     context = {"form": form, "campaign": campaign, "employee": True}
-    return _public(
-        render(request, "surveys/public_answer.html", context, status=400 if form.errors else 200)
-    )
-
-
-def _bar(x: list[Any], y: list[Any], title: str) -> dict[str, Any]:
-    return {
-        "data": [{"x": x, "y": y, "type": "bar", "marker": {"color": "#2e6da4"}}],
-        "layout": {**LAYOUT, "height": 280, "title": {"text": title}},
-    }
+    status = 400 if form.errors else 200
+    return _public_render(request, "surveys/public_answer.html", context, status)
 
 
 @csp_update({"style-src": ["'unsafe-inline'"]})  # type: ignore[arg-type]
@@ -318,11 +379,8 @@ def results_view(request: AuthenticatedRequest) -> HttpResponseBase:
     context = {
         "form": form,
         "report": report,
-        "histogram": _bar(list(range(11)), report.histogram, _("Answers by score")),
-        "trend": _bar(
-            [label for label, _f, _r in trend.groups],
-            [fig.value for _l, fig, _r in trend.groups],
-            _("NPS by month"),
-        ),
+        "by_label": dict(BY_CHOICES).get(report.by, _("Group")),
+        "histogram": histogram_figure(report.histogram),
+        "trend": monthly_figure(trend.groups, min_n=MIN_N),
     }
     return render(request, "surveys/results.html", context)

@@ -26,6 +26,10 @@ class Kind(Enum):
     COMPETITOR = "competitor"  # a competitor record inside a dossier (same rule)
     CONTACT_DATE = "contact_date"  # an important date of a contact (client visibility)
     INTERACTION = "interaction"  # a contact-log entry (client visibility)
+    # Correcting a contact-log entry: its author and the author's direct supervisor (within
+    # the correction window); others who see the client 403, the rest 404. With `open_get`
+    # a GET follows client visibility (the API's entry read).
+    CORRECTION = "correction"
     TASK = "task"  # a relationship checklist task (client visibility)
     CAMPAIGN = "campaign"  # a client NPS campaign: visible with one of its clients
     CASE = "case"  # a complaint case (client visibility)
@@ -39,6 +43,9 @@ class Kind(Enum):
     WORKSHOP_RUNNER = "workshop_runner"  # a workshop step only its runners take; managers 403
     FIT_ACTION = "fit_action"  # an action item of a client's fit (client visibility)
     DEAL = "deal"  # a deal of a client (client visibility)
+    ANALYSIS = "analysis"  # a contrast analysis: its author, their supervisor, ALL scope
+    ANALYSIS_ENTRY = "analysis_entry"  # a picked client: the analysis and the client visible
+    REVIEW_TASK = "review_task"  # an analysis task: its owner or whoever sees the analysis
 
 
 @dataclass(frozen=True)
@@ -47,6 +54,8 @@ class Route:
     methods: tuple[str, ...] = ("GET",)
     # GET answers with a redirect (home → client list) rather than a page.
     redirects: bool = False
+    # GET follows client visibility even where writes are narrower (Kind.CORRECTION).
+    open_get: bool = False
 
 
 ROUTES: dict[str, Route] = {
@@ -85,7 +94,9 @@ ROUTES: dict[str, Route] = {
     "clients:contact-date-create": Route(Kind.CONTACT, ("POST",)),
     "clients:contact-date-delete": Route(Kind.CONTACT_DATE, ("POST",)),
     "today": Route(Kind.AUTH),
+    "today-section": Route(Kind.AUTH),
     "health:health-list": Route(Kind.AUTH),
+    "health:portfolio-section": Route(Kind.AUTH),
     "health:snooze": Route(Kind.CLIENT, ("POST",)),
     "health:settings": Route(Kind.ADMIN, ("GET", "POST")),
     "relations:interaction-list": Route(Kind.CLIENT),
@@ -100,8 +111,10 @@ ROUTES: dict[str, Route] = {
     "relations:task-done": Route(Kind.TASK, ("POST",)),
     "relations:interaction-create": Route(Kind.CLIENT, ("POST",)),
     "relations:interaction-complete": Route(Kind.INTERACTION, ("POST",)),
+    "relations:interaction-edit": Route(Kind.CORRECTION, ("GET", "POST")),
+    "relations:interaction-delete": Route(Kind.CORRECTION, ("GET", "POST")),
     "surveys:campaign-list": Route(Kind.AUTH),
-    "surveys:campaign-create": Route(Kind.RUNNER, ("POST",)),
+    "surveys:campaign-create": Route(Kind.RUNNER, ("GET", "POST"), redirects=True),
     "surveys:results": Route(Kind.AUTH),
     "playbooks:case-list": Route(Kind.AUTH),
     "playbooks:case-detail": Route(Kind.CASE, ("GET", "POST")),
@@ -119,6 +132,8 @@ ROUTES: dict[str, Route] = {
     "surveys:link": Route(Kind.TOKEN, ("GET", "POST")),
     "surveys:enps-link": Route(Kind.TOKEN, ("GET", "POST")),
     "settings": Route(Kind.ADMIN, ("GET", "POST")),
+    "settings-branding": Route(Kind.ADMIN, ("POST",)),
+    "brand-logo": Route(Kind.TOKEN),
     "imports:start": Route(Kind.ADMIN, ("GET", "POST")),
     "imports:job": Route(Kind.IMPORT_JOB),
     "imports:job-confirm": Route(Kind.IMPORT_JOB, ("POST",)),
@@ -152,6 +167,7 @@ ROUTES: dict[str, Route] = {
     "api:client-detail": Route(Kind.CLIENT),
     "api:contact-list": Route(Kind.CLIENT),
     "api:interaction-list": Route(Kind.CLIENT, ("GET", "POST")),
+    "api:interaction-detail": Route(Kind.CORRECTION, ("GET", "PATCH", "DELETE"), open_get=True),
     "api:dossier": Route(Kind.DOSSIER, ("GET", "PUT")),
     "api:today": Route(Kind.AUTH),
     "api:campaign-list": Route(Kind.AUTH),
@@ -196,6 +212,19 @@ ROUTES: dict[str, Route] = {
     "api:complaint-list": Route(Kind.AUTH, ("POST",)),
     "api:complaint-steps": Route(Kind.CASE, ("POST",)),
     "api:complaint-close": Route(Kind.CASE, ("POST",)),
+    "reviews:analysis-list": Route(Kind.AUTH),
+    "reviews:analysis-create": Route(Kind.RUNNER, ("POST",)),
+    "reviews:tags": Route(Kind.ADMIN, ("GET", "POST")),
+    "reviews:analysis": Route(Kind.ANALYSIS),
+    "reviews:pick": Route(Kind.ANALYSIS, ("POST",)),
+    "reviews:synthesis": Route(Kind.ANALYSIS),
+    "reviews:task-create": Route(Kind.ANALYSIS, ("POST",)),
+    "reviews:export": Route(Kind.ANALYSIS),
+    "reviews:entry": Route(Kind.ANALYSIS_ENTRY, ("GET", "POST")),
+    "reviews:unpick": Route(Kind.ANALYSIS_ENTRY, ("POST",)),
+    "reviews:task-done": Route(Kind.REVIEW_TASK, ("POST",)),
+    "api:review-list": Route(Kind.AUTH),
+    "api:review-detail": Route(Kind.ANALYSIS),
 }
 
 # Namespaces checked as a whole elsewhere (Django admin: superuser maintenance only).

@@ -7,12 +7,13 @@ the access rules fails these tests.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
 
-from kam.core.composition import card_panels
+from kam.core.composition import card_panels, today_sections
 from kam.surveys.models import Campaign
 from kam.testing import Org
 from tests.access.routes import ROUTES, Kind, Route, resolver_route_names
@@ -56,10 +57,23 @@ DOSSIER_VISIBLE = {
     "admin": set(),
     "superuser": set(),
 }
+# A contrast analysis by supervisor_a: its author, the author's supervisor (the director) and
+# everyone who sees all clients; a task of it also its owner, manager_a1.
+ANALYSIS_VISIBLE = {"supervisor_a", "director", "admin", "superuser"}
+REVIEW_TASK_VISIBLE = ANALYSIS_VISIBLE | {"manager_a1"}
 ADMINS = {"admin", "superuser"}
 RUNNERS = {"supervisor_a", "supervisor_b", "director", "admin", "superuser"}
 LOGGED_OUT = {"anonymous", "inactive"}
 OK_WRITE = {200, 204, 302, 400}
+# Who may correct the org's contact-log entries (each written just now by the client's
+# manager), by hand: the author and the author's direct supervisor.
+CORRECTORS = {
+    "manager_a1": {"client_a1"},
+    "manager_a2": {"client_a2"},
+    "manager_b1": {"client_b1"},
+    "supervisor_a": {"client_a1", "client_a2"},
+    "supervisor_b": {"client_b1"},
+}
 
 
 def test_every_route_is_in_the_table() -> None:
@@ -78,14 +92,62 @@ def _http(org: Org, persona: str) -> HttpClient:
     return http
 
 
+def _analysis(org: Org) -> tuple[Any, dict[str, Any], Any]:
+    """supervisor_a's analysis with every persona client picked (client_b1 as if it had been
+    moved to another team after the pick) and a task owned by manager_a1."""
+    from kam.reviews.models import Analysis, Entry, ReviewTask
+
+    analysis = Analysis.objects.create(
+        name="Матрица", as_of=date(2026, 3, 1), author=org.supervisor_a
+    )
+    entries = {
+        key: Entry.objects.create(
+            analysis=analysis,
+            client=getattr(org, key),
+            side=side,
+            evidence_note="факт",
+            added_by=org.supervisor_a,
+        )
+        for key, side in (
+            ("client_a1", "satisfied"),
+            ("client_a2", "dissatisfied"),
+            ("client_b1", "dissatisfied"),
+        )
+    }
+    task = ReviewTask.objects.create(
+        analysis=analysis,
+        title="Исправить передачу задач",
+        owner=org.manager_a1,
+        due=date(2026, 4, 1),
+        created_by=org.supervisor_a,
+    )
+    return analysis, entries, task
+
+
 def _urls(org: Org, name: str, route: Route) -> list[tuple[str, str | None]]:
     """(url, client persona key or None) for every target object of the route."""
     keys = ["client_a1", "client_a2", "client_b1"]
+    if route.kind in (Kind.ANALYSIS, Kind.ANALYSIS_ENTRY, Kind.REVIEW_TASK):
+        analysis, entries, task = _analysis(org)
+        if route.kind is Kind.ANALYSIS:
+            return [(reverse(name, args=[analysis.pk]), None)]
+        if route.kind is Kind.REVIEW_TASK:
+            return [(reverse(name, args=[task.pk]), None)]
+        return [(reverse(name, args=[analysis.pk, entries[k].pk]), k) for k in keys]
     if name == "clients:card-panel":
         # Every lazily loaded panel of the card, for every client: each is its own fragment.
         lazy = [p.key for p in card_panels() if p.lazy]
         assert lazy, "no lazy card panel registered: the fragment route would go untested"
         return [(reverse(name, args=[getattr(org, k).pk, key]), k) for k in keys for key in lazy]
+    if name == "today-section":
+        # Every lazily loaded Today section, as the viewer's own day and as the team's.
+        lazy_sections = [s.key for s in today_sections() if s.lazy]
+        assert lazy_sections, "no lazy Today section registered: the route would go untested"
+        return [
+            (reverse(name, args=[key]) + query, None)
+            for key in lazy_sections
+            for query in ("", "?view=team")
+        ]
     if route.kind in (Kind.CLIENT, Kind.DOSSIER):
         return [(reverse(name, args=[getattr(org, k).pk]), k) for k in keys]
     if route.kind is Kind.COMPETITOR:
@@ -103,6 +165,8 @@ def _urls(org: Org, name: str, route: Route) -> list[tuple[str, str | None]]:
         return out_c
     if route.kind is Kind.CASE:
         return [(reverse(name, args=[getattr(org, k).complaint_cases.get().pk]), k) for k in keys]
+    if name == "brand-logo":  # no logo uploaded: any digest is unknown
+        return [(reverse(name, args=["0" * 64]), None)]
     if route.kind is Kind.TOKEN:
         first = Campaign.objects.order_by("id").first()
         assert first is not None
@@ -112,7 +176,7 @@ def _urls(org: Org, name: str, route: Route) -> list[tuple[str, str | None]]:
             (reverse(name, args=[getattr(org, k).pk, getattr(org, k).checklist.get().pk]), k)
             for k in keys
         ]
-    if route.kind is Kind.INTERACTION:
+    if route.kind in (Kind.INTERACTION, Kind.CORRECTION):
         return [
             (reverse(name, args=[getattr(org, k).pk, getattr(org, k).interactions.get().pk]), k)
             for k in keys
@@ -236,10 +300,17 @@ def _expected(
         return {403}
     if route.kind in (Kind.RUNNER, Kind.WORKSHOP_RUNNER) and persona not in RUNNERS:
         return {403}
+    if route.kind in (Kind.ANALYSIS, Kind.ANALYSIS_ENTRY) and persona not in ANALYSIS_VISIBLE:
+        return {404}
+    if route.kind is Kind.REVIEW_TASK and persona not in REVIEW_TASK_VISIBLE:
+        return {404}
     visible = DOSSIER_VISIBLE if route.kind in (Kind.DOSSIER, Kind.COMPETITOR) else VISIBLE
     if client_key is not None and client_key not in visible[persona]:
         return {404}
-    if method in ("POST", "PUT"):
+    narrower = route.kind is Kind.CORRECTION and not (method == "GET" and route.open_get)
+    if narrower and client_key not in CORRECTORS.get(persona, set()):
+        return {403}
+    if method in ("POST", "PUT", "PATCH", "DELETE"):
         return OK_WRITE
     return {302} if route.redirects else {200}
 
@@ -248,7 +319,8 @@ def _expected(
 @pytest.mark.parametrize("name", sorted(ROUTES))
 def test_route_access(org: Org, name: str, persona: str) -> None:
     route = ROUTES[name]
-    methods = ["GET", *(m for m in ("POST", "PUT") if m in route.methods)]
+    # DELETE last: it removes the object the other methods are tried on.
+    methods = ["GET", *(m for m in ("POST", "PUT", "PATCH", "DELETE") if m in route.methods)]
     for url, client_key in _urls(org, name, route):
         for method in methods:
             http = _http(org, persona)
@@ -256,6 +328,10 @@ def test_route_access(org: Org, name: str, persona: str) -> None:
                 response = http.get(url)
             elif method == "POST":
                 response = http.post(url, {})
+            elif method == "PATCH":
+                response = http.patch(url, "{}", content_type="application/json")
+            elif method == "DELETE":
+                response = http.delete(url)
             else:
                 response = http.put(url, "{}", content_type="application/json")
             expected = _expected(persona, route, url, client_key, method)

@@ -57,3 +57,13 @@ def mobile_page(browser: Any) -> Iterator[Any]:
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Any) -> Any:
+    """Where a test saves screenshots to look at: $KAM_E2E_SHOTS when set, else a temp dir."""
+    from pathlib import Path
+
+    folder = Path(os.environ.get("KAM_E2E_SHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

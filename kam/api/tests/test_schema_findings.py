@@ -5,12 +5,14 @@ its errors in Russian."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
 from django.test import Client as HttpClient
 
 from kam.accounts.services import token_for
+from kam.core.api import VISIBLE_TEXT
 from kam.testing import Org
 
 
@@ -40,8 +42,18 @@ def test_every_operation_documents_its_errors(org: Org) -> None:
 
 def test_required_text_says_it_needs_a_visible_character(org: Org) -> None:
     schemas = _schema(org)["components"]["schemas"]
-    assert schemas["BankEntryInput"]["properties"]["note"]["pattern"] == r"\S"
-    assert schemas["StageInput"]["properties"]["reason"]["pattern"] == r"\S"
+    # The schema states the pattern in ECMAScript form (\u0000 for Python's \x00).
+    stated = schemas["BankEntryInput"]["properties"]["note"]["pattern"]
+    assert stated == VISIBLE_TEXT.replace("\\x00", "\\u0000")
+    assert schemas["StageInput"]["properties"]["reason"]["pattern"] == stated
+    pattern = re.compile(stated)
+    assert [bool(pattern.search(t)) for t in ("Помог", " a\t", "   ", "a\x00", "")] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
     url = f"/api/v1/clients/{org.client_a1.pk}/bank/"
     blank = _http(org).post(
         url, {"kind": "deposit", "weight": 2, "note": "   "}, content_type="application/json"
@@ -52,6 +64,12 @@ def test_required_text_says_it_needs_a_visible_character(org: Org) -> None:
         url, {"kind": "deposit", "weight": 2, "note": "Помог"}, content_type="application/json"
     )
     assert ok.status_code == 201
+    nul = _http(org).post(
+        url,
+        {"kind": "deposit", "weight": 2, "note": "По\u0000мог"},
+        content_type="application/json",
+    )
+    assert nul.status_code == 400
 
 
 def test_an_empty_page_number_is_refused(org: Org) -> None:

@@ -103,6 +103,33 @@ def test_bank_quality(entries: int, balance: int, quality: float | None) -> None
     assert domain.bank_quality(entries, balance) == quality
 
 
+@pytest.mark.parametrize(
+    ("entries", "trend", "quality"),
+    [(0, 3, None), (4, 0, 0.5), (4, 5, 1.0), (4, -5, 0.0), (4, 12, 1.0), (4, -1, 0.4)],
+)
+def test_bank_trend_quality(entries: int, trend: int, quality: float | None) -> None:
+    assert domain.bank_trend_quality(entries, trend) == quality
+
+
+@given(st.integers(min_value=1, max_value=500), st.integers(min_value=-500, max_value=500))
+def test_bank_trend_is_shown_and_scored_with_the_balance(entries: int, trend: int) -> None:
+    """Balance and trend are separate components: a falling trend lowers health even with a
+    high balance, and a zero trend weight removes it."""
+    f = facts(bank_entries=entries, bank_balance=10, bank_trend=trend)
+    parts = domain.components_of(f, TODAY, TH)
+    assert parts["bank_trend"][0] == trend
+    quality = parts["bank_trend"][1]
+    assert quality is not None
+    assert 0 <= quality <= 1
+    only = {name: int(name == "bank_trend") for name in domain.COMPONENTS}
+    assert domain.score(parts, only)[0] == round(100 * quality)
+    rising = domain.components_of(facts(bank_entries=entries, bank_trend=5), TODAY, TH)
+    falling = domain.components_of(facts(bank_entries=entries, bank_trend=-5), TODAY, TH)
+    assert domain.score(rising, WEIGHTS)[0] > domain.score(falling, WEIGHTS)[0]  # type: ignore[operator]
+    zero = WEIGHTS | {"bank_trend": 0}
+    assert domain.score(rising, zero)[0] == domain.score(falling, zero)[0]
+
+
 def test_nps_complaints_dossier_tables() -> None:
     assert domain.nps_quality(None) is None
     assert domain.nps_quality(9) == 0.9
@@ -141,6 +168,13 @@ def test_health_within_0_100_and_points_sum_to_it(
     if health is not None:
         assert 0 <= health <= 100
         assert abs(sum(c.points for c in comps) - health) <= 0.5 + 0.05 * len(comps)
+
+
+@given(st.dictionaries(st.sampled_from(domain.COMPONENTS), st.tuples(qualities, weights)))
+def test_health_of_is_the_scores_health(data: dict[str, tuple[float | None, int]]) -> None:
+    parts = {name: (None, q) for name, (q, _) in data.items()}
+    w = {name: wt for name, (_, wt) in data.items()}
+    assert domain.health_of(parts, w) == domain.score(parts, w)[0]
 
 
 @given(

@@ -1,4 +1,4 @@
-"""`{{ age|age_words }}`: a case's age in plain words («2 дня 4 часа»)."""
+"""`{{ age|age_words }}`: a case's age in plain words («2 дня 4 ч», «1 ч 5 мин»)."""
 
 from __future__ import annotations
 
@@ -7,24 +7,16 @@ from datetime import datetime, timedelta
 from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from kam.core.templatetags.kam_format import duration_text
 from kam.playbooks.domain import Age, split_age
 
 register = template.Library()
 
 
 def age_text(age: Age) -> str:
-    """Days and hours (minutes only under an hour), plural forms by the language."""
-    parts = []
-    if age.days:
-        parts.append(ngettext("%(n)d day", "%(n)d days", age.days) % {"n": age.days})
-    if age.hours:
-        parts.append(ngettext("%(n)d hour", "%(n)d hours", age.hours) % {"n": age.hours})
-    if not parts:
-        minutes = age.minutes
-        parts.append(ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes})
-    return " ".join(parts)
+    """A case's age, printed like every other duration (`kam.core` `duration`)."""
+    return duration_text(age.days * 86_400 + age.hours * 3_600 + age.minutes * 60)
 
 
 @register.filter

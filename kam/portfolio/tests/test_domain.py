@@ -455,3 +455,14 @@ def test_share_change_in_points(
     now: Decimal | None, before: Decimal | None, points: Decimal
 ) -> None:
     assert share_change_points(now, before) == points
+
+
+@pytest.mark.parametrize(("potential", "cell"), [(D(0), GridCell.KEEP), (D(50), GridCell.GROW)])
+def test_a_revenue_key_client_is_large_now_whatever_the_median(
+    potential: D, cell: GridCell
+) -> None:
+    # Below the revenue median, but its share is above the key threshold: never "serve at a
+    # low cost" (SERVE) nor "win a larger share" (DEVELOP).
+    split = GridSplit(revenue=D(1000), potential=D(50))
+    assert split.cell(D(10), potential, revenue_key=True) is cell
+    assert split.cell(D(10), potential) in {GridCell.SERVE, GridCell.DEVELOP}

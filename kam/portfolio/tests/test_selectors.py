@@ -224,3 +224,41 @@ def test_rows_read_after_a_client_is_archived_keep_their_names(org: Org) -> None
     Client.objects.filter(pk=victim).update(status=ClientStatus.ARCHIVED)
     names = {r.client_id: r.name for r in fresh.rows}
     assert names[victim] == Client.objects.get(pk=victim).name
+
+
+@pytest.mark.parametrize("seed", [5, 29])
+def test_one_client_key_check_agrees_with_the_company_ranking(org: Org, seed: int) -> None:
+    """The card asks about one client (`is_key_client`); Today ranks the company
+    (`key_client_ids`): both must name the same key accounts, at the exact threshold too."""
+    from kam.portfolio.models import KeyAccountProfile
+    from kam.portfolio.selectors import default_window, is_key_client, key_client_ids
+
+    _generate(org, seed, clients=14, rows=300)
+    _add_awkward_revenue(org)
+    window = default_window()
+    archived = Client.objects.order_by("?").first()
+    assert archived is not None
+    Client.objects.filter(pk=archived.pk).update(status=ClientStatus.ARCHIVED)
+    big = Client.objects.create(name="Крупный", normalized_name="крупный", manager=org.manager_a2)
+    RevenueRecord.objects.create(client=big, date=window.end, amount=Decimal("90000000.00"))
+    # A client with exactly 10% of the company's revenue is not key (share > 10%): a filler of
+    # a few kopecks makes the total divisible by 9, the new client brings a ninth of it.
+    inside = RevenueRecord.objects.filter(
+        date__gte=window.start, date__lte=window.end, client__status=ClientStatus.ACTIVE
+    )
+    kopecks = sum(int(r.amount * 100) for r in inside)
+    filler = (9 - kopecks % 9) % 9
+    other = Client.objects.filter(status=ClientStatus.ACTIVE).first()
+    assert other is not None
+    RevenueRecord.objects.create(client=other, date=window.end, amount=Decimal(filler) / 100)
+    edge = Client.objects.create(name="Ровно", normalized_name="ровно", manager=org.manager_a1)
+    tenth = Decimal((kopecks + filler) // 9) / 100
+    RevenueRecord.objects.create(client=edge, date=window.end, amount=tenth)
+    marked = Client.objects.create(name="Метка", normalized_name="метка", manager=org.manager_b1)
+    KeyAccountProfile.objects.create(client=marked, prospective=True, prospective_reason="r")
+    keys = key_client_ids()
+    assert marked.pk in keys
+    assert big.pk in keys
+    assert edge.pk not in keys
+    for client in Client.objects.all():
+        assert is_key_client(client) is (client.pk in keys), client.name

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.test import Client as HttpClient
 from django.urls import reverse
@@ -111,23 +112,25 @@ def test_action_owner_must_be_assignable(org: Org) -> None:
 def test_settings_page_validates_threshold_order(org: Org) -> None:
     http = _as(org.admin)
     data = {
-        "key_share": "0.30",
-        "critical_share": "0.20",
-        "mono_share": "0.50",
-        "abc_a": "0.8",
-        "abc_b": "0.95",
+        # Shares are typed in percent (issue 19: «10», not «0.10»).
+        "key_share": "30",
+        "critical_share": "20",
+        "mono_share": "50",
+        "abc_a": "80",
+        "abc_b": "95",
         "manager_key_client_limit": 3,
         "window_months": 12,
         "cadence_days": 10,
         "pause_days": 14,
         "dossier_review_days": 90,
         "reminder_days_ahead": 3,
+        "log_correction_hours": 48,
         "bank_withdrawal_streak": 3,
         "bank_negative_alert": "on",
     }
     response = http.post(reverse("settings"), data)
     assert "Пороги должны расти" in response.content.decode()
-    data["key_share"] = "0.15"
+    data["key_share"] = "15"
     http.post(reverse("settings"), data)
     from kam.core.models import company_settings
 
@@ -162,28 +165,68 @@ def test_refunds_and_prospective_clients_without_revenue(org: Org) -> None:
     assert "Перспектива-Ноль" not in _as(org.manager_b1).get("/portfolio/").content.decode()
 
 
+def _grid_rows(user: object, clients: list[Any]) -> dict[Any, str]:
+    html = _as(user).get(reverse("portfolio:portfolio")).content.decode()
+    grid = html[html.index('id="grid"') : html.index('id="clients"')]
+    return {c: grid[grid.index(c.name) :].split("</tr>", 1)[0] for c in clients if c.name in grid}
+
+
 def test_key_clients_fall_into_the_cells_of_the_grid(org: Org) -> None:
+    """The medians are the company's, so every viewer gives a client the same advice, and a
+    revenue-key client (11% here) is large now: never «Обслуживать экономно» (issue 19)."""
     from decimal import Decimal
 
+    from kam.clients.models import Client
     from kam.portfolio.models import RevenueRecord
 
     day = timezone.localdate()
     RevenueRecord.objects.create(client=org.client_a1, date=day, amount=Decimal(2000))  # 3,000
     RevenueRecord.objects.create(client=org.client_a2, date=day, amount=Decimal(-500))  # 500
-    potentials = {org.client_a1: 100, org.client_a2: 9_000_000, org.client_b1: 2_000_000}
+    # Shares of 4,500: a1 66.7% (mono), b1 22.2% (critical), a2 11.1% (key).
+    prospect = Client.objects.create(
+        name="Перспектива-Сетка", normalized_name="перспектива-сетка", manager=org.manager_a1
+    )
+    potentials = {
+        org.client_a1: 9_000_000,
+        org.client_a2: 90,
+        org.client_b1: 2_000_000,
+        prospect: 5_000_000,
+    }
     for client, potential in potentials.items():
-        KeyAccountProfile.objects.create(client=client, potential_3y=Decimal(potential))
-    html = _as(org.director).get(reverse("portfolio:portfolio")).content.decode()
-    grid = html[html.index('id="grid"') : html.index('id="clients"')]
-    rows = {c: grid[grid.index(c.name) :].split("</tr>", 1)[0] for c in potentials}
-    assert "Удерживать" in rows[org.client_a1]  # large now (median 1,000), small potential
-    assert "Наращивать долю" in rows[org.client_a2]  # small now, large potential
-    assert "Растить и защищать" in rows[org.client_b1]  # on both medians: large on both
-    assert 'id="grid-cells"' in grid
-    # A manager's grid holds only their own client: one point cannot be split.
-    mine = _as(org.manager_b1).get(reverse("portfolio:portfolio")).content.decode()
-    assert 'id="grid-cells"' not in mine
-    assert "Растить и защищать" not in mine
+        KeyAccountProfile.objects.create(
+            client=client,
+            potential_3y=Decimal(potential),
+            prospective=client == prospect,
+            prospective_reason="Покупает у конкурента" if client == prospect else "",
+        )
+    # Company medians: revenue 750 (3,000 / 1,000 / 500 / 0), potential 3,500,000.
+    expected = {
+        org.client_a1: "Растить и защищать",  # large now, large potential
+        org.client_a2: "Удерживать",  # 11%: large now by its share, small potential
+        org.client_b1: "Удерживать",
+        prospect: "Наращивать долю",  # no revenue yet, large potential
+    }
+    clients = list(potentials)
+    director = _grid_rows(org.director, clients)
+    assert set(director) == set(clients)
+    for client, advice in expected.items():
+        assert advice in director[client], client.name
+    assert "Обслуживать экономно" not in director[org.client_a2]
+    # The lines are the company's for everyone: potential 3,500,000; revenue the median 750
+    # capped at the key-client share (10% of 4,500 = 450), so the 11% client is right of it.
+    from kam.portfolio.selectors import default_window, key_client_grid, portfolio_report
+
+    for viewer in (org.director, org.manager_b1):
+        report = portfolio_report(viewer=viewer, window=default_window())
+        split = key_client_grid(viewer=viewer, report=report).split
+        assert split is not None
+        assert (split.revenue, split.potential) == (Decimal(450), Decimal(3_500_000))
+    # Every viewer sees the same cell for the clients they see, even a single one.
+    for viewer in (org.manager_a1, org.manager_a2, org.manager_b1, org.supervisor_a):
+        mine = _grid_rows(viewer, clients)
+        assert mine, viewer.username
+        for client, row in mine.items():
+            assert expected[client] in row, (viewer.username, client.name)
 
 
 def test_trend_compares_with_the_previous_period(org: Org) -> None:
@@ -207,7 +250,7 @@ def test_trend_compares_with_the_previous_period(org: Org) -> None:
     rows = html[html.index('id="trend-clients"') :].split("</tr>")
     by_name = {c.name: next(r for r in rows if c.name in r) for c in org.clients}
     assert ">75%<" in by_name[org.client_a2.name]
-    assert ">33%<" in by_name[org.client_a2.name]
+    assert ">33,3%<" in by_name[org.client_a2.name]
     assert "-41,7" in by_name[org.client_a2.name] or "-41.7" in by_name[org.client_a2.name]
     assert ">—<" in by_name[org.client_b1.name]  # no revenue in 2025
     # A manager compares only their own clients.

@@ -367,3 +367,52 @@ def test_reports_as_xlsx(org: Org, tmp_path: object, capsys: pytest.CaptureFixtu
     assert book.sheetnames == ["Сводка", "Просрочено", "Пауза", "Пересмотр досье", "Даты"]
     assert book["Просрочено"].max_row == 4  # header + the three never-contacted key clients
     capsys.readouterr()
+
+
+def test_overview_lists_agree_with_the_full_computation(org: Org) -> None:
+    """The overview's short lists (lowest balances, alerts) are chosen in SQL; they must be
+    the first rows of the full list sorted the same way, computed entry by entry in Python."""
+    today = timezone.localdate()
+    rng = [("deposit", 3), ("withdrawal", 2), ("withdrawal", 1), ("deposit", 1), ("withdrawal", 4)]
+    for i in range(9):
+        client = Client.objects.create(
+            name=f"Банк {i}", normalized_name=f"банк {i % 4}", manager=org.manager_a1
+        )
+        for j in range(i % 6):
+            kind, weight = rng[(i + j) % len(rng)]
+            # Several entries on one day: the run follows the id order within a day.
+            BankEntry.objects.create(
+                client=client,
+                kind=kind,
+                weight=weight,
+                note="n",
+                date=today - timedelta(days=(j + 1) // 2),
+                author=org.manager_a1,
+            )
+    clients = Client.objects.all()
+
+    def pure(client: Client) -> tuple[int, int]:
+        entries = [
+            PureEntry(kind=PureKind(e.kind), weight=e.weight, on=e.date)
+            for e in BankEntry.objects.filter(client=client).order_by("date", "id")
+        ]
+        return bank_balance(entries), withdrawal_streak(entries)
+
+    expected = sorted(
+        ((*pure(c), c.normalized_name, c.pk) for c in clients),
+        key=lambda t: (t[0], t[2], t[3]),
+    )
+    lowest = relation_rows(clients, by_balance=True, limit=5)
+    assert [(r.balance, r.streak, r.client.pk) for r in lowest] == [
+        (b, s, pk) for b, s, _n, pk in expected[:5]
+    ]
+    from kam.core.models import company_settings
+
+    limits = company_settings()
+    assert limits.bank_negative_alert
+    alerted = [t for t in expected if t[0] < 0 or t[1] >= limits.bank_withdrawal_streak]
+    assert alerted, "the data should raise alerts"
+    alerts = relation_rows(clients, alerts_only=True, by_balance=True, limit=3)
+    assert [r.client.pk for r in alerts] == [t[3] for t in alerted[:3]]
+    every = relation_rows(clients, alerts_only=True)
+    assert {r.client.pk for r in every} == {t[3] for t in alerted}

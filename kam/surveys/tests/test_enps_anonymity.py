@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import base64
 import itertools
 import re
 from datetime import timedelta
@@ -95,9 +96,16 @@ def test_attack_1_the_sender_cannot_see_or_test_the_links(org: Org) -> None:
     assert len(mailed) == User.objects.filter(is_active=True).exclude(email="").count() == 3
     for link in mailed:
         assert link not in html
-    printed = LINK.findall(html)
+    printed = LINK.findall(html.split('id="printed"')[1])
     # The personas have no address: their links are printed, without their names.
     assert len(printed) == User.objects.filter(is_active=True, email="").count() == 8
+    # The same unnamed links, in the same order, are in the page's copy-all text and its CSV.
+    assert LINK.findall(html.split('id="all-links"')[1].split("</textarea>")[0]) == printed
+    csv_href = re.search(r'id="links-csv" href="data:text/csv;charset=utf-8;base64,([^"]+)"', html)
+    assert csv_href is not None
+    csv_text = base64.b64decode(csv_href.group(1)).decode("utf-8-sig")
+    assert LINK.findall(csv_text) == printed
+    assert csv_text.splitlines()[0] == "Персональная ссылка"
     for name in ("Manager_A1", "Supervisor_A", "manager_a1"):
         assert name not in html.split('id="printed"')[1]
     assert "emailed" in html
@@ -283,4 +291,5 @@ def test_the_links_page_says_why_a_link_was_printed(org: Org) -> None:
     campaign = _campaign(org)
     html = _director(org).post(reverse("surveys:send-links", args=[campaign.pk])).content.decode()
     assert 'id="withheld"' in html
-    assert len(LINK.findall(html)) == User.objects.filter(is_active=True).count()
+    printed = html.split('id="printed"')[1]  # the list (the copy-all text repeats it)
+    assert len(LINK.findall(printed)) == User.objects.filter(is_active=True).count()
