@@ -1,13 +1,16 @@
 """Import of 1,000,000 deals from an amoCRM-layout CSV (every stage; won deals also revenue).
 
-Prints `BENCH deals_import_<engine> rows=… seconds=… rows_per_second=… reimport_seconds=…`:
-the first import into an empty database and a re-import of the same file (nothing changes).
+Prints `BENCH deals_import_<engine> rows=… seconds=… cpu_seconds=… bare_seconds=…
+ratio_to_bare=… peak_mb=… reimport_seconds=…`: the first import into an empty database, the
+same deals (already parsed) loaded into a table without indexes or checks in the same run, and
+a re-import of the same file (nothing changes).
 """
 
 from __future__ import annotations
 
 import os
 import random
+import resource
 import tempfile
 import time
 from datetime import date, timedelta
@@ -49,6 +52,40 @@ def _write(path: Path) -> None:
             )
 
 
+def _bare_load() -> float:
+    """The imported deals, read back, loaded into a table of the same columns without any
+    index or constraint (executemany on SQLite, COPY on PostgreSQL), timed with the commit."""
+    from django.db import connection, transaction
+
+    columns = (
+        "client_id, manager_id, title, amount, created, closed, status, stage, step, reached,"
+        " source, source_text, loss_reason, source_system, external_id, updated_at"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM deals_deal")
+        rows = cursor.fetchall()
+        cursor.execute(
+            "CREATE TABLE bench_bare_deals (client_id bigint, manager_id bigint,"
+            " title varchar(300), amount numeric(16, 2), created date, closed date,"
+            " status varchar(10), stage varchar(200), step varchar(20), reached smallint,"
+            " source varchar(20), source_text varchar(200), loss_reason varchar(300),"
+            " source_system varchar(60), external_id varchar(100),"
+            " updated_at timestamp with time zone)"
+        )
+    t0 = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY bench_bare_deals ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cursor.executemany(
+                f"INSERT INTO bench_bare_deals ({columns}) VALUES ({', '.join(['%s'] * 16)})",
+                rows,
+            )
+    return time.perf_counter() - t0
+
+
 def run() -> None:
     from django.core.management import call_command
     from django.db import connection
@@ -64,17 +101,21 @@ def run() -> None:
         )
     path = Path(tempfile.mkdtemp(prefix="kam-bench-deals-")) / "deals.csv"
     _write(path)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     outcome = import_file(actor=None, kind=Kind.DEALS, path=path)
     first = time.perf_counter() - t0
+    cpu = time.process_time() - c0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if not outcome.ok:
         raise RuntimeError(outcome.errors[:5])
+    bare = _bare_load()
     t0 = time.perf_counter()
     again = import_file(actor=None, kind=Kind.DEALS, path=path)
     second = time.perf_counter() - t0
     engine = connection.vendor
     print(
-        f"BENCH deals_import_{engine} rows={ROWS} seconds={first:.1f}"
+        f"BENCH deals_import_{engine} rows={ROWS} seconds={first:.1f} cpu_seconds={cpu:.1f}"
+        f" bare_seconds={bare:.1f} ratio_to_bare={first / bare:.1f} peak_mb={peak_mb:.0f}"
         f" rows_per_second={ROWS / first:.0f} reimport_seconds={second:.1f}"
         f" created={outcome.summary.created} unchanged_on_reimport={again.summary.unchanged}"
         f" revenue={outcome.summary.extra.get('revenue_created')}"

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kam.clients.models import Client
@@ -79,6 +80,9 @@ class Deal(models.Model):
 
     def __str__(self) -> str:
         return self.title or f"#{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("deals:deal-detail", args=[self.pk])
 
 
 class DealStageChange(models.Model):

@@ -78,6 +78,16 @@ def deal_list(*, viewer: AnyUser, filters: DealFilters) -> QuerySet[Deal]:
     return qs.order_by("-created", "-id")
 
 
+def deal_detail(*, viewer: AnyUser, deal_id: int) -> Deal | None:
+    """One deal the viewer may see (its client is visible to them), or None."""
+    return visible_deals(viewer).select_related("client", "manager").filter(pk=deal_id).first()
+
+
+def deal_history(deal: Deal) -> list[DealStageChange]:
+    """The stage changes KAM saw between imports of the deal, oldest first."""
+    return list(deal.stage_changes.order_by("date", "id"))
+
+
 def client_deals(*, viewer: AnyUser, client_id: int) -> dict[str, list[Deal]]:
     """A client's deals for its card: open, won and lost (404 is the card's business)."""
     deals = visible_deals(viewer).filter(client_id=client_id).select_related("manager")

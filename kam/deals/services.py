@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -19,7 +19,7 @@ from kam.deals.domain import Step
 from kam.deals.models import Deal, DealStageChange, StageMapping
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DealRecord:
     """A checked deal of an import, with its client and manager resolved to ids."""
 
@@ -44,13 +44,17 @@ class UpsertCounts:
     updated: int = 0
     unchanged: int = 0
     stage_changes: int = 0
+    # For the undo of the import: the updated deals as they were ([id, *_COLUMNS values],
+    # JSON-ready) and the ids of the stage history rows written.
+    replaced: list[list[Any]] = field(default_factory=list)
+    history_ids: list[int] = field(default_factory=list)
 
 
 def _reach(step: Step) -> int:
     return domain.STEP_RANK[step]
 
 
-_COLUMNS = (
+DEAL_COLUMNS = _COLUMNS = (
     "client_id",
     "manager_id",
     "title",
@@ -68,22 +72,32 @@ _COLUMNS = (
 
 
 @transaction.atomic
-def deals_upsert(*, records: Sequence[DealRecord], source_system: str, write: bool) -> UpsertCounts:
+def deals_upsert(
+    *,
+    records: Sequence[DealRecord],
+    source_system: str,
+    write: bool,
+    lookup: bool = True,
+    stamp: datetime | None = None,
+) -> UpsertCounts:
     """Create new deals, update known ones by CRM id, and record every stage change seen.
 
     A re-import never lowers `reached`: a deal KAM once saw at a meeting keeps that, even when
     the newer export shows it lost. Unchanged deals are not written at all. Known deals are
     read as plain tuples and new ones inserted in one statement per batch, so a million-row
     file does not become a million model objects.
+
+    `lookup=False` (the CRM has no deal in KAM yet) skips looking the keys up; new deals get
+    `stamp` as their `updated_at`, by which the undo of the import finds them.
     """
     counts = UpsertCounts()
     existing: dict[str, tuple[Any, ...]] = {}
     keys = [r.key for r in records]
     step = 900 if connection.vendor == "sqlite" else 5000
-    for start in range(0, len(keys), step):
+    for start in range(0, len(keys) if lookup else 0, step):
         rows = Deal.objects.filter(
             source_system=source_system, external_id__in=keys[start : start + step]
-        ).values_list("external_id", "id", *_COLUMNS)
+        ).values_list("external_id", "id", *_COLUMNS, "updated_at")
         for row in rows:
             existing[row[0]] = row[1:]
     fresh: list[tuple[Any, ...]] = []
@@ -111,7 +125,7 @@ def deals_upsert(*, records: Sequence[DealRecord], source_system: str, write: bo
         if old is None:
             fresh.append((*values, record.key))
             continue
-        if old[1:] == values:
+        if old[1:-1] == values:
             counts.unchanged += 1
             continue
         deal = Deal(
@@ -134,22 +148,32 @@ def deals_upsert(*, records: Sequence[DealRecord], source_system: str, write: bo
                 )
             )
         changed.append(deal)
+        if write:
+            counts.replaced.append([old[0], *(_json_value(v) for v in old[1:])])  # + updated_at
     counts.created = len(fresh)
     counts.updated = len(changed)
     counts.stage_changes = len(history)
     if write:
-        _insert(fresh, source_system)
+        _insert(fresh, source_system, stamp or timezone.now())
         if changed:
             Deal.objects.bulk_update(changed, [*_COLUMNS, "updated_at"], batch_size=1000)
-        DealStageChange.objects.bulk_create(history, batch_size=1000)
+        made = DealStageChange.objects.bulk_create(history, batch_size=1000)
+        counts.history_ids = [c.pk for c in made if c.pk is not None]
     return counts
 
 
-def _insert(rows: list[tuple[Any, ...]], source_system: str) -> None:
+def _json_value(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _insert(rows: list[tuple[Any, ...]], source_system: str, now: datetime) -> None:
     """Insert checked new deals in one executemany (SQLite) or COPY (PostgreSQL)."""
     if not rows:
         return
-    now = timezone.now()
     table = Deal._meta.db_table
     columns = ", ".join([*_COLUMNS, "external_id", "source_system", "updated_at"])
     with connection.cursor() as cursor:
@@ -159,6 +183,7 @@ def _insert(rows: list[tuple[Any, ...]], source_system: str) -> None:
                     copy.write_row((*row, source_system, now))
         else:
             marks = ", ".join(["%s"] * (len(_COLUMNS) + 3))
+            stamp = connection.ops.adapt_datetimefield_value(now)
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
                 [
@@ -169,7 +194,7 @@ def _insert(rows: list[tuple[Any, ...]], source_system: str) -> None:
                         None if row[5] is None else row[5].isoformat(),
                         *row[6:],
                         source_system,
-                        now.isoformat(),
+                        stamp,
                     )
                     for row in rows
                 ],

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +25,7 @@ from kam.deals.forms import (
     ReferenceFormSet,
     StageMapFormSet,
 )
-from kam.deals.selectors import DealFilters, deal_list, funnel
+from kam.deals.selectors import DealFilters, deal_detail, deal_history, deal_list, funnel
 
 # Windows reach a year back from their end: keep both ends on the calendar (no deal is older
 # than 1900 or newer than 9990, so the answer is the same).
@@ -78,6 +78,16 @@ def deal_list_view(request: AuthenticatedRequest) -> HttpResponse:
     deals = deal_list(viewer=request.user, filters=filters)
     page = Paginator(deals, 50).get_page(positive_int(request.GET.get("page"), 1))
     return render(request, "deals/deal_list.html", {"form": form, "page": page})
+
+
+@require_GET
+def deal_detail_view(request: AuthenticatedRequest, deal_id: int) -> HttpResponse:
+    """A deal with its stored stage history; a deal of a client the viewer cannot see is 404."""
+    deal = deal_detail(viewer=request.user, deal_id=deal_id)
+    if deal is None:
+        raise Http404
+    context = {"deal": deal, "history": deal_history(deal)}
+    return render(request, "deals/deal_detail.html", context)
 
 
 def _setup(request: AuthenticatedRequest, formset_class: Any, title: str) -> HttpResponse:

@@ -106,6 +106,9 @@ UNDO_BLOCKERS: dict[str, Promise] = {
         "%(count)s revenue rows of this import were changed or removed since: undo refused."
     ),
     "revenue_edited": _("%(count)s revenue rows of this import were edited since."),
+    "deals_changed": _(
+        "%(count)s deals this import created were changed by a later import or removed since."
+    ),
     "later_import": _("A later import (no. %(jobs)s) changed rows of this one; undo it first."),
     "client_used": _("Clients this import created have %(count)s %(what)s added since."),
     "client_edited": _("Clients this import created were edited since (%(count)s changes)."),

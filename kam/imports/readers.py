@@ -195,7 +195,7 @@ def _csv_rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
             raise FileProblem(
                 "too_many_columns", number, column_letter(MAX_COLUMNS), limit=MAX_COLUMNS
             )
-        yield number, _no_nul(row)
+        yield number, row
 
 
 def _sample(path: Path, encoding: str, skip: int) -> str:
@@ -211,7 +211,10 @@ def _open_csv(path: Path, encoding: str, skip: int) -> Table:
     text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
     delimiter = sniff_delimiter(_sample(path, encoding, skip))
     table = Table(format="csv", encoding=encoding, delimiter=delimiter, _handles=[text])
-    table.rows = _csv_rows(csv.reader(text, delimiter=delimiter))
+    # NUL characters are dropped line by line before the cells are split (a check per line
+    # instead of one per cell).
+    lines = (line.replace("\x00", "") if "\x00" in line else line for line in text)
+    table.rows = _csv_rows(csv.reader(lines, delimiter=delimiter))
     return table
 
 

@@ -24,6 +24,8 @@ from django.utils import timezone
 from kam.accounts.access import can_manage_users
 from kam.accounts.models import User
 from kam.clients.models import Client, Contact
+from kam.deals.models import Deal, DealStageChange
+from kam.deals.services import DEAL_COLUMNS
 from kam.imports.models import ImportJob, JobStatus
 from kam.portfolio.models import RevenueRecord
 from kam.relations.models import Interaction
@@ -46,6 +48,16 @@ def _own_revenue(job: ImportJob) -> Q | None:
     if not revenue:
         return None
     return Q(source=revenue["source"], created_at=datetime.fromisoformat(revenue["stamp"]))
+
+
+def _own_deals(job: ImportJob) -> Q | None:
+    """The deals a deals import created: its CRM's deals stamped with the job's write."""
+    deals = job.written.get("deals")
+    if not deals:
+        return None
+    return Q(
+        source_system=deals["source_system"], updated_at=datetime.fromisoformat(deals["stamp"])
+    )
 
 
 def _dependents(
@@ -87,7 +99,16 @@ def undo_check(job: ImportJob) -> UndoCheck:
     }
     revenue = _own_revenue(job)
     own[RevenueRecord] = revenue if revenue is not None else Q(pk__in=[])
+    deals = _own_deals(job)
+    own[Deal] = deals if deals is not None else Q(pk__in=[])
     finished = job.updated_at
+    if deals is not None:
+        count = Deal.objects.filter(deals).count()
+        if count != written["deals"]["count"]:
+            check.blockers.append(
+                ("deals_changed", {"count": str(written["deals"]["count"] - count)})
+            )
+        check.removes["deals"] = count
     if revenue is not None:
         count = RevenueRecord.objects.filter(revenue).count()
         if count != written["revenue"]["count"]:
@@ -164,6 +185,12 @@ def import_job_undo(*, actor: User, job: ImportJob) -> UndoCheck:
             for start in range(0, len(pks), 900):
                 RevenueRecord.objects.filter(pk__in=pks[start : start + 900]).delete()
         _restore_revenue(undo)
+        deals = _own_deals(job)
+        DealStageChange.objects.filter(pk__in=written.get("stage_changes") or []).delete()
+        if deals is not None:
+            # Their stage history goes with them (a cascade).
+            Deal.objects.filter(deals).delete()
+        _restore_deals(undo)
         Interaction.objects.filter(pk__in=written.get("interactions") or []).delete()
         for contact in Contact.objects.filter(pk__in=written.get("contacts") or []):
             contact._history_user = actor  # type: ignore[attr-defined]
@@ -196,6 +223,28 @@ def _put_back(
         setattr(obj, name, value)
     obj._history_user = actor  # type: ignore[union-attr]
     obj.save(update_fields=list(values))
+
+
+def _restore_deals(undo: dict[str, Any]) -> None:
+    """Deals a deals import updated, as they were (their stage, step, status, amount...)."""
+    rows = undo.get("deals_updated") or []
+    if not rows:
+        return
+    names = [*DEAL_COLUMNS, "updated_at"]
+    dated = {"created", "closed"}
+    put_back = []
+    for pk, *values in rows:
+        deal = Deal(pk=pk)
+        for name, value in zip(names, values, strict=True):
+            if name == "updated_at":
+                value = datetime.fromisoformat(value)
+            elif name in dated and value is not None:
+                value = date.fromisoformat(value)
+            elif name == "amount" and value is not None:
+                value = Decimal(value)
+            setattr(deal, name, value)
+        put_back.append(deal)
+    Deal.objects.bulk_update(put_back, names, batch_size=1000)
 
 
 def _restore_revenue(undo: dict[str, Any]) -> None:

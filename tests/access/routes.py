@@ -156,6 +156,7 @@ ROUTES: dict[str, Route] = {
     "api:portfolio": Route(Kind.AUTH),
     "api:funnel": Route(Kind.AUTH),
     "deals:deal-list": Route(Kind.AUTH),
+    "deals:deal-detail": Route(Kind.DEAL),
     "deals:funnel": Route(Kind.AUTH),
     "deals:stages-setup": Route(Kind.ADMIN, ("GET", "POST")),
     "deals:references-setup": Route(Kind.ADMIN, ("GET", "POST")),

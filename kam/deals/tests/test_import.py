@@ -15,7 +15,9 @@ from django.db.models import QuerySet
 from kam.clients.models import Client
 from kam.deals.models import Deal, DealStageChange, StageMapping
 from kam.imports.domain import Kind, Preset
-from kam.imports.services import Outcome, import_file
+from kam.imports.models import ImportJob
+from kam.imports.services import Outcome, import_file, import_job_record
+from kam.imports.undo import import_job_undo, undo_check
 from kam.portfolio.models import RevenueRecord
 from kam.testing import Org
 
@@ -351,3 +353,54 @@ def test_a_recent_won_deal_proposes_a_feedback_call(org: Org, tmp_path: Path) ->
     assert run(path).ok
     tasks = ChecklistTask.objects.filter(kind="feedback")
     assert [t.client_id for t in tasks] == [org.client_a1.pk]
+
+
+def _cli_job(path: Path, outcome: Outcome) -> ImportJob:
+    return import_job_record(kind=Kind.DEALS, preset=Preset.AUTO, path=path, outcome=outcome)
+
+
+def test_undo_of_a_deals_import_removes_its_deals_history_and_revenue(
+    org: Org, tmp_path: Path
+) -> None:
+    """Undo the later import first (the stage change goes, the deal is as before), then the
+    first one (its deals, their history and the revenue of its won deals go)."""
+    revenue_before = set(imported().values_list("pk", flat=True))
+    first_file = write(
+        tmp_path / "a.csv",
+        [
+            AMO_HEADER,
+            amo_row("801", "Переговоры", "не закрыта"),
+            amo_row("802", "Успешно реализовано", "15.10.2025", amount="300 000"),
+        ],
+    )
+    first = run(first_file)
+    assert first.ok, first.errors
+    first_job = _cli_job(first_file, first)
+    assert imported().count() == len(revenue_before) + 1
+    later_file = write(
+        tmp_path / "b.csv",
+        [
+            AMO_HEADER,
+            amo_row("801", "Закрыто и не реализовано", "25.10.2025", reason="Дорого"),
+            amo_row("802", "Успешно реализовано", "15.10.2025", amount="300 000"),
+            amo_row("803", "Первичный контакт", "не закрыта"),
+        ],
+    )
+    later = run(later_file)
+    assert later.ok, later.errors
+    later_job = _cli_job(later_file, later)
+    assert DealStageChange.objects.count() == 1
+    # The first import's deal 801 was changed by the later one: its undo waits for that one.
+    assert not undo_check(first_job).ok
+    assert undo_check(later_job).removes["deals"] == 1
+    assert import_job_undo(actor=org.admin, job=later_job).ok
+    assert set(Deal.objects.values_list("external_id", "stage", "status")) == {
+        ("801", "Переговоры", "open"),
+        ("802", "Успешно реализовано", "won"),
+    }
+    assert not DealStageChange.objects.exists()
+    check = import_job_undo(actor=org.admin, job=first_job)
+    assert check.ok, check.blockers
+    assert check.removes["deals"] == 2
+    assert not Deal.objects.exists()
+    assert set(imported().values_list("pk", flat=True)) == revenue_before

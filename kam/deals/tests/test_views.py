@@ -172,3 +172,49 @@ def test_client_card_shows_the_deals_panel_and_today_the_idle_deals(org: Org) ->
     assert f"Сделка {org.client_a1.pk}-2" in today  # the open one
     other = _login(org.manager_a2).get(reverse("today")).content.decode()
     assert 'id="idle-deals"' not in other
+
+
+def test_deal_page_shows_the_deal_and_its_stage_history_to_those_who_see_the_client(
+    org: Org,
+) -> None:
+    from datetime import date
+
+    from kam.deals.models import DealStageChange
+
+    deal = Deal.objects.create(
+        client=org.client_a1,
+        manager=org.manager_a1,
+        title="Поставка станков",
+        created=date(2025, 9, 1),
+        closed=date(2025, 10, 20),
+        status="lost",
+        stage="Закрыто и не реализовано",
+        step="lost",
+        reached=1,
+        loss_reason="Дорого",
+    )
+    for day, before, after, step, status in (
+        (date(2025, 10, 20), "Переговоры", "Закрыто и не реализовано", "lost", "lost"),
+        (date(2025, 9, 15), "Первичный контакт", "Переговоры", "meeting", "open"),
+    ):
+        DealStageChange.objects.create(
+            deal=deal, date=day, stage_from=before, stage_to=after, step=step, status=status
+        )
+    url = reverse("deals:deal-detail", args=[deal.pk])
+    page = _login(org.manager_a1).get(url).content.decode()
+    assert "Поставка станков" in page
+    assert "Дорого" in page
+    rows = page.split('class="stage-change"')[1:]
+    # Oldest first, as stored.
+    assert [r.split("<td>")[1].split("</td>")[0] for r in rows] == ["15.09.2025", "20.10.2025"]
+    assert "Первичный контакт" in rows[0]
+    assert "Закрыто и не реализовано" in rows[1]
+    # The supervisor sees it; a manager of another team does not even learn it exists.
+    assert _login(org.supervisor_a).get(url).status_code == 200
+    assert _login(org.manager_b1).get(url).status_code == 404
+    # The list, the client card and the deal page link to each other.
+    listing = _login(org.manager_a1).get(reverse("deals:deal-list")).content.decode()
+    assert f'href="{url}"' in listing
+    panel = reverse("clients:card-panel", args=[org.client_a1.pk, "deals"])
+    card = _login(org.manager_a1).get(panel).content.decode()
+    assert f'href="{url}"' in card

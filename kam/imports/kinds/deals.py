@@ -24,11 +24,12 @@ from django.utils import timezone
 
 from kam.deals import domain as deals_domain
 from kam.deals.domain import Step
+from kam.deals.models import Deal
 from kam.deals.services import DealRecord, deals_upsert
 from kam.imports import domain as d
 from kam.imports.domain import ColumnMap, Kind, Preset, Problem, RowError
 from kam.imports.kinds.base import BATCH, Context, Handler, Progress
-from kam.imports.kinds.revenue import FEEDBACK_DAYS
+from kam.imports.kinds.revenue import FEEDBACK_DAYS, _bulk_write, _insert_revenue
 from kam.portfolio.models import RevenueRecord
 
 # Header aliases of a deals file, folded; a preset's own names come first.
@@ -305,56 +306,82 @@ class DealsHandler(Handler):
         occurrences: dict[tuple[str, date, str], int] = {}
         summary = self.ctx.summary
         summary.extra["stage_changes"] = 0
+        self.stamp = timezone.now()
+        # The CRM's first deals in KAM: nothing to look up, and a big load builds the deal
+        # indexes after the insert.
+        self.lookup = Deal.objects.filter(source_system=self.source).exists()
+        sources: dict[str, str] = {}
         batch: list[DealRecord] = []
         done = 0
-        for row, client_id in zip(self.rows, client_ids, strict=True):
-            manager_id = row.manager_ref
-            if manager_id is not None and manager_id < 0:
-                manager_id = made.get(manager_id, default)
-            if manager_id is None:
-                manager_id = owners.get(client_id, default)
-            key = row.external_id
-            if key is None:
-                fp = (row.client_key, row.created, row.title)
-                n = occurrences.get(fp, 0)
-                occurrences[fp] = n + 1
-                digest = hashlib.sha256(f"{fp[0]}|{fp[1]}|{fp[2]}|{n}".encode()).hexdigest()
-                key = "fp:" + digest[:32]
-            batch.append(
-                DealRecord(
-                    key=key,
-                    client_id=client_id,
-                    manager_id=manager_id,
-                    title=row.title,
-                    amount=Decimal(row.amount) if row.amount is not None else None,
-                    created=row.created,
-                    closed=row.closed,
-                    stage=row.stage,
-                    step=row.step,
-                    source=deals_domain.map_source(row.source_text),
-                    source_text=row.source_text,
-                    loss_reason=row.loss_reason,
-                    changed_on=row.modified or self.today,
+        rows = len(self.rows) if write and not self.lookup else 0
+        with _bulk_write(rows, Deal):
+            for row, client_id in zip(self.rows, client_ids, strict=True):
+                manager_id = row.manager_ref
+                if manager_id is not None and manager_id < 0:
+                    manager_id = made.get(manager_id, default)
+                if manager_id is None:
+                    manager_id = owners.get(client_id, default)
+                key = row.external_id
+                if key is None:
+                    fp = (row.client_key, row.created, row.title)
+                    n = occurrences.get(fp, 0)
+                    occurrences[fp] = n + 1
+                    digest = hashlib.sha256(f"{fp[0]}|{fp[1]}|{fp[2]}|{n}".encode()).hexdigest()
+                    key = "fp:" + digest[:32]
+                source = sources.get(row.source_text)
+                if source is None:
+                    source = sources[row.source_text] = deals_domain.map_source(row.source_text)
+                batch.append(
+                    DealRecord(
+                        key=key,
+                        client_id=client_id,
+                        manager_id=manager_id,
+                        title=row.title,
+                        amount=Decimal(row.amount) if row.amount is not None else None,
+                        created=row.created,
+                        closed=row.closed,
+                        stage=row.stage,
+                        step=row.step,
+                        source=source,
+                        source_text=row.source_text,
+                        loss_reason=row.loss_reason,
+                        changed_on=row.modified or self.today,
+                    )
                 )
-            )
-            if len(batch) >= BATCH:
-                done += self._write(batch, write=write)
-                batch = []
-                if progress is not None:
-                    progress("write", done)
-        done += self._write(batch, write=write)
+                if len(batch) >= BATCH * 4:
+                    done += self._write(batch, write=write)
+                    batch = []
+                    if progress is not None:
+                        progress("write", done)
+            done += self._write(batch, write=write)
         self._revenue(client_ids, write=write)
+        if write:
+            self.ctx.written["deals"] = {
+                "source_system": self.source,
+                "stamp": self.stamp.isoformat(),
+                "count": summary.created,
+            }
         if progress is not None:
             progress("write", done)
 
     def _write(self, batch: list[DealRecord], *, write: bool) -> int:
         """Upsert one batch of deals (a million rows never sit in memory as model objects)."""
-        counts = deals_upsert(records=batch, source_system=self.source, write=write)
+        counts = deals_upsert(
+            records=batch,
+            source_system=self.source,
+            write=write,
+            lookup=self.lookup,
+            stamp=self.stamp,
+        )
         summary = self.ctx.summary
         summary.created += counts.created
         summary.updated += counts.updated
         summary.unchanged += counts.unchanged
         summary.extra["stage_changes"] += counts.stage_changes
+        if counts.replaced:
+            self.ctx.undo.setdefault("deals_updated", []).extend(counts.replaced)
+        if counts.history_ids:
+            self.ctx.written.setdefault("stage_changes", []).extend(counts.history_ids)
         return len(batch)
 
     def _client_managers(self, client_ids: list[int]) -> dict[int, int]:
@@ -385,9 +412,17 @@ class DealsHandler(Handler):
         for name in ("revenue_created", "revenue_updated", "revenue_unchanged"):
             summary.extra[name] = 0
         recent: dict[int, date] = {}
-        for start in range(0, len(wanted), BATCH):
-            self._revenue_batch(wanted[start : start + BATCH], write=write, recent=recent)
+        lookup = RevenueRecord.objects.filter(source=self.source).exists()
+        for start in range(0, len(wanted), BATCH * 4):
+            self._revenue_batch(
+                wanted[start : start + BATCH * 4], write=write, recent=recent, lookup=lookup
+            )
         if write:
+            self.ctx.written["revenue"] = {
+                "source": self.source,
+                "stamp": self.stamp.isoformat(),
+                "count": summary.extra["revenue_created"],
+            }
             self._feedback_tasks(recent)
 
     def _revenue_batch(
@@ -396,52 +431,53 @@ class DealsHandler(Handler):
         *,
         write: bool,
         recent: dict[int, date],
+        lookup: bool,
     ) -> None:
-        existing: dict[str, RevenueRecord] = {}
+        existing: dict[str, tuple[int, int, date, Decimal, str]] = {}
         keys = [w[0] for w in wanted]
         step = 900 if connection.vendor == "sqlite" else 5000
-        for start in range(0, len(keys), step):
-            for record in RevenueRecord.objects.filter(
+        for start in range(0, len(keys) if lookup else 0, step):
+            rows = RevenueRecord.objects.filter(
                 source=self.source, external_id__in=keys[start : start + step]
-            ):
-                if record.external_id is not None:
-                    existing[record.external_id] = record
-        fresh: list[RevenueRecord] = []
+            ).values_list("external_id", "id", "client_id", "date", "amount", "note")
+            for ext, pk, client_id, old_day, old_amount, old_note in rows:
+                if ext is not None:
+                    existing[ext] = (pk, client_id, old_day, old_amount, old_note)
+        fresh: list[tuple[str, int, date, str, str]] = []
         changed: list[RevenueRecord] = []
         unchanged = 0
         for key, client_id, day, amount, note in wanted:
             old = existing.get(key)
             value = (client_id, day, Decimal(amount), note)
             if old is None:
-                fresh.append(
-                    RevenueRecord(
-                        client_id=client_id,
-                        date=day,
-                        amount=value[2],
-                        source=self.source,
-                        external_id=key,
-                        note=note,
-                    )
-                )
-            elif (old.client_id, old.date, old.amount, old.note) == value:
+                fresh.append((key, client_id, day, amount, note))
+            elif old[1:] == value:
                 unchanged += 1
             else:
-                old.client_id, old.date, old.amount, old.note = value
-                changed.append(old)
+                changed.append(
+                    RevenueRecord(
+                        id=old[0], client_id=client_id, date=day, amount=value[2], note=note
+                    )
+                )
+                if write:
+                    self.ctx.undo.setdefault("revenue_updated", []).append(
+                        [old[0], old[1], old[2].isoformat(), str(old[3]), old[4]]
+                    )
         summary = self.ctx.summary
         summary.extra["revenue_created"] += len(fresh)
         summary.extra["revenue_updated"] += len(changed)
         summary.extra["revenue_unchanged"] += unchanged
         cutoff = self.today - timedelta(days=FEEDBACK_DAYS)
-        for record in fresh:
-            if record.date >= cutoff and record.amount > 0:
-                day = recent.get(record.client_id, record.date)
-                recent[record.client_id] = max(record.date, day)
+        for _key, client_id, day, amount, _note in fresh:
+            if day >= cutoff and not amount.startswith("-") and amount != "0.00":
+                recent[client_id] = max(day, recent.get(client_id, day))
         if not write:
             return
-        RevenueRecord.objects.bulk_create(fresh, batch_size=1000)
+        _insert_revenue(fresh, self.source, self.stamp)
         if changed:
-            RevenueRecord.objects.bulk_update(changed, ["client_id", "date", "amount", "note"])
+            RevenueRecord.objects.bulk_update(
+                changed, ["client_id", "date", "amount", "note"], batch_size=1000
+            )
 
     def _feedback_tasks(self, latest: dict[int, date]) -> None:
         """A recent won deal proposes a feedback (NPS) call, as `kam import revenue` does."""

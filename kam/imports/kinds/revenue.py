@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import islice, repeat
 
 from django.db import connection
+from django.db.models import Model
 from django.utils import timezone
 
 from kam.clients.models import Client
@@ -23,6 +25,35 @@ from kam.relations.services import feedback_task_after_deal
 FEEDBACK_DAYS = 30
 
 # --- revenue -------------------------------------------------------------------------------
+
+
+class _Rows(Sequence[tuple[int, int, int, str]]):
+    """The kept rows as (client id, day ordinal, kopecks, note), read from the handler's
+    arrays on the fly."""
+
+    def __init__(
+        self,
+        refs: array.array[int],
+        days: array.array[int],
+        cents: array.array[int],
+        notes: list[str] | None,
+        ids: dict[int, int],
+    ) -> None:
+        self.refs, self.days, self.cents, self.notes, self.ids = refs, days, cents, notes, ids
+
+    def __len__(self) -> int:
+        return len(self.refs)
+
+    def __getitem__(self, i: int) -> tuple[int, int, int, str]:  # type: ignore[override]
+        ref = self.refs[i]
+        client = self.ids[ref] if ref < 0 else ref
+        return client, self.days[i], self.cents[i], self.notes[i] if self.notes else ""
+
+    def __iter__(self) -> Iterator[tuple[int, int, int, str]]:
+        ids = self.ids
+        clients = (ids[r] if r < 0 else r for r in self.refs) if ids else iter(self.refs)
+        notes = self.notes if self.notes is not None else repeat("")
+        return zip(clients, self.days, self.cents, notes, strict=False)
 
 
 class RevenueHandler(Handler):
@@ -53,6 +84,16 @@ class RevenueHandler(Handler):
         self._date_i = self.columns.get("date", 1 << 30)
         both = "deal" in self.columns and "comment" in self.columns
         self._note_i = -1 if both else self.columns.get("deal", self.columns.get("comment", -1))
+        # A plain file (client, date, amount and at most one note column): its ordinary rows
+        # go through `_quick`, and only rows it is unsure about through the full check.
+        plain = {"client", "date", "amount"}
+        self._quick_ok = (
+            self._by_name_only
+            and plain <= self.columns.keys() <= plain | {"deal", "comment"}
+            and not both
+        )
+        self._client_i = self.columns.get("client", -1)
+        self._amount_i = self.columns.get("amount", -1)
         self.stages_seen: dict[str, tuple[int, str]] = {}  # folded → (first row, as written)
         self.unknown_stages: list[str] = []
         self.won = 0
@@ -93,7 +134,40 @@ class RevenueHandler(Handler):
             return None
         return amount
 
+    def _quick(self, cells: list[str]) -> bool:
+        """Take an ordinary row of a plain file: a date already seen and valid, a plain amount
+        ("1 234 567,89"), a client already found on an earlier row. Anything else (and every
+        first occurrence) returns False having changed nothing, and `row` checks it in full:
+        the same outcome as the full check for the rows taken, and its errors for the rest."""
+        if len(cells) != self.width:
+            return False
+        day = self._dates.get(cells[self._date_i].strip())
+        if day is None or day.__class__ is not date or day > self.today:
+            return False
+        plain = d.PLAIN_AMOUNT.fullmatch(cells[self._amount_i].strip())
+        if plain is None:
+            return False
+        whole = plain[1].translate(d.NO_SPACES).lstrip("0") or "0"
+        if len(whole) > d.MAX_AMOUNT_DIGITS:
+            return False
+        name = cells[self._client_i].strip()
+        ref = self._client_cache.get(name) if name[:1] != "'" else None
+        if ref is None:
+            return False
+        self.won += 1
+        self.refs.append(ref)
+        self.days.append(day.toordinal())
+        self.cents.append(int(whole + ((plain[2] or "") + "00")[:2]))
+        if self.notes is not None:
+            note = cells[self._note_i].strip()
+            if note[:1] == "'":
+                note = d.clean_text(note)
+            self.notes.append(note[:300])
+        return True
+
     def row(self, number: int, cells: list[str]) -> None:
+        if self._quick_ok and self._quick(cells):
+            return
         if not self.check_width(number, cells):
             return
         columns = self.columns
@@ -200,7 +274,8 @@ class RevenueHandler(Handler):
             # A dry run cannot know the new clients' ids; their rows are all new anyway.
             ids = {n.ref: n.ref for n in self.ctx.new_clients}
         self.stamp = timezone.now()
-        with _bulk_write(len(self.refs) if write else 0):
+        with _bulk_write(len(self.refs) if write else 0) as rebuilt:
+            self.rebuilt = rebuilt
             if self.ids is None:
                 self._apply_period(ids, write=write, progress=progress)
             else:
@@ -258,17 +333,15 @@ class RevenueHandler(Handler):
             pool.setdefault((client_id, old_day.toordinal(), int(old_amount * 100)), []).append(
                 (pk, old_note, old_key or "")
             )
-        fresh: list[tuple[int, int, int, str]] = []
+        fresh: Sequence[tuple[int, int, int, str]] = []
         changed: list[tuple[int, str, str]] = []  # (pk, new note, old note)
         kept_keys: set[str] = set()
         resolve = self.resolve
         notes = self.notes
         if not pool:
-            # Nothing of this source in the period (a first import): every row is new.
-            clients = [resolve(r, ids) if r < 0 else r for r in self.refs]
-            fresh = list(
-                zip(clients, self.days, self.cents, notes or [""] * len(clients), strict=True)
-            )
+            # Nothing of this source in the period (a first import): every row is new, read
+            # straight from the compact arrays (no list of a million tuples).
+            fresh = _Rows(self.refs, self.days, self.cents, notes, ids)
         for i in range(len(self.refs) if pool else 0):
             ref = self.refs[i]
             client = resolve(ref, ids) if ref < 0 else ref
@@ -276,7 +349,7 @@ class RevenueHandler(Handler):
             note = notes[i] if notes is not None else ""
             olds = pool.get((client, ordinal, cents))
             if not olds:
-                fresh.append((client, ordinal, cents, note))
+                fresh.append((client, ordinal, cents, note))  # type: ignore[attr-defined]
                 continue
             pick = next((j for j, o in enumerate(olds) if o[1] == note), None)
             if pick is None:
@@ -293,10 +366,11 @@ class RevenueHandler(Handler):
         summary.deleted += len(gone)
         self._diff(lo, hi, fresh, gone, changed)
         recent = (timezone.localdate() - timedelta(days=FEEDBACK_DAYS)).toordinal()
-        for client, ordinal, cents, _note in fresh:
-            if ordinal >= recent and cents > 0:
-                when = date.fromordinal(ordinal)
-                self.recent_deals[client] = max(when, self.recent_deals.get(client, when))
+        if self.days and max(self.days) >= recent:
+            for client, ordinal, cents, _note in fresh:
+                if ordinal >= recent and cents > 0:
+                    when = date.fromordinal(ordinal)
+                    self.recent_deals[client] = max(when, self.recent_deals.get(client, when))
         if not write:
             return
         if gone:
@@ -311,36 +385,53 @@ class RevenueHandler(Handler):
                 ["note"],
                 batch_size=1000,
             )
-        # Sorted by client and date: the inserts into the (client, date) and the key indexes
-        # then go in order instead of all over the B-trees.
-        fresh.sort()
-        batch: list[tuple[str, int, date, str, str]] = []
-        days: dict[int, date] = {}
+        rows: Iterable[tuple[int, int, int, str]] = fresh
+        if not self.rebuilt:
+            # Sorted by client and date: the inserts into the (client, date) and the key
+            # indexes then go in order instead of all over the B-trees. (After a load that
+            # builds the indexes afterwards, the order does not matter.)
+            rows = sorted(fresh)
+        self._write_new(rows, kept_keys, progress)
+
+    def _write_new(
+        self,
+        fresh: Iterable[tuple[int, int, int, str]],
+        kept_keys: set[str],
+        progress: Progress | None,
+    ) -> None:
+        """Insert new rows (client, day ordinal, kopecks, note) under their fingerprints, in
+        one pass: the n-th equal row of the file (client, date, amount) gets occurrence n."""
+        batch: list[tuple[int, str, str, str, str]] = []
+        iso_of: dict[int, str] = {}
+        occurrences: dict[str, int] = {}
         done = 0
-        previous = (0, 0, 0)
-        n = 0
         for client, ordinal, cents, note in fresh:
-            found = days.get(ordinal)
-            if found is None:
-                found = days[ordinal] = date.fromordinal(ordinal)
-            when = found
-            text = _money(cents)
-            # Equal rows are next to each other after the sort: their place tells them apart.
-            n = n + 1 if (client, ordinal, cents) == previous else 0
-            previous = (client, ordinal, cents)
-            key = d.revenue_fingerprint(client, when, text, n)
-            while key in kept_keys:
-                n += 1
-                key = d.revenue_fingerprint(client, when, text, n)
-            batch.append((key, client, when, text, note))
-            if len(batch) >= BATCH * 4:
-                _insert_revenue(batch, self.source, self.stamp)
+            iso = iso_of.get(ordinal)
+            if iso is None:
+                iso = iso_of[ordinal] = date.fromordinal(ordinal).isoformat()
+            if cents >= 0:
+                text = f"{cents // 100}.{cents % 100:02d}"
+            else:
+                text = f"-{-cents // 100}.{-cents % 100:02d}"
+            # The same text as d.revenue_fingerprint(client, day, text, n) builds.
+            base = f"fp:{client:010d}|{iso}|{text}|"
+            n = occurrences.get(base, 0)
+            occurrences[base] = n + 1
+            key = f"{base}{n}"
+            if kept_keys:
+                while key in kept_keys:
+                    n += 1
+                    key = f"{base}{n}"
+                occurrences[base] = n + 1
+            batch.append((client, iso, text, key, note))
+            if len(batch) >= BATCH * 20:
+                _insert_plain(batch, self.source, self.stamp)
                 done += len(batch)
                 batch = []
                 if progress is not None:
                     progress("write", done)
         if batch:
-            _insert_revenue(batch, self.source, self.stamp)
+            _insert_plain(batch, self.source, self.stamp)
             done += len(batch)
         if progress is not None:
             progress("write", done)
@@ -349,13 +440,13 @@ class RevenueHandler(Handler):
         self,
         lo: date,
         hi: date,
-        fresh: list[tuple[int, int, int, str]],
+        fresh: Sequence[tuple[int, int, int, str]],
         gone: list[tuple[tuple[int, int, int], tuple[int, str, str]]],
         changed: list[tuple[int, str, str]],
     ) -> None:
         """What the import changes in the period, for the preview (the first rows of each)."""
         shown = 20
-        created = [(c, day, cents) for c, day, cents, _n in fresh[:shown]]
+        created = [(c, day, cents) for c, day, cents, _n in islice(fresh, shown)]
         deleted = [key for key, _o in gone[:shown]]
         clients = {c for c, _d, _a in created + deleted if c > 0}
         names = dict(Client.objects.filter(pk__in=clients).values_list("id", "name"))
@@ -467,9 +558,9 @@ def _secondary_indexes(table: str) -> list[tuple[str, str]]:
 
 
 @contextmanager
-def _bulk_write(rows: int) -> Iterator[None]:
-    """The database set up for a bulk insert of `rows` revenue rows, inside the import's
-    transaction.
+def _bulk_write(rows: int, model: type[Model] = RevenueRecord) -> Iterator[bool]:
+    """The database set up for a bulk insert of `rows` rows of `model` (revenue, deals),
+    inside the import's transaction.
 
     - SQLite gets a 128 MB page cache instead of 2 MB (index pages stop being re-read); the
       connection gets its own back afterwards.
@@ -479,7 +570,7 @@ def _bulk_write(rows: int) -> Iterator[None]:
       the database, and the whole thing is one transaction: on any failure the indexes are
       back as they were. (PostgreSQL locks the table meanwhile; it was nearly empty.)
     """
-    table = RevenueRecord._meta.db_table
+    table = model._meta.db_table
     old_cache = None
     rebuild: list[tuple[str, str]] = []
     with connection.cursor() as cursor:
@@ -487,12 +578,16 @@ def _bulk_write(rows: int) -> Iterator[None]:
             cursor.execute("PRAGMA cache_size")
             old_cache = int(cursor.fetchone()[0])
             cursor.execute("PRAGMA cache_size = -131072")
-        if rows >= REBUILD_ROWS and RevenueRecord.objects.count() < rows:
+        if rows >= REBUILD_ROWS and model._default_manager.count() < rows:
             rebuild = _secondary_indexes(table)
             for name, _sql in rebuild:
                 cursor.execute(f'DROP INDEX "{name}"')
+            if rebuild and connection.vendor == "postgresql":
+                # Room to sort a million keys in memory while the indexes are built (for this
+                # transaction only).
+                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
     try:
-        yield
+        yield bool(rebuild)
         with connection.cursor() as cursor:
             if rebuild and connection.vendor == "postgresql":
                 # Django's foreign keys are checked at commit; CREATE INDEX refuses a table
@@ -528,31 +623,48 @@ def _deleted_rows(pks: list[int]) -> list[list[object]]:
 def _insert_revenue(
     rows: list[tuple[str, int, date, str, str]], source: str, now: datetime
 ) -> None:
-    """Insert new revenue rows the fastest way the database offers (the rows are checked)."""
-    table = RevenueRecord._meta.db_table
-    columns = "client_id, date, amount, source, external_id, note, created_at"
+    """Insert new revenue rows (key, client id, date, amount, note); they are checked."""
     iso: dict[date, str] = {}
     for _key, _client, day, _amount, _note in rows:
         if day not in iso:
             iso[day] = day.isoformat()
+    _insert_plain(
+        [(client, iso[day], amount, key, note) for key, client, day, amount, note in rows],
+        source,
+        now,
+    )
+
+
+def _insert_plain(rows: list[tuple[int, str, str, str, str]], source: str, now: datetime) -> None:
+    """Insert checked new revenue rows (client id, ISO date, amount text, key, note) the
+    fastest way the database offers: one executemany (SQLite) or one COPY block
+    (PostgreSQL)."""
+    table = RevenueRecord._meta.db_table
+    columns = "client_id, date, amount, external_id, note, source, created_at"
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY's text format, written in one block: the values are checked already, and
-            # formatting them here is cheaper than adapting them cell by cell.
-            tail = f"\t{_copy_text(source)}\t"
-            stamp = f"\t{now.isoformat()}\n"
+            # formatting them here is cheaper than adapting them cell by cell. Keys are
+            # CRM ids (escaped) or fingerprints (digits, "fp:", "|", "-", ".").
+            tail = f"\t{_copy_text(source)}\t{now.isoformat()}\n"
             block = "".join(
-                f"{client}\t{iso[day]}\t{amount}{tail}{_copy_text(key)}\t{_copy_text(note)}{stamp}"
-                for key, client, day, amount, note in rows
+                f"{client}\t{day}\t{amount}\t{_copy_text(key)}\t{_copy_text(note)}{tail}"
+                for client, day, amount, key, note in rows
             )
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 copy.write(block)
         else:
-            adapted = connection.ops.adapt_datetimefield_value(now)
+            adapted = str(connection.ops.adapt_datetimefield_value(now))
+            # The two constant columns are literals of the statement: the rows go to SQLite
+            # as they are, five values each.
+            constants = ", ".join(_sql_literal(v) for v in (source, adapted))
             cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s)",  # noqa: S608
-                [
-                    (client, iso[day], amount, source, key, note, adapted)
-                    for key, client, day, amount, note in rows
-                ],
+                f"INSERT INTO {table} ({columns})"  # noqa: S608
+                f" VALUES (%s, %s, %s, %s, %s, {constants})",
+                rows,
             )
+
+
+def _sql_literal(value: str) -> str:
+    """A string as an SQL literal inside a statement with %s placeholders."""
+    return "'" + value.replace("'", "''").replace("%", "%%") + "'"

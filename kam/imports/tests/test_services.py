@@ -133,6 +133,37 @@ def test_a_bad_last_row_writes_nothing(org: Org, tmp_path: Path) -> None:
     )
 
 
+def test_repeated_plain_rows_are_checked_like_first_ones(org: Org, tmp_path: Path) -> None:
+    """Rows of a plain file that repeat a client and a date seen earlier (the quick path)
+    still get every check: the errors of the later rows are those of a first row, and the
+    total of the good rows is exact."""
+    name = org.client_a1.name
+    good = [f"{name};01.02.2025;1 234,5;Счёт {i}" for i in range(5)]
+    bad = [
+        f"{name};01.02.2025;1,500;Счёт 5",  # ambiguous thousands
+        f"{name};01.02.2025;1e5;Счёт 6",  # scientific notation
+        f"{name};01.02.2099;10;Счёт 7",  # future revenue
+        f"{name};01.02.2025;10;Счёт 8;лишнее",  # a cell beyond the header
+        "Нет такого;01.02.2025;10;Счёт 9",  # a new client without a responsible person
+    ]
+    path = write(tmp_path, "Клиент;Дата;Сумма;Комментарий\n" + "\n".join(good + bad) + "\n")
+    outcome = import_file(actor=None, kind=Kind.REVENUE, path=path)
+    got = [(e.row, e.problem.code) for e in outcome.errors]
+    assert got == [
+        (7, "ambiguous_number"),
+        (8, "scientific"),
+        (9, "future_revenue"),
+        (10, "extra_cells"),
+        (11, "no_manager"),
+    ]
+    path = write(tmp_path, "Клиент;Дата;Сумма;Комментарий\n" + "\n".join(good) + "\n")
+    outcome = import_file(actor=None, kind=Kind.REVENUE, path=path)
+    assert outcome.ok, outcome.errors
+    added = RevenueRecord.objects.filter(source="import")
+    assert sum(r.amount for r in added) == Decimal("1234.50") * 5
+    assert sorted(r.note for r in added) == [f"Счёт {i}" for i in range(5)]
+
+
 def test_dry_run_writes_nothing(org: Org) -> None:
     before = snapshot()
     outcome = import_file(actor=org.admin, kind=Kind.REVENUE, path=FIXTURES / "amocrm_deals.csv",
