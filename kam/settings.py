@@ -358,6 +358,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Two choice sets share the field name "channel": each gets its own stable enum name.
+    "ENUM_NAME_OVERRIDES": {
+        "ContactChannelEnum": "kam.relations.choices.ContactChannel",
+        "ClientChannelEnum": "kam.clients.choices.Channel",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "kam.api.schema.document_errors",
