@@ -27,17 +27,13 @@ from __future__ import annotations
 import gzip
 import os
 import re
-import secrets
-import signal
 import statistics
-import subprocess
-import sys
 import urllib.request
 from pathlib import Path
 from typing import Any
 
 from bench import workspace
-from bench.load import HOST, ROOT, _free_port, _wait_until_up
+from bench.server import served
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -82,32 +78,13 @@ def run() -> None:
     pages = _pages()
     connection.close()
     with workspace() as folder:
-        port = _free_port()
-        env = dict(os.environ)
-        env.update(
-            KAM_DEBUG="false",
-            KAM_HTTPS="false",
-            KAM_SECRET_KEY=secrets.token_urlsafe(50),
-            KAM_ALLOWED_HOSTS=HOST,
-            KAM_VAR_DIR=str(folder / "var"),
-            KAM_STATIC_MANIFEST="true",
-            PYTHONPATH=str(ROOT),
-        )
-        serve = [sys.executable, "-m", "kam.cli", "serve", "--host", HOST, "--port", str(port)]
-        log = (folder / "serve.log").open("wb")
-        server = subprocess.Popen(serve, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
         try:
-            base = f"http://{HOST}:{port}"
-            _wait_until_up(f"{base}/accounts/login/", server, timeout=600)
-            _measure(base, pages)
+            with served(folder, manifest=True, up_timeout=600) as base:
+                _measure(base, pages)
         except Exception:
             print("--- serve.log (last lines)")
             print("\n".join((folder / "serve.log").read_text().splitlines()[-30:]))
             raise
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=120)
-            log.close()
 
 
 def _login(browser: Any, base: str) -> Any:

@@ -14,43 +14,15 @@ from __future__ import annotations
 
 import csv
 import os
-import secrets
-import signal
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from bench import workspace
+from bench.server import ROOT, served
 
-HOST = "127.0.0.1"  # loopback only, by design
 USERS = int(os.environ.get("KAM_BENCH_LOAD_USERS", "20"))
 SECONDS = int(os.environ.get("KAM_BENCH_LOAD_SECONDS", "120"))
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_up(url: str, server: subprocess.Popen[bytes], timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"kam serve exited with {server.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.5)
-    raise RuntimeError("kam serve did not answer in time")
 
 
 def _slug(name: str) -> str:
@@ -81,27 +53,12 @@ def run() -> None:
 
 
 def _serve_and_load(folder: Path) -> None:
-    port = _free_port()
-    env = dict(os.environ)
-    env.update(
-        KAM_DEBUG="false",
-        KAM_HTTPS="false",
-        KAM_SECRET_KEY=secrets.token_urlsafe(50),
-        KAM_ALLOWED_HOSTS=HOST,
-        KAM_VAR_DIR=str(folder / "var"),
-        # The pages are measured, not the static files: skip compressing ~50 MB of them at
-        # start (minutes of CPU on a busy 2-core machine).
-        KAM_STATIC_MANIFEST="false",
-        PYTHONPATH=str(ROOT),
-    )
-    serve = [sys.executable, "-m", "kam.cli", "serve", "--host", HOST, "--port", str(port)]
-    log = (folder / "serve.log").open("wb")
-    server = subprocess.Popen(serve, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
-    try:
-        _wait_until_up(f"http://{HOST}:{port}/accounts/login/", server)
+    # The pages are measured, not the static files: no manifest (compressing ~50 MB of them
+    # at start costs minutes of CPU on a busy 2-core machine).
+    with served(folder, manifest=False) as base:
         locust = [
             sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"),
-            "--headless", "--host", f"http://{HOST}:{port}", "--users", str(USERS),
+            "--headless", "--host", base, "--users", str(USERS),
             "--spawn-rate", str(max(USERS // 5, 1)), "--run-time", f"{SECONDS}s",
             "--csv", str(folder / "load"), "--only-summary", "--loglevel", "WARNING",
             "--exit-code-on-error", "0",
@@ -110,10 +67,6 @@ def _serve_and_load(folder: Path) -> None:
             subprocess.run(  # noqa: S603
                 locust, check=True, cwd=ROOT, stdout=locust_log, stderr=subprocess.STDOUT
             )
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=120)
-        log.close()
 
 
 def _print(folder: Path, engine: str) -> None:
