@@ -3,7 +3,6 @@ causes and whether a client's words name their manager (SPEC §7). No Django her
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -32,11 +31,6 @@ def split_age(delta: timedelta) -> Age:
 def step_deadline(started: datetime, sla_hours: int) -> datetime:
     """When a step that became due at `started` must be done (its SLA in hours)."""
     return started + timedelta(hours=sla_hours)
-
-
-def cadence_shortened(every_days: int, percent: int) -> int:
-    """The contact cadence of a disloyal client: `percent` of the usual, at least one day."""
-    return max(1, math.floor(every_days * percent / 100))
 
 
 @dataclass(frozen=True, slots=True)

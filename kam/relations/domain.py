@@ -44,6 +44,11 @@ class CadenceStatus:
         return self.days_overdue > 0
 
 
+def cadence_shortened(every_days: int, percent: int) -> int:
+    """A cadence shortened to `percent` of the usual (a disloyal client), at least one day."""
+    return max(1, every_days * percent // 100)
+
+
 def cadence_status(
     last_positive: date | None, today: date, *, every_days: int, since: date | None = None
 ) -> CadenceStatus:

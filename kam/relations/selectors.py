@@ -49,6 +49,7 @@ from kam.relations.domain import (
     balance_trend,
     bank_alerts,
     bank_balance,
+    cadence_shortened,
     cadence_status,
     correction_verdict,
     days_until_date,
@@ -147,7 +148,7 @@ def _cadence(
     if percent is not None:
         # An app above shortens this client's cadence (a disloyal client): a share of the
         # usual one, or of the key-account cadence when the client has none.
-        every = max(1, (every or settings.cadence_days) * percent // 100)
+        every = cadence_shortened(every or settings.cadence_days, percent)
     # A key account needs a positive contact; any other client just a contact.
     last = client.last_positive if is_key else client.last_contact
     # A client never contacted counts from the day it came to KAM (not overdue on day 0).

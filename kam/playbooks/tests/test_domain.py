@@ -9,7 +9,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kam.playbooks.domain import (
-    cadence_shortened,
     names_person,
     pareto,
     split_age,
@@ -50,12 +49,6 @@ def test_age_and_deadlines() -> None:
     assert (age.days, age.hours, age.minutes) == (2, 4, 59)
     start = datetime(2026, 3, 1, 9, 0)  # noqa: DTZ001 - pure arithmetic
     assert step_deadline(start, 30) == datetime(2026, 3, 2, 15, 0)  # noqa: DTZ001
-
-
-def test_disloyal_cadence_share() -> None:
-    assert cadence_shortened(10, 50) == 5
-    assert cadence_shortened(3, 10) == 1
-    assert cadence_shortened(14, 100) == 14
 
 
 def test_the_clients_words_name_the_manager_in_any_case_form() -> None:

@@ -289,3 +289,12 @@ def test_near_annual_date(on: date, expected: bool) -> None:
 def test_near_annual_date_across_new_year() -> None:
     assert near_annual_date(1, 1, date(2026, 12, 31))
     assert near_annual_date(12, 31, date(2027, 1, 1))
+
+
+def test_a_disloyal_clients_cadence_is_a_share_of_the_usual_at_least_a_day() -> None:
+    from kam.relations.domain import cadence_shortened
+
+    assert cadence_shortened(10, 50) == 5
+    assert cadence_shortened(3, 10) == 1
+    assert cadence_shortened(14, 100) == 14
+    assert cadence_shortened(7, 70) == 4  # 4.9 days: whole days, rounded down
