@@ -196,3 +196,8 @@ def branding() -> Branding:
     """The branding row, created empty on first use."""
     row, _created = Branding.objects.get_or_create(pk=1)
     return row
+
+
+def branding_with_logo(digest: str) -> Branding | None:
+    """The branding row when its logo has this digest (a logo's address), else None."""
+    return Branding.objects.filter(pk=1, logo_digest=digest).exclude(logo_digest="").first()

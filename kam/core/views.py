@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from kam.core.models import Branding
+from kam.core.models import branding_with_logo
 
 
 def not_found_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -32,7 +32,7 @@ def logo_view(request: HttpRequest, digest: str) -> HttpResponse:
     """The company logo for survey pages and e-mails (public: clients have no login). Its
     address carries the image's digest, so a new logo is a new address and this one can be
     cached for good; the type is the one recognised from the content at upload."""
-    row = Branding.objects.filter(pk=1, logo_digest=digest).exclude(logo_digest="").first()
+    row = branding_with_logo(digest)
     if row is None:
         raise Http404
     response = HttpResponse(bytes(row.logo), content_type=row.logo_type)

@@ -143,6 +143,15 @@ def prefill(viewer: AnyUser, entry: Entry) -> dict[str, str]:
     return out
 
 
+def tag_list() -> QuerySet[CauseTag]:
+    """The whole cause-tag vocabulary (the admin's page)."""
+    return CauseTag.objects.all()
+
+
+def tag_find(tag_id: int) -> CauseTag | None:
+    return CauseTag.objects.filter(pk=tag_id).first()
+
+
 def tags_for(side: str) -> QuerySet[CauseTag]:
     """Active tags usable on a side."""
     return CauseTag.objects.filter(is_active=True).filter(Q(side=side) | Q(side="both"))

@@ -190,7 +190,7 @@ def entry_view(request: AuthenticatedRequest, analysis_id: int, entry_id: int) -
 
 def _task_initial(request: AuthenticatedRequest) -> dict[str, Any]:
     """A fix (or strength) chosen on the synthesis page prefills the task form."""
-    tag = CauseTag.objects.filter(pk=positive_int(request.GET.get("tag"), 0)).first()
+    tag = sel.tag_find(positive_int(request.GET.get("tag"), 0))
     if tag is None:
         return {}
     if request.GET.get("side") == Side.SATISFIED:
@@ -311,5 +311,5 @@ def tags_view(request: AuthenticatedRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Tag added."))
                 return redirect("reviews:tags")
-    context = {"form": form, "tags": CauseTag.objects.all()}
+    context = {"form": form, "tags": sel.tag_list()}
     return render(request, "reviews/tags.html", context, status=400 if form.is_bound else 200)
