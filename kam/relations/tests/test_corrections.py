@@ -175,7 +175,9 @@ def test_the_window_is_a_setting(org: Org) -> None:
     settings = company_settings()
     settings.log_correction_hours = 72
     settings.save(update_fields=["log_correction_hours"])
-    assert _edit(org.manager_a1, entry, tone="positive") is not None
+    _edit(org.manager_a1, entry, tone="positive")
+    entry.refresh_from_db()
+    assert entry.tone == "positive"
 
 
 def _http(user: User) -> HttpClient:
