@@ -440,6 +440,24 @@ def data_rows(
 
     for number, cells in rows:
         first = cells[0] if cells else ""
+        if pending is None and not after_blank and not group:
+            # The ordinary data row, decided by its first cell (filled, not a total, not the
+            # header's) and, in a file with groups, its date and client cells: the same
+            # outcome as the rules below, in fewer steps.
+            text = first.lstrip()
+            if text and text[:3].casefold() not in _TOTAL_STARTS and text.rstrip() != head0:
+                if not grouped:
+                    yield number, cells
+                    continue
+                if (
+                    date_i < len(cells)
+                    and client_i < len(cells)
+                    and cells[date_i].strip()
+                    and cells[client_i].strip()
+                ):
+                    group_client = ""
+                    yield number, cells
+                    continue
         if (not first or first.isspace()) and _blank(cells):
             after_blank = True
             continue

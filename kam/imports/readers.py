@@ -181,21 +181,19 @@ def sniff_delimiter(sample: str) -> str:
 
 def _csv_rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
     number = 0
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise FileProblem("csv_broken", number + 1, detail=str(exc)[:200]) from exc
-        except UnicodeDecodeError as exc:
-            raise FileProblem("encoding", number + 1) from exc
-        number += 1
-        if len(row) > MAX_COLUMNS:
-            raise FileProblem(
-                "too_many_columns", number, column_letter(MAX_COLUMNS), limit=MAX_COLUMNS
-            )
-        yield number, row
+    try:
+        for row in reader:
+            number += 1
+            if len(row) > MAX_COLUMNS:
+                raise FileProblem(
+                    "too_many_columns", number, column_letter(MAX_COLUMNS), limit=MAX_COLUMNS
+                )
+            yield number, row
+    except csv.Error as exc:
+        # Raised by the reader only (never at the `yield`: nothing is thrown into it).
+        raise FileProblem("csv_broken", number + 1, detail=str(exc)[:200]) from exc
+    except UnicodeDecodeError as exc:
+        raise FileProblem("encoding", number + 1) from exc
 
 
 def _sample(path: Path, encoding: str, skip: int) -> str:

@@ -449,6 +449,12 @@ class Handler:
     def row(self, number: int, cells: list[str]) -> None:
         raise NotImplementedError
 
+    def check_rows(self, chunk: list[tuple[int, list[str]]]) -> None:
+        """Check a chunk of rows (number, cells) in file order."""
+        row = self.row
+        for number, cells in chunk:
+            row(number, cells)
+
     def finish(self) -> None:
         """Checks over the whole file, after the last row (e.g. stage names never seen)."""
 

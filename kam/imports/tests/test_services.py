@@ -507,3 +507,23 @@ def test_recent_imported_deals_propose_a_feedback_call(org: Org, tmp_path: Path)
     assert recent in tasks.get().title
     import_file(actor=org.admin, kind=Kind.REVENUE, path=path)  # re-run: nothing new
     assert tasks.count() == 1
+
+
+def test_a_file_that_breaks_off_still_reports_the_rows_before_the_break(
+    org: Org, tmp_path: Path
+) -> None:
+    """Rows are checked in chunks; the rows of the chunk in which the file breaks off (a cell
+    beyond the CSV size limit) are still checked, and the break is named by its row."""
+    name = org.client_a1.name
+    lines = [f"{name};01.02.2025;{100 + i}" for i in range(150)]
+    lines[120] = f"{name};01.02.2025;много"
+    lines[140] = f"{name};01.02.2025;{'9' * 100_001}"
+    path = write(tmp_path, "Клиент;Дата;Сумма\n" + "\n".join(lines) + "\n")
+    before = snapshot()
+    outcome = import_file(actor=None, kind=Kind.REVENUE, path=path)
+    assert [(e.row, e.problem.code) for e in outcome.errors] == [
+        (122, "not_a_number"),
+        (142, "csv_broken"),
+    ]
+    assert outcome.summary.rows == 140
+    assert snapshot() == before
