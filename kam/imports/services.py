@@ -163,8 +163,8 @@ def import_file(
             rows += len(chunk)
             if progress is not None and rows % 5000 < CHUNK_ROWS:
                 progress("check", rows)
-        for problem in broken:
-            ctx.error(problem.row, problem.column, "", Problem.of(problem.code, **problem.params))
+        for stop in broken:
+            ctx.error(stop.row, stop.column, "", Problem.of(stop.code, **stop.params))
         for row, written, got in counts.group_mismatches:
             column = cmap.header_of("amount") if "amount" in cmap.columns else ""
             ctx.error(row, column, written, Problem.of("group_total", rows=got))

@@ -404,3 +404,70 @@ def test_undo_of_a_deals_import_removes_its_deals_history_and_revenue(
     assert check.removes["deals"] == 2
     assert not Deal.objects.exists()
     assert set(imported().values_list("pk", flat=True)) == revenue_before
+
+
+def test_the_quick_path_of_repeated_rows_checks_them_like_the_full_check(
+    org: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows repeating values seen on earlier rows take `check_rows`'s quick path; every row,
+    good or bad, comes out exactly as the full check of each row makes it."""
+    from kam.imports.kinds import deals as kind
+    from kam.imports.kinds.base import Handler
+
+    future = (date.today() + timedelta(days=30)).strftime("%d.%m.%Y")
+    good = [
+        amo_row("1", "Успешно реализовано", "15.10.2025"),
+        amo_row("2", "Переговоры", "не закрыта", source="Веб-сайт"),
+        amo_row("3", "Закрыто и не реализовано", "18.10.2025", reason="Дорого"),
+        amo_row("4", "Первичный контакт", "не закрыта", amount=""),
+        amo_row("5", "Закрыто и не реализовано", "", reason="Дорого"),
+    ]
+    lines = [AMO_HEADER, *good]
+    for n in range(6, 40):
+        lines.append(good[n % 5].replace(f"{n % 5 + 1};Сделка {n % 5 + 1}", f"{n};Сделка {n}", 1))
+    lines += [
+        amo_row("1", "Переговоры", "не закрыта"),  # a repeated id
+        amo_row("1e5", "Переговоры", "не закрыта"),  # an id in scientific notation
+        amo_row("41", "Переговоры", "не закрыта", created=future),
+        amo_row("42", "Успешно реализовано", "01.09.2025"),  # closed before it was created
+        amo_row("43", "Успешно реализовано", "не закрыта"),  # won without a close date
+        amo_row("44", "Успешно реализовано", "15.10.2025", amount="много"),
+        amo_row("45", "Успешно реализовано", "15.10.2025", amount="1,500"),
+        amo_row("46", "Успешно реализовано", "15.10.2025", amount=""),
+        amo_row("47", "Переговоры", "не закрыта", company="'=Формула"),
+        amo_row("48", "Переговоры", "не закрыта", company="ООО «Новая»"),
+        amo_row("49", "Переговоры", "не закрыта") + ";лишнее",
+        amo_row("50", "Переговоры", "не закрыта").replace("Сделка 50", "Т" * 301),
+        amo_row("51", "Успешно реализовано", future),
+        amo_row("52", "Переговоры", "не закрыта", created="31.02.2025"),
+        amo_row("53", "Переговоры", "не закрыта", reason="Р" * 301),
+        amo_row("54", "Переговоры", "не закрыта").replace("Тестов Manager_A1;01", "Никто;01"),
+        amo_row("55", "Переговоры", "не закрыта", created="01.10.2025 10:00:00"),
+    ]
+    path = write(tmp_path / "deals.csv", lines)
+    seen: list[Any] = []
+    finish = kind.DealsHandler.finish
+
+    def keep(self: kind.DealsHandler) -> None:
+        seen.append(list(self.rows))
+        finish(self)
+
+    monkeypatch.setattr(kind.DealsHandler, "finish", keep)
+    checked: list[int] = []
+    row = kind.DealsHandler.row
+
+    def count(self: kind.DealsHandler, number: int, cells: list[str]) -> None:
+        checked.append(number)
+        row(self, number, cells)
+
+    monkeypatch.setattr(kind.DealsHandler, "row", count)
+    quick = run(path, dry_run=True)
+    assert len(checked) < len(lines) - 20  # most repeated good rows took the quick path
+    monkeypatch.setattr(kind.DealsHandler, "check_rows", Handler.check_rows)
+    full = run(path, dry_run=True)
+    assert [(e.row, e.column, e.value, e.problem) for e in quick.errors] == [
+        (e.row, e.column, e.value, e.problem) for e in full.errors
+    ]
+    assert quick.error_count == full.error_count > 10
+    assert seen[0] == seen[1]
+    assert len(seen[0]) > 40

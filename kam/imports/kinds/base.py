@@ -130,7 +130,8 @@ class Context:
             for word in {*d.name_tokens(user.first_name), *d.name_tokens(user.last_name)}:
                 self.single_names[word] = 0 if word in self.single_names else user.pk
         self.new_users: dict[frozenset[str], NewUser] = {}
-        self._manager_cache: dict[str, int | Problem] = {}
+        # Name as written → what find_manager found (handlers' fast paths read it).
+        self.manager_cache: dict[str, int | Problem] = {}
 
     # --- errors ---------------------------------------------------------------------------
 
@@ -191,7 +192,7 @@ class Context:
 
     def find_manager(self, name: str, row: int) -> int | Problem:
         """A user id (> 0) or a new user's ref (< 0) for a full name in any word order."""
-        cached = self._manager_cache.get(name)
+        cached = self.manager_cache.get(name)
         if cached is not None:
             return cached
         words = d.name_tokens(name)
@@ -215,8 +216,8 @@ class Context:
                     new = NewUser(ref=-(len(self.new_users) + 1), full_name=name.strip(), row=row)
                     self.new_users[key] = new
                 found = new.ref
-        if len(self._manager_cache) < 100_000:
-            self._manager_cache[name] = found
+        if len(self.manager_cache) < 100_000:
+            self.manager_cache[name] = found
         return found
 
     def create_users(self) -> dict[int, User]:
