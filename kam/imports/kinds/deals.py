@@ -17,6 +17,7 @@ import hashlib
 import json
 from datetime import date, timedelta
 from decimal import Decimal
+from operator import itemgetter
 from typing import NamedTuple
 
 from django.db import connection
@@ -215,7 +216,14 @@ class DealsHandler(Handler):
         if not self._fast:
             super().check_rows(chunk)
             return
-        ix = [columns.get(name, -1) for name in _FAST_COLUMNS]
+        present = [columns[name] for name in _FAST_COLUMNS if name in columns]
+        get = itemgetter(*present, present[0])  # always a tuple, even of one column
+        # Where each value is in `v` below; a column the file lacks reads the "" at its end.
+        at = {name: present.index(columns[name]) for name in _FAST_COLUMNS if name in columns}
+        p = [at.get(name, len(present) + 1) for name in _FAST_COLUMNS]
+        p_stage, p_created, p_closed, p_modified, p_amount, p_currency = p[:6]
+        p_ext, p_name, p_full, p_manager, p_title, p_loss, p_source = p[6:]
+        strip = str.strip
         width, today, row = self.width, self.today, self.row
         steps, dates, amounts = self._fast_steps, self._fast_dates, self._fast_amounts
         clients, managers = self._client_cache, self.ctx.manager_cache
@@ -225,12 +233,16 @@ class DealsHandler(Handler):
             if len(cells) != width:
                 row(number, cells)
                 continue
-            v = [cells[i].strip() if i >= 0 else "" for i in ix]
-            if "'" in [t[:1] for t in v]:
+            v = list(map(strip, get(cells)))
+            joined = "\x01".join(v)
+            if joined[:1] == "'" or "\x01'" in joined:
                 row(number, cells)
                 continue
-            stage, raw_created, raw_closed, raw_modified, raw_amount, currency = v[:6]
-            external, name, full, manager, title, loss, source = v[6:]
+            v.append("")
+            stage, raw_created, raw_closed = v[p_stage], v[p_created], v[p_closed]
+            raw_modified, raw_amount, currency = v[p_modified], v[p_amount], v[p_currency]
+            external, name, full, manager = v[p_ext], v[p_name], v[p_full], v[p_manager]
+            title, loss, source = v[p_title], v[p_loss], v[p_source]
             step = steps.get(stage)
             created = dates.get(raw_created)
             closed = dates.get(raw_closed)
