@@ -201,6 +201,35 @@ def _insert(rows: list[tuple[Any, ...]], source_system: str, now: datetime) -> N
             )
 
 
+def deals_insert_new(rows: list[tuple[Any, ...]], *, source_system: str, stamp: datetime) -> None:
+    """Insert deals an import checked and found new: each row the values of DEAL_COLUMNS and
+    then the external id, with the amount as text and the dates as ISO text. One executemany
+    (SQLite; the two constant columns as literals) or one COPY (PostgreSQL); `stamp` is their
+    `updated_at`, by which the undo of the import finds them."""
+    if not rows:
+        return
+    table = Deal._meta.db_table
+    columns = ", ".join([*_COLUMNS, "external_id", "source_system", "updated_at"])
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row((*row, source_system, stamp))
+        else:
+            adapted = str(connection.ops.adapt_datetimefield_value(stamp))
+            literals = ", ".join(_sql_literal(v) for v in (source_system, adapted))
+            marks = ", ".join(["%s"] * (len(_COLUMNS) + 1))
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES ({marks}, {literals})",  # noqa: S608
+                rows,
+            )
+
+
+def _sql_literal(value: str) -> str:
+    """A string as an SQL literal inside a statement with %s placeholders."""
+    return "'" + value.replace("'", "''").replace("%", "%%") + "'"
+
+
 # --- the stage map -------------------------------------------------------------------------
 
 

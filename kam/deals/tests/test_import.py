@@ -11,6 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from kam.clients.models import Client
 from kam.deals.models import Deal, DealStageChange, StageMapping
@@ -414,7 +415,7 @@ def test_the_quick_path_of_repeated_rows_checks_them_like_the_full_check(
     from kam.imports.kinds import deals as kind
     from kam.imports.kinds.base import Handler
 
-    future = (date.today() + timedelta(days=30)).strftime("%d.%m.%Y")
+    future = (timezone.localdate() + timedelta(days=30)).strftime("%d.%m.%Y")
     good = [
         amo_row("1", "Успешно реализовано", "15.10.2025"),
         amo_row("2", "Переговоры", "не закрыта", source="Веб-сайт"),
@@ -423,8 +424,10 @@ def test_the_quick_path_of_repeated_rows_checks_them_like_the_full_check(
         amo_row("5", "Закрыто и не реализовано", "", reason="Дорого"),
     ]
     lines = [AMO_HEADER, *good]
-    for n in range(6, 40):
-        lines.append(good[n % 5].replace(f"{n % 5 + 1};Сделка {n % 5 + 1}", f"{n};Сделка {n}", 1))
+    lines += [
+        good[n % 5].replace(f"{n % 5 + 1};Сделка {n % 5 + 1}", f"{n};Сделка {n}", 1)
+        for n in range(6, 40)
+    ]
     lines += [
         amo_row("1", "Переговоры", "не закрыта"),  # a repeated id
         amo_row("1e5", "Переговоры", "не закрыта"),  # an id in scientific notation

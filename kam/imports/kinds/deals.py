@@ -18,7 +18,7 @@ import json
 from datetime import date, timedelta
 from decimal import Decimal
 from operator import itemgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.utils import timezone
@@ -26,7 +26,7 @@ from django.utils import timezone
 from kam.deals import domain as deals_domain
 from kam.deals.domain import Step
 from kam.deals.models import Deal
-from kam.deals.services import DealRecord, deals_upsert
+from kam.deals.services import DealRecord, deals_insert_new, deals_upsert
 from kam.imports import domain as d
 from kam.imports.domain import ColumnMap, Kind, Preset, Problem, RowError
 from kam.imports.kinds.base import BATCH, Context, Handler, Progress
@@ -337,7 +337,7 @@ class DealsHandler(Handler):
             closed = raw("closed")
             if closed not in dates:
                 value = self._dates.get(closed) if closed else None
-                if closed == "" or self._fold(closed) in NOT_CLOSED:
+                if (closed[:1] in "нН" or not closed) and self._fold(closed) in NOT_CLOSED:
                     dates[closed] = _OPEN
                 elif value.__class__ is date:
                     dates[closed] = value
@@ -469,6 +469,15 @@ class DealsHandler(Handler):
         batch: list[DealRecord] = []
         done = 0
         rows = len(self.rows) if write and not self.lookup else 0
+        # Nothing of this CRM in KAM yet: every deal is new, and goes straight to the insert
+        # as the row of values it will be (no record objects, no lookups).
+        new_only = not self.lookup
+        fresh: list[tuple[Any, ...]] = []
+        iso: dict[date | None, str | None] = {None: None}
+        of_step = {
+            value: (deals_domain.status_of(step), deals_domain.STEP_RANK[step])
+            for value, step in STEPS.items()
+        }
         with _bulk_write(rows, Deal):
             for row, client_id in zip(self.rows, client_ids, strict=True):
                 manager_id = row.manager_ref
@@ -486,6 +495,23 @@ class DealsHandler(Handler):
                 source = sources.get(row.source_text)
                 if source is None:
                     source = sources[row.source_text] = deals_domain.map_source(row.source_text)
+                if new_only:
+                    created, closed = iso.get(row.created), iso.get(row.closed)
+                    if created is None:
+                        created = iso[row.created] = row.created.isoformat()
+                    if closed is None and row.closed is not None:
+                        closed = iso[row.closed] = row.closed.isoformat()
+                    status, reached = of_step[row.step]
+                    fresh.append(
+                        (client_id, manager_id, row.title, row.amount, created, closed, row.stage,
+                         row.step, status, reached, source, row.source_text, row.loss_reason, key)
+                    )  # fmt: skip
+                    if len(fresh) >= BATCH * 20:
+                        done += self._insert_new(fresh, write=write)
+                        fresh = []
+                        if progress is not None:
+                            progress("write", done)
+                    continue
                 batch.append(
                     DealRecord(
                         key=key,
@@ -509,6 +535,7 @@ class DealsHandler(Handler):
                     if progress is not None:
                         progress("write", done)
             done += self._write(batch, write=write)
+            done += self._insert_new(fresh, write=write)
         self._revenue(client_ids, write=write)
         if write:
             self.ctx.written["deals"] = {
@@ -518,6 +545,13 @@ class DealsHandler(Handler):
             }
         if progress is not None:
             progress("write", done)
+
+    def _insert_new(self, rows: list[tuple[Any, ...]], *, write: bool) -> int:
+        """Insert deals of a CRM that has none in KAM yet (every one is new)."""
+        self.ctx.summary.created += len(rows)
+        if write and rows:
+            deals_insert_new(rows, source_system=self.source, stamp=self.stamp)
+        return len(rows)
 
     def _write(self, batch: list[DealRecord], *, write: bool) -> int:
         """Upsert one batch of deals (a million rows never sit in memory as model objects)."""
