@@ -39,6 +39,7 @@ from kam.imports.domain import (
     data_rows,
     header_score,
 )
+from kam.imports.kinds.bulk import bulk_session
 from kam.imports.messages import error_as_dict
 from kam.imports.models import ImportJob, JobStatus
 from kam.imports.readers import FileProblem, Table, open_table
@@ -218,8 +219,13 @@ def _apply(
         ctx.summary.new_clients = [c.name for c in ctx.new_clients]
         return
     try:
-        with transaction.atomic():
+        # A big load on SQLite checks its foreign keys once, before the commit (kinds.bulk).
+        with (
+            bulk_session(handler.bulk_rows(), handler.bulk_models) as verify,
+            transaction.atomic(),
+        ):
             handler.apply(write=True, progress=progress)
+            verify()
     except kinds.UnavailableError as exc:
         outcome.errors = [RowError(0, "", "", Problem.of(str(exc)))]
         outcome.error_count = 1

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.db.models import Model
 from django.utils import translation
 from simple_history.utils import bulk_create_with_history
 
@@ -329,6 +330,8 @@ class Handler:
     """Base of the kind handlers: cell access and client resolution by row."""
 
     creates_clients = True
+    # The tables a big load writes in bulk, the main one first (see kinds.bulk).
+    bulk_models: tuple[type[Model], ...] = ()
 
     def __init__(self, ctx: Context, cmap: ColumnMap) -> None:
         self.ctx = ctx
@@ -461,6 +464,10 @@ class Handler:
 
     def apply(self, *, write: bool, progress: Progress | None) -> None:
         raise NotImplementedError
+
+    def bulk_rows(self) -> int:
+        """How many rows of `bulk_models[0]` the write would insert at most."""
+        return 0
 
     def resolve(self, ref: int, ids: dict[int, int]) -> int:
         return ids[ref] if ref < 0 else ref

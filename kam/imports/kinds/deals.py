@@ -110,6 +110,8 @@ class Row(NamedTuple):
 class DealsHandler(Handler):
     """Deals rows: all of them, whatever their stage, with the stage mapped to a funnel step."""
 
+    bulk_models = (Deal, RevenueRecord)
+
     @classmethod
     def columns_for(
         cls, headers: list[str], kind: Kind, preset: Preset, *, header_row: int = 1
@@ -445,6 +447,9 @@ class DealsHandler(Handler):
             self.ctx.error(0, column, "", problem)
 
     # --- writing ---------------------------------------------------------------------------
+
+    def bulk_rows(self) -> int:
+        return len(self.rows)
 
     def apply(self, *, write: bool, progress: Progress | None) -> None:
         made: dict[int, int] = {}

@@ -63,6 +63,8 @@ class RevenueHandler(Handler):
     megabytes; they are written in batches with executemany (SQLite) or COPY (PostgreSQL).
     """
 
+    bulk_models = (RevenueRecord,)
+
     def __init__(self, ctx: Context, cmap: ColumnMap) -> None:
         super().__init__(ctx, cmap)
         self.source = "import" if cmap.preset.value in ("generic", "auto") else cmap.preset.value
@@ -294,6 +296,9 @@ class RevenueHandler(Handler):
                 self.ctx.error(row, header, raw, Problem.of("stage_unknown", found=found))
         elif "stage" in self.columns and self.won == 0 and self.ctx.error_count == 0:
             self.ctx.summary.warnings.append("no_won")
+
+    def bulk_rows(self) -> int:
+        return len(self.refs)
 
     def _records(self, ids: dict[int, int]) -> Iterator[tuple[str, int, date, str, str]]:
         """(external id or fingerprint, client id, date, amount, note) for every kept row."""

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from kam.accounts.models import User
 from kam.cli import main
+from kam.clients.domain import normalize_company_name
 from kam.clients.models import Client
 from kam.imports.domain import Kind, Preset
 from kam.imports.services import import_file
@@ -524,3 +526,74 @@ def test_a_missing_date_and_a_missing_client_are_not_taken_for_a_group(
         (2, "Сумма", "500", "group_total")
     ]
     assert snapshot() == before
+
+
+def _bulk_file(tmp_path: Path, names: list[str]) -> Path:
+    lines = [f"{names[i % len(names)]};0{i % 9 + 1}.02.2026;{100 + i}" for i in range(8)]
+    path = tmp_path / "bulk.csv"
+    path.write_text("Клиент;Дата;Сумма\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _foreign_keys_on() -> bool:
+    if connection.vendor != "sqlite":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys")
+        return bool(cursor.fetchone()[0])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_big_load_outside_a_transaction_checks_its_keys_at_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The load that checks foreign keys once before the commit (SQLite) or adds them back
+    (PostgreSQL): a good file is written, and the connection enforces keys afterwards."""
+    from kam.imports.kinds import bulk, revenue
+
+    monkeypatch.setattr(revenue, "REBUILD_ROWS", 2)
+    monkeypatch.setattr(bulk, "BULK_ROWS", 2)
+    manager = User.objects.create(username="bulk-m", last_name="Балков", is_manager=True)
+    for name in ("ООО Ключ 1", "ООО Ключ 2"):
+        Client.objects.create(name=name, normalized_name=normalize_company_name(name),
+                              manager=manager)  # fmt: skip
+    outcome = import_file(
+        actor=None, kind=Kind.REVENUE, path=_bulk_file(tmp_path, ["ООО Ключ 1", "ООО Ключ 2"])
+    )
+    assert outcome.ok, outcome.errors
+    assert RevenueRecord.objects.aggregate(s=Sum("amount"))["s"] == sum(range(100, 108))
+    assert _foreign_keys_on()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_big_load_refuses_rows_of_a_client_deleted_before_the_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client deleted between the check and the write (another user, or here a hook): the
+    rows pointing at it fail the whole import, nothing is written, and keys are enforced
+    again afterwards."""
+    from kam.imports.kinds import bulk, revenue
+
+    monkeypatch.setattr(revenue, "REBUILD_ROWS", 2)
+    monkeypatch.setattr(bulk, "BULK_ROWS", 2)
+    manager = User.objects.create(username="bulk-m", last_name="Балков", is_manager=True)
+    kept, gone = (
+        Client.objects.create(name=n, normalized_name=normalize_company_name(n), manager=manager)
+        for n in ("ООО Ключ 1", "ООО Ключ 2")
+    )
+    apply = revenue.RevenueHandler.apply
+
+    def delete_first(self: revenue.RevenueHandler, **kwargs: Any) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM clients_client WHERE id = %s", [gone.pk])
+        apply(self, **kwargs)
+
+    monkeypatch.setattr(revenue.RevenueHandler, "apply", delete_first)
+    outcome = import_file(
+        actor=None, kind=Kind.REVENUE, path=_bulk_file(tmp_path, [kept.name, gone.name])
+    )
+    assert [e.problem.code for e in outcome.errors] == ["rejected"]
+    assert not outcome.written
+    assert not RevenueRecord.objects.exists()
+    assert Client.objects.filter(pk=gone.pk).exists()  # the deletion went with the rollback
+    assert _foreign_keys_on()
