@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import array
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -452,6 +452,16 @@ class RevenueHandler(Handler):
     ) -> None:
         """Insert new rows (client, day ordinal, kopecks, note) under their fingerprints, in
         one pass: the n-th equal row of the file (client, date, amount) gets occurrence n."""
+        with _new_rows_sink(self.source, self.stamp) as send:
+            self._new_rows(fresh, kept_keys, progress, send)
+
+    def _new_rows(
+        self,
+        fresh: Iterable[tuple[int, int, int, str]],
+        kept_keys: set[str],
+        progress: Progress | None,
+        send: Callable[[list[tuple[int, str, str, str, str]]], None],
+    ) -> None:
         batch: list[tuple[int, str, str, str, str]] = []
         iso_of: dict[int, str] = {}
         occurrences: dict[str, int] = {}
@@ -476,13 +486,13 @@ class RevenueHandler(Handler):
                 occurrences[base] = n + 1
             batch.append((client, iso, text, key, note))
             if len(batch) >= BATCH * 20:
-                _insert_plain(batch, self.source, self.stamp)
+                send(batch)
                 done += len(batch)
                 batch = []
                 if progress is not None:
                     progress("write", done)
         if batch:
-            _insert_plain(batch, self.source, self.stamp)
+            send(batch)
             done += len(batch)
         if progress is not None:
             progress("write", done)
@@ -721,6 +731,40 @@ def _insert_revenue(
         source,
         now,
     )
+
+
+@contextmanager
+def _new_rows_sink(
+    source: str, now: datetime
+) -> Iterator[Callable[[list[tuple[int, str, str, str, str]]], None]]:
+    """Where batches of new revenue rows (client id, ISO date, amount text, key, note) go.
+
+    On PostgreSQL one COPY takes all of them through a queue: a thread of psycopg's sends a
+    block while the next one is formatted here, and the server stores it meanwhile. On SQLite
+    each batch is one executemany (`_insert_plain`).
+    """
+    if connection.vendor != "postgresql":
+        yield lambda rows: _insert_plain(rows, source, now)
+        return
+    from psycopg.copy import QueuedLibpqWriter
+
+    table = RevenueRecord._meta.db_table
+    columns = "client_id, date, amount, external_id, note, source, created_at"
+    tail = f"\t{_copy_text(source)}\t{now.isoformat()}\n"
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        sql = f"COPY {table} ({columns}) FROM STDIN"
+        with raw.copy(sql, writer=QueuedLibpqWriter(raw)) as copy:
+
+            def send(rows: list[tuple[int, str, str, str, str]]) -> None:
+                copy.write(
+                    "".join(
+                        f"{client}\t{day}\t{amount}\t{_copy_text(key)}\t{_copy_text(note)}{tail}"
+                        for client, day, amount, key, note in rows
+                    )
+                )
+
+            yield send
 
 
 def _insert_plain(rows: list[tuple[int, str, str, str, str]], source: str, now: datetime) -> None:
