@@ -38,7 +38,7 @@ from kam.relations.forms import (
     StageFormSet,
     TaskForm,
 )
-from kam.relations.models import Interaction, RelationshipStage
+from kam.relations.models import Interaction
 from kam.relations.selectors import (
     bank_account,
     company_trend,
@@ -46,10 +46,12 @@ from kam.relations.selectors import (
     correction_of,
     current_stage,
     interaction_get,
+    interaction_of,
     interactions_for,
     relation_rows,
     revisions_for,
     stage_distribution,
+    stage_find,
     stages,
     task_get,
     today_page,
@@ -358,7 +360,7 @@ def stage_set_view(request: AuthenticatedRequest, client_id: int) -> HttpRespons
 @require_POST
 def checklist_template_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
     client = client_get(request.user, client_id)
-    stage = RelationshipStage.objects.filter(pk=positive_int(request.POST.get("stage"), 0)).first()
+    stage = stage_find(positive_int(request.POST.get("stage"), 0))
     if stage is None or not stage.template_tasks:
         messages.error(request, _("This stage has no checklist template."))
         return htmx_or_redirect(request, _to_card(client))
@@ -384,7 +386,7 @@ def bank_add_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse
         data = form.cleaned_data
         interaction = None
         if data.get("interaction"):
-            interaction = Interaction.objects.filter(client=client, pk=data["interaction"]).first()
+            interaction = interaction_of(client, data["interaction"])
         try:
             bank_entry_add(
                 actor=request.user,
