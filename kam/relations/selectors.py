@@ -515,6 +515,11 @@ def interaction_of(client: Client, interaction_id: int) -> Interaction | None:
     return Interaction.objects.filter(client=client, pk=interaction_id).first()
 
 
+def stage_history(client: Client) -> QuerySet[StageChange]:
+    """Every stage change of a client (already checked for the viewer), newest first."""
+    return StageChange.objects.filter(client=client).select_related("stage", "author")
+
+
 def current_stage(client: Client) -> StageChange | None:
     """The client's latest stage change (its current stage), or None."""
     return (
