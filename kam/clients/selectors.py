@@ -138,11 +138,16 @@ def client_detail(*, viewer: AnyUser, client_id: int) -> Client:
     )
 
 
-def active_contacts(client: Client | int, ids: Iterable[int] | None = None) -> QuerySet[Contact]:
+def active_contacts(
+    client: Client | int, ids: Iterable[int] | None = None, *, keep: Iterable[int] = ()
+) -> QuerySet[Contact]:
     """The client's active contacts (of those `ids` when given), in the order they were added;
-    the client is already checked for the viewer."""
+    archived ones too when in `keep` (those already linked to the record being edited). The
+    client is already checked for the viewer."""
     client_id = client if isinstance(client, int) else client.pk
-    contacts = Contact.objects.filter(client_id=client_id, is_active=True)
+    contacts = Contact.objects.filter(client_id=client_id).filter(
+        Q(is_active=True) | Q(pk__in=list(keep))
+    )
     if ids is not None:
         contacts = contacts.filter(pk__in=list(ids))
     return contacts.order_by("id")

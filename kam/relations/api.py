@@ -240,7 +240,8 @@ class InteractionDetailView(APIView):
         data = dict(body.validated_data)
         if "contacts" in data:
             wanted = set(data.pop("contacts"))
-            contacts = list(active_contacts(client_id, wanted))
+            linked = [c.pk for c in interaction.contacts.all()]
+            contacts = list(active_contacts(client_id, wanted, keep=linked))
             if len(contacts) != len(wanted):
                 raise ValidationError({"contacts": [_("Pick contacts of this client.")]})
         else:

@@ -220,6 +220,7 @@ def interaction_edit_view(
         return found
     interaction = found
     client = interaction.client
+    linked = [c.pk for c in interaction.contacts.all()]
     initial = {
         "date": interaction.date,
         "channel": interaction.channel,
@@ -227,10 +228,14 @@ def interaction_edit_view(
         "tone": interaction.tone,
         "summary": interaction.summary,
         "duration_minutes": interaction.duration_minutes,
-        "contacts": [c.pk for c in interaction.contacts.all()],
+        "contacts": linked,
     }
     form = InteractionEditForm(
-        request.POST or None, client=client, planned=interaction.planned, initial=initial
+        request.POST or None,
+        client=client,
+        planned=interaction.planned,
+        linked=linked,
+        initial=initial,
     )
     warning = None
     if request.method == "POST" and form.is_valid():
@@ -241,7 +246,9 @@ def interaction_edit_view(
         except PauseNotConfirmed as exc:
             post = request.POST.copy()
             post["confirm_pause"] = "on"
-            form = InteractionEditForm(post, client=client, planned=interaction.planned)
+            form = InteractionEditForm(
+                post, client=client, planned=interaction.planned, linked=linked
+            )
             form.is_valid()
             warning = exc.warning
         except ValidationError as exc:
