@@ -73,9 +73,19 @@ class InteractionEditForm(InteractionForm):
     """Correct a logged (or planned) contact: the same fields, the plan/done state stays."""
 
     def __init__(
-        self, *args: Any, client: Client, planned: bool, linked: Iterable[int] = (), **kwargs: Any
+        self,
+        *args: Any,
+        client: Client,
+        planned: bool,
+        linked: Iterable[int] = (),
+        author: str = "",
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, client=client, keep_contacts=linked, **kwargs)
+        if author:  # a supervisor corrects a manager's entry: it is about the author
+            self.fields["personal"].label = _("%(author)s took part personally") % {
+                "author": author
+            }
         del self.fields["planned"]
         if planned:
             del self.fields["tone"]

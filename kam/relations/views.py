@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kam.accounts.access import can_manage_users, client_get, scope_of, visible_clients
 from kam.accounts.domain import Scope
+from kam.accounts.models import User
 from kam.clients.card import render_card
 from kam.clients.models import Client
 from kam.core.composition import render_section, render_today_sections, today_section
@@ -211,6 +212,13 @@ def _correctable(
     return render(request, "relations/correction_refused.html", context, status=403)
 
 
+def _author_label(viewer: User, interaction: Interaction) -> str:
+    """The author's name when somebody else (their supervisor) corrects the entry."""
+    if interaction.author_id == viewer.pk:
+        return ""
+    return str(interaction.author.display_name)
+
+
 @require_http_methods(["GET", "POST"])
 def interaction_edit_view(
     request: AuthenticatedRequest, client_id: int, interaction_id: int
@@ -235,6 +243,7 @@ def interaction_edit_view(
         client=client,
         planned=interaction.planned,
         linked=linked,
+        author=_author_label(request.user, interaction),
         initial=initial,
     )
     warning = None
@@ -247,7 +256,11 @@ def interaction_edit_view(
             post = request.POST.copy()
             post["confirm_pause"] = "on"
             form = InteractionEditForm(
-                post, client=client, planned=interaction.planned, linked=linked
+                post,
+                client=client,
+                planned=interaction.planned,
+                linked=linked,
+                author=_author_label(request.user, interaction),
             )
             form.is_valid()
             warning = exc.warning

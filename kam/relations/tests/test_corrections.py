@@ -334,3 +334,13 @@ def test_api_correction_keeps_a_contact_archived_since_the_entry(org: Org) -> No
     ok = _http(org.manager_a1).patch(url, body, content_type="application/json")
     assert ok.status_code == 200, ok.content
     assert list(entry.contacts.all()) == [contact]
+
+
+def test_a_supervisor_correcting_reads_whose_personal_part_it_is(org: Org) -> None:
+    entry = _negative_call(org)
+    url = reverse("relations:interaction-edit", args=[org.client_a1.pk, entry.pk])
+    boss = _http(org.supervisor_a).get(url).content.decode()
+    assert f"{org.manager_a1.display_name} лично участвовал(а)" in boss
+    own = _http(org.manager_a1).get(url).content.decode()
+    assert "Я участвовал лично" in own
+    assert org.manager_a1.display_name + " лично" not in own
