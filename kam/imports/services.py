@@ -445,14 +445,17 @@ def _record(job: ImportJob, outcome: Outcome, *, write: bool) -> None:
         _remove_file(job)
 
 
+STAGE_REFUSALS = {"unknown_stages", "stage_unknown"}
+
+
 def _awaits_stage_map(job: ImportJob) -> bool:
-    """A deals file refused only for unmapped stages is kept: the preview offers the mapping
-    and checks the same file again."""
+    """A deals or revenue file refused only for unmapped stages is kept: the preview offers
+    the mapping and checks the same file again."""
     return (
-        job.kind == Kind.DEALS
+        job.kind in (Kind.DEALS, Kind.REVENUE)
         and job.status == JobStatus.INVALID
         and bool(job.errors)
-        and all(e.get("code") == "unknown_stages" for e in job.errors)
+        and all(e.get("code") in STAGE_REFUSALS for e in job.errors)
     )
 
 
