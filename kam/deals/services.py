@@ -82,6 +82,7 @@ def deals_upsert(
     write: bool,
     lookup: bool = True,
     stamp: datetime | None = None,
+    meetings: MeetingDates | None = None,
 ) -> UpsertCounts:
     """Create new deals, update known ones by CRM id, and record every stage change seen.
 
@@ -92,6 +93,9 @@ def deals_upsert(
 
     `lookup=False` (the CRM has no deal in KAM yet) skips looking the keys up; new deals get
     `stamp` as their `updated_at`, by which the undo of the import finds them.
+
+    Every deal written gets its first meeting logged during its life (`met_on`) from the
+    contact log; `meetings`, shared by the batches of one import, reads each client's once.
     """
     counts = UpsertCounts()
     existing: dict[str, tuple[Any, ...]] = {}
@@ -103,7 +107,7 @@ def deals_upsert(
         ).values_list("external_id", "id", *_COLUMNS, "updated_at", "met_on")
         for row in rows:
             existing[row[0]] = row[1:]
-    meetings = _meeting_dates({r.client_id for r in records})
+    dates = (meetings or MeetingDates()).of({r.client_id for r in records})
     fresh: list[tuple[Any, ...]] = []
     changed: list[Deal] = []
     history: list[DealStageChange] = []
@@ -126,9 +130,8 @@ def deals_upsert(
             record.source_text,
             record.loss_reason,
         )
-        met_on = domain.first_meeting(
-            meetings.get(record.client_id, ()), record.created, record.closed
-        )
+        logged = dates.get(record.client_id, ())
+        met_on = domain.first_meeting(logged, record.created, record.closed)
         if old is None:
             fresh.append((*values, record.key, met_on))
             continue
@@ -213,24 +216,35 @@ def _insert(rows: list[tuple[Any, ...]], source_system: str, now: datetime) -> N
 # --- meetings logged in the contact log during a deal's life ----------------------------------
 
 
-def _meeting_dates(client_ids: Collection[int]) -> dict[int, list[date]]:
-    """Client id → the dates of its logged meetings and visits, ascending (new clients of an
-    import have none; a CRM's first load into a KAM without a contact log reads nothing)."""
-    out: dict[int, list[date]] = {}
-    wanted = sorted(c for c in client_ids if c > 0)
-    if not wanted or not logged_meetings().exists():
-        return out
-    step = 900 if connection.vendor == "sqlite" else 5000
-    for start in range(0, len(wanted), step):
-        rows = (
-            logged_meetings()
-            .filter(client_id__in=wanted[start : start + step])
-            .order_by("client_id", "date")
-            .values_list("client_id", "date")
-        )
-        for client_id, day in rows:
-            out.setdefault(client_id, []).append(day)
-    return out
+class MeetingDates:
+    """Client id → the dates of its logged meetings and visits, ascending, read from the
+    contact log once per client: an import passes one to every batch of `deals_upsert`, so a
+    million deals of the same clients do not read the log again and again."""
+
+    def __init__(self) -> None:
+        self.dates: dict[int, list[date]] = {}
+        self._none: bool | None = None  # no logged meeting at all (a CRM's first load)
+
+    def of(self, client_ids: Collection[int]) -> dict[int, list[date]]:
+        wanted = sorted(c for c in client_ids if c > 0 and c not in self.dates)
+        if self._none is None:
+            self._none = not logged_meetings().exists()
+        if not wanted or self._none:
+            return self.dates
+        step = 900 if connection.vendor == "sqlite" else 5000
+        for start in range(0, len(wanted), step):
+            chunk = wanted[start : start + step]
+            for client_id in chunk:
+                self.dates[client_id] = []
+            rows = (
+                logged_meetings()
+                .filter(client_id__in=chunk)
+                .order_by("client_id", "date")
+                .values_list("client_id", "date")
+            )
+            for client_id, day in rows:
+                self.dates[client_id].append(day)
+        return self.dates
 
 
 def _first_meeting() -> Subquery:
