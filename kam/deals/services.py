@@ -276,15 +276,14 @@ def deal_meetings_refresh(
         scopes += [Q(pk__in=deals[i : i + step]) for i in range(0, len(deals), step)]
     fixed = 0
     for scope in scopes:
+        # Both sides with a stand-in for "none", so the log is searched once per deal.
         stale = (
             Deal.objects.filter(scope)
-            .annotate(want=_first_meeting())
-            .filter(
-                Q(met_on__isnull=True, want__isnull=False)
-                | Q(met_on__isnull=False, want__isnull=True)
-                | Q(met_on__lt=F("want"))
-                | Q(met_on__gt=F("want"))
+            .annotate(
+                have=Coalesce("met_on", Value(date.min)),
+                want=Coalesce(_first_meeting(), Value(date.min)),
             )
+            .exclude(have=F("want"))
             .values("pk")
         )
         fixed += Deal.objects.filter(pk__in=Subquery(stale)).update(met_on=_first_meeting())
