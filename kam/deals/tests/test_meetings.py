@@ -238,7 +238,7 @@ def test_undo_of_a_deals_import_puts_the_first_meeting_back_too(org: Org, tmp_pa
         encoding="utf-8",
     )
     assert main(["import", "deals", str(later), "--no-progress", "--preset", "amocrm"]) == 0
-    deal.refresh_from_db()
+    deal = Deal.objects.get(pk=deal.pk)
     assert (deal.status, deal.met_on) == ("lost", None)
     assert import_job_undo(actor=org.admin, job=ImportJob.objects.latest("id")).ok
     deal.refresh_from_db()
@@ -312,7 +312,7 @@ def test_random_writes_keep_the_funnel_equal_to_the_oracle(org: Org, seed: int) 
         elif action == "log" or not logged:
             planned = rng.random() < 0.15
             entry = interaction_log(
-                actor=client.manager,  # type: ignore[arg-type]
+                actor=client.manager,
                 client=client,
                 date=TODAY - timedelta(days=rng.randint(-30 if planned else 0, 300)),
                 channel=rng.choice(["meeting", "visit", "call", "email"]),

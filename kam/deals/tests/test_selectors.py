@@ -159,12 +159,25 @@ def test_consultation_meeting_by_manager_for_the_calls_area(org: Org) -> None:
 def test_a_meeting_logged_after_the_close_does_not_count(org: Org) -> None:
     deal = _deal(org.client_a1, org.manager_a1, TODAY - timedelta(days=60), "lost")
     assert deal.closed is not None
-    log = {"actor": org.manager_a1, "client": org.client_a1, "personal": True, "tone": "positive"}
-    interaction_log(date=deal.closed + timedelta(days=1), channel="meeting", **log)
+    interaction_log(
+        actor=org.manager_a1,
+        client=org.client_a1,
+        date=deal.closed + timedelta(days=1),
+        channel="meeting",
+        personal=True,
+        tone="positive",
+    )
     window = {"date_from": TODAY - timedelta(days=90), "date_to": TODAY, "today": TODAY}
     counts = funnel_counts(viewer=org.director, **window)
     assert counts[org.manager_a1.pk].meeting == 0
-    interaction_log(date=deal.closed, channel="visit", **log)
+    interaction_log(
+        actor=org.manager_a1,
+        client=org.client_a1,
+        date=deal.closed,
+        channel="visit",
+        personal=True,
+        tone="positive",
+    )
     assert funnel_counts(viewer=org.director, **window)[org.manager_a1.pk].meeting == 1
 
 
