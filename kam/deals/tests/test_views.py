@@ -180,6 +180,7 @@ def test_deal_page_shows_the_deal_and_its_stage_history_to_those_who_see_the_cli
     from datetime import date
 
     from kam.deals.models import DealStageChange
+    from kam.relations.services import interaction_log
 
     deal = Deal.objects.create(
         client=org.client_a1,
@@ -202,6 +203,17 @@ def test_deal_page_shows_the_deal_and_its_stage_history_to_those_who_see_the_cli
         )
     url = reverse("deals:deal-detail", args=[deal.pk])
     page = _login(org.manager_a1).get(url).content.decode()
+    assert '<dd id="deal-met-on">—</dd>' in page
+    interaction_log(
+        actor=org.manager_a1,
+        client=org.client_a1,
+        date=date(2025, 10, 1),
+        channel="visit",
+        personal=True,
+        tone="positive",
+    )
+    page = _login(org.manager_a1).get(url).content.decode()
+    assert '<dd id="deal-met-on">01.10.2025</dd>' in page
     assert "Поставка станков" in page
     assert "Дорого" in page
     rows = page.split('class="stage-change"')[1:]
