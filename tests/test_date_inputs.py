@@ -62,7 +62,8 @@ def test_every_date_field_of_every_form_uses_the_page_language_box() -> None:
         for name, cls in inspect.getmembers(module, inspect.isclass):
             if not issubclass(cls, forms.BaseForm) or cls.__module__ != module.__name__:
                 continue
-            for field_name, field in cls.base_fields.items():
+            base_fields: dict[str, forms.Field] = getattr(cls, "base_fields", {})
+            for field_name, field in base_fields.items():
                 is_date = isinstance(field, forms.DateField)
                 if is_date and not isinstance(field, forms.DateTimeField):
                     checked += 1
