@@ -27,7 +27,7 @@ from kam.relations.models import (
     StageChange,
 )
 from kam.relations.selectors import correction_of, pause_suggestions
-from kam.relations.signals import interaction_logged
+from kam.relations.signals import contact_log_changed, interaction_logged
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +73,16 @@ def pause_warning(
 
 
 def _check(
-    *, client: Client, on: date, planned: bool, tone: str, contacts: Iterable[Contact]
+    *,
+    client: Client,
+    on: date,
+    planned: bool,
+    tone: str,
+    contacts: Iterable[Contact],
+    linked: Iterable[int] = (),
 ) -> list[Contact]:
+    """The contact's fields checked; `linked`: contacts already on the entry being corrected,
+    which stay allowed after they were archived."""
     today = timezone.localdate()
     errors: dict[str, str] = {}
     if not planned and on > today:
@@ -84,7 +92,8 @@ def _check(
     if planned and tone:
         errors["tone"] = _("A planned contact has no tone yet.")
     chosen = list(contacts)
-    if any(c.client_id != client.pk or not c.is_active for c in chosen):
+    kept = set(linked)
+    if any(c.client_id != client.pk or not (c.is_active or c.pk in kept) for c in chosen):
         errors["contacts"] = _("Pick contacts of this client.")
     if errors:
         raise ValidationError(errors)
@@ -126,6 +135,7 @@ def interaction_log(
     interaction.full_clean()
     interaction.save()
     interaction.contacts.set(chosen)
+    contact_log_changed.send(sender=Interaction, client_ids=[interaction.client_id])
     interaction_logged.send(
         sender=Interaction, actor=actor, interaction=interaction, completed=False
     )
@@ -151,6 +161,7 @@ def interaction_complete(
     interaction.date = today
     interaction.author = actor
     interaction.save(update_fields=["planned", "tone", "date", "author"])
+    contact_log_changed.send(sender=Interaction, client_ids=[interaction.client_id])
     interaction_logged.send(
         sender=Interaction, actor=actor, interaction=interaction, completed=True
     )
@@ -237,7 +248,12 @@ def interaction_edit(
     _require_correction(actor, interaction)
     client = interaction.client
     chosen = _check(
-        client=client, on=date, planned=interaction.planned, tone=tone, contacts=contacts
+        client=client,
+        on=date,
+        planned=interaction.planned,
+        tone=tone,
+        contacts=contacts,
+        linked=interaction.contacts.values_list("pk", flat=True),
     )
     if (date, personal) != (interaction.date, interaction.personal):
         warning = pause_warning(
@@ -265,6 +281,7 @@ def interaction_edit(
     after = _snapshot(interaction)
     if after == before:
         return None
+    contact_log_changed.send(sender=Interaction, client_ids=[interaction.client_id])
     if any(getattr(interaction, name) != value for name, value in fed.items()):
         taken = _take_back_bank_entries(interaction)
         if taken:
@@ -299,6 +316,7 @@ def interaction_delete(*, actor: User, interaction: Interaction) -> InteractionR
         after=None,
     )
     interaction.delete()
+    contact_log_changed.send(sender=Interaction, client_ids=[revision.client_id])
     return revision
 
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 from kam.deals import domain as deals_domain
 from kam.deals.domain import Step
 from kam.deals.models import Deal
-from kam.deals.services import DealRecord, deals_insert_new, deals_upsert
+from kam.deals.services import DealRecord, MeetingDates, deals_insert_new, deals_upsert
 from kam.imports import domain as d
 from kam.imports.domain import ColumnMap, Kind, Preset, Problem, RowError
 from kam.imports.kinds.base import BATCH, Context, Handler, Progress
@@ -470,6 +470,7 @@ class DealsHandler(Handler):
         # The CRM's first deals in KAM: nothing to look up, and a big load builds the deal
         # indexes after the insert.
         self.lookup = Deal.objects.filter(source_system=self.source).exists()
+        self.meetings = MeetingDates()  # each client's logged meetings, read once (deals.met_on)
         sources: dict[str, str] = {}
         batch: list[DealRecord] = []
         done = 0
@@ -483,6 +484,9 @@ class DealsHandler(Handler):
             value: (deals_domain.status_of(step), deals_domain.STEP_RANK[step])
             for value, step in STEPS.items()
         }
+        # Each client's logged meetings, for `met_on` (none at all in a CRM's first load).
+        logged = self.meetings.of(set(client_ids)) if new_only else {}
+        first_meeting = deals_domain.first_meeting
         with _bulk_write(rows, Deal):
             for row, client_id in zip(self.rows, client_ids, strict=True):
                 manager_id = row.manager_ref
@@ -507,9 +511,15 @@ class DealsHandler(Handler):
                     if closed is None and row.closed is not None:
                         closed = iso[row.closed] = row.closed.isoformat()
                     status, reached = of_step[row.step]
+                    met_on = None
+                    meetings = logged.get(client_id) if logged else None
+                    if meetings:
+                        day = first_meeting(meetings, row.created, row.closed)
+                        met_on = day.isoformat() if day is not None else None
                     fresh.append(
                         (client_id, manager_id, row.title, row.amount, created, closed, row.stage,
-                         row.step, status, reached, source, row.source_text, row.loss_reason, key)
+                         row.step, status, reached, source, row.source_text, row.loss_reason, key,
+                         met_on)
                     )  # fmt: skip
                     if len(fresh) >= BATCH * 20:
                         done += self._insert_new(fresh, write=write)
@@ -566,6 +576,7 @@ class DealsHandler(Handler):
             write=write,
             lookup=self.lookup,
             stamp=self.stamp,
+            meetings=self.meetings,
         )
         summary = self.ctx.summary
         summary.created += counts.created
