@@ -210,10 +210,22 @@ def _open_csv(path: Path, encoding: str, skip: int) -> Table:
     delimiter = sniff_delimiter(_sample(path, encoding, skip))
     table = Table(format="csv", encoding=encoding, delimiter=delimiter, _handles=[text])
     # NUL characters are dropped line by line before the cells are split (a check per line
-    # instead of one per cell).
-    lines = (line.replace("\x00", "") if "\x00" in line else line for line in text)
+    # instead of one per cell), in the files that have any (a scan of the bytes tells).
+    lines: Iterator[str] = text
+    if encoding.startswith("utf-16") or _has_nul(path, skip):
+        lines = (line.replace("\x00", "") if "\x00" in line else line for line in text)
     table.rows = _csv_rows(csv.reader(lines, delimiter=delimiter))
     return table
+
+
+def _has_nul(path: Path, skip: int) -> bool:
+    """Whether the file holds a NUL byte (in UTF-8 and cp1251, only a NUL character is one)."""
+    with path.open("rb") as handle:
+        handle.seek(skip)
+        while chunk := handle.read(CHUNK):
+            if b"\x00" in chunk:
+                return True
+    return False
 
 
 # --- spreadsheets --------------------------------------------------------------------------

@@ -527,3 +527,13 @@ def test_a_file_that_breaks_off_still_reports_the_rows_before_the_break(
     ]
     assert outcome.summary.rows == 140
     assert snapshot() == before
+
+
+def test_nul_characters_are_dropped_from_csv_cells(org: Org, tmp_path: Path) -> None:
+    name = org.client_a1.name
+    text = f"Клиент;Дата;Сумма;Комментарий\n{name};01.02.2025;10;Сч\x00ёт 1\n"
+    outcome = import_file(actor=None, kind=Kind.REVENUE, path=write(tmp_path, text))
+    assert outcome.ok, outcome.errors
+    assert list(RevenueRecord.objects.filter(source="import").values_list("note", flat=True)) == [
+        "Счёт 1"
+    ]
