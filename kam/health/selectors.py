@@ -88,8 +88,42 @@ a AS (
     FROM d GROUP BY client_id
     HAVING MAX(date) > %s
 )
-SELECT a.client_id, a.purchases, a.first_purchase, a.last_purchase, a.cur, a.prev, m.median_gap
-FROM a LEFT JOIN m ON m.client_id = a.client_id
+SELECT a.client_id, a.purchases, a.first_purchase, a.last_purchase, a.cur, a.prev, m.median_gap,
+       c.segment
+FROM a LEFT JOIN m ON m.client_id = a.client_id JOIN {clients} c ON c.id = a.client_id
+"""
+
+# PostgreSQL: one pass over the (client, day) sums in index order — the gap to the previous
+# purchase day is a running MAX with FILTER over the preceding rows (no re-sort), the median an
+# ordered-set aggregate, the period sums conditional aggregates. Same figures as the SQLite form.
+_REVENUE_SQL_PG = """
+WITH d AS (
+    SELECT client_id, date, SUM(amount) AS amt
+    FROM {table} WHERE date <= %s {only}
+    GROUP BY client_id, date
+),
+w AS (
+    SELECT client_id, date, amt,
+           date - MAX(date) FILTER (WHERE amt > 0) OVER (
+               PARTITION BY client_id ORDER BY date
+               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+           ) AS gap
+    FROM d
+),
+a AS (
+    SELECT client_id,
+           COUNT(*) FILTER (WHERE amt > 0) AS purchases,
+           MIN(date) FILTER (WHERE amt > 0) AS first_purchase,
+           MAX(date) FILTER (WHERE amt > 0) AS last_purchase,
+           SUM(amt) FILTER (WHERE date > %s) AS cur,
+           SUM(amt) FILTER (WHERE date > %s AND date <= %s) AS prev,
+           PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY gap) FILTER (WHERE amt > 0) AS median_gap
+    FROM w GROUP BY client_id
+    HAVING MAX(date) > %s
+)
+SELECT a.client_id, a.purchases, a.first_purchase, a.last_purchase, a.cur, a.prev, a.median_gap,
+       c.segment
+FROM a JOIN {clients} c ON c.id = a.client_id
 """
 
 
@@ -101,6 +135,13 @@ class RevenueFacts:
     revenue_cur: Decimal
     revenue_prev: Decimal
     median_gap_days: float | None
+    segment: str = ""
+
+
+def _decimal(value: Any) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(str(value or 0))
 
 
 def _param(day: date) -> Any:
@@ -122,11 +163,6 @@ def revenue_facts(
     """Purchase dates, median gap and the two 12-month sums of every client with revenue in
     the 24 months up to `as_of` (or of `client_ids` only, or of the `clients` queryset only,
     as a subquery), in one SQL query."""
-    gap = (
-        "CAST(julianday(date) - julianday(prev_date) AS INTEGER)"
-        if connection.vendor == "sqlite"
-        else "(date - prev_date)"
-    )
     only, only_params = "", []
     if client_ids is not None:
         ids = [int(i) for i in client_ids]
@@ -138,7 +174,12 @@ def revenue_facts(
         only, only_params = f"AND client_id IN ({sub})", list(sub_params)
     cur_start, prev_start = _param(as_of - YEAR), _param(as_of - 2 * YEAR)
     params = [_param(as_of), *only_params, cur_start, prev_start, cur_start, prev_start]
-    sql = _REVENUE_SQL.format(table=RevenueRecord._meta.db_table, gap=gap, only=only)
+    tables = {"table": RevenueRecord._meta.db_table, "clients": Client._meta.db_table}
+    if connection.vendor == "postgresql":
+        sql = _REVENUE_SQL_PG.format(only=only, **tables)
+    else:
+        gap = "CAST(julianday(date) - julianday(prev_date) AS INTEGER)"
+        sql = _REVENUE_SQL.format(gap=gap, only=only, **tables)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -147,9 +188,10 @@ def revenue_facts(
             purchases=int(row[1] or 0),
             first_purchase=_as_date(row[2]),
             last_purchase=_as_date(row[3]),
-            revenue_cur=Decimal(str(row[4] or 0)),
-            revenue_prev=Decimal(str(row[5] or 0)),
+            revenue_cur=_decimal(row[4]),
+            revenue_prev=_decimal(row[5]),
             median_gap_days=None if row[6] is None else float(row[6]),
+            segment=row[7] or "",
         )
         for row in rows
     }
@@ -182,13 +224,20 @@ def client_facts(
             return qs.filter(**{f"{field}__in": scope})
         return qs
 
-    totals = RevenueRecord.objects.filter(date__lte=as_of).aggregate(
-        cur=Coalesce(Sum("amount", filter=Q(date__gt=as_of - YEAR)), Value(Decimal(0))),
-        prev=Coalesce(
-            Sum("amount", filter=Q(date__gt=as_of - 2 * YEAR, date__lte=as_of - YEAR)),
-            Value(Decimal(0)),
-        ),
-    )
+    if client_ids is None and clients is None:
+        # Every client with revenue in the 24 months is here: their sums are the company's.
+        totals = {
+            "cur": sum((r.revenue_cur for r in revenue.values()), Decimal(0)),
+            "prev": sum((r.revenue_prev for r in revenue.values()), Decimal(0)),
+        }
+    else:
+        totals = RevenueRecord.objects.filter(date__lte=as_of).aggregate(
+            cur=Coalesce(Sum("amount", filter=Q(date__gt=as_of - YEAR)), Value(Decimal(0))),
+            prev=Coalesce(
+                Sum("amount", filter=Q(date__gt=as_of - 2 * YEAR, date__lte=as_of - YEAR)),
+                Value(Decimal(0)),
+            ),
+        )
     contacts = _by_client(
         scoped(Interaction.objects.filter(date__lte=as_of, planned=False)),
         last_positive=Max("date", filter=Q(tone="positive")),
@@ -240,7 +289,6 @@ def client_facts(
     reviewed = dict(scoped(Dossier.objects.all()).values_list("client_id", "last_reviewed_on"))
     company = company_settings()
     segment_cadence = company.segment_cadence()
-    segments = dict(scoped(Client.objects.all(), "pk").values_list("pk", "segment"))
 
     def pct(part: Decimal, whole: Decimal) -> Decimal:
         return part * 100 / whole if whole > 0 else Decimal(0)
@@ -265,7 +313,7 @@ def client_facts(
             share_prev_pct=pct(rev.revenue_prev, totals["prev"]),
             cadence_every_days=company.cadence_days
             if is_key
-            else segment_cadence.get(segments.get(cid, "")),
+            else segment_cadence.get(rev.segment),
             last_positive_contact=contact.get("last_positive"),
             bank_entries=entries.get("n", 0),
             bank_balance=entries.get("deposits", 0) - entries.get("withdrawals", 0),
