@@ -10,6 +10,7 @@ of 30 days ago (`HealthSnapshot`) instead of recomputing the past.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import (
     Count,
+    F,
     IntegerField,
     Max,
     OuterRef,
@@ -387,6 +389,48 @@ def scores_of(
     }
 
 
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """What a snapshot stores of one client."""
+
+    health: int | None
+    is_key: bool
+    alerts: str  # the raised alert codes (before snoozes), comma-separated, in a fixed order
+
+
+def scored_of(
+    facts: dict[int, ClientFacts], *, as_of: date, cfg: HealthSettings | None = None
+) -> dict[int, Scored]:
+    """Score, key flag and raised alerts of each client's facts, in one pass."""
+    cfg = cfg or health_settings()
+    weights, th = cfg.weights(), cfg.thresholds()
+    key_share = company_settings().key_share * 100
+    return {
+        cid: Scored(
+            health=domain.health_of(domain.components_of(fact, as_of, th), weights),
+            is_key=fact.share_cur_pct >= key_share,
+            alerts=",".join(a.value for a in domain.alerts(fact, as_of, th)),
+        )
+        for cid, fact in facts.items()
+    }
+
+
+def settings_key(cfg: HealthSettings | None = None) -> str:
+    """A digest of every setting a stored score depends on (weights, thresholds, the key share,
+    the cadences, the dossier review period)."""
+    cfg = cfg or health_settings()
+    company = company_settings()
+    parts = (
+        sorted(cfg.weights().items()),
+        cfg.thresholds(),
+        company.key_share,
+        company.cadence_days,
+        sorted(company.segment_cadence().items()),
+        company.dossier_review_days,
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def snapshot_day(as_of: date) -> date:
     """The day whose stored scores "biggest drops" compare with."""
     return as_of - timedelta(days=DROP_COMPARED_DAYS)
@@ -479,6 +523,128 @@ def lowest_and_drops(
     falling = [r for r in scored if r.change is not None and r.change < 0]
     drops = sorted(falling, key=lambda r: (not r.is_key, r.change, r.client.name))[:limit]
     return lowest, drops
+
+
+def stored_day(day: date, *, current: bool = True) -> HealthSnapshotDay:
+    """The stored snapshot of `day`, written first (company-wide, once) when it is missing —
+    or, with `current`, when it was scored under other settings than today's."""
+    cfg = health_settings()
+    found = HealthSnapshotDay.objects.filter(day=day).first()
+    if found is None or (current and found.settings_key != settings_key(cfg)):
+        from kam.health.services import health_snapshot_write  # writes live in services
+
+        health_snapshot_write(day=day)
+        found = HealthSnapshotDay.objects.get(day=day)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class StoredHealth:
+    """A client's row of a list served from the stored snapshot (no components: the client
+    card shows those live)."""
+
+    client: Client
+    is_key: bool
+    health: int | None
+    previous: int | None
+    alerts: list[Alert]
+    snoozed: list[Alert]
+
+    @property
+    def change(self) -> int | None:
+        if self.health is None or self.previous is None:
+            return None
+        return self.health - self.previous
+
+    @property
+    def components(self) -> list[Component]:
+        return []
+
+
+@dataclass(frozen=True, slots=True)
+class HealthOverview:
+    """The lists of the health page, Today and the portfolio: read from the snapshot stored
+    `written_at` (today's, refreshed by the hourly task), cut to the viewer's scope in SQL."""
+
+    written_at: Any  # datetime of the stored scores
+    total: int
+    rows: list[StoredHealth]
+    lowest: list[StoredHealth]
+    drops: list[StoredHealth]
+    alerted: list[StoredHealth]
+
+
+_STORED_FIELDS = ("client_id", "client__name", "is_key", "health", "previous", "alerts")
+
+
+def health_overview(
+    *,
+    viewer: Any,
+    as_of: date,
+    own: bool = False,
+    rows: int = 0,
+    limit: int = 5,
+    alerted: int = 0,
+) -> HealthOverview:
+    """Key clients first, then the lowest: the first `rows` of the viewer's clients, the
+    `limit` lowest and biggest drops (against the snapshot of DROP_COMPARED_DAYS ago) and the
+    first `alerted` clients with an alert not snoozed. A bounded number of queries whatever
+    the number of clients; the viewer's scope (with `own`, the viewer's own clients) is a
+    subquery of each."""
+    day = stored_day(as_of)
+    stored_day(snapshot_day(as_of), current=False)
+    _visible, _wanted, scope = _viewer_scope(viewer, None, own=own)
+    previous = HealthSnapshot.objects.filter(
+        day=snapshot_day(as_of), client_id=OuterRef("client_id")
+    ).values("health")[:1]
+    base = HealthSnapshot.objects.filter(day=as_of)
+    if scope is not None:
+        base = base.filter(client_id__in=scope.values("pk"))
+    qs = base.annotate(previous=Subquery(previous))
+    order = ("-is_key", F("health").asc(nulls_last=True), "client__name", "client_id")
+    snoozed = _snoozed(as_of, None, scope) if alerted or rows else set()
+
+    def row(values: tuple[Any, ...]) -> StoredHealth:
+        cid, name, is_key, health, before, codes = values
+        raised = [Alert(c) for c in codes.split(",") if c]
+        return StoredHealth(
+            client=Client(pk=cid, name=name),
+            is_key=is_key,
+            health=health,
+            previous=before,
+            alerts=[a for a in raised if (cid, a.value) not in snoozed],
+            snoozed=[a for a in raised if (cid, a.value) in snoozed],
+        )
+
+    listed = [row(v) for v in qs.order_by(*order).values_list(*_STORED_FIELDS)[:rows]] if rows else []
+    scored = qs.filter(health__isnull=False)
+    lowest = [row(v) for v in scored.order_by(*order).values_list(*_STORED_FIELDS)[:limit]]
+    falling = scored.annotate(change=F("health") - F("previous")).filter(change__lt=0)
+    drops = [
+        row(v)
+        for v in falling.order_by("-is_key", "change", "client__name", "client_id").values_list(
+            *_STORED_FIELDS
+        )[:limit]
+    ]
+    warned: list[StoredHealth] = []
+    if alerted:
+        # Snoozed alerts are few: read on in chunks until enough rows keep one not snoozed.
+        with_alerts = qs.exclude(alerts="").order_by(*order).values_list(*_STORED_FIELDS)
+        start = 0
+        while len(warned) < alerted:
+            chunk = [row(v) for v in with_alerts[start : start + 4 * alerted]]
+            warned += [r for r in chunk if r.alerts]
+            if len(chunk) < 4 * alerted:
+                break
+            start += 4 * alerted
+    return HealthOverview(
+        written_at=day.written_at,
+        total=base.count(),
+        rows=listed,
+        lowest=lowest,
+        drops=drops,
+        alerted=warned[:alerted],
+    )
 
 
 def health_as_dict(rows: list[ClientHealth], as_of: date) -> dict[str, Any]:

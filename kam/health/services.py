@@ -3,7 +3,7 @@ daily snapshot of every client's score."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -62,14 +62,42 @@ def health_snapshot_write(*, day: date) -> int:
     """Store every client's health score of `day` (company-wide, a system write: the daily
     task, `kam manage health_snapshot` or the first list that needs the day). Re-running
     replaces the day's rows; returns how many clients were scored."""
-    from kam.health.selectors import client_facts, scores_of
+    from kam.health.selectors import client_facts, scored_of, settings_key
 
-    scores = scores_of(client_facts(as_of=day), as_of=day)
+    cfg = health_settings()
+    scores = scored_of(client_facts(as_of=day), as_of=day, cfg=cfg)
     HealthSnapshot.objects.filter(day=day).delete()
     HealthSnapshot.objects.bulk_create(
-        (HealthSnapshot(client_id=cid, day=day, health=h) for cid, h in scores.items()),
-        batch_size=2000,
+        (
+            HealthSnapshot(
+                client_id=cid, day=day, health=s.health, is_key=s.is_key, alerts=s.alerts
+            )
+            for cid, s in scores.items()
+        ),
+        batch_size=5000,
         ignore_conflicts=True,  # a concurrent first need wrote the same day
     )
-    HealthSnapshotDay.objects.update_or_create(day=day, defaults={"clients": len(scores)})
+    HealthSnapshotDay.objects.update_or_create(
+        day=day, defaults={"clients": len(scores), "settings_key": settings_key(cfg)}
+    )
     return len(scores)
+
+
+SNAPSHOT_DAILY_DAYS = 90  # every stored day is kept this long, then one day per week
+
+
+@transaction.atomic
+def health_snapshot_prune(*, today: date) -> int:
+    """Retention of snapshots: every day of the last SNAPSHOT_DAILY_DAYS days, and of older
+    ones the latest stored day of each ISO week. Returns how many days were removed."""
+    cutoff = today - timedelta(days=SNAPSHOT_DAILY_DAYS)
+    old = HealthSnapshotDay.objects.filter(day__lt=cutoff).values_list("day", flat=True)
+    keep: dict[tuple[int, int], date] = {}
+    for day in old:
+        week = day.isocalendar()[:2]
+        keep[week] = max(keep.get(week, day), day)
+    drop = sorted(set(old) - set(keep.values()))
+    if drop:
+        HealthSnapshot.objects.filter(day__in=drop).delete()
+        HealthSnapshotDay.objects.filter(day__in=drop).delete()
+    return len(drop)
