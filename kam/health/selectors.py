@@ -313,9 +313,7 @@ def client_facts(
             revenue_prev=rev.revenue_prev,
             share_cur_pct=share_cur,
             share_prev_pct=pct(rev.revenue_prev, totals["prev"]),
-            cadence_every_days=company.cadence_days
-            if is_key
-            else segment_cadence.get(rev.segment),
+            cadence_every_days=company.cadence_days if is_key else segment_cadence.get(rev.segment),
             last_positive_contact=contact.get("last_positive"),
             bank_entries=entries.get("n", 0),
             bank_balance=entries.get("deposits", 0) - entries.get("withdrawals", 0),
@@ -616,7 +614,8 @@ def health_overview(
             snoozed=[a for a in raised if (cid, a.value) in snoozed],
         )
 
-    listed = [row(v) for v in qs.order_by(*order).values_list(*_STORED_FIELDS)[:rows]] if rows else []
+    ordered = qs.order_by(*order).values_list(*_STORED_FIELDS)
+    listed = [row(v) for v in ordered[:rows]] if rows else []
     scored = qs.filter(health__isnull=False)
     lowest = [row(v) for v in scored.order_by(*order).values_list(*_STORED_FIELDS)[:limit]]
     falling = scored.annotate(change=F("health") - F("previous")).filter(change__lt=0)
@@ -629,7 +628,7 @@ def health_overview(
     warned: list[StoredHealth] = []
     if alerted:
         # Snoozed alerts are few: read on in chunks until enough rows keep one not snoozed.
-        with_alerts = qs.exclude(alerts="").order_by(*order).values_list(*_STORED_FIELDS)
+        with_alerts = ordered.exclude(alerts="")
         start = 0
         while len(warned) < alerted:
             chunk = [row(v) for v in with_alerts[start : start + 4 * alerted]]

@@ -94,7 +94,7 @@ def health_snapshot_prune(*, today: date) -> int:
     old = HealthSnapshotDay.objects.filter(day__lt=cutoff).values_list("day", flat=True)
     keep: dict[tuple[int, int], date] = {}
     for day in old:
-        week = day.isocalendar()[:2]
+        week = (day.isocalendar().year, day.isocalendar().week)
         keep[week] = max(keep.get(week, day), day)
     drop = sorted(set(old) - set(keep.values()))
     if drop:

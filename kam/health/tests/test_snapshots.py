@@ -281,8 +281,7 @@ def test_stored_lists_agree_with_live_scoring_and_keep_the_scope(org: Org, viewe
 
     def shown(rows: list[Any]) -> list[tuple[int, int | None, int | None, bool, list[str]]]:
         return [
-            (r.client.pk, r.health, r.previous, r.is_key, [a.value for a in r.alerts])
-            for r in rows
+            (r.client.pk, r.health, r.previous, r.is_key, [a.value for a in r.alerts]) for r in rows
         ]
 
     assert found.total == len(live)
@@ -345,7 +344,7 @@ def test_hourly_task_refreshes_today_and_prunes_old_days(org: Org) -> None:
     old = [d for d in days if d < cutoff]
     weeks: dict[tuple[int, int], list[Any]] = {}
     for d in old:
-        weeks.setdefault(tuple(d.isocalendar())[:2], []).append(d)
+        weeks.setdefault((d.isocalendar().year, d.isocalendar().week), []).append(d)
     assert {d for d in kept if d < cutoff} == {max(w) for w in weeks.values()}
     assert set(HealthSnapshot.objects.values_list("day", flat=True)) == kept
     assert health_snapshot_prune(today=TODAY) == 0  # re-running removes nothing more
