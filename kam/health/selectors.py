@@ -91,7 +91,7 @@ a AS (
     HAVING MAX(date) > %s
 )
 SELECT a.client_id, a.purchases, a.first_purchase, a.last_purchase, a.cur, a.prev, m.median_gap,
-       c.segment
+       c.segment, c.name
 FROM a LEFT JOIN m ON m.client_id = a.client_id JOIN {clients} c ON c.id = a.client_id
 """
 
@@ -124,7 +124,7 @@ a AS (
     HAVING MAX(date) > %s
 )
 SELECT a.client_id, a.purchases, a.first_purchase, a.last_purchase, a.cur, a.prev, a.median_gap,
-       c.segment
+       c.segment, c.name
 FROM a JOIN {clients} c ON c.id = a.client_id
 """
 
@@ -156,20 +156,16 @@ def _as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-def revenue_facts(
-    *,
-    as_of: date,
-    client_ids: Iterable[int] | None = None,
-    clients: QuerySet[Client] | None = None,
-) -> dict[int, RevenueFacts]:
-    """Purchase dates, median gap and the two 12-month sums of every client with revenue in
-    the 24 months up to `as_of` (or of `client_ids` only, or of the `clients` queryset only,
-    as a subquery), in one SQL query."""
+def _revenue_rows(
+    as_of: date, client_ids: Iterable[int] | None, clients: QuerySet[Client] | None
+) -> list[tuple[Any, ...]]:
+    """(client id, purchases, first and last purchase, the two period sums, median gap,
+    segment, name) rows of the revenue query; values as the database driver gives them."""
     only, only_params = "", []
     if client_ids is not None:
         ids = [int(i) for i in client_ids]
         if not ids:
-            return {}
+            return []
         only = "AND client_id IN (" + ",".join(str(i) for i in ids) + ")"
     elif clients is not None:
         sub, sub_params = clients.values("pk").query.sql_with_params()
@@ -184,7 +180,18 @@ def revenue_facts(
         sql = _REVENUE_SQL.format(gap=gap, only=only, **tables)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        return cursor.fetchall()
+
+
+def revenue_facts(
+    *,
+    as_of: date,
+    client_ids: Iterable[int] | None = None,
+    clients: QuerySet[Client] | None = None,
+) -> dict[int, RevenueFacts]:
+    """Purchase dates, median gap and the two 12-month sums of every client with revenue in
+    the 24 months up to `as_of` (or of `client_ids` only, or of the `clients` queryset only,
+    as a subquery), in one SQL query."""
     return {
         row[0]: RevenueFacts(
             purchases=int(row[1] or 0),
@@ -195,7 +202,7 @@ def revenue_facts(
             median_gap_days=None if row[6] is None else float(row[6]),
             segment=row[7] or "",
         )
-        for row in rows
+        for row in _revenue_rows(as_of, client_ids, clients)
     }
 
 
@@ -212,10 +219,17 @@ def client_facts(
     """`ClientFacts` of every client with revenue in the 24 months up to `as_of`; of
     `client_ids` only, or of the `clients` queryset only (the viewer's scope, pushed into every
     query as a subquery). Shares are always of the whole company's revenue."""
-    revenue = revenue_facts(as_of=as_of, client_ids=client_ids, clients=clients)
+    return _facts_and_names(as_of, client_ids, clients)[0]
+
+
+def _facts_and_names(
+    as_of: date, client_ids: Iterable[int] | None, clients: QuerySet[Client] | None
+) -> tuple[dict[int, ClientFacts], dict[int, str]]:
+    """`client_facts`, and the names of those clients (read by the same revenue query)."""
+    revenue = _revenue_rows(as_of, client_ids, clients)
     if not revenue:
-        return {}
-    ids = list(revenue)
+        return {}, {}
+    ids = [row[0] for row in revenue]
     small = client_ids is not None
     scope = None if small or clients is None else clients.values("pk")
 
@@ -229,8 +243,8 @@ def client_facts(
     if client_ids is None and clients is None:
         # Every client with revenue in the 24 months is here: their sums are the company's.
         totals = {
-            "cur": sum((r.revenue_cur for r in revenue.values()), Decimal(0)),
-            "prev": sum((r.revenue_prev for r in revenue.values()), Decimal(0)),
+            "cur": sum((_decimal(row[4]) for row in revenue), Decimal(0)),
+            "prev": sum((_decimal(row[5]) for row in revenue), Decimal(0)),
         }
     else:
         totals = RevenueRecord.objects.filter(date__lte=as_of).aggregate(
@@ -292,28 +306,32 @@ def client_facts(
     company = company_settings()
     segment_cadence = company.segment_cadence()
 
-    def pct(part: Decimal, whole: Decimal) -> Decimal:
-        return part * 100 / whole if whole > 0 else Decimal(0)
-
+    key_pct = company.key_share * 100
+    total_cur, total_prev = totals["cur"], totals["prev"]
+    none: dict[str, Any] = {}
     result = {}
-    for cid, rev in revenue.items():
-        share_cur = pct(rev.revenue_cur, totals["cur"])
-        is_key = share_cur >= company.key_share * 100
-        contact = contacts.get(cid, {})
-        entries = bank.get(cid, {})
-        answer = answers.get(cid, {})
-        case = cases.get(cid, {})
+    names = {}
+    for cid, purchases, first, last, cur, prev, median, segment, name in revenue:
+        cur, prev = _decimal(cur), _decimal(prev)
+        share_cur = cur * 100 / total_cur if total_cur > 0 else Decimal(0)
+        contact = contacts.get(cid, none)
+        entries = bank.get(cid, none)
+        answer = answers.get(cid, none)
+        case = cases.get(cid, none)
+        names[cid] = name
         result[cid] = ClientFacts(
             client_id=cid,
-            purchases=rev.purchases,
-            first_purchase=rev.first_purchase,
-            last_purchase=rev.last_purchase,
-            median_gap_days=rev.median_gap_days,
-            revenue_cur=rev.revenue_cur,
-            revenue_prev=rev.revenue_prev,
+            purchases=int(purchases or 0),
+            first_purchase=_as_date(first),
+            last_purchase=_as_date(last),
+            median_gap_days=None if median is None else float(median),
+            revenue_cur=cur,
+            revenue_prev=prev,
             share_cur_pct=share_cur,
-            share_prev_pct=pct(rev.revenue_prev, totals["prev"]),
-            cadence_every_days=company.cadence_days if is_key else segment_cadence.get(rev.segment),
+            share_prev_pct=prev * 100 / total_prev if total_prev > 0 else Decimal(0),
+            cadence_every_days=company.cadence_days
+            if share_cur >= key_pct
+            else segment_cadence.get(segment or ""),
             last_positive_contact=contact.get("last_positive"),
             bank_entries=entries.get("n", 0),
             bank_balance=entries.get("deposits", 0) - entries.get("withdrawals", 0),
@@ -330,7 +348,7 @@ def client_facts(
                 reviewed.get(cid), as_of, every_days=company.dossier_review_days
             ),
         )
-    return result
+    return result, names
 
 
 @dataclass(frozen=True, slots=True)
@@ -670,13 +688,11 @@ def contrast_candidates(*, viewer: Any, as_of: date) -> dict[str, Any]:
     cfg = health_settings()
     th = cfg.thresholds()
     new_since = as_of - timedelta(days=round(cfg.new_client_months * 365 / 12))
-    visible, _wanted, scope = _viewer_scope(viewer, None)
-    names = dict(visible.values_list("pk", "name"))
-    facts = client_facts(as_of=as_of, clients=scope)
+    _visible, _wanted, scope = _viewer_scope(viewer, None)
+    # The scope is inside the SQL (None: the viewer sees every client).
+    facts, names = _facts_and_names(as_of, None, scope)
     found: list[tuple[Candidate, str]] = []
     for cid, fact in facts.items():
-        if cid not in names:
-            continue
         cand = domain.candidate(fact, as_of, th, new_since=new_since)
         if cand is not None:
             found.append((cand, names[cid]))
