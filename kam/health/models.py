@@ -149,15 +149,20 @@ class HealthSnapshotDay(models.Model):
 
 
 class HealthSnapshot(models.Model):
-    """One client's health score as computed on a day, whether it was a key client then and
-    the alerts raised (before snoozes): the lists of the health page, Today and the portfolio
-    read today's rows, "biggest drops" compare them with the rows of 30 days ago."""
+    """One client's health score as computed on a day, whether it was a key client then, the
+    alerts raised (before snoozes) and its contrast-analysis candidacy: the lists of the health
+    page, Today, the portfolio and an analysis of today read today's rows, "biggest drops"
+    compare them with the rows of 30 days ago."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
     day = models.DateField(_("day"))
     health = models.PositiveSmallIntegerField(_("health"), null=True)
     is_key = models.BooleanField(_("key client"), default=False)
     alerts = models.CharField(_("alerts"), max_length=120, blank=True, default="")  # codes, ","
+    # The contrast-analysis candidate side ("" when none), its strength and evidence.
+    side = models.CharField(_("candidate side"), max_length=12, blank=True, default="")
+    strength = models.PositiveIntegerField(_("evidence strength"), default=0)
+    evidence = models.JSONField(_("evidence"), null=True, blank=True)
 
     if TYPE_CHECKING:
         client_id: int

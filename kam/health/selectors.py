@@ -412,20 +412,28 @@ class Scored:
     health: int | None
     is_key: bool
     alerts: str  # the raised alert codes (before snoozes), comma-separated, in a fixed order
+    candidate: Candidate | None
+
+
+def _new_since(as_of: date, cfg: HealthSettings) -> date:
+    """First purchases on or after this day make a new client (contrast analysis)."""
+    return as_of - timedelta(days=round(cfg.new_client_months * 365 / 12))
 
 
 def scored_of(
     facts: dict[int, ClientFacts], *, as_of: date, cfg: HealthSettings | None = None
 ) -> dict[int, Scored]:
-    """Score, key flag and raised alerts of each client's facts, in one pass."""
+    """Score, key flag, raised alerts and candidacy of each client's facts, in one pass."""
     cfg = cfg or health_settings()
     weights, th = cfg.weights(), cfg.thresholds()
     key_share = company_settings().key_share * 100
+    new_since = _new_since(as_of, cfg)
     return {
         cid: Scored(
             health=domain.health_of(domain.components_of(fact, as_of, th), weights),
             is_key=fact.share_cur_pct >= key_share,
             alerts=",".join(a.value for a in domain.alerts(fact, as_of, th)),
+            candidate=domain.candidate(fact, as_of, th, new_since=new_since),
         )
         for cid, fact in facts.items()
     }
@@ -439,6 +447,7 @@ def settings_key(cfg: HealthSettings | None = None) -> str:
     parts = (
         sorted(cfg.weights().items()),
         cfg.thresholds(),
+        cfg.new_client_months,
         company.key_share,
         company.cadence_days,
         sorted(company.segment_cadence().items()),
@@ -687,7 +696,7 @@ def contrast_candidates(*, viewer: Any, as_of: date) -> dict[str, Any]:
     """Contrast-analysis candidates in the report / API shape, strongest evidence first."""
     cfg = health_settings()
     th = cfg.thresholds()
-    new_since = as_of - timedelta(days=round(cfg.new_client_months * 365 / 12))
+    new_since = _new_since(as_of, cfg)
     _visible, _wanted, scope = _viewer_scope(viewer, None)
     # The scope is inside the SQL (None: the viewer sees every client).
     facts, names = _facts_and_names(as_of, None, scope)
@@ -703,3 +712,30 @@ def contrast_candidates(*, viewer: Any, as_of: date) -> dict[str, Any]:
             {"client": {"id": cand.client_id, "name": name}, "evidence": cand.evidence}
         )
     return out
+
+
+def stored_candidates(
+    *, viewer: Any, as_of: date, exclude: Iterable[int] = (), limit: int | None = None
+) -> tuple[dict[str, list[dict[str, Any]]], Any]:
+    """`contrast_candidates` of `as_of` read from that day's stored snapshot (written first
+    when missing or scored under other settings), cut to the viewer's scope in SQL, without
+    the `exclude`d clients, at most `limit` per side; and the time the scores were stored."""
+    day = stored_day(as_of)
+    _visible, _wanted, scope = _viewer_scope(viewer, None)
+    qs = HealthSnapshot.objects.filter(day=as_of).exclude(side="")
+    if scope is not None:
+        qs = qs.filter(client_id__in=scope.values("pk"))
+    if exclude:
+        qs = qs.exclude(client_id__in=list(exclude))
+    out: dict[str, list[dict[str, Any]]] = {}
+    for side in domain.Side:
+        rows = (
+            qs.filter(side=side.value)
+            .order_by("-strength", "client__name", "client_id")
+            .values_list("client_id", "client__name", "evidence")
+        )
+        out[side.value] = [
+            {"client": {"id": cid, "name": name}, "evidence": evidence}
+            for cid, name, evidence in (rows if limit is None else rows[:limit])
+        ]
+    return out, day.written_at

@@ -70,7 +70,14 @@ def health_snapshot_write(*, day: date) -> int:
     HealthSnapshot.objects.bulk_create(
         (
             HealthSnapshot(
-                client_id=cid, day=day, health=s.health, is_key=s.is_key, alerts=s.alerts
+                client_id=cid,
+                day=day,
+                health=s.health,
+                is_key=s.is_key,
+                alerts=s.alerts,
+                side="" if s.candidate is None else s.candidate.side.value,
+                strength=0 if s.candidate is None else s.candidate.strength,
+                evidence=None if s.candidate is None else s.candidate.evidence,
             )
             for cid, s in scores.items()
         ),

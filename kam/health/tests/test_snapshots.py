@@ -28,6 +28,7 @@ from kam.health.selectors import (
     health_list,
     lowest_and_drops,
     snapshot_day,
+    stored_candidates,
 )
 from kam.health.services import health_snapshot_write
 from kam.health.tasks import write_health_snapshot
@@ -293,6 +294,11 @@ def test_stored_lists_agree_with_live_scoring_and_keep_the_scope(org: Org, viewe
     assert found.alerted
     visible = set(visible_clients(user).values_list("pk", flat=True))
     assert {r.client.pk for r in found.rows} <= visible
+    # The contrast candidates of today's snapshot are the live rules' ones, in the same order.
+    stored, _at = stored_candidates(viewer=user, as_of=TODAY)
+    live_sides = contrast_candidates(viewer=user, as_of=TODAY)
+    assert stored == {side: live_sides[side] for side in ("satisfied", "dissatisfied")}
+    assert stored["dissatisfied"]
 
 
 def test_stored_lists_show_their_time_and_follow_settings_and_snoozes(org: Org) -> None:
