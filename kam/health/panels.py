@@ -55,6 +55,7 @@ def _health_of_rows(rows: list[Any], viewer: Any) -> None:
         as_of=timezone.localdate(),
         client_ids=[r.pk for r in rows],
         compare=False,
+        key_flags=False,
     )
     scores = {h.client.pk: h.health for h in found}
     for row in rows:
@@ -70,6 +71,7 @@ def _health_by_id(ids: list[int], viewer: Any) -> dict[int, int | None]:
         as_of=timezone.localdate(),
         client_ids=None if len(ids) > 2000 else ids,
         compare=False,
+        key_flags=False,
     )
     return {h.client.pk: h.health for h in found if h.client.pk in wanted}
 

@@ -48,6 +48,7 @@ from kam.health.models import (
 )
 from kam.playbooks.models import ComplaintCase
 from kam.portfolio.models import RevenueRecord
+from kam.portfolio.selectors import is_key_client, key_client_ids
 from kam.relations.models import BankEntry, Interaction
 from kam.surveys.models import Answer
 
@@ -421,17 +422,17 @@ def _new_since(as_of: date, cfg: HealthSettings) -> date:
 
 
 def scored_of(
-    facts: dict[int, ClientFacts], *, as_of: date, cfg: HealthSettings | None = None
+    facts: dict[int, ClientFacts], *, as_of: date, keys: set[int], cfg: HealthSettings | None = None
 ) -> dict[int, Scored]:
-    """Score, key flag, raised alerts and candidacy of each client's facts, in one pass."""
+    """Score, key flag (`keys`: the key clients' ids), raised alerts and candidacy of each
+    client's facts, in one pass."""
     cfg = cfg or health_settings()
     weights, th = cfg.weights(), cfg.thresholds()
-    key_share = company_settings().key_share * 100
     new_since = _new_since(as_of, cfg)
     return {
         cid: Scored(
             health=domain.health_of(domain.components_of(fact, as_of, th), weights),
-            is_key=fact.share_cur_pct >= key_share,
+            is_key=cid in keys,
             alerts=",".join(a.value for a in domain.alerts(fact, as_of, th)),
             candidate=domain.candidate(fact, as_of, th, new_since=new_since),
         )
@@ -449,6 +450,7 @@ def settings_key(cfg: HealthSettings | None = None) -> str:
         cfg.thresholds(),
         cfg.new_client_months,
         company.key_share,
+        company.window_months,
         company.cadence_days,
         sorted(company.segment_cadence().items()),
         company.dossier_review_days,
@@ -483,6 +485,16 @@ def _previous_scores(
     return dict(qs.values_list("client_id", "health"))
 
 
+def key_ids(as_of: date, clients: dict[int, Client] | None = None) -> set[int]:
+    """Key clients by the portfolio's definition (`key_client_ids`: a share above the key
+    threshold over the default window, or marked strategic/reference or prospective); for a
+    single client of `clients`, asked about that one only (no company ranking)."""
+    if clients is not None and len(clients) == 1:
+        (client,) = clients.values()
+        return {client.pk} if is_key_client(client, as_of) else set()
+    return key_client_ids(as_of)
+
+
 def health_list(
     *,
     viewer: Any,
@@ -490,11 +502,13 @@ def health_list(
     client_ids: Iterable[int] | None = None,
     compare: bool = True,
     own: bool = False,
+    key_flags: bool = True,
 ) -> list[ClientHealth]:
-    """Health of every visible client with revenue in the last 24 months: key clients first,
-    then the lowest score first. The viewer's scope is a subquery of every aggregate; with
-    `compare`, each row's `previous` is its stored score of DROP_COMPARED_DAYS ago; with `own`,
-    only the clients the viewer manages personally."""
+    """Health of every visible client with revenue in the last 24 months: key clients (the
+    portfolio's definition) first, then the lowest score first. The viewer's scope is a
+    subquery of every aggregate; with `compare`, each row's `previous` is its stored score of
+    DROP_COMPARED_DAYS ago; with `own`, only the clients the viewer manages personally;
+    without `key_flags`, no row is flagged key (a caller that only needs the scores)."""
     cfg: HealthSettings = health_settings()
     weights, th = cfg.weights(), cfg.thresholds()
     visible, wanted, scope = _viewer_scope(viewer, client_ids, own=own)
@@ -506,7 +520,7 @@ def health_list(
     clients = {c.pk: c for c in visible}
     before = _previous_scores(as_of, wanted, scope, cfg) if compare else {}
     snoozed = _snoozed(as_of, wanted, scope)
-    key_share = company_settings().key_share * 100
+    keys = key_ids(as_of, clients if wanted is not None else None) if key_flags else set()
     rows = []
     for cid, fact in facts.items():
         client = clients.get(cid)
@@ -518,7 +532,7 @@ def health_list(
         rows.append(
             ClientHealth(
                 client=client,
-                is_key=fact.share_cur_pct >= key_share,
+                is_key=cid in keys,
                 health=health,
                 previous=previous,
                 components=components,

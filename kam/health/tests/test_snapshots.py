@@ -354,3 +354,27 @@ def test_hourly_task_refreshes_today_and_prunes_old_days(org: Org) -> None:
     assert {d for d in kept if d < cutoff} == {max(w) for w in weeks.values()}
     assert set(HealthSnapshot.objects.values_list("day", flat=True)) == kept
     assert health_snapshot_prune(today=TODAY) == 0  # re-running removes nothing more
+
+
+def test_key_flag_is_the_portfolios_definition(org: Org) -> None:
+    """A client marked strategic counts as key however small its share (the portfolio's
+    `key_client_ids`), in the stored lists as in the live ones; so it comes first."""
+    from kam.health.selectors import health_overview
+    from kam.portfolio.models import KeyAccountProfile
+    from kam.portfolio.selectors import key_client_ids
+
+    big = _client("Крупный Обычный", org.manager_a1)
+    _buy(big, 10, 40, 70, amount=1_000_000)
+    small = _client("Мелкий Стратегический", org.manager_a1)
+    _buy(small, 10, 40, 70, amount=1)
+    KeyAccountProfile.objects.create(client=small, strategic=True)
+    keys = key_client_ids(TODAY)
+    assert small.pk in keys
+    live = {r.client.pk: r.is_key for r in health_list(viewer=org.manager_a1, as_of=TODAY)}
+    assert live == {pk: pk in keys for pk in live}
+    found = health_overview(viewer=org.manager_a1, as_of=TODAY, rows=50)
+    assert {r.client.pk: r.is_key for r in found.rows} == live
+    flagged = [r.client.pk for r in found.rows if r.is_key]
+    assert [r.client.pk for r in found.rows][: len(flagged)] == flagged
+    card = health_list(viewer=org.manager_a1, as_of=TODAY, client_ids=[small.pk])
+    assert card[0].is_key
