@@ -181,7 +181,8 @@ def _revenue_rows(
         sql = _REVENUE_SQL.format(gap=gap, only=only, **tables)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
 
 
 def revenue_facts(
