@@ -401,10 +401,7 @@ def scores_of(
     """The health score of each client's facts (what a daily snapshot stores)."""
     cfg = cfg or health_settings()
     weights, th = cfg.weights(), cfg.thresholds()
-    return {
-        cid: domain.health_of(domain.components_of(fact, as_of, th), weights)
-        for cid, fact in facts.items()
-    }
+    return {cid: domain.health_score(fact, as_of, th, weights) for cid, fact in facts.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,7 +429,7 @@ def scored_of(
     new_since = _new_since(as_of, cfg)
     return {
         cid: Scored(
-            health=domain.health_of(domain.components_of(fact, as_of, th), weights),
+            health=domain.health_score(fact, as_of, th, weights),
             is_key=cid in keys,
             alerts=",".join(a.value for a in domain.alerts(fact, as_of, th)),
             candidate=domain.candidate(fact, as_of, th, new_since=new_since),
