@@ -87,3 +87,24 @@ def test_history_shows_a_quoted_name_once(org: Org) -> None:
     assert "«ООО „Северный ветер“»" in panel
     assert "«ООО «" not in panel
     assert "»»" not in panel
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "ru", "en"),
+    [
+        (-100, 0, "\u2212100", "\u2212100"),
+        (-25.04, 1, "\u221225,0", "\u221225.0"),
+        (-0.04, 1, "0,0", "0.0"),  # no «−0»
+        (12.35, 1, "12,4", "12.4"),  # half away from zero
+        (-12.35, 1, "\u221212,4", "\u221212.4"),
+        (None, 0, "—", "—"),
+        ("x", 0, "—", "—"),
+    ],
+)
+def test_signed_numbers_use_a_minus_sign(value: object, decimals: int, ru: str, en: str) -> None:
+    from kam.core.templatetags.kam_format import signed
+
+    with translation.override("ru"):
+        assert signed(value, decimals) == ru
+    with translation.override("en"):
+        assert signed(value, decimals) == en

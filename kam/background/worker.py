@@ -1,95 +1,93 @@
 """`kam worker`: runs queued tasks, beats, recovers tasks of dead workers, queues schedules.
 
-The task loop is django-tasks-db's worker. Beside it a housekeeping thread (with its own
-database connection) records a heartbeat every few seconds, requeues or fails the tasks of
-workers that died, and queues due scheduled jobs; it runs once before the first task too, so
-a worker restarted after a crash picks up its predecessor's task at once.
+The task loop is django-tasks-db's worker, run in batches (until the queue is empty) by a
+loop of ours that does the housekeeping between batches and between tasks: a heartbeat, the
+recovery of tasks whose worker died and the queueing of due scheduled jobs. There is no
+second thread. A long task keeps its worker's heartbeat fresh itself by calling
+`kam.background.housekeeping.still_working()` from its progress callback (imports do); that beat
+goes through a connection of its own so it is seen while the task's transaction is open.
+The housekeeping runs once before the first task, so a worker restarted after a crash picks up
+its predecessor's task at once.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from dataclasses import dataclass, field
+import time
+from typing import TYPE_CHECKING, Any
 
-from django.db import DatabaseError, close_old_connections, connection
-from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 
-from kam.background.schedule import enqueue_due
-from kam.background.services import (
-    BEAT,
-    recover_abandoned_tasks,
-    this_host,
-    worker_beat,
-    worker_forget,
-    worker_register,
-)
+from kam.background.housekeeping import Housekeeper, working_for
+from kam.background.services import this_host, worker_forget, worker_register
+
+if TYPE_CHECKING:
+    from django_tasks_db.models import DBTaskResult
 
 log = logging.getLogger(__name__)
-HOUSEKEEPING_EVERY = 4  # beats: recovery and schedules about once a minute
+
+# django-tasks-db says these two at every batch; a batch here is one poll of an idle queue.
+_PER_BATCH = ("Starting worker", "No more tasks to run")
+
+
+class _QuietBatches(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(_PER_BATCH)
 
 
 def new_worker_id() -> str:
     return f"{this_host()[:40]}-{get_random_string(16)}"
 
 
-def housekeeping(*, worker_id: str, recover: bool) -> None:
-    """One heartbeat, and (when `recover`) the recovery and schedule pass."""
-    now = timezone.now()
-    worker_beat(worker_id=worker_id, now=now)
-    if recover:
-        recover_abandoned_tasks(now=now)
-        enqueue_due(now=now)
+class _Worker(Worker):
+    """django-tasks-db's worker with housekeeping before and after every task."""
 
+    keeper: Housekeeper
 
-@dataclass
-class _Housekeeper:
-    worker_id: str
-    stop: threading.Event = field(default_factory=threading.Event)
-
-    def run(self) -> None:
-        beats = 0
-        while not self.stop.wait(BEAT.total_seconds()):
-            beats += 1
-            try:
-                housekeeping(worker_id=self.worker_id, recover=beats % HOUSEKEEPING_EVERY == 0)
-            except DatabaseError as exc:  # SQLite busy with an import's write: next time
-                log.info("worker housekeeping skipped: %s", exc)
-            finally:
-                close_old_connections()
-        connection.close()
+    def run_task(self, db_task_result: DBTaskResult[Any, Any]) -> None:
+        self.keeper.tick()
+        with working_for(self.keeper):
+            super().run_task(db_task_result)
+        self.keeper.tick()
 
 
 def run_worker(
     *, batch: bool = False, interval: float = 1.0, queue: str = "*", heartbeat: bool = True
 ) -> None:
     """Run tasks until stopped (SIGTERM/SIGINT finish the current task first) or, with
-    `batch`, until the queue is empty. `heartbeat=False` (tests) runs no housekeeping thread."""
+    `batch`, until the queue is empty. `heartbeat=False` (tests) skips the housekeeping
+    between tasks (the first pass still runs)."""
     worker_id = new_worker_id()
-    worker_register(worker_id=worker_id, now=timezone.now())
-    housekeeping(worker_id=worker_id, recover=True)
-    keeper = _Housekeeper(worker_id)
-    thread = threading.Thread(target=keeper.run, name="kam-worker-housekeeping", daemon=True)
-    if heartbeat:
-        thread.start()
-    worker = Worker(
+    keeper = Housekeeper(worker_id=worker_id, enabled=heartbeat)
+    worker_register(worker_id=worker_id, now=keeper.clock())
+    keeper.tick(force=True)
+    worker = _Worker(
         queue_names=queue.split(","),
         interval=interval,
-        batch=batch,
+        batch=True,  # returns when the queue is empty: the housekeeping runs in between
         backend_name="default",
         startup_delay=not batch,
         max_tasks=None,
         worker_id=worker_id,
         excluded_queue_names=[],
     )
+    worker.keeper = keeper
+    quiet = _QuietBatches()
+    library_log = logging.getLogger("django_tasks_db")
     try:
         if not batch:
             worker.configure_signals()
-        worker.run()
+        log.info("Starting worker worker_id=%s queues=%s", worker_id, queue)
+        library_log.addFilter(quiet)
+        while True:
+            worker.run()
+            worker.startup_delay = False
+            if batch or not worker.running:
+                break
+            keeper.tick()
+            time.sleep(interval)  # a signal here exits at once (the worker's own handler)
     finally:
-        keeper.stop.set()
-        if heartbeat:
-            thread.join(timeout=BEAT.total_seconds() + 30)
+        library_log.removeFilter(quiet)
+        keeper.close()
         worker_forget(worker_id=worker_id)

@@ -23,6 +23,7 @@ from kam.clients.models import Client, Contact
 from kam.clients.selectors import (
     ClientFilters,
     DossierPage,
+    active_contacts,
     client_list,
     dossier_client_for_write,
     dossier_get,
@@ -135,11 +136,7 @@ class ContactListView(generics.ListAPIView[Contact]):
 
     def get_queryset(self) -> QuerySet[Contact]:
         client = client_get(self.request.user, self.kwargs["client_id"])
-        return (
-            Contact.objects.filter(client=client, is_active=True)
-            .prefetch_related("role_set")
-            .order_by("id")
-        )
+        return active_contacts(client).prefetch_related("role_set")
 
 
 def _dossier_data(page: DossierPage) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -136,6 +136,21 @@ def client_detail(*, viewer: AnyUser, client_id: int) -> Client:
         .prefetch_related(Prefetch("contacts", queryset=contacts, to_attr="active_contacts"))
         .get()
     )
+
+
+def active_contacts(
+    client: Client | int, ids: Iterable[int] | None = None, *, keep: Iterable[int] = ()
+) -> QuerySet[Contact]:
+    """The client's active contacts (of those `ids` when given), in the order they were added;
+    archived ones too when in `keep` (those already linked to the record being edited). The
+    client is already checked for the viewer."""
+    client_id = client if isinstance(client, int) else client.pk
+    contacts = Contact.objects.filter(client_id=client_id).filter(
+        Q(is_active=True) | Q(pk__in=list(keep))
+    )
+    if ids is not None:
+        contacts = contacts.filter(pk__in=list(ids))
+    return contacts.order_by("id")
 
 
 def contact_get(*, viewer: AnyUser, client_id: int, contact_id: int) -> Contact:

@@ -104,8 +104,10 @@ class UnknownStagesForm(forms.Form):
 
 
 def unknown_stages(errors: list[dict[str, Any]]) -> list[str]:
-    """The stage names an import refused (as the file wrote them), from its stored errors."""
+    """The stage names an import refused (as the file wrote them), from its stored errors: a
+    deals file lists them in one error, a revenue file names each in an error of its own."""
     for error in errors:
         if error.get("code") == "unknown_stages":
             return list(json.loads((error.get("params") or {}).get("stages", "[]")))
-    return []
+    named = {str(e.get("value", "")) for e in errors if e.get("code") == "stage_unknown"}
+    return sorted(name for name in named if name.strip())

@@ -93,8 +93,7 @@ def deal_detail_view(request: AuthenticatedRequest, deal_id: int) -> HttpRespons
 def _setup(request: AuthenticatedRequest, formset_class: Any, title: str) -> HttpResponse:
     if not can_manage_users(request.user):
         raise PermissionDenied
-    queryset = formset_class.model.objects.all()
-    formset = formset_class(request.POST or None, queryset=queryset)
+    formset = formset_class(request.POST or None)  # the model's rows, by its default manager
     if request.method == "POST" and formset.is_valid():
         formset.save()
         messages.success(request, _("Changes saved."))

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from kam.accounts.access import can_manage_users
 from kam.accounts.models import User
+from kam.background.housekeeping import still_working
 from kam.background.services import live_workers, task_status
 from kam.imports import kinds
 from kam.imports.domain import (
@@ -391,6 +392,7 @@ def run_job(job_id: int, *, write: bool) -> None:
     beat = _progress_path(job)
 
     def progress(phase: str, done: int) -> None:
+        still_working()  # a million-row import must not make its worker look dead
         now = time.monotonic()
         if now - last[0] > 0.5:
             last[0] = now
@@ -443,14 +445,17 @@ def _record(job: ImportJob, outcome: Outcome, *, write: bool) -> None:
         _remove_file(job)
 
 
+STAGE_REFUSALS = {"unknown_stages", "stage_unknown"}
+
+
 def _awaits_stage_map(job: ImportJob) -> bool:
-    """A deals file refused only for unmapped stages is kept: the preview offers the mapping
-    and checks the same file again."""
+    """A deals or revenue file refused only for unmapped stages is kept: the preview offers
+    the mapping and checks the same file again."""
     return (
-        job.kind == Kind.DEALS
+        job.kind in (Kind.DEALS, Kind.REVENUE)
         and job.status == JobStatus.INVALID
         and bool(job.errors)
-        and all(e.get("code") == "unknown_stages" for e in job.errors)
+        and all(e.get("code") in STAGE_REFUSALS for e in job.errors)
     )
 
 

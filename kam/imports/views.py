@@ -144,7 +144,8 @@ def job_view(request: AuthenticatedRequest, job_id: int) -> HttpResponse:
 
 
 def _stages_form(job: ImportJob) -> UnknownStagesForm | None:
-    """The step choices for stages a deals file was refused for, while its file is kept."""
+    """The step choices for stages a deals or revenue file was refused for, while its file is
+    kept."""
     names = unknown_stages(job.errors) if job.stored_path else []
     return UnknownStagesForm(names=names) if names else None
 

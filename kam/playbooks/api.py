@@ -20,7 +20,7 @@ from kam.accounts.models import User
 from kam.core.api import ID_MAX, NO_NUL, SAY_SOMETHING, VISIBLE_TEXT
 from kam.playbooks.choices import CaseSource, CaseStep
 from kam.playbooks.models import ComplaintCase, RootCause
-from kam.playbooks.selectors import case_age, case_get, live_tags, tag_get, types_list
+from kam.playbooks.selectors import case_age, case_get, cause_find, live_tags, tag_get, types_list
 from kam.playbooks.services import case_close, case_open, case_step, tag_add, tag_remove
 
 
@@ -149,7 +149,7 @@ def _case_data(case: ComplaintCase) -> dict[str, Any]:
 
 
 def _cause(raw: int | None) -> RootCause | None:
-    return RootCause.objects.filter(pk=raw).first() if raw else None
+    return cause_find(raw) if raw else None
 
 
 class TypeCardSerializer(serializers.Serializer[object]):

@@ -73,6 +73,19 @@ class TypeCard:
         return CONTACT_REMINDERS.get(self.kind.code) if self.kind.behaviour_on else None
 
 
+def all_causes() -> QuerySet[RootCause]:
+    """Every root cause, switched off ones too (the setup page lists them all)."""
+    return RootCause.objects.all()
+
+
+def cause_find(cause_id: int) -> RootCause | None:
+    return RootCause.objects.filter(pk=cause_id).first() if cause_id else None
+
+
+def checklist_item_find(item_id: int) -> ChecklistItem | None:
+    return ChecklistItem.objects.filter(pk=item_id).first() if item_id else None
+
+
 def live_tags(clients: Iterable[int] | QuerySet[Client]) -> QuerySet[ClientTypeTag]:
     return (
         ClientTypeTag.objects.filter(client__in=clients, removed_at__isnull=True)

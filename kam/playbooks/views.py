@@ -29,12 +29,15 @@ from kam.playbooks.forms import (
     TagForm,
     TypeEditForm,
 )
-from kam.playbooks.models import ChecklistItem, RootCause, playbook_settings
+from kam.playbooks.models import playbook_settings
 from kam.playbooks.selectors import (
     ReportFilters,
+    all_causes,
     case_age,
     case_get,
     cases_for,
+    cause_find,
+    checklist_item_find,
     complaints_report,
     tag_get,
     type_get,
@@ -95,7 +98,7 @@ def setup_view(request: AuthenticatedRequest) -> HttpResponse:
     cause_form = CauseForm(request.POST if "add_cause" in request.POST else None)
     if request.method == "POST":
         toggle = positive_int(request.POST.get("toggle_cause"), 0)
-        cause = RootCause.objects.filter(pk=toggle).first() if toggle else None
+        cause = cause_find(toggle)
         if cause is not None:
             cause_set_active(actor=request.user, cause=cause, active=not cause.is_active)
             return redirect("playbooks:setup")
@@ -106,7 +109,7 @@ def setup_view(request: AuthenticatedRequest) -> HttpResponse:
         if cause_form.is_bound and cause_form.is_valid():
             cause_add(actor=request.user, **cause_form.cleaned_data)
             return redirect("playbooks:setup")
-    context = {"form": form, "cause_form": cause_form, "causes": RootCause.objects.all()}
+    context = {"form": form, "cause_form": cause_form, "causes": all_causes()}
     bound = form.is_bound or cause_form.is_bound
     return render(request, "playbooks/setup.html", context, status=400 if bound else 200)
 
@@ -146,7 +149,7 @@ def tag_remove_view(request: AuthenticatedRequest, client_id: int) -> HttpRespon
 @require_POST
 def tick_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
     client = client_get(request.user, client_id)
-    item = ChecklistItem.objects.filter(pk=positive_int(request.POST.get("item"), 0)).first()
+    item = checklist_item_find(positive_int(request.POST.get("item"), 0))
     if item is None:
         return render_card(request, client.pk, status=400)
     try:

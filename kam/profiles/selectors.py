@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kam.accounts.access import AnyUser, visible_clients
+from kam.accounts.access import AnyUser, visible_clients, visible_managers
 from kam.accounts.models import User
 from kam.clients.models import Client
 from kam.deals.models import Deal
@@ -194,6 +194,14 @@ def client_fit(*, viewer: AnyUser, client: Client) -> ClientFit:
         trend=sorted(trend.items()),
         actions=actions,
     )
+
+
+def action_owners(viewer: AnyUser, item: ActionItem) -> QuerySet[User]:
+    """Whom the viewer may give an action item to: the managers they see, and its owner."""
+    owners = visible_managers(viewer)
+    if not owners.filter(pk=item.owner_id).exists():
+        owners = owners | User.objects.filter(pk=item.owner_id)
+    return owners
 
 
 def action_get(viewer: AnyUser, client: Client, action_id: int) -> ActionItem:

@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kam.accounts.access import client_get, visible_clients, visible_managers
-from kam.accounts.models import User
+from kam.accounts.access import client_get, visible_clients
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest
 from kam.profiles import selectors as sel
@@ -308,9 +307,7 @@ def client_fit_view(request: AuthenticatedRequest, client_id: int) -> HttpRespon
 def action_view(request: AuthenticatedRequest, client_id: int, action_id: int) -> HttpResponse:
     client = client_get(request.user, client_id)
     item = sel.action_get(request.user, client, action_id)
-    owners = visible_managers(request.user)
-    if item.owner_id not in set(owners.values_list("pk", flat=True)):
-        owners = owners | User.objects.filter(pk=item.owner_id)
+    owners = sel.action_owners(request.user, item)
     initial = {"text": item.text, "owner": item.owner_id, "due": item.due, "done": item.done}
     form = ActionForm(request.POST or None, owners=owners, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -18,11 +18,11 @@ from rest_framework.views import APIView
 from kam.accounts.access import client_get, scope_of, visible_managers
 from kam.accounts.domain import Scope
 from kam.accounts.models import User
-from kam.clients.models import Client, Contact
+from kam.clients.models import Client
+from kam.clients.selectors import active_contacts
 from kam.core.api import ID_MAX, SAY_SOMETHING, VISIBLE_TEXT, ManagerSerializer, iso
 from kam.relations.choices import ContactChannel, EntryKind, ToneChoice
 from kam.relations.domain import Correction
-from kam.relations.models import StageChange
 from kam.relations.selectors import (
     bank_account,
     checklist_for,
@@ -31,6 +31,7 @@ from kam.relations.selectors import (
     interaction_get,
     interactions_for,
     revisions_for,
+    stage_history,
     stages,
     today_page,
 )
@@ -143,7 +144,7 @@ class InteractionListView(APIView):
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         wanted = set(data.pop("contacts"))
-        contacts = list(Contact.objects.filter(client=client, is_active=True, pk__in=wanted))
+        contacts = list(active_contacts(client, wanted))
         if len(contacts) != len(wanted):
             raise ValidationError({"contacts": [_("Pick contacts of this client.")]})
         assert isinstance(request.user, User)  # noqa: S101 - authenticated by DRF
@@ -239,9 +240,8 @@ class InteractionDetailView(APIView):
         data = dict(body.validated_data)
         if "contacts" in data:
             wanted = set(data.pop("contacts"))
-            contacts = list(
-                Contact.objects.filter(client_id=client_id, is_active=True, pk__in=wanted)
-            )
+            linked = [c.pk for c in interaction.contacts.all()]
+            contacts = list(active_contacts(client_id, wanted, keep=linked))
             if len(contacts) != len(wanted):
                 raise ValidationError({"contacts": [_("Pick contacts of this client.")]})
         else:
@@ -384,7 +384,7 @@ class BankView(APIView):
 
 
 def _stage_data(client: Client) -> dict[str, Any]:
-    changes = StageChange.objects.filter(client=client).select_related("stage", "author")
+    changes = stage_history(client)
     history = [
         {
             "stage": c.stage.name,

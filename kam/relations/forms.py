@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -10,10 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from kam.accounts.access import AnyUser, visible_managers
 from kam.accounts.models import User
 from kam.clients.models import Client, Contact
+from kam.clients.selectors import active_contacts
 from kam.core.forms import LocalDateInput
 from kam.relations.choices import ContactChannel, EntryKind, ToneChoice
 from kam.relations.models import BankCatalogueEntry, RelationshipStage
 from kam.relations.selectors import catalogue_for
+
+
+def _contact_label(contact: Contact) -> str:
+    if contact.is_active:
+        return str(contact)
+    return _("%(name)s (archived)") % {"name": contact}
 
 
 class InteractionForm(forms.Form):
@@ -49,18 +57,35 @@ class InteractionForm(forms.Form):
     planned = forms.BooleanField(label=_("This is a plan, not done yet"), required=False)
     confirm_pause = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, client: Client, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, client: Client, keep_contacts: Iterable[int] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["contacts"].queryset = Contact.objects.filter(  # type: ignore[attr-defined]
-            client=client, is_active=True
-        ).order_by("full_name")
+        field = self.fields["contacts"]
+        # Contacts archived since the entry was logged stay offered (and ticked) when it is
+        # corrected, so a correction never drops them silently.
+        choices = active_contacts(client, keep=keep_contacts).order_by("full_name")
+        field.queryset = choices  # type: ignore[attr-defined]
+        field.label_from_instance = _contact_label  # type: ignore[attr-defined]
 
 
 class InteractionEditForm(InteractionForm):
     """Correct a logged (or planned) contact: the same fields, the plan/done state stays."""
 
-    def __init__(self, *args: Any, client: Client, planned: bool, **kwargs: Any) -> None:
-        super().__init__(*args, client=client, **kwargs)
+    def __init__(
+        self,
+        *args: Any,
+        client: Client,
+        planned: bool,
+        linked: Iterable[int] = (),
+        author: str = "",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, client=client, keep_contacts=linked, **kwargs)
+        if author:  # a supervisor corrects a manager's entry: it is about the author
+            self.fields["personal"].label = _("%(author)s took part personally") % {
+                "author": author
+            }
         del self.fields["planned"]
         if planned:
             del self.fields["tone"]

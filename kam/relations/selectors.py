@@ -506,6 +506,20 @@ def stages() -> QuerySet[RelationshipStage]:
     return RelationshipStage.objects.filter(is_active=True).order_by("order", "id")
 
 
+def stage_find(stage_id: int) -> RelationshipStage | None:
+    return RelationshipStage.objects.filter(pk=stage_id).first() if stage_id else None
+
+
+def interaction_of(client: Client, interaction_id: int) -> Interaction | None:
+    """A contact of this client (the client is already checked for the viewer)."""
+    return Interaction.objects.filter(client=client, pk=interaction_id).first()
+
+
+def stage_history(client: Client) -> QuerySet[StageChange]:
+    """Every stage change of a client (already checked for the viewer), newest first."""
+    return StageChange.objects.filter(client=client).select_related("stage", "author")
+
+
 def current_stage(client: Client) -> StageChange | None:
     """The client's latest stage change (its current stage), or None."""
     return (

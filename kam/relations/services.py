@@ -73,8 +73,16 @@ def pause_warning(
 
 
 def _check(
-    *, client: Client, on: date, planned: bool, tone: str, contacts: Iterable[Contact]
+    *,
+    client: Client,
+    on: date,
+    planned: bool,
+    tone: str,
+    contacts: Iterable[Contact],
+    linked: Iterable[int] = (),
 ) -> list[Contact]:
+    """The contact's fields checked; `linked`: contacts already on the entry being corrected,
+    which stay allowed after they were archived."""
     today = timezone.localdate()
     errors: dict[str, str] = {}
     if not planned and on > today:
@@ -84,7 +92,8 @@ def _check(
     if planned and tone:
         errors["tone"] = _("A planned contact has no tone yet.")
     chosen = list(contacts)
-    if any(c.client_id != client.pk or not c.is_active for c in chosen):
+    kept = set(linked)
+    if any(c.client_id != client.pk or not (c.is_active or c.pk in kept) for c in chosen):
         errors["contacts"] = _("Pick contacts of this client.")
     if errors:
         raise ValidationError(errors)
@@ -237,7 +246,12 @@ def interaction_edit(
     _require_correction(actor, interaction)
     client = interaction.client
     chosen = _check(
-        client=client, on=date, planned=interaction.planned, tone=tone, contacts=contacts
+        client=client,
+        on=date,
+        planned=interaction.planned,
+        tone=tone,
+        contacts=contacts,
+        linked=interaction.contacts.values_list("pk", flat=True),
     )
     if (date, personal) != (interaction.date, interaction.personal):
         warning = pause_warning(

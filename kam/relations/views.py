@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kam.accounts.access import can_manage_users, client_get, scope_of, visible_clients
 from kam.accounts.domain import Scope
+from kam.accounts.models import User
 from kam.clients.card import render_card
 from kam.clients.models import Client
 from kam.core.composition import render_section, render_today_sections, today_section
@@ -38,7 +39,7 @@ from kam.relations.forms import (
     StageFormSet,
     TaskForm,
 )
-from kam.relations.models import Interaction, RelationshipStage
+from kam.relations.models import Interaction
 from kam.relations.selectors import (
     bank_account,
     company_trend,
@@ -46,10 +47,12 @@ from kam.relations.selectors import (
     correction_of,
     current_stage,
     interaction_get,
+    interaction_of,
     interactions_for,
     relation_rows,
     revisions_for,
     stage_distribution,
+    stage_find,
     stages,
     task_get,
     today_page,
@@ -209,6 +212,13 @@ def _correctable(
     return render(request, "relations/correction_refused.html", context, status=403)
 
 
+def _author_label(viewer: User, interaction: Interaction) -> str:
+    """The author's name when somebody else (their supervisor) corrects the entry."""
+    if interaction.author_id == viewer.pk:
+        return ""
+    return str(interaction.author.display_name)
+
+
 @require_http_methods(["GET", "POST"])
 def interaction_edit_view(
     request: AuthenticatedRequest, client_id: int, interaction_id: int
@@ -218,6 +228,7 @@ def interaction_edit_view(
         return found
     interaction = found
     client = interaction.client
+    linked = [c.pk for c in interaction.contacts.all()]
     initial = {
         "date": interaction.date,
         "channel": interaction.channel,
@@ -225,10 +236,15 @@ def interaction_edit_view(
         "tone": interaction.tone,
         "summary": interaction.summary,
         "duration_minutes": interaction.duration_minutes,
-        "contacts": [c.pk for c in interaction.contacts.all()],
+        "contacts": linked,
     }
     form = InteractionEditForm(
-        request.POST or None, client=client, planned=interaction.planned, initial=initial
+        request.POST or None,
+        client=client,
+        planned=interaction.planned,
+        linked=linked,
+        author=_author_label(request.user, interaction),
+        initial=initial,
     )
     warning = None
     if request.method == "POST" and form.is_valid():
@@ -239,7 +255,13 @@ def interaction_edit_view(
         except PauseNotConfirmed as exc:
             post = request.POST.copy()
             post["confirm_pause"] = "on"
-            form = InteractionEditForm(post, client=client, planned=interaction.planned)
+            form = InteractionEditForm(
+                post,
+                client=client,
+                planned=interaction.planned,
+                linked=linked,
+                author=_author_label(request.user, interaction),
+            )
             form.is_valid()
             warning = exc.warning
         except ValidationError as exc:
@@ -358,7 +380,7 @@ def stage_set_view(request: AuthenticatedRequest, client_id: int) -> HttpRespons
 @require_POST
 def checklist_template_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse:
     client = client_get(request.user, client_id)
-    stage = RelationshipStage.objects.filter(pk=positive_int(request.POST.get("stage"), 0)).first()
+    stage = stage_find(positive_int(request.POST.get("stage"), 0))
     if stage is None or not stage.template_tasks:
         messages.error(request, _("This stage has no checklist template."))
         return htmx_or_redirect(request, _to_card(client))
@@ -384,7 +406,7 @@ def bank_add_view(request: AuthenticatedRequest, client_id: int) -> HttpResponse
         data = form.cleaned_data
         interaction = None
         if data.get("interaction"):
-            interaction = Interaction.objects.filter(client=client, pk=data["interaction"]).first()
+            interaction = interaction_of(client, data["interaction"])
         try:
             bank_entry_add(
                 actor=request.user,

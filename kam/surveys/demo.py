@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from kam.accounts.models import Department, User
 from kam.clients.models import Client
 from kam.core.demo import DemoContext
+from kam.core.models import branding
 from kam.playbooks.choices import CaseStep
 from kam.playbooks.models import CaseStepRecord, ComplaintCase
 from kam.surveys.choices import AnswerChannel, CampaignKind
@@ -165,5 +166,11 @@ def _enps_answers(
     EmployeeAnswer.objects.bulk_create(answers)
 
 
+DEMO_COMPANY = "ТехноСнаб"  # the demo's own name, shown to clients on survey pages
+
+
 def seed(ctx: DemoContext) -> None:
+    company = branding()
+    company.company_name = DEMO_COMPANY
+    company.save(update_fields=["company_name"])
     ctx.counts.update(seed_surveys(ctx.rng, ctx.clients, ctx.today))

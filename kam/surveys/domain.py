@@ -271,17 +271,22 @@ def nps_interval(
     point value): this is the variant that reproduces the worked example P=22, N=12, C=6 →
     raw +40, interval [15.1, 59.3] (centring on the raw +40 would give [17.9, 62.1]).
     Without a population the interval contains the raw NPS for every n ≥ 1 (checked
-    exhaustively for all counts with n ≤ 400; the tests recheck n ≤ 60). With a
-    finite-population correction near a census (n close to N) it shrinks towards NPS_adj and
-    may exclude the raw point, e.g. N=60, n=58, all promoters → about [93.8, 96.3] against a
-    raw 100.
+    exhaustively for all counts with n ≤ 400; the tests recheck n ≤ 60).
+
+    With a finite-population correction FPC < 1 the adjustment, a small-sample device, fades
+    with the part of the base not asked: the centre is NPS + FPC·(NPS_adj − NPS) and the half
+    width FPC·crit·SE. A census (n = N, FPC = 0) is then the raw NPS exactly (every client
+    answered, nothing is estimated), and since both the shift and the half width scale by
+    the same FPC the raw point stays inside whenever it is inside without the correction.
     Raises ValueError when n == 0, N < n, or confidence not in (0, 1).
     """
     p_p, p_c, _ = _adjusted(counts)
+    shrink = _fpc(counts.n, population)
     half = critical_value(counts.n, confidence=confidence) * standard_error(
         counts, population=population
     )
-    centre = 100 * (p_p - p_c)
+    raw = nps(counts)
+    centre = raw + shrink * (100 * (p_p - p_c) - raw)
     return Interval(low=max(-100.0, centre - half), high=min(100.0, centre + half))
 
 

@@ -282,6 +282,15 @@ def report_as_dict(report: NpsReport) -> dict[str, Any]:
 # --- Campaigns, respondents, cases (scoped) ---------------------------------------------------
 
 
+def employee_campaign(campaign_id: int) -> Campaign | None:
+    """An eNPS campaign by id, for its public answer page (no viewer: the link is the key)."""
+    return Campaign.objects.filter(pk=campaign_id, kind=CampaignKind.EMPLOYEE).first()
+
+
+def departments_by_name() -> QuerySet[Department]:
+    return Department.objects.order_by("name")
+
+
 def campaigns_for(viewer: AnyUser) -> QuerySet[Campaign]:
     """Client campaigns with at least one visible respondent, and all eNPS campaigns."""
     if not isinstance(viewer, User) or not viewer.is_authenticated:

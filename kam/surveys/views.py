@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from kam.accounts.models import Department
 from kam.core.exporting import EXPORT_FORMATS, export_response
 from kam.core.forms import errors_to_form
 from kam.core.http import AuthenticatedRequest, client_address
@@ -42,6 +41,8 @@ from kam.surveys.selectors import (
     MIN_N,
     campaign_get,
     campaigns_for,
+    departments_by_name,
+    employee_campaign,
     enps_results,
     nps_report,
     respondent_get,
@@ -324,12 +325,12 @@ def enps_link_view(request: HttpRequest, campaign_id: int, token: str) -> HttpRe
     complete answer is sent (which spends a valid link): GET shows the same form for every
     token, and every refusal is the same page, so whoever sent the links cannot test them."""
     translation.activate("ru" if "lang" not in request.GET else request.GET["lang"][:2])
-    campaign = Campaign.objects.filter(pk=campaign_id, kind=CampaignKind.EMPLOYEE).first()
+    campaign = employee_campaign(campaign_id)
     if campaign is None:
         raise Http404
     if request.method == "POST" and _limited(request) and not _usable(campaign_id, token):
         return _refused(request, "limited", 429)
-    departments = list(Department.objects.order_by("name"))
+    departments = list(departments_by_name())
     form = EmployeeScoreForm(
         request.POST if request.method == "POST" else None,
         departments=departments,

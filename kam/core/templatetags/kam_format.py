@@ -7,6 +7,9 @@
   decimal («75%»), a share too small for one decimal but above zero is «<0,1%», no value is «—».
   Use it for every share, so the same figure reads the same in a table, a KPI and an alert.
 - `{{ name|quoted }}`: a name in Russian quotes with nested quotes done right.
+- `{{ value|signed:1 }}`: a figure that can be negative (NPS, a balance, a change), rounded to
+  the given decimals the language's way, with a true minus sign «−25,0» (not a hyphen) and no
+  «−0».
 """
 
 from __future__ import annotations
@@ -147,3 +150,27 @@ def percent_of(part: Any, whole: Any) -> str:
         return format_percent(Decimal(str(part)) / whole_value) if whole_value else "—"
     except (InvalidOperation, ValueError):
         return "—"
+
+
+MINUS = "\u2212"
+
+
+def format_signed(value: Any, decimals: int = 0) -> str:
+    """A number rounded half away from zero to `decimals`, with a minus sign, not a hyphen."""
+    if value is None or value == "":
+        return "—"
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return "—"
+    if not number.is_finite():
+        return "—"
+    rounded = number.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    text = number_format(abs(rounded), decimal_pos=decimals)
+    return f"{MINUS}{text}" if rounded < 0 else text
+
+
+@register.filter
+def signed(value: Any, decimals: int = 0) -> str:
+    """`{{ t.value|signed }}` → «−100»; `{{ t.interval.low|signed:1 }}` → «−25,0»."""
+    return format_signed(value, int(decimals))

@@ -175,3 +175,28 @@ def test_preview_shows_the_period_diff_before_anything_is_written(org: Org) -> N
     assert "2\u00a0500,00" in diff or "2 500,00" in diff
     amounts = sorted(RevenueRecord.objects.filter(source="import").values_list("amount", flat=True))
     assert [str(a) for a in amounts] == ["1000.00", "2500.00"]  # nothing written yet
+
+
+def test_a_revenue_file_with_an_unknown_stage_gets_the_mapping_in_its_preview(org: Org) -> None:
+    http = _admin(org)
+    content = (
+        "ID;Название сделки;Стадия сделки;Сумма;Компания;Предполагаемая дата закрытия;"
+        "Ответственный\n"
+        "1;Бумага;Оплачено;1 500;ООО Стадия;10.03.2026;Тестов Manager_A1\n"
+        "2;Картон;Сделка провалена;900;ООО Стадия;11.03.2026;Тестов Manager_A1\n"
+        "3;Плёнка;Оплачено;2 500;ООО Стадия;12.03.2026;Тестов Manager_A1\n"
+    ).encode()
+    job = _upload(http, "deals.csv", content)
+    assert job.status == JobStatus.INVALID
+    assert job.stored_path, job.errors  # kept for the mapping
+    page = http.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert 'id="stage-map"' in page
+    assert "Оплачено" in page.split('id="stage-map"')[1]
+    response = http.post(reverse("imports:job-stages", args=[job.pk]), {"stage_0": "won"})
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == JobStatus.CHECKED, job.errors
+    http.post(reverse("imports:job-confirm", args=[job.pk]))
+    made = RevenueRecord.objects.filter(client__name="ООО Стадия")
+    amounts = sorted(made.values_list("amount", flat=True))
+    assert [str(a) for a in amounts] == ["1500.00", "2500.00"]  # the lost deal is no revenue

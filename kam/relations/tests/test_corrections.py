@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kam.accounts.models import User
-from kam.clients.models import Client
+from kam.clients.models import Client, Contact
 from kam.core.models import company_settings
 from kam.relations.domain import Correction, correction_verdict
 from kam.relations.models import BankEntry, Interaction, InteractionRevision
@@ -302,3 +302,45 @@ def test_api_patch_and_delete_follow_the_same_rules(org: Org) -> None:
     Interaction.objects.filter(pk=entry.pk).update(created_at=timezone.now())
     assert _http(org.supervisor_a).delete(url).status_code == 204
     assert not Interaction.objects.filter(pk=entry.pk).exists()
+
+
+def _with_archived_contact(org: Org) -> tuple[Interaction, Contact]:
+    contact = Contact.objects.create(client=org.client_a1, full_name="Архипова Анна Сергеевна")
+    entry = _negative_call(org)
+    entry.contacts.add(contact)
+    Contact.objects.filter(pk=contact.pk).update(is_active=False)  # left the client since
+    return entry, contact
+
+
+def test_a_correction_keeps_a_contact_archived_since_the_entry(org: Org) -> None:
+    entry, contact = _with_archived_contact(org)
+    url = reverse("relations:interaction-edit", args=[org.client_a1.pk, entry.pk])
+    http = _http(org.manager_a1)
+    page = http.get(url).content.decode()
+    assert "Архипова Анна Сергеевна (в архиве)" in page  # offered, ticked, marked archived
+    response = http.post(url, {**_form(entry, tone="positive"), "contacts": [str(contact.pk)]})
+    assert response.status_code == 302
+    assert list(entry.contacts.all()) == [contact]
+    # Another archived contact of the client, not on the entry, is still refused.
+    other = Contact.objects.create(client=org.client_a1, full_name="Иванов", is_active=False)
+    refused = http.post(url, {**_form(entry), "contacts": [str(contact.pk), str(other.pk)]})
+    assert refused.status_code == 400
+
+
+def test_api_correction_keeps_a_contact_archived_since_the_entry(org: Org) -> None:
+    entry, contact = _with_archived_contact(org)
+    url = f"/api/v1/clients/{org.client_a1.pk}/interactions/{entry.pk}/"
+    body = json.dumps({"tone": "positive", "contacts": [contact.pk]})
+    ok = _http(org.manager_a1).patch(url, body, content_type="application/json")
+    assert ok.status_code == 200, ok.content
+    assert list(entry.contacts.all()) == [contact]
+
+
+def test_a_supervisor_correcting_reads_whose_personal_part_it_is(org: Org) -> None:
+    entry = _negative_call(org)
+    url = reverse("relations:interaction-edit", args=[org.client_a1.pk, entry.pk])
+    boss = _http(org.supervisor_a).get(url).content.decode()
+    assert f"{org.manager_a1.display_name} лично участвовал(а)" in boss
+    own = _http(org.manager_a1).get(url).content.decode()
+    assert "Я участвовал лично" in own
+    assert org.manager_a1.display_name + " лично" not in own

@@ -282,20 +282,32 @@ def test_fpc_is_ignored_at_or_below_5_percent_of_the_base() -> None:
     assert width(nps_interval(WORKED, population=799)) < width(plain)  # just above 5%
 
 
-def test_census_collapses_the_interval_to_the_adjusted_point() -> None:
+def test_census_collapses_the_interval_to_the_raw_point() -> None:
     census = nps_interval(WORKED, population=40)
-    assert census.low == census.high == pytest.approx(100 * 16 / 43)
-    # One promoter out of a base of one: the adjusted point (1¾ − ¾) / 4 = 25.
-    assert nps_interval(NpsCounts(promoters=1, neutrals=0, critics=0), population=1).low == (
-        pytest.approx(100 * (1.75 - 0.75) / 4)
-    )
+    assert census.low == census.high == pytest.approx(nps(WORKED))
+    # One critic out of a base of one: −100 exactly, not the adjusted −25 (a bug seen on the
+    # NPS page as «−25,0 … −25,0» beside an NPS of −100).
+    one = nps_interval(NpsCounts(promoters=0, neutrals=0, critics=1), population=1)
+    assert one.low == one.high == -100.0
 
 
-def test_known_limitation_fpc_near_census_can_exclude_the_raw_point() -> None:
-    interval = nps_interval(NpsCounts(promoters=58, neutrals=0, critics=0), population=60)
-    assert interval.high < 100.0  # raw NPS is 100; documented in nps_interval
-    assert interval.low == pytest.approx(93.8, abs=0.05)
-    assert interval.high == pytest.approx(96.3, abs=0.05)
+def test_near_a_census_the_interval_keeps_the_raw_point() -> None:
+    counts = NpsCounts(promoters=58, neutrals=0, critics=0)
+    interval = nps_interval(counts, population=60)
+    assert interval.high == 100.0  # raw NPS is 100
+    # Independently: FPC = √(2/59); adjusted centre 100·(58.75 − 0.75)/61; z = 1.96 (n ≥ 30).
+    fpc = math.sqrt(2 / 59)
+    p_p, p_c = 58.75 / 61, 0.75 / 61
+    se = 100 * math.sqrt((p_p + p_c - (p_p - p_c) ** 2) / 61) * fpc
+    centre = 100 + fpc * (100 * (p_p - p_c) - 100)
+    assert interval.low == pytest.approx(centre - critical_value(58, confidence=0.95) * se)
+
+
+@given(counts_st, st.integers(0, 400))
+@settings(max_examples=300)
+def test_interval_contains_raw_point_with_any_population(counts: NpsCounts, extra: int) -> None:
+    interval = nps_interval(counts, population=counts.n + extra)
+    assert interval.low - 1e-9 <= nps(counts) <= interval.high + 1e-9
 
 
 def test_population_smaller_than_n_is_rejected() -> None:

@@ -378,3 +378,13 @@ def test_report_nps_xlsx(org: Org, tmp_path: Path, capsys: pytest.CaptureFixture
     assert (summary["Ответы"], summary["NPS"]) == (2, 0)
     assert [row[0] for row in book["Группы"].iter_rows(values_only=True)] == ["Группа", "2026-05"]
     capsys.readouterr()
+
+
+def test_a_single_critic_of_a_base_of_one_reads_minus_100_with_true_minus_signs(org: Org) -> None:
+    # Seen on the page: «−25,0 … −25,0» (the adjusted point) beside an NPS of −100, and the big
+    # figure written with a hyphen.
+    _answers(org, {"client_a1": [2]}, timezone.localdate() - timedelta(days=3))
+    page = _http(org.manager_a1).get(reverse("surveys:results")).content.decode()
+    assert '<p class="bignum">\u2212100</p>' in page
+    assert "95%: \u2212100,0 … \u2212100,0" in page
+    assert "25,0" not in page
