@@ -6,6 +6,11 @@ Python loop ever walks revenue rows. Everything a viewer gets is cut to `visible
 pushed into each query as a subquery (a manager's list never aggregates the whole company,
 except the company totals that shares are of). "Biggest drops" read the stored daily snapshot
 of 30 days ago (`HealthSnapshot`) instead of recomputing the past.
+
+The big lists (the health page, Today's and the portfolio's health sections, an analysis of
+today's candidates) read today's stored snapshot (`health_overview`, `stored_candidates`),
+written in one set-based pass by the hourly task or on first need, with the viewer's scope
+in SQL; the client card, the API and the CLI score live.
 """
 
 from __future__ import annotations
@@ -398,7 +403,7 @@ def _viewer_scope(
 def scores_of(
     facts: dict[int, ClientFacts], *, as_of: date, cfg: HealthSettings | None = None
 ) -> dict[int, int | None]:
-    """The health score of each client's facts (what a daily snapshot stores)."""
+    """The health score of each client's facts (a card of the past: drops without a stored day)."""
     cfg = cfg or health_settings()
     weights, th = cfg.weights(), cfg.thresholds()
     return {cid: domain.health_score(fact, as_of, th, weights) for cid, fact in facts.items()}
