@@ -314,29 +314,36 @@ def _facts_and_names(
     segment_cadence = company.segment_cadence()
 
     key_pct = company.key_share * 100
+    key_cadence, review_days = company.cadence_days, company.dossier_review_days
     total_cur, total_prev = totals["cur"], totals["prev"]
+    zero = Decimal(0)
+    native = connection.vendor == "postgresql"  # dates and numerics come typed already
     none: dict[str, Any] = {}
     result = {}
     names = {}
     for cid, purchases, first, last, cur, prev, median, segment, name in revenue:
-        cur, prev = _decimal(cur), _decimal(prev)
-        share_cur = cur * 100 / total_cur if total_cur > 0 else Decimal(0)
+        if native:
+            cur, prev = cur if cur is not None else zero, prev if prev is not None else zero
+        else:
+            cur, prev, first, last = _decimal(cur), _decimal(prev), _as_date(first), _as_date(last)
+        share_cur = cur * 100 / total_cur if total_cur > 0 else zero
         contact = contacts.get(cid, none)
         entries = bank.get(cid, none)
         answer = answers.get(cid, none)
         case = cases.get(cid, none)
+        review = reviewed.get(cid)
         names[cid] = name
         result[cid] = ClientFacts(
             client_id=cid,
-            purchases=int(purchases or 0),
-            first_purchase=_as_date(first),
-            last_purchase=_as_date(last),
+            purchases=purchases or 0,
+            first_purchase=first,
+            last_purchase=last,
             median_gap_days=None if median is None else float(median),
             revenue_cur=cur,
             revenue_prev=prev,
             share_cur_pct=share_cur,
-            share_prev_pct=prev * 100 / total_prev if total_prev > 0 else Decimal(0),
-            cadence_every_days=company.cadence_days
+            share_prev_pct=prev * 100 / total_prev if total_prev > 0 else zero,
+            cadence_every_days=key_cadence
             if share_cur >= key_pct
             else segment_cadence.get(segment or ""),
             last_positive_contact=contact.get("last_positive"),
@@ -351,9 +358,8 @@ def _facts_and_names(
             open_complaints=case.get("open", 0),
             complaints=case.get("recent", 0),
             roles_present=min(roles.get(cid, 0), domain.ESSENTIAL_ROLE_COUNT),
-            dossier_reviewed_in_time=not review_overdue(
-                reviewed.get(cid), as_of, every_days=company.dossier_review_days
-            ),
+            dossier_reviewed_in_time=review is not None
+            and not review_overdue(review, as_of, every_days=review_days),
         )
     return result, names
 
