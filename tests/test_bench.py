@@ -32,3 +32,24 @@ def test_a_small_import_bench_prints_its_figures_and_removes_its_files(tmp_path:
     assert "unchanged=300" in done.stdout
     # The SQLite database (with its WAL) and the generated CSV lived here; all of it is gone.
     assert list(temporary.iterdir()) == []
+
+
+def test_a_small_funnel_bench_agrees_with_the_old_exists_form(tmp_path: Path) -> None:
+    """The stored first meetings (filled by the repair) give the same funnel as searching the
+    contact log per deal, on the benchmark's generated data."""
+    env = {k: v for k, v in os.environ.items() if k != "KAM_DATABASE_URL"}
+    env.update(TMPDIR=str(tmp_path), KAM_BENCH_DEALS="3000")
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "funnel"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    line = next(x for x in done.stdout.splitlines() if x.startswith("BENCH funnel_sqlite "))
+    assert "agree=yes" in line.split()
+    met = next(x for x in done.stdout.splitlines() if x.startswith("BENCH funnel_load_sqlite "))
+    assert int(met.split("deals_met=")[1]) > 0

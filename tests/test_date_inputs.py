@@ -40,3 +40,34 @@ def test_card_date_boxes_are_russian(org: Org) -> None:
     page = http.get(org.client_a1.get_absolute_url()).content.decode()
     assert 'type="date"' not in page
     assert 'placeholder="дд.мм.гггг"' in page
+
+
+def test_every_date_field_of_every_form_uses_the_page_language_box() -> None:
+    """A native `type="date"` box shows the browser's language (mm/dd/yyyy on the contrast
+    analysis page, seen there): every DateField of every form in KAM uses LocalDateInput."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    from django import forms
+
+    import kam
+    from kam.core.forms import LocalDateInput
+
+    checked, wrong = 0, []
+    for module_info in pkgutil.walk_packages(kam.__path__, "kam."):
+        if not module_info.name.endswith(".forms"):
+            continue
+        module = importlib.import_module(module_info.name)
+        for name, cls in inspect.getmembers(module, inspect.isclass):
+            if not issubclass(cls, forms.BaseForm) or cls.__module__ != module.__name__:
+                continue
+            base_fields: dict[str, forms.Field] = getattr(cls, "base_fields", {})
+            for field_name, field in base_fields.items():
+                is_date = isinstance(field, forms.DateField)
+                if is_date and not isinstance(field, forms.DateTimeField):
+                    checked += 1
+                    if not isinstance(field.widget, LocalDateInput):
+                        wrong.append(f"{module.__name__}.{name}.{field_name}")
+    assert checked >= 10
+    assert wrong == []

@@ -8,6 +8,10 @@ class DealsConfig(AppConfig):
     verbose_name = _("Deals")
 
     def ready(self) -> None:
-        from kam.deals import panels  # models are ready only now
+        from kam.deals import panels, services  # models are ready only now
+        from kam.relations.signals import contact_log_changed
 
         panels.register()
+        contact_log_changed.connect(
+            services.on_contact_log_changed, dispatch_uid="deals.on_contact_log_changed"
+        )

@@ -49,7 +49,7 @@ REFERENCES: list[dict[str, Any]] = [
         "transition": "consultation_meeting",
         "low": Decimal(5),
         "high": Decimal(7),
-        "note": "Из 100 телефонных консультаций до показа доходят 5–7 клиентов (seed 002).",
+        "note": "Из 100 телефонных консультаций до показа доходят 5–7 клиентов.",
         "order": 10,
     },
     {
@@ -57,7 +57,7 @@ REFERENCES: list[dict[str, Any]] = [
         "transition": "meeting_won",
         "low": Decimal(20),
         "high": Decimal(40),
-        "note": "Средняя конверсия показов в сделки у агентств по России (seed 002).",
+        "note": "Средняя конверсия показов в сделки у агентств по России.",
         "order": 20,
     },
     {
@@ -65,7 +65,7 @@ REFERENCES: list[dict[str, Any]] = [
         "transition": "meeting_won",
         "low": None,
         "high": Decimal(70),
-        "note": "В отделах продаж застройщиков — до 70% (seed 002).",
+        "note": "В отделах продаж застройщиков — до 70%.",
         "order": 30,
     },
     {

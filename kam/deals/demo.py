@@ -23,6 +23,7 @@ from kam.clients.models import Client
 from kam.core.demo import DemoContext
 from kam.deals.choices import DealSource
 from kam.deals.models import Deal, DealStageChange
+from kam.deals.services import deal_meetings_refresh
 from kam.relations.choices import ContactChannel, ToneChoice
 from kam.relations.models import Interaction
 
@@ -172,4 +173,6 @@ def seed_deals(rng: random.Random, clients: list[Client], today: date) -> dict[s
     ]
     DealStageChange.objects.bulk_create(history, batch_size=1000)
     Interaction.objects.bulk_create(visits, batch_size=1000)
+    # The contact log (this seed's visits and the earlier seeds') as each deal's first meeting.
+    deal_meetings_refresh()
     return {"deals": len(created_deals), "stage_changes": len(history), "visits": len(visits)}

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
@@ -54,6 +56,16 @@ def step_rank(step: str) -> int:
 def reached_rank(current: str, history: Iterable[str] = ()) -> int:
     """The furthest rank a deal has reached: its current step or any step KAM saw it at."""
     return max([step_rank(current), *(step_rank(s) for s in history)])
+
+
+def first_meeting(meetings: Sequence[date], created: date, closed: date | None) -> date | None:
+    """The first of a client's logged meetings (sorted dates) on or after a deal's creation,
+    and not after its close when it is closed: what `Deal.met_on` stores. None without one."""
+    i = bisect_left(meetings, created)
+    if i == len(meetings):
+        return None
+    day = meetings[i]
+    return day if closed is None or day <= closed else None
 
 
 # --- rates and intervals -------------------------------------------------------------------

@@ -19,6 +19,10 @@ class Deal(models.Model):
 
     `reached` is the furthest funnel rank KAM has seen the deal at (its current step or any
     earlier import's), so a lost deal that had a meeting still counts as a meeting.
+    `met_on` is the first meeting or visit with the client logged in the contact log on or after
+    the deal's creation and, once it is closed, not after its close; every write of deals and
+    of the contact log keeps it (`services.deal_meetings_refresh`), so the funnel reads it
+    instead of searching the log per deal.
     `external_id` is unique per `source_system` (the CRM), so a re-import updates.
     """
 
@@ -43,6 +47,7 @@ class Deal(models.Model):
     stage = models.CharField(_("CRM stage"), max_length=200, blank=True)
     step = models.CharField(_("funnel step"), max_length=20, choices=FunnelStep.choices)
     reached = models.PositiveSmallIntegerField(_("furthest step reached"), default=0)
+    met_on = models.DateField(_("first logged meeting"), null=True, blank=True, editable=False)
     source = models.CharField(
         _("how we sold"), max_length=20, choices=DealSource.choices, blank=True
     )
@@ -69,10 +74,19 @@ class Deal(models.Model):
         ]
         indexes = [
             # Covers the funnel and the bare GROUP BY manager, step over a window of creation
-            # dates, so neither reads the table; the client and close feed the logged-meeting
-            # check. It also serves the list's newest-first order.
+            # dates, so neither reads the table; the client is there for the scopes below the
+            # director. It also serves the list's newest-first order.
             models.Index(
-                fields=["created", "manager", "step", "reached", "status", "client", "closed"],
+                fields=[
+                    "created",
+                    "manager",
+                    "step",
+                    "reached",
+                    "status",
+                    "met_on",
+                    "closed",
+                    "client",
+                ],
                 name="deal_funnel_cover",
             ),
             models.Index(fields=["client", "status"], name="deal_client_status"),

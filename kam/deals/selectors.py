@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -115,60 +114,38 @@ def open_deals_needing_action(
 # --- the funnel ----------------------------------------------------------------------------
 
 
-def _logged_meeting(today: date, since: date | None = None) -> Exists:
-    """A meeting or visit with the deal's client logged between its creation and its close.
-
-    `since` (no deal of the query was created before it) only narrows what the database reads.
-    """
-    meetings = Interaction.objects.filter(
+def logged_meetings() -> QuerySet[Interaction]:
+    """Meetings and visits of the contact log that took place (planned ones count for nothing):
+    what makes a deal reach the meeting step when logged during its life."""
+    return Interaction.objects.filter(
         planned=False, channel__in=[ContactChannel.MEETING, ContactChannel.VISIT]
     )
-    if since is not None:
-        meetings = meetings.filter(date__gte=since)
-    return Exists(
-        meetings.filter(
-            client_id=OuterRef("client_id"),
-            date__gte=OuterRef("created"),
-            date__lte=Coalesce(OuterRef("closed"), today),
-        )
-    )
 
 
-def _meeting_condition(today: date, since: date | None = None) -> Q:
-    """A deal reached a meeting: by its step, by KAM's stage history (both in `reached`), or
-    by a meeting or visit with its client logged between its creation and its close."""
-    return Q(reached__gte=domain.MEETING_RANK) | Q(_logged_meeting(today, since))
+def _meeting_condition(today: date) -> Q:
+    """A deal reached a meeting: by its step or KAM's stage history (both in `reached`), or by
+    a meeting or visit with its client logged between its creation and its close (today while
+    it is open). `met_on` is the first such meeting on or after the creation and not after
+    the close, so "one logged during the deal's life" is `met_on <= close (or today)`."""
+    until = Coalesce(F("closed"), Value(today), output_field=DateField())
+    return Q(reached__gte=domain.MEETING_RANK) | Q(met_on__lte=until)
 
 
 def funnel_counts(
     *, viewer: AnyUser, date_from: date, date_to: date, today: date | None = None
 ) -> dict[int, FunnelCounts]:
-    """Manager id → funnel counts of the visible deals created in the window: one GROUP BY."""
+    """Manager id → funnel counts of the visible deals created in the window: one GROUP BY
+    over the deals alone (the logged meetings are folded into `Deal.met_on` by the writes)."""
     today = today or timezone.localdate()
     window = visible_deals(viewer).filter(created__gte=date_from, created__lte=date_to).order_by()
     # Counting `created` (never null), not id: the covering index has no id column, and so
     # the database needs no table read.
-    won = Count("created", filter=Q(status="won"))
-    if connection.vendor != "postgresql":
-        # SQLite has no hash join: one pass over the window, a short index probe per deal.
-        met = Count("created", filter=_meeting_condition(today, since=date_from))
-        rows = window.values("manager_id").annotate(c=Count("created"), m=met, w=won)
-        return {r["manager_id"]: FunnelCounts(r["c"], r["m"], r["w"]) for r in rows}
-    seen = Count("created", filter=Q(reached__gte=domain.MEETING_RANK))
-    rows = window.values("manager_id").annotate(c=Count("created"), m=seen, w=won)
-    # PostgreSQL: deals not seen at a meeting whose client had one logged during their life,
-    # as a second query whose EXISTS becomes a hashed semi-join rather than a probe per deal.
-    logged = (
-        window.filter(reached__lt=domain.MEETING_RANK)
-        .filter(_logged_meeting(today, since=date_from))
-        .values("manager_id")
-        .annotate(n=Count("created"))
+    rows = window.values("manager_id").annotate(
+        c=Count("created"),
+        m=Count("created", filter=_meeting_condition(today)),
+        w=Count("created", filter=Q(status="won")),
     )
-    extra = {r["manager_id"]: r["n"] for r in logged}
-    return {
-        r["manager_id"]: FunnelCounts(r["c"], r["m"] + extra.get(r["manager_id"], 0), r["w"])
-        for r in rows
-    }
+    return {r["manager_id"]: FunnelCounts(r["c"], r["m"], r["w"]) for r in rows}
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -10,6 +10,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import DateField, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from kam.accounts.access import can_manage_users
@@ -17,6 +19,7 @@ from kam.accounts.models import User
 from kam.deals import domain
 from kam.deals.domain import Step
 from kam.deals.models import Deal, DealStageChange, StageMapping
+from kam.deals.selectors import logged_meetings
 
 
 @dataclass(slots=True)
@@ -79,6 +82,7 @@ def deals_upsert(
     write: bool,
     lookup: bool = True,
     stamp: datetime | None = None,
+    meetings: MeetingDates | None = None,
 ) -> UpsertCounts:
     """Create new deals, update known ones by CRM id, and record every stage change seen.
 
@@ -89,6 +93,9 @@ def deals_upsert(
 
     `lookup=False` (the CRM has no deal in KAM yet) skips looking the keys up; new deals get
     `stamp` as their `updated_at`, by which the undo of the import finds them.
+
+    Every deal written gets its first meeting logged during its life (`met_on`) from the
+    contact log; `meetings`, shared by the batches of one import, reads each client's once.
     """
     counts = UpsertCounts()
     existing: dict[str, tuple[Any, ...]] = {}
@@ -97,9 +104,10 @@ def deals_upsert(
     for start in range(0, len(keys) if lookup else 0, step):
         rows = Deal.objects.filter(
             source_system=source_system, external_id__in=keys[start : start + step]
-        ).values_list("external_id", "id", *_COLUMNS, "updated_at")
+        ).values_list("external_id", "id", *_COLUMNS, "updated_at", "met_on")
         for row in rows:
             existing[row[0]] = row[1:]
+    dates = (meetings or MeetingDates()).of({r.client_id for r in records})
     fresh: list[tuple[Any, ...]] = []
     changed: list[Deal] = []
     history: list[DealStageChange] = []
@@ -122,10 +130,12 @@ def deals_upsert(
             record.source_text,
             record.loss_reason,
         )
+        logged = dates.get(record.client_id, ())
+        met_on = domain.first_meeting(logged, record.created, record.closed)
         if old is None:
-            fresh.append((*values, record.key))
+            fresh.append((*values, record.key, met_on))
             continue
-        if old[1:-1] == values:
+        if old[1:-2] == values:
             counts.unchanged += 1
             continue
         deal = Deal(
@@ -133,6 +143,7 @@ def deals_upsert(
             source_system=source_system,
             external_id=record.key,
             updated_at=timezone.now(),
+            met_on=met_on,
         )
         for name, value in zip(_COLUMNS, values, strict=True):
             setattr(deal, name, value)
@@ -149,14 +160,14 @@ def deals_upsert(
             )
         changed.append(deal)
         if write:
-            counts.replaced.append([old[0], *(_json_value(v) for v in old[1:])])  # + updated_at
+            counts.replaced.append([old[0], *(_json_value(v) for v in old[1:-1])])  # + updated_at
     counts.created = len(fresh)
     counts.updated = len(changed)
     counts.stage_changes = len(history)
     if write:
         _insert(fresh, source_system, stamp or timezone.now())
         if changed:
-            Deal.objects.bulk_update(changed, [*_COLUMNS, "updated_at"], batch_size=1000)
+            Deal.objects.bulk_update(changed, [*_COLUMNS, "updated_at", "met_on"], batch_size=1000)
         made = DealStageChange.objects.bulk_create(history, batch_size=1000)
         counts.history_ids = [c.pk for c in made if c.pk is not None]
     return counts
@@ -175,14 +186,14 @@ def _insert(rows: list[tuple[Any, ...]], source_system: str, now: datetime) -> N
     if not rows:
         return
     table = Deal._meta.db_table
-    columns = ", ".join([*_COLUMNS, "external_id", "source_system", "updated_at"])
+    columns = ", ".join([*_COLUMNS, "external_id", "met_on", "source_system", "updated_at"])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row((*row, source_system, now))
         else:
-            marks = ", ".join(["%s"] * (len(_COLUMNS) + 3))
+            marks = ", ".join(["%s"] * (len(_COLUMNS) + 4))
             stamp = connection.ops.adapt_datetimefield_value(now)
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
@@ -192,13 +203,96 @@ def _insert(rows: list[tuple[Any, ...]], source_system: str, now: datetime) -> N
                         None if row[3] is None else str(row[3]),
                         row[4].isoformat(),
                         None if row[5] is None else row[5].isoformat(),
-                        *row[6:],
+                        *row[6:-1],
+                        None if row[-1] is None else row[-1].isoformat(),
                         source_system,
                         stamp,
                     )
                     for row in rows
                 ],
             )
+
+
+# --- meetings logged in the contact log during a deal's life ----------------------------------
+
+
+class MeetingDates:
+    """Client id → the dates of its logged meetings and visits, ascending, read from the
+    contact log once per client: an import passes one to every batch of `deals_upsert`, so a
+    million deals of the same clients do not read the log again and again."""
+
+    def __init__(self) -> None:
+        self.dates: dict[int, list[date]] = {}
+        self._none: bool | None = None  # no logged meeting at all (a CRM's first load)
+
+    def of(self, client_ids: Collection[int]) -> dict[int, list[date]]:
+        wanted = sorted(c for c in client_ids if c > 0 and c not in self.dates)
+        if self._none is None:
+            self._none = not logged_meetings().exists()
+        if not wanted or self._none:
+            return self.dates
+        step = 900 if connection.vendor == "sqlite" else 5000
+        for start in range(0, len(wanted), step):
+            chunk = wanted[start : start + step]
+            for client_id in chunk:
+                self.dates[client_id] = []
+            rows = (
+                logged_meetings()
+                .filter(client_id__in=chunk)
+                .order_by("client_id", "date")
+                .values_list("client_id", "date")
+            )
+            for client_id, day in rows:
+                self.dates[client_id].append(day)
+        return self.dates
+
+
+def _first_meeting() -> Subquery:
+    """SQL of `domain.first_meeting` for the deal of the outer query."""
+    until = Coalesce(OuterRef("closed"), Value(date.max), output_field=DateField())
+    return Subquery(
+        logged_meetings()
+        .filter(client_id=OuterRef("client_id"), date__gte=OuterRef("created"), date__lte=until)
+        .order_by("date")
+        .values("date")[:1]
+    )
+
+
+@transaction.atomic
+def deal_meetings_refresh(
+    *, client_ids: Iterable[int] | None = None, deal_ids: Iterable[int] | None = None
+) -> int:
+    """Set `Deal.met_on` right for the deals of these clients, or these deals (every deal when
+    neither is given: the repair), after a write that may have changed it: a contact logged,
+    completed, corrected or deleted, an activity import or its undo, a deal put back. Writes
+    only the deals whose stored date is wrong and returns how many there were."""
+    scopes: list[Q]
+    if client_ids is None and deal_ids is None:
+        scopes = [Q()]
+    else:
+        step = 900 if connection.vendor == "sqlite" else 5000
+        clients, deals = sorted(set(client_ids or ())), sorted(set(deal_ids or ()))
+        scopes = [Q(client_id__in=clients[i : i + step]) for i in range(0, len(clients), step)]
+        scopes += [Q(pk__in=deals[i : i + step]) for i in range(0, len(deals), step)]
+    fixed = 0
+    for scope in scopes:
+        # Both sides with a stand-in for "none", so the log is searched once per deal.
+        stale = (
+            Deal.objects.filter(scope)
+            .annotate(
+                have=Coalesce("met_on", Value(date.min)),
+                want=Coalesce(_first_meeting(), Value(date.min)),
+            )
+            .exclude(have=F("want"))
+            .values("pk")
+        )
+        fixed += Deal.objects.filter(pk__in=Subquery(stale)).update(met_on=_first_meeting())
+    return fixed
+
+
+def on_contact_log_changed(*, client_ids: Iterable[int], **_: Any) -> None:
+    """The contact log of these clients changed (relations' `contact_log_changed`)."""
+    deal_meetings_refresh(client_ids=client_ids)
 
 
 # --- the stage map -------------------------------------------------------------------------

@@ -25,10 +25,11 @@ from kam.accounts.access import can_manage_users
 from kam.accounts.models import User
 from kam.clients.models import Client, Contact
 from kam.deals.models import Deal, DealStageChange
-from kam.deals.services import DEAL_COLUMNS
+from kam.deals.services import DEAL_COLUMNS, deal_meetings_refresh
 from kam.imports.models import ImportJob, JobStatus
 from kam.portfolio.models import RevenueRecord
 from kam.relations.models import Interaction
+from kam.relations.signals import contact_log_changed
 
 
 @dataclass
@@ -191,7 +192,10 @@ def import_job_undo(*, actor: User, job: ImportJob) -> UndoCheck:
             # Their stage history goes with them (a cascade).
             Deal.objects.filter(deals).delete()
         _restore_deals(undo)
-        Interaction.objects.filter(pk__in=written.get("interactions") or []).delete()
+        logged = Interaction.objects.filter(pk__in=written.get("interactions") or [])
+        changed = sorted(set(logged.values_list("client_id", flat=True)))
+        logged.delete()
+        contact_log_changed.send(sender=Interaction, client_ids=changed)
         for contact in Contact.objects.filter(pk__in=written.get("contacts") or []):
             contact._history_user = actor  # type: ignore[attr-defined]
             contact.delete()
@@ -245,6 +249,8 @@ def _restore_deals(undo: dict[str, Any]) -> None:
             setattr(deal, name, value)
         put_back.append(deal)
     Deal.objects.bulk_update(put_back, names, batch_size=1000)
+    # Their client, creation or close may be back to what it was: so may their first meeting.
+    deal_meetings_refresh(deal_ids=[deal.pk for deal in put_back])
 
 
 def _restore_revenue(undo: dict[str, Any]) -> None:

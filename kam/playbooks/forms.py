@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.models import User
+from kam.core.forms import LocalDateInput
 from kam.playbooks.choices import CaseSource
 from kam.playbooks.models import DifficultType, PlaybookSettings, RootCause
 
@@ -115,8 +116,8 @@ class CauseForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    date_from = forms.DateField(label=_("From"), required=False)
-    date_to = forms.DateField(label=_("To"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=LocalDateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=LocalDateInput())
     manager = forms.ModelChoiceField(
         label=_("Manager"), queryset=User.objects.none(), required=False
     )

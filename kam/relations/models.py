@@ -61,8 +61,8 @@ class Interaction(models.Model):
         ordering = ["-date", "-id"]
         indexes = [
             models.Index(fields=["client", "planned", "tone", "date"]),
-            # The deals funnel asks, per deal, whether a meeting or visit with its client was
-            # logged during the deal's life: one short range of dates, no table reads.
+            # Deals keep the first meeting or visit with their client logged during their life
+            # (deals' `met_on`): one short range of dates per deal, no table reads.
             models.Index(
                 fields=["client", "date", "channel", "planned"], name="interaction_channel_probe"
             ),

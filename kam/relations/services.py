@@ -27,7 +27,7 @@ from kam.relations.models import (
     StageChange,
 )
 from kam.relations.selectors import correction_of, pause_suggestions
-from kam.relations.signals import interaction_logged
+from kam.relations.signals import contact_log_changed, interaction_logged
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +135,7 @@ def interaction_log(
     interaction.full_clean()
     interaction.save()
     interaction.contacts.set(chosen)
+    contact_log_changed.send(sender=Interaction, client_ids=[interaction.client_id])
     interaction_logged.send(
         sender=Interaction, actor=actor, interaction=interaction, completed=False
     )
@@ -160,6 +161,7 @@ def interaction_complete(
     interaction.date = today
     interaction.author = actor
     interaction.save(update_fields=["planned", "tone", "date", "author"])
+    contact_log_changed.send(sender=Interaction, client_ids=[interaction.client_id])
     interaction_logged.send(
         sender=Interaction, actor=actor, interaction=interaction, completed=True
     )
@@ -279,6 +281,7 @@ def interaction_edit(
     after = _snapshot(interaction)
     if after == before:
         return None
+    contact_log_changed.send(sender=Interaction, client_ids=[interaction.client_id])
     if any(getattr(interaction, name) != value for name, value in fed.items()):
         taken = _take_back_bank_entries(interaction)
         if taken:
@@ -313,6 +316,7 @@ def interaction_delete(*, actor: User, interaction: Interaction) -> InteractionR
         after=None,
     )
     interaction.delete()
+    contact_log_changed.send(sender=Interaction, client_ids=[revision.client_id])
     return revision
 
 

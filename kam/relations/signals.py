@@ -13,6 +13,12 @@ from django.dispatch import Signal
 # keyword arguments `actor`, `interaction` and `completed` (True when a planned one took place).
 interaction_logged = Signal()
 
+# Sent inside the transaction of every write of the contact log (a contact logged, planned,
+# completed, corrected or deleted; an activity import and its undo) with the keyword argument
+# `client_ids`, the clients whose log changed: apps that keep figures derived from the log
+# (deals: the first meeting during each deal's life) bring them up to date.
+contact_log_changed = Signal()
+
 # (clients queryset) → {client id: percent of the usual cadence} for clients whose cadence an
 # app above shortens (playbooks: disloyal clients). Registered in `AppConfig.ready()`.
 CadenceAdjuster = Callable[[Any], dict[int, int]]

@@ -10,15 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kam.accounts.models import User
+from kam.core.forms import LocalDateInput
 from kam.reviews.choices import OPTIONS, Question, Side, TagSide
 from kam.reviews.models import CauseTag
 
 
 class AnalysisForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
-    as_of = forms.DateField(
-        label=_("Analysis date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    as_of = forms.DateField(label=_("Analysis date"), widget=LocalDateInput())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -74,7 +73,7 @@ class TagForm(forms.Form):
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=300)
     owner = forms.ModelChoiceField(label=_("Owner"), queryset=User.objects.none())
-    due = forms.DateField(label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}))
+    due = forms.DateField(label=_("Due date"), widget=LocalDateInput())
     tag = forms.ModelChoiceField(label=_("Cause"), queryset=CauseTag.objects.all(), required=False)
 
     def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:

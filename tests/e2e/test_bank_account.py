@@ -26,7 +26,7 @@ def test_withdrawal_turns_the_balance_negative_and_alerts(
     form.get_by_role("button", name="Сохранить запись").click()
 
     page.locator("#bank-alert-negative_balance").wait_for()
-    assert page.locator("#bank-balance").inner_text() == "-4"
+    assert page.locator("#bank-balance").inner_text() == "\u22124"  # a true minus sign
     entry = BankEntry.objects.get(client=org.client_a1)
     assert (entry.kind, entry.weight, entry.note) == ("withdrawal", 4, "Не выполнил обещание")
     assert entry.author == org.manager_a1

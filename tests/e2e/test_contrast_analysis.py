@@ -21,7 +21,7 @@ def test_head_of_sales_runs_a_contrast_analysis(live_server: Any, page: Any, org
     page.get_by_role("heading", name="Сегодня").wait_for()
     page.get_by_role("link", name="Контрастный анализ").click()
     page.get_by_label("Название").fill("Осенний разбор")
-    page.get_by_label("Дата анализа").fill(timezone.localdate().isoformat())
+    page.get_by_label("Дата анализа").fill(timezone.localdate().strftime("%d.%m.%Y"))
     page.get_by_role("button", name="Создать").click()
     page.get_by_role("heading", name="Осенний разбор").wait_for()
 

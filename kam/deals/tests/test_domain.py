@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -138,6 +140,44 @@ def test_reached_rank_takes_the_history() -> None:
     assert d.reached_rank("lost") == 0
     assert d.reached_rank("lost", ["consultation", "proposal"]) == 2
     assert d.status_of(d.Step.PROPOSAL) == "open"
+
+
+MEETINGS = [date(2026, 2, 1), date(2026, 3, 1), date(2026, 3, 1), date(2026, 5, 10)]
+
+
+@pytest.mark.parametrize(
+    ("created", "closed", "first"),
+    [
+        (date(2026, 1, 1), None, date(2026, 2, 1)),
+        (date(2026, 2, 1), None, date(2026, 2, 1)),  # the day of creation counts
+        (date(2026, 2, 2), None, date(2026, 3, 1)),
+        (date(2026, 2, 2), date(2026, 3, 1), date(2026, 3, 1)),  # so does the day of close
+        (date(2026, 2, 2), date(2026, 2, 28), None),
+        (date(2026, 5, 11), None, None),
+        (date(2026, 1, 1), date(2026, 1, 31), None),
+    ],
+)
+def test_first_meeting_during_a_deals_life(
+    created: date, closed: date | None, first: date | None
+) -> None:
+    assert d.first_meeting(MEETINGS, created, closed) == first
+    assert d.first_meeting([], created, closed) is None
+
+
+@given(
+    st.lists(st.integers(0, 60), max_size=8),
+    st.integers(0, 60),
+    st.none() | st.integers(0, 30),
+)
+def test_first_meeting_is_the_earliest_inside_the_life(
+    offsets: list[int], start: int, length: int | None
+) -> None:
+    day0 = date(2026, 1, 1)
+    meetings = sorted(day0 + timedelta(days=o) for o in offsets)
+    created = day0 + timedelta(days=start)
+    closed = None if length is None else created + timedelta(days=length)
+    inside = [m for m in meetings if created <= m and (closed is None or m <= closed)]
+    assert d.first_meeting(meetings, created, closed) == (min(inside) if inside else None)
 
 
 def test_reference_position() -> None:

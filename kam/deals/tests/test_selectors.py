@@ -19,7 +19,9 @@ from kam.deals.selectors import (
     funnel_as_dict,
     funnel_counts,
 )
+from kam.deals.services import deal_meetings_refresh
 from kam.relations.models import Interaction
+from kam.relations.services import interaction_log
 from kam.reports import company_viewer
 from kam.testing import Org
 
@@ -46,7 +48,8 @@ def _deal(
 
 
 def generate(org: Org, seed: int) -> list[tuple[Deal, bool]]:
-    """Random deals and logged contacts; the oracle's facts are computed independently."""
+    """Random deals and logged contacts written straight to the tables, then the repair that
+    stores each deal's first meeting; the oracle's facts are computed independently."""
     rng = random.Random(seed)
     people = [org.manager_a1, org.manager_a2, org.manager_b1]
     clients = {m.pk: [c for c in org.clients if c.manager_id == m.pk] for m in people}
@@ -68,9 +71,19 @@ def generate(org: Org, seed: int) -> list[tuple[Deal, bool]]:
             planned=rng.random() < 0.2,
             tone="positive",
         )
+    deal_meetings_refresh()
     logged = list(Interaction.objects.filter(planned=False, channel__in=["meeting", "visit"]))
+    stored = dict(Deal.objects.values_list("pk", "met_on"))
     facts = []
     for deal in deals:
+        during = sorted(
+            i.date
+            for i in logged
+            if i.client_id == deal.client_id
+            and deal.created <= i.date
+            and (deal.closed is None or i.date <= deal.closed)
+        )
+        assert stored[deal.pk] == (during[0] if during else None)
         end = deal.closed or TODAY
         met = any(i.client_id == deal.client_id and deal.created <= i.date <= end for i in logged)
         facts.append((deal, met))
@@ -146,21 +159,23 @@ def test_consultation_meeting_by_manager_for_the_calls_area(org: Org) -> None:
 def test_a_meeting_logged_after_the_close_does_not_count(org: Org) -> None:
     deal = _deal(org.client_a1, org.manager_a1, TODAY - timedelta(days=60), "lost")
     assert deal.closed is not None
-    Interaction.objects.create(
+    interaction_log(
+        actor=org.manager_a1,
         client=org.client_a1,
-        author=org.manager_a1,
         date=deal.closed + timedelta(days=1),
         channel="meeting",
+        personal=True,
         tone="positive",
     )
-    window = {"date_from": TODAY - timedelta(days=90), "date_to": TODAY}
+    window = {"date_from": TODAY - timedelta(days=90), "date_to": TODAY, "today": TODAY}
     counts = funnel_counts(viewer=org.director, **window)
     assert counts[org.manager_a1.pk].meeting == 0
-    Interaction.objects.create(
+    interaction_log(
+        actor=org.manager_a1,
         client=org.client_a1,
-        author=org.manager_a1,
         date=deal.closed,
         channel="visit",
+        personal=True,
         tone="positive",
     )
     assert funnel_counts(viewer=org.director, **window)[org.manager_a1.pk].meeting == 1

@@ -63,7 +63,7 @@ def test_head_of_sales_sees_the_weak_step_and_only_the_team(org: Org) -> None:
     assert "Manager_B1" not in page
     weak_row = page.split('data-manager="Тестов Manager_A2"')[1].split("</tr>")[0]
     assert "weak-step" in weak_row
-    assert "5,0\u00a0%" in weak_row  # Russian percentages
+    assert "<strong>5%</strong>" in weak_row  # one percent format everywhere
 
 
 def test_deals_list_is_scoped_and_filtered(org: Org) -> None:
@@ -180,6 +180,7 @@ def test_deal_page_shows_the_deal_and_its_stage_history_to_those_who_see_the_cli
     from datetime import date
 
     from kam.deals.models import DealStageChange
+    from kam.relations.services import interaction_log
 
     deal = Deal.objects.create(
         client=org.client_a1,
@@ -202,6 +203,17 @@ def test_deal_page_shows_the_deal_and_its_stage_history_to_those_who_see_the_cli
         )
     url = reverse("deals:deal-detail", args=[deal.pk])
     page = _login(org.manager_a1).get(url).content.decode()
+    assert '<dd id="deal-met-on">—</dd>' in page
+    interaction_log(
+        actor=org.manager_a1,
+        client=org.client_a1,
+        date=date(2025, 10, 1),
+        channel="visit",
+        personal=True,
+        tone="positive",
+    )
+    page = _login(org.manager_a1).get(url).content.decode()
+    assert '<dd id="deal-met-on">01.10.2025</dd>' in page
     assert "Поставка станков" in page
     assert "Дорого" in page
     rows = page.split('class="stage-change"')[1:]

@@ -13,6 +13,7 @@ from kam.imports.domain import ColumnMap, Problem
 from kam.imports.kinds.base import Context, Handler, Progress, choice_map
 from kam.relations.choices import ContactChannel, ToneChoice
 from kam.relations.models import Interaction
+from kam.relations.signals import contact_log_changed
 
 CONTACT_CHANNELS = (
     ("звонок", "call"),
@@ -115,6 +116,8 @@ class InteractionsHandler(Handler):
             saved = Interaction.objects.bulk_create(new, batch_size=1000)
             pks = [i.pk for i in saved if i.pk is not None]
             self.ctx.written["interactions"] = pks
+            changed = {i.client_id for i in saved}
+            contact_log_changed.send(sender=Interaction, client_ids=sorted(changed))
 
 
 # --- NPS -----------------------------------------------------------------------------------

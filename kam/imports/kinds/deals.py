@@ -25,7 +25,7 @@ from django.utils import timezone
 from kam.deals import domain as deals_domain
 from kam.deals.domain import Step
 from kam.deals.models import Deal
-from kam.deals.services import DealRecord, deals_upsert
+from kam.deals.services import DealRecord, MeetingDates, deals_upsert
 from kam.imports import domain as d
 from kam.imports.domain import ColumnMap, Kind, Preset, Problem, RowError
 from kam.imports.kinds.base import BATCH, Context, Handler, Progress
@@ -310,6 +310,7 @@ class DealsHandler(Handler):
         # The CRM's first deals in KAM: nothing to look up, and a big load builds the deal
         # indexes after the insert.
         self.lookup = Deal.objects.filter(source_system=self.source).exists()
+        self.meetings = MeetingDates()  # each client's logged meetings, read once (deals.met_on)
         sources: dict[str, str] = {}
         batch: list[DealRecord] = []
         done = 0
@@ -372,6 +373,7 @@ class DealsHandler(Handler):
             write=write,
             lookup=self.lookup,
             stamp=self.stamp,
+            meetings=self.meetings,
         )
         summary = self.ctx.summary
         summary.created += counts.created
