@@ -135,6 +135,9 @@ class HealthSnapshotDay(models.Model):
     day = models.DateField(_("day"), primary_key=True)
     clients = models.PositiveIntegerField(_("clients scored"), default=0)
     written_at = models.DateTimeField(auto_now=True)
+    # What the scores were computed under (weights, thresholds, key share, cadences): lists
+    # served from today's snapshot rewrite it when an admin changed any of them.
+    settings_key = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("health snapshot")
@@ -146,11 +149,20 @@ class HealthSnapshotDay(models.Model):
 
 
 class HealthSnapshot(models.Model):
-    """One client's health score as computed on a day ("biggest drops" compare with it)."""
+    """One client's health score as computed on a day, whether it was a key client then, the
+    alerts raised (before snoozes) and its contrast-analysis candidacy: the lists of the health
+    page, Today, the portfolio and an analysis of today read today's rows, "biggest drops"
+    compare them with the rows of 30 days ago."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
     day = models.DateField(_("day"))
     health = models.PositiveSmallIntegerField(_("health"), null=True)
+    is_key = models.BooleanField(_("key client"), default=False)
+    alerts = models.CharField(_("alerts"), max_length=120, blank=True, default="")  # codes, ","
+    # The contrast-analysis candidate side ("" when none), its strength and evidence.
+    side = models.CharField(_("candidate side"), max_length=12, blank=True, default="")
+    strength = models.PositiveIntegerField(_("evidence strength"), default=0)
+    evidence = models.JSONField(_("evidence"), null=True, blank=True)
 
     if TYPE_CHECKING:
         client_id: int

@@ -22,7 +22,7 @@ from kam.core.composition import (
     register_today_section,
 )
 from kam.health.forms import SnoozeForm
-from kam.health.selectors import client_health, health_list, lowest_and_drops
+from kam.health.selectors import client_health, health_list, health_overview
 from kam.health.texts import explained
 
 
@@ -37,11 +37,14 @@ def _card(request: HttpRequest, client: Client, forms: Mapping[str, BaseForm]) -
 
 def _today(request: HttpRequest, base: Mapping[str, Any]) -> dict[str, Any]:
     as_of = base.get("today") or timezone.localdate()
-    # The personal view scores only the viewer's own clients (the scope is in the SQL).
-    rows = health_list(viewer=request.user, as_of=as_of, own=not base.get("team"))
-    lowest, drops = lowest_and_drops(rows)
-    alerted = [explained(r) for r in rows if r.alerts][:20]
-    return {"health_lowest": lowest, "health_drops": drops, "health_alerted": alerted}
+    # The personal view lists only the viewer's own clients (the scope is in the SQL).
+    found = health_overview(viewer=request.user, as_of=as_of, own=not base.get("team"), alerted=20)
+    return {
+        "health_lowest": found.lowest,
+        "health_drops": found.drops,
+        "health_alerted": [explained(r) for r in found.alerted],
+        "health_written_at": found.written_at,
+    }
 
 
 def _health_of_rows(rows: list[Any], viewer: Any) -> None:
@@ -52,6 +55,7 @@ def _health_of_rows(rows: list[Any], viewer: Any) -> None:
         as_of=timezone.localdate(),
         client_ids=[r.pk for r in rows],
         compare=False,
+        key_flags=False,
     )
     scores = {h.client.pk: h.health for h in found}
     for row in rows:
@@ -67,6 +71,7 @@ def _health_by_id(ids: list[int], viewer: Any) -> dict[int, int | None]:
         as_of=timezone.localdate(),
         client_ids=None if len(ids) > 2000 else ids,
         compare=False,
+        key_flags=False,
     )
     return {h.client.pk: h.health for h in found if h.client.pk in wanted}
 

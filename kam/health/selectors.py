@@ -6,10 +6,16 @@ Python loop ever walks revenue rows. Everything a viewer gets is cut to `visible
 pushed into each query as a subquery (a manager's list never aggregates the whole company,
 except the company totals that shares are of). "Biggest drops" read the stored daily snapshot
 of 30 days ago (`HealthSnapshot`) instead of recomputing the past.
+
+The big lists (the health page, Today's and the portfolio's health sections, an analysis of
+today's candidates) read today's stored snapshot (`health_overview`, `stored_candidates`),
+written in one set-based pass by the hourly task or on first need, with the viewer's scope
+in SQL; the client card, the API and the CLI score live.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,6 +25,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import (
     Count,
+    F,
     IntegerField,
     Max,
     OuterRef,
@@ -46,6 +53,7 @@ from kam.health.models import (
 )
 from kam.playbooks.models import ComplaintCase
 from kam.portfolio.models import RevenueRecord
+from kam.portfolio.selectors import is_key_client, key_client_ids
 from kam.relations.models import BankEntry, Interaction
 from kam.surveys.models import Answer
 
@@ -88,8 +96,42 @@ a AS (
     FROM d GROUP BY client_id
     HAVING MAX(date) > %s
 )
-SELECT a.client_id, a.purchases, a.first_purchase, a.last_purchase, a.cur, a.prev, m.median_gap
-FROM a LEFT JOIN m ON m.client_id = a.client_id
+SELECT a.client_id, a.purchases, a.first_purchase, a.last_purchase, a.cur, a.prev, m.median_gap,
+       c.segment, c.name
+FROM a LEFT JOIN m ON m.client_id = a.client_id JOIN {clients} c ON c.id = a.client_id
+"""
+
+# PostgreSQL: one pass over the (client, day) sums in index order — the gap to the previous
+# purchase day is a running MAX with FILTER over the preceding rows (no re-sort), the median an
+# ordered-set aggregate, the period sums conditional aggregates. Same figures as the SQLite form.
+_REVENUE_SQL_PG = """
+WITH d AS (
+    SELECT client_id, date, SUM(amount) AS amt
+    FROM {table} WHERE date <= %s {only}
+    GROUP BY client_id, date
+),
+w AS (
+    SELECT client_id, date, amt,
+           date - MAX(date) FILTER (WHERE amt > 0) OVER (
+               PARTITION BY client_id ORDER BY date
+               ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+           ) AS gap
+    FROM d
+),
+a AS (
+    SELECT client_id,
+           COUNT(*) FILTER (WHERE amt > 0) AS purchases,
+           MIN(date) FILTER (WHERE amt > 0) AS first_purchase,
+           MAX(date) FILTER (WHERE amt > 0) AS last_purchase,
+           SUM(amt) FILTER (WHERE date > %s) AS cur,
+           SUM(amt) FILTER (WHERE date > %s AND date <= %s) AS prev,
+           PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY gap) FILTER (WHERE amt > 0) AS median_gap
+    FROM w GROUP BY client_id
+    HAVING MAX(date) > %s
+)
+SELECT a.client_id, a.purchases, a.first_purchase, a.last_purchase, a.cur, a.prev, a.median_gap,
+       c.segment, c.name
+FROM a JOIN {clients} c ON c.id = a.client_id
 """
 
 
@@ -101,6 +143,13 @@ class RevenueFacts:
     revenue_cur: Decimal
     revenue_prev: Decimal
     median_gap_days: float | None
+    segment: str = ""
+
+
+def _decimal(value: Any) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(str(value or 0))
 
 
 def _param(day: date) -> Any:
@@ -113,6 +162,34 @@ def _as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
+def _revenue_rows(
+    as_of: date, client_ids: Iterable[int] | None, clients: QuerySet[Client] | None
+) -> list[tuple[Any, ...]]:
+    """(client id, purchases, first and last purchase, the two period sums, median gap,
+    segment, name) rows of the revenue query; values as the database driver gives them."""
+    only, only_params = "", []
+    if client_ids is not None:
+        ids = [int(i) for i in client_ids]
+        if not ids:
+            return []
+        only = "AND client_id IN (" + ",".join(str(i) for i in ids) + ")"
+    elif clients is not None:
+        sub, sub_params = clients.values("pk").query.sql_with_params()
+        only, only_params = f"AND client_id IN ({sub})", list(sub_params)
+    cur_start, prev_start = _param(as_of - YEAR), _param(as_of - 2 * YEAR)
+    params = [_param(as_of), *only_params, cur_start, prev_start, cur_start, prev_start]
+    tables = {"table": RevenueRecord._meta.db_table, "clients": Client._meta.db_table}
+    if connection.vendor == "postgresql":
+        sql = _REVENUE_SQL_PG.format(only=only, **tables)
+    else:
+        gap = "CAST(julianday(date) - julianday(prev_date) AS INTEGER)"
+        sql = _REVENUE_SQL.format(gap=gap, only=only, **tables)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
 def revenue_facts(
     *,
     as_of: date,
@@ -122,36 +199,17 @@ def revenue_facts(
     """Purchase dates, median gap and the two 12-month sums of every client with revenue in
     the 24 months up to `as_of` (or of `client_ids` only, or of the `clients` queryset only,
     as a subquery), in one SQL query."""
-    gap = (
-        "CAST(julianday(date) - julianday(prev_date) AS INTEGER)"
-        if connection.vendor == "sqlite"
-        else "(date - prev_date)"
-    )
-    only, only_params = "", []
-    if client_ids is not None:
-        ids = [int(i) for i in client_ids]
-        if not ids:
-            return {}
-        only = "AND client_id IN (" + ",".join(str(i) for i in ids) + ")"
-    elif clients is not None:
-        sub, sub_params = clients.values("pk").query.sql_with_params()
-        only, only_params = f"AND client_id IN ({sub})", list(sub_params)
-    cur_start, prev_start = _param(as_of - YEAR), _param(as_of - 2 * YEAR)
-    params = [_param(as_of), *only_params, cur_start, prev_start, cur_start, prev_start]
-    sql = _REVENUE_SQL.format(table=RevenueRecord._meta.db_table, gap=gap, only=only)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
     return {
         row[0]: RevenueFacts(
             purchases=int(row[1] or 0),
             first_purchase=_as_date(row[2]),
             last_purchase=_as_date(row[3]),
-            revenue_cur=Decimal(str(row[4] or 0)),
-            revenue_prev=Decimal(str(row[5] or 0)),
+            revenue_cur=_decimal(row[4]),
+            revenue_prev=_decimal(row[5]),
             median_gap_days=None if row[6] is None else float(row[6]),
+            segment=row[7] or "",
         )
-        for row in rows
+        for row in _revenue_rows(as_of, client_ids, clients)
     }
 
 
@@ -168,10 +226,17 @@ def client_facts(
     """`ClientFacts` of every client with revenue in the 24 months up to `as_of`; of
     `client_ids` only, or of the `clients` queryset only (the viewer's scope, pushed into every
     query as a subquery). Shares are always of the whole company's revenue."""
-    revenue = revenue_facts(as_of=as_of, client_ids=client_ids, clients=clients)
+    return _facts_and_names(as_of, client_ids, clients)[0]
+
+
+def _facts_and_names(
+    as_of: date, client_ids: Iterable[int] | None, clients: QuerySet[Client] | None
+) -> tuple[dict[int, ClientFacts], dict[int, str]]:
+    """`client_facts`, and the names of those clients (read by the same revenue query)."""
+    revenue = _revenue_rows(as_of, client_ids, clients)
     if not revenue:
-        return {}
-    ids = list(revenue)
+        return {}, {}
+    ids = [row[0] for row in revenue]
     small = client_ids is not None
     scope = None if small or clients is None else clients.values("pk")
 
@@ -182,13 +247,20 @@ def client_facts(
             return qs.filter(**{f"{field}__in": scope})
         return qs
 
-    totals = RevenueRecord.objects.filter(date__lte=as_of).aggregate(
-        cur=Coalesce(Sum("amount", filter=Q(date__gt=as_of - YEAR)), Value(Decimal(0))),
-        prev=Coalesce(
-            Sum("amount", filter=Q(date__gt=as_of - 2 * YEAR, date__lte=as_of - YEAR)),
-            Value(Decimal(0)),
-        ),
-    )
+    if client_ids is None and clients is None:
+        # Every client with revenue in the 24 months is here: their sums are the company's.
+        totals = {
+            "cur": sum((_decimal(row[4]) for row in revenue), Decimal(0)),
+            "prev": sum((_decimal(row[5]) for row in revenue), Decimal(0)),
+        }
+    else:
+        totals = RevenueRecord.objects.filter(date__lte=as_of).aggregate(
+            cur=Coalesce(Sum("amount", filter=Q(date__gt=as_of - YEAR)), Value(Decimal(0))),
+            prev=Coalesce(
+                Sum("amount", filter=Q(date__gt=as_of - 2 * YEAR, date__lte=as_of - YEAR)),
+                Value(Decimal(0)),
+            ),
+        )
     contacts = _by_client(
         scoped(Interaction.objects.filter(date__lte=as_of, planned=False)),
         last_positive=Max("date", filter=Q(tone="positive")),
@@ -240,32 +312,40 @@ def client_facts(
     reviewed = dict(scoped(Dossier.objects.all()).values_list("client_id", "last_reviewed_on"))
     company = company_settings()
     segment_cadence = company.segment_cadence()
-    segments = dict(scoped(Client.objects.all(), "pk").values_list("pk", "segment"))
 
-    def pct(part: Decimal, whole: Decimal) -> Decimal:
-        return part * 100 / whole if whole > 0 else Decimal(0)
-
+    key_pct = company.key_share * 100
+    key_cadence, review_days = company.cadence_days, company.dossier_review_days
+    total_cur, total_prev = totals["cur"], totals["prev"]
+    zero = Decimal(0)
+    native = connection.vendor == "postgresql"  # dates and numerics come typed already
+    none: dict[str, Any] = {}
     result = {}
-    for cid, rev in revenue.items():
-        share_cur = pct(rev.revenue_cur, totals["cur"])
-        is_key = share_cur >= company.key_share * 100
-        contact = contacts.get(cid, {})
-        entries = bank.get(cid, {})
-        answer = answers.get(cid, {})
-        case = cases.get(cid, {})
+    names = {}
+    for cid, purchases, first, last, cur, prev, median, segment, name in revenue:
+        if native:
+            cur, prev = cur if cur is not None else zero, prev if prev is not None else zero
+        else:
+            cur, prev, first, last = _decimal(cur), _decimal(prev), _as_date(first), _as_date(last)
+        share_cur = cur * 100 / total_cur if total_cur > 0 else zero
+        contact = contacts.get(cid, none)
+        entries = bank.get(cid, none)
+        answer = answers.get(cid, none)
+        case = cases.get(cid, none)
+        review = reviewed.get(cid)
+        names[cid] = name
         result[cid] = ClientFacts(
             client_id=cid,
-            purchases=rev.purchases,
-            first_purchase=rev.first_purchase,
-            last_purchase=rev.last_purchase,
-            median_gap_days=rev.median_gap_days,
-            revenue_cur=rev.revenue_cur,
-            revenue_prev=rev.revenue_prev,
+            purchases=purchases or 0,
+            first_purchase=first,
+            last_purchase=last,
+            median_gap_days=None if median is None else float(median),
+            revenue_cur=cur,
+            revenue_prev=prev,
             share_cur_pct=share_cur,
-            share_prev_pct=pct(rev.revenue_prev, totals["prev"]),
-            cadence_every_days=company.cadence_days
-            if is_key
-            else segment_cadence.get(segments.get(cid, "")),
+            share_prev_pct=prev * 100 / total_prev if total_prev > 0 else zero,
+            cadence_every_days=key_cadence
+            if share_cur >= key_pct
+            else segment_cadence.get(segment or ""),
             last_positive_contact=contact.get("last_positive"),
             bank_entries=entries.get("n", 0),
             bank_balance=entries.get("deposits", 0) - entries.get("withdrawals", 0),
@@ -278,11 +358,10 @@ def client_facts(
             open_complaints=case.get("open", 0),
             complaints=case.get("recent", 0),
             roles_present=min(roles.get(cid, 0), domain.ESSENTIAL_ROLE_COUNT),
-            dossier_reviewed_in_time=not review_overdue(
-                reviewed.get(cid), as_of, every_days=company.dossier_review_days
-            ),
+            dossier_reviewed_in_time=review is not None
+            and not review_overdue(review, as_of, every_days=review_days),
         )
-    return result
+    return result, names
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,13 +409,62 @@ def _viewer_scope(
 def scores_of(
     facts: dict[int, ClientFacts], *, as_of: date, cfg: HealthSettings | None = None
 ) -> dict[int, int | None]:
-    """The health score of each client's facts (what a daily snapshot stores)."""
+    """The health score of each client's facts (a card of the past: drops without a stored day)."""
     cfg = cfg or health_settings()
     weights, th = cfg.weights(), cfg.thresholds()
+    return {cid: domain.health_score(fact, as_of, th, weights) for cid, fact in facts.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """What a snapshot stores of one client."""
+
+    health: int | None
+    is_key: bool
+    alerts: str  # the raised alert codes (before snoozes), comma-separated, in a fixed order
+    candidate: Candidate | None
+
+
+def _new_since(as_of: date, cfg: HealthSettings) -> date:
+    """First purchases on or after this day make a new client (contrast analysis)."""
+    return as_of - timedelta(days=round(cfg.new_client_months * 365 / 12))
+
+
+def scored_of(
+    facts: dict[int, ClientFacts], *, as_of: date, keys: set[int], cfg: HealthSettings | None = None
+) -> dict[int, Scored]:
+    """Score, key flag (`keys`: the key clients' ids), raised alerts and candidacy of each
+    client's facts, in one pass."""
+    cfg = cfg or health_settings()
+    weights, th = cfg.weights(), cfg.thresholds()
+    new_since = _new_since(as_of, cfg)
     return {
-        cid: domain.health_of(domain.components_of(fact, as_of, th), weights)
+        cid: Scored(
+            health=domain.health_score(fact, as_of, th, weights),
+            is_key=cid in keys,
+            alerts=",".join(a.value for a in domain.alerts(fact, as_of, th)),
+            candidate=domain.candidate(fact, as_of, th, new_since=new_since),
+        )
         for cid, fact in facts.items()
     }
+
+
+def settings_key(cfg: HealthSettings | None = None) -> str:
+    """A digest of every setting a stored score depends on (weights, thresholds, the key share,
+    the cadences, the dossier review period)."""
+    cfg = cfg or health_settings()
+    company = company_settings()
+    parts = (
+        sorted(cfg.weights().items()),
+        cfg.thresholds(),
+        cfg.new_client_months,
+        company.key_share,
+        company.window_months,
+        company.cadence_days,
+        sorted(company.segment_cadence().items()),
+        company.dossier_review_days,
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def snapshot_day(as_of: date) -> date:
@@ -366,6 +494,16 @@ def _previous_scores(
     return dict(qs.values_list("client_id", "health"))
 
 
+def key_ids(as_of: date, clients: dict[int, Client] | None = None) -> set[int]:
+    """Key clients by the portfolio's definition (`key_client_ids`: a share above the key
+    threshold over the default window, or marked strategic/reference or prospective); for a
+    single client of `clients`, asked about that one only (no company ranking)."""
+    if clients is not None and len(clients) == 1:
+        (client,) = clients.values()
+        return {client.pk} if is_key_client(client, as_of) else set()
+    return key_client_ids(as_of)
+
+
 def health_list(
     *,
     viewer: Any,
@@ -373,11 +511,13 @@ def health_list(
     client_ids: Iterable[int] | None = None,
     compare: bool = True,
     own: bool = False,
+    key_flags: bool = True,
 ) -> list[ClientHealth]:
-    """Health of every visible client with revenue in the last 24 months: key clients first,
-    then the lowest score first. The viewer's scope is a subquery of every aggregate; with
-    `compare`, each row's `previous` is its stored score of DROP_COMPARED_DAYS ago; with `own`,
-    only the clients the viewer manages personally."""
+    """Health of every visible client with revenue in the last 24 months: key clients (the
+    portfolio's definition) first, then the lowest score first. The viewer's scope is a
+    subquery of every aggregate; with `compare`, each row's `previous` is its stored score of
+    DROP_COMPARED_DAYS ago; with `own`, only the clients the viewer manages personally;
+    without `key_flags`, no row is flagged key (a caller that only needs the scores)."""
     cfg: HealthSettings = health_settings()
     weights, th = cfg.weights(), cfg.thresholds()
     visible, wanted, scope = _viewer_scope(viewer, client_ids, own=own)
@@ -389,7 +529,7 @@ def health_list(
     clients = {c.pk: c for c in visible}
     before = _previous_scores(as_of, wanted, scope, cfg) if compare else {}
     snoozed = _snoozed(as_of, wanted, scope)
-    key_share = company_settings().key_share * 100
+    keys = key_ids(as_of, clients if wanted is not None else None) if key_flags else set()
     rows = []
     for cid, fact in facts.items():
         client = clients.get(cid)
@@ -401,7 +541,7 @@ def health_list(
         rows.append(
             ClientHealth(
                 client=client,
-                is_key=fact.share_cur_pct >= key_share,
+                is_key=cid in keys,
                 health=health,
                 previous=previous,
                 components=components,
@@ -433,6 +573,129 @@ def lowest_and_drops(
     return lowest, drops
 
 
+def stored_day(day: date, *, current: bool = True) -> HealthSnapshotDay:
+    """The stored snapshot of `day`, written first (company-wide, once) when it is missing —
+    or, with `current`, when it was scored under other settings than today's."""
+    cfg = health_settings()
+    found = HealthSnapshotDay.objects.filter(day=day).first()
+    if found is None or (current and found.settings_key != settings_key(cfg)):
+        from kam.health.services import health_snapshot_write  # writes live in services
+
+        health_snapshot_write(day=day)
+        found = HealthSnapshotDay.objects.get(day=day)
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class StoredHealth:
+    """A client's row of a list served from the stored snapshot (no components: the client
+    card shows those live)."""
+
+    client: Client
+    is_key: bool
+    health: int | None
+    previous: int | None
+    alerts: list[Alert]
+    snoozed: list[Alert]
+
+    @property
+    def change(self) -> int | None:
+        if self.health is None or self.previous is None:
+            return None
+        return self.health - self.previous
+
+    @property
+    def components(self) -> list[Component]:
+        return []
+
+
+@dataclass(frozen=True, slots=True)
+class HealthOverview:
+    """The lists of the health page, Today and the portfolio: read from the snapshot stored
+    `written_at` (today's, refreshed by the hourly task), cut to the viewer's scope in SQL."""
+
+    written_at: Any  # datetime of the stored scores
+    total: int
+    rows: list[StoredHealth]
+    lowest: list[StoredHealth]
+    drops: list[StoredHealth]
+    alerted: list[StoredHealth]
+
+
+_STORED_FIELDS = ("client_id", "client__name", "is_key", "health", "previous", "alerts")
+
+
+def health_overview(
+    *,
+    viewer: Any,
+    as_of: date,
+    own: bool = False,
+    rows: int = 0,
+    limit: int = 5,
+    alerted: int = 0,
+) -> HealthOverview:
+    """Key clients first, then the lowest: the first `rows` of the viewer's clients, the
+    `limit` lowest and biggest drops (against the snapshot of DROP_COMPARED_DAYS ago) and the
+    first `alerted` clients with an alert not snoozed. A bounded number of queries whatever
+    the number of clients; the viewer's scope (with `own`, the viewer's own clients) is a
+    subquery of each."""
+    day = stored_day(as_of)
+    stored_day(snapshot_day(as_of), current=False)
+    _visible, _wanted, scope = _viewer_scope(viewer, None, own=own)
+    previous = HealthSnapshot.objects.filter(
+        day=snapshot_day(as_of), client_id=OuterRef("client_id")
+    ).values("health")[:1]
+    base = HealthSnapshot.objects.filter(day=as_of)
+    if scope is not None:
+        base = base.filter(client_id__in=scope.values("pk"))
+    qs = base.annotate(previous=Subquery(previous))
+    order = ("-is_key", F("health").asc(nulls_last=True), "client__name", "client_id")
+    snoozed = _snoozed(as_of, None, scope) if alerted or rows else set()
+
+    def row(values: tuple[Any, ...]) -> StoredHealth:
+        cid, name, is_key, health, before, codes = values
+        raised = [Alert(c) for c in codes.split(",") if c]
+        return StoredHealth(
+            client=Client(pk=cid, name=name),
+            is_key=is_key,
+            health=health,
+            previous=before,
+            alerts=[a for a in raised if (cid, a.value) not in snoozed],
+            snoozed=[a for a in raised if (cid, a.value) in snoozed],
+        )
+
+    ordered = qs.order_by(*order).values_list(*_STORED_FIELDS)
+    listed = [row(v) for v in ordered[:rows]] if rows else []
+    scored = qs.filter(health__isnull=False)
+    lowest = [row(v) for v in scored.order_by(*order).values_list(*_STORED_FIELDS)[:limit]]
+    falling = scored.annotate(change=F("health") - F("previous")).filter(change__lt=0)
+    drops = [
+        row(v)
+        for v in falling.order_by("-is_key", "change", "client__name", "client_id").values_list(
+            *_STORED_FIELDS
+        )[:limit]
+    ]
+    warned: list[StoredHealth] = []
+    if alerted:
+        # Snoozed alerts are few: read on in chunks until enough rows keep one not snoozed.
+        with_alerts = ordered.exclude(alerts="")
+        start = 0
+        while len(warned) < alerted:
+            chunk = [row(v) for v in with_alerts[start : start + 4 * alerted]]
+            warned += [r for r in chunk if r.alerts]
+            if len(chunk) < 4 * alerted:
+                break
+            start += 4 * alerted
+    return HealthOverview(
+        written_at=day.written_at,
+        total=base.count(),
+        rows=listed,
+        lowest=lowest,
+        drops=drops,
+        alerted=warned[:alerted],
+    )
+
+
 def health_as_dict(rows: list[ClientHealth], as_of: date) -> dict[str, Any]:
     """The report / API shape of the issue."""
     return {
@@ -456,14 +719,12 @@ def contrast_candidates(*, viewer: Any, as_of: date) -> dict[str, Any]:
     """Contrast-analysis candidates in the report / API shape, strongest evidence first."""
     cfg = health_settings()
     th = cfg.thresholds()
-    new_since = as_of - timedelta(days=round(cfg.new_client_months * 365 / 12))
-    visible, _wanted, scope = _viewer_scope(viewer, None)
-    names = dict(visible.values_list("pk", "name"))
-    facts = client_facts(as_of=as_of, clients=scope)
+    new_since = _new_since(as_of, cfg)
+    _visible, _wanted, scope = _viewer_scope(viewer, None)
+    # The scope is inside the SQL (None: the viewer sees every client).
+    facts, names = _facts_and_names(as_of, None, scope)
     found: list[tuple[Candidate, str]] = []
     for cid, fact in facts.items():
-        if cid not in names:
-            continue
         cand = domain.candidate(fact, as_of, th, new_since=new_since)
         if cand is not None:
             found.append((cand, names[cid]))
@@ -474,3 +735,30 @@ def contrast_candidates(*, viewer: Any, as_of: date) -> dict[str, Any]:
             {"client": {"id": cand.client_id, "name": name}, "evidence": cand.evidence}
         )
     return out
+
+
+def stored_candidates(
+    *, viewer: Any, as_of: date, exclude: Iterable[int] = (), limit: int | None = None
+) -> tuple[dict[str, list[dict[str, Any]]], Any]:
+    """`contrast_candidates` of `as_of` read from that day's stored snapshot (written first
+    when missing or scored under other settings), cut to the viewer's scope in SQL, without
+    the `exclude`d clients, at most `limit` per side; and the time the scores were stored."""
+    day = stored_day(as_of)
+    _visible, _wanted, scope = _viewer_scope(viewer, None)
+    qs = HealthSnapshot.objects.filter(day=as_of).exclude(side="")
+    if scope is not None:
+        qs = qs.filter(client_id__in=scope.values("pk"))
+    if exclude:
+        qs = qs.exclude(client_id__in=list(exclude))
+    out: dict[str, list[dict[str, Any]]] = {}
+    for side in domain.Side:
+        rows = (
+            qs.filter(side=side.value)
+            .order_by("-strength", "client__name", "client_id")
+            .values_list("client_id", "client__name", "evidence")
+        )
+        out[side.value] = [
+            {"client": {"id": cid, "name": name}, "evidence": evidence}
+            for cid, name, evidence in (rows if limit is None else rows[:limit])
+        ]
+    return out, day.written_at

@@ -15,19 +15,20 @@ from kam.accounts.access import can_manage_users, client_get
 from kam.core.http import AuthenticatedRequest
 from kam.health.forms import HealthSettingsForm, SnoozeForm
 from kam.health.models import health_settings
-from kam.health.selectors import health_list, lowest_and_drops
+from kam.health.selectors import health_overview
 from kam.health.services import alert_snooze, health_settings_update
 from kam.health.texts import explained
 
 
 def health_list_view(request: AuthenticatedRequest) -> HttpResponse:
-    rows = health_list(viewer=request.user, as_of=timezone.localdate())
-    lowest, drops = lowest_and_drops(rows, limit=10)
+    """The viewer's clients by stored health (today's snapshot, its time shown)."""
+    found = health_overview(viewer=request.user, as_of=timezone.localdate(), rows=300, limit=10)
     context = {
-        "rows": [explained(r) for r in rows[:300]],
-        "total": len(rows),
-        "lowest": lowest,
-        "drops": drops,
+        "rows": [explained(r) for r in found.rows],
+        "total": found.total,
+        "lowest": found.lowest,
+        "drops": found.drops,
+        "health_written_at": found.written_at,
     }
     return render(request, "health/health_list.html", context)
 
@@ -35,8 +36,12 @@ def health_list_view(request: AuthenticatedRequest) -> HttpResponse:
 def portfolio_section_view(request: AuthenticatedRequest) -> HttpResponse:
     """The portfolio page's health section (loaded after the page): the viewer's lowest scores
     and biggest drops, key clients first."""
-    lowest, drops = lowest_and_drops(health_list(viewer=request.user, as_of=timezone.localdate()))
-    context = {"health_lowest": lowest, "health_drops": drops}
+    found = health_overview(viewer=request.user, as_of=timezone.localdate())
+    context = {
+        "health_lowest": found.lowest,
+        "health_drops": found.drops,
+        "health_written_at": found.written_at,
+    }
     return render(request, "health/_portfolio.html", context)
 
 

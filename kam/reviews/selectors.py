@@ -10,11 +10,12 @@ contrast`), as of the analysis date.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from kam.accounts.access import AnyUser, people_owned, visible_clients, visible_managers
 from kam.accounts.models import User
@@ -22,7 +23,7 @@ from kam.clients.models import Client
 from kam.deals.selectors import visible_deals
 from kam.health import domain as health_domain
 from kam.health.models import health_settings
-from kam.health.selectors import client_facts, contrast_candidates
+from kam.health.selectors import client_facts, contrast_candidates, stored_candidates
 from kam.reviews import domain
 from kam.reviews.choices import QUESTIONS, Question, Side
 from kam.reviews.models import Analysis, Answer, CauseTag, Entry, ReviewTask
@@ -88,15 +89,22 @@ def picked_sides(analysis: Analysis) -> dict[int, str]:
     return dict(analysis.entries.values_list("client_id", "side"))
 
 
-def candidates(viewer: AnyUser, analysis: Analysis) -> dict[str, list[dict[str, Any]]]:
+def candidates(
+    viewer: AnyUser, analysis: Analysis, *, today: date | None = None
+) -> tuple[dict[str, list[dict[str, Any]]], datetime | None]:
     """Proposed clients of each side as of the analysis date, strongest evidence first,
-    without the clients already picked."""
-    found = contrast_candidates(viewer=viewer, as_of=analysis.as_of)
+    without the clients already picked; and, for an analysis dated today, the time of the
+    stored scores they were read from (None: computed now for a past date)."""
     picked = picked_sides(analysis)
+    if analysis.as_of == (today or timezone.localdate()):
+        return stored_candidates(
+            viewer=viewer, as_of=analysis.as_of, exclude=picked, limit=CANDIDATES_SHOWN
+        )
+    found = contrast_candidates(viewer=viewer, as_of=analysis.as_of)
     return {
         side: [c for c in found[side] if c["client"]["id"] not in picked][:CANDIDATES_SHOWN]
         for side in domain.SIDES
-    }
+    }, None
 
 
 def client_candidate(client: Client, as_of: date) -> tuple[str, dict[str, object]] | None:

@@ -75,7 +75,7 @@ def analysis_view(request: AuthenticatedRequest, analysis_id: int) -> HttpRespon
     analysis = sel.analysis_get(request.user, analysis_id)
     picked = sel.entries(request.user, analysis)
     query = (request.GET.get("q") or "")[:100]
-    found = sel.candidates(request.user, analysis)
+    found, scored_at = sel.candidates(request.user, analysis)
     context = {
         "analysis": analysis,
         "may_run": sel.may_run_analyses(request.user),
@@ -92,6 +92,7 @@ def analysis_view(request: AuthenticatedRequest, analysis_id: int) -> HttpRespon
             }
             for side in Side
         ],
+        "scored_at": scored_at,
         "hidden": sel.hidden_count(request.user, analysis),
         "query": query,
         "search": sel.client_search(request.user, analysis, query),

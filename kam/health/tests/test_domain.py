@@ -318,3 +318,54 @@ def test_pareto_is_ordered_and_ends_at_100(counts: dict[str, int]) -> None:
     assert cumulative == sorted(cumulative)
     if rows:
         assert cumulative[-1] == pytest.approx(100)
+
+
+@given(
+    st.integers(min_value=-5000, max_value=5000),
+    st.integers(min_value=-5000, max_value=5000),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=900)),
+    st.one_of(st.none(), st.floats(min_value=0, max_value=400)),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=200)),
+    st.one_of(st.none(), st.integers(min_value=1, max_value=90)),
+    st.integers(min_value=0, max_value=4),
+    st.integers(min_value=-20, max_value=20),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=10)),
+    st.integers(min_value=0, max_value=3),
+    st.integers(min_value=0, max_value=5),
+    st.booleans(),
+    st.dictionaries(st.sampled_from(domain.COMPONENTS), st.integers(min_value=0, max_value=50)),
+)
+def test_fast_score_is_the_score(
+    cur: int,
+    prev: int,
+    silent: int | None,
+    gap: float | None,
+    contacted: int | None,
+    every: int | None,
+    entries: int,
+    balance: int,
+    score: int | None,
+    open_cases: int,
+    roles: int,
+    reviewed: bool,
+    weights: dict[str, int],
+) -> None:
+    """The snapshot's `health_score` gives exactly the card's score (components summed)."""
+    f = facts(
+        revenue_cur=Decimal(cur),
+        revenue_prev=Decimal(prev),
+        last_purchase=None if silent is None else TODAY - timedelta(days=silent),
+        median_gap_days=gap,
+        last_positive_contact=None if contacted is None else TODAY - timedelta(days=contacted),
+        cadence_every_days=every,
+        bank_entries=entries,
+        bank_balance=balance,
+        bank_trend=balance // 2,
+        last_score=score,
+        open_complaints=open_cases,
+        roles_present=roles,
+        dossier_reviewed_in_time=reviewed,
+    )
+    expected = domain.score(domain.components_of(f, TODAY, TH), weights)[0]
+    assert domain.health_score(f, TODAY, TH, weights) == expected
+    assert domain.health_of(domain.components_of(f, TODAY, TH), weights) == expected

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -15,17 +16,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from kam.accounts.access import visible_clients
 from kam.accounts.models import User
 from kam.clients.domain import normalize_company_name
 from kam.clients.models import Client
 from kam.health.domain import COMPONENTS
-from kam.health.models import HealthSnapshot, HealthSnapshotDay, health_settings
+from kam.health.models import AlertSnooze, HealthSnapshot, HealthSnapshotDay, health_settings
 from kam.health.selectors import (
     client_facts,
     contrast_candidates,
     health_list,
     lowest_and_drops,
     snapshot_day,
+    stored_candidates,
 )
 from kam.health.services import health_snapshot_write
 from kam.health.tasks import write_health_snapshot
@@ -247,3 +250,131 @@ def test_today_personal_view_scores_own_clients_and_team_view_the_reports(org: O
     assert own.name in personal
     assert report.name not in personal
     assert report.name in team
+
+
+def _varied(org: Org) -> list[Client]:
+    """Clients of every manager with different histories: falling, steady, stopped, key."""
+    made = []
+    for i, manager in enumerate([org.manager_a1, org.manager_a2, org.manager_b1] * 4):
+        client = _client(f"Разный {i}", manager)
+        if i % 4 == 0:
+            _buy(client, *range(150 + i, 700, 30), amount=1000 * (i + 1))  # stopped buying
+        else:
+            _buy(client, 2 + i, 40 + i, 70, 300, 500, amount=100 * (i + 1))
+        made.append(client)
+    return made
+
+
+@pytest.mark.parametrize("viewer", ["director", "supervisor_a", "manager_a1", "manager_b1"])
+def test_stored_lists_agree_with_live_scoring_and_keep_the_scope(org: Org, viewer: str) -> None:
+    from kam.health.selectors import health_overview
+
+    _varied(org)
+    user = getattr(org, viewer)
+    # The snapshot of 30 days ago, with some scores changed so that some clients fell.
+    health_snapshot_write(day=snapshot_day(TODAY))
+    HealthSnapshot.objects.filter(day=snapshot_day(TODAY), client__name__endswith="1").update(
+        health=100
+    )
+    live = health_list(viewer=user, as_of=TODAY)
+    lowest, drops = lowest_and_drops(live)
+    found = health_overview(viewer=user, as_of=TODAY, rows=300, alerted=20)
+
+    def shown(rows: list[Any]) -> list[tuple[int, int | None, int | None, bool, list[str]]]:
+        return [
+            (r.client.pk, r.health, r.previous, r.is_key, [a.value for a in r.alerts]) for r in rows
+        ]
+
+    assert found.total == len(live)
+    assert shown(found.rows) == shown(live)
+    assert shown(found.lowest) == shown(lowest)
+    assert shown(found.drops) == shown(drops)
+    assert drops  # the test means something: clients fell
+    assert shown(found.alerted) == shown([r for r in live if r.alerts][:20])
+    assert found.alerted
+    visible = set(visible_clients(user).values_list("pk", flat=True))
+    assert {r.client.pk for r in found.rows} <= visible
+    # The contrast candidates of today's snapshot are the live rules' ones, in the same order.
+    stored, _at = stored_candidates(viewer=user, as_of=TODAY)
+    live_sides = contrast_candidates(viewer=user, as_of=TODAY)
+    assert stored == {side: live_sides[side] for side in ("satisfied", "dissatisfied")}
+    assert stored["dissatisfied"]
+
+
+def test_stored_lists_show_their_time_and_follow_settings_and_snoozes(org: Org) -> None:
+    client = _client("Уходящий Надолго", org.manager_a1)
+    _buy(client, 200, 230, 260, 290)
+    http = HttpClient()
+    http.force_login(org.manager_a1)
+    page = http.get(reverse("health:health-list")).content.decode()
+    written = HealthSnapshotDay.objects.get(day=TODAY).written_at
+    assert "data-health-as-of" in page
+    assert timezone.localtime(written).strftime("%H:%M") in page
+    assert 'data-client="' + str(client.pk) in page
+    # New data waits for the refresh (the card is live); a snooze applies at once.
+    stored = HealthSnapshot.objects.get(day=TODAY, client=client)
+    assert stored.alerts == "stopped_buying"
+    _buy(client, 1)
+    assert HealthSnapshot.objects.get(day=TODAY, client=client).health == stored.health
+    http.get(reverse("health:health-list"))
+    assert HealthSnapshot.objects.get(day=TODAY, client=client).health == stored.health
+    AlertSnooze.objects.create(
+        client=client,
+        code="stopped_buying",
+        until=TODAY + timedelta(days=5),
+        reason="пауза",
+        author=org.manager_a1,
+    )
+    section = http.get(reverse("today-section", args=["health"])).content.decode()
+    assert 'data-alert="stopped_buying"' not in section
+    # Changed weights make the stored scores stale: the next list rewrites them.
+    _only(revenue_trend=1)
+    http.get(reverse("health:health-list"))
+    rewritten = HealthSnapshot.objects.get(day=TODAY, client=client)
+    live = health_list(viewer=org.manager_a1, as_of=TODAY, client_ids=[client.pk])[0]
+    assert rewritten.health == live.health != stored.health
+
+
+def test_hourly_task_refreshes_today_and_prunes_old_days(org: Org) -> None:
+    from kam.health.services import SNAPSHOT_DAILY_DAYS, health_snapshot_prune
+
+    cutoff = TODAY - timedelta(days=SNAPSHOT_DAILY_DAYS)
+    days = [TODAY - timedelta(days=d) for d in range(1, SNAPSHOT_DAILY_DAYS + 60)]
+    for day in days:
+        HealthSnapshotDay.objects.create(day=day, clients=1)
+        HealthSnapshot.objects.create(client=org.client_a1, day=day, health=50)
+    write_health_snapshot.call()
+    kept = set(HealthSnapshotDay.objects.values_list("day", flat=True))
+    assert TODAY in kept
+    assert {d for d in days if d >= cutoff} <= kept
+    old = [d for d in days if d < cutoff]
+    weeks: dict[tuple[int, int], list[Any]] = {}
+    for d in old:
+        weeks.setdefault((d.isocalendar().year, d.isocalendar().week), []).append(d)
+    assert {d for d in kept if d < cutoff} == {max(w) for w in weeks.values()}
+    assert set(HealthSnapshot.objects.values_list("day", flat=True)) == kept
+    assert health_snapshot_prune(today=TODAY) == 0  # re-running removes nothing more
+
+
+def test_key_flag_is_the_portfolios_definition(org: Org) -> None:
+    """A client marked strategic counts as key however small its share (the portfolio's
+    `key_client_ids`), in the stored lists as in the live ones; so it comes first."""
+    from kam.health.selectors import health_overview
+    from kam.portfolio.models import KeyAccountProfile
+    from kam.portfolio.selectors import key_client_ids
+
+    big = _client("Крупный Обычный", org.manager_a1)
+    _buy(big, 10, 40, 70, amount=1_000_000)
+    small = _client("Мелкий Стратегический", org.manager_a1)
+    _buy(small, 10, 40, 70, amount=1)
+    KeyAccountProfile.objects.create(client=small, strategic=True)
+    keys = key_client_ids(TODAY)
+    assert small.pk in keys
+    live = {r.client.pk: r.is_key for r in health_list(viewer=org.manager_a1, as_of=TODAY)}
+    assert live == {pk: pk in keys for pk in live}
+    found = health_overview(viewer=org.manager_a1, as_of=TODAY, rows=50)
+    assert {r.client.pk: r.is_key for r in found.rows} == live
+    flagged = [r.client.pk for r in found.rows if r.is_key]
+    assert [r.client.pk for r in found.rows][: len(flagged)] == flagged
+    card = health_list(viewer=org.manager_a1, as_of=TODAY, client_ids=[small.pk])
+    assert card[0].is_key

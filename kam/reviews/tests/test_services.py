@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kam.deals.models import Deal
+from kam.health.selectors import contrast_candidates
 from kam.reviews import selectors as sel
 from kam.reviews import services as svc
 from kam.reviews.choices import Question
@@ -286,14 +287,30 @@ def test_prefill_from_deals_and_segment(org: Org) -> None:
 
 def test_candidates_leave_out_picked_and_invisible_clients(org: Org) -> None:
     analysis = _analysis(org, as_of=timezone.localdate())
-    found = sel.candidates(org.supervisor_a, analysis)
+    found, scored_at = sel.candidates(org.supervisor_a, analysis)
+    assert scored_at is not None  # an analysis of today reads today's stored scores
     ids = {c["client"]["id"] for c in found["dissatisfied"]}
     assert ids == {org.client_a1.pk, org.client_a2.pk}
     svc.entry_add(
         actor=org.supervisor_a, analysis=analysis, client=org.client_a1, side="dissatisfied"
     )
-    found = sel.candidates(org.supervisor_a, analysis)
+    found, _at = sel.candidates(org.supervisor_a, analysis)
     assert {c["client"]["id"] for c in found["dissatisfied"]} == {org.client_a2.pk}
+    # Stored or live, the same candidates: today's read from the snapshot agree with the
+    # live rules; a past analysis date is computed live.
+    live = contrast_candidates(viewer=org.supervisor_a, as_of=analysis.as_of)
+    assert found["dissatisfied"] == [
+        c for c in live["dissatisfied"] if c["client"]["id"] != org.client_a1.pk
+    ]
+    assert found["satisfied"] == live["satisfied"]
+    past = _analysis(org, as_of=timezone.localdate() - timedelta(days=400))
+    found, scored_at = sel.candidates(org.supervisor_a, past)
+    assert scored_at is None
+    assert found == {
+        side: items[: sel.CANDIDATES_SHOWN]
+        for side, items in contrast_candidates(viewer=org.supervisor_a, as_of=past.as_of).items()
+        if side != "as_of"
+    }
 
 
 def test_fixes_become_tasks_of_team_members(org: Org) -> None:
