@@ -182,35 +182,23 @@ def _json_value(value: Any) -> Any:
 
 
 def _insert(rows: list[tuple[Any, ...]], source_system: str, now: datetime) -> None:
-    """Insert checked new deals in one executemany (SQLite) or COPY (PostgreSQL)."""
-    if not rows:
-        return
-    table = Deal._meta.db_table
-    columns = ", ".join([*_COLUMNS, "external_id", "met_on", "source_system", "updated_at"])
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row((*row, source_system, now))
-        else:
-            marks = ", ".join(["%s"] * (len(_COLUMNS) + 4))
-            stamp = connection.ops.adapt_datetimefield_value(now)
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
-                [
-                    (
-                        *row[:3],
-                        None if row[3] is None else str(row[3]),
-                        row[4].isoformat(),
-                        None if row[5] is None else row[5].isoformat(),
-                        *row[6:-1],
-                        None if row[-1] is None else row[-1].isoformat(),
-                        source_system,
-                        stamp,
-                    )
-                    for row in rows
-                ],
+    """Insert checked new deals (typed values) through `deals_insert_new`, which takes the
+    amount and the dates as text."""
+    deals_insert_new(
+        [
+            (
+                *row[:3],
+                None if row[3] is None else str(row[3]),
+                row[4].isoformat(),
+                None if row[5] is None else row[5].isoformat(),
+                *row[6:-1],
+                None if row[-1] is None else row[-1].isoformat(),
             )
+            for row in rows
+        ],
+        source_system=source_system,
+        stamp=now,
+    )
 
 
 def deals_insert_new(rows: list[tuple[Any, ...]], *, source_system: str, stamp: datetime) -> None:

@@ -8,7 +8,7 @@ threshold and weight is an admin setting passed in explicitly.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -220,18 +220,7 @@ def health_of(
 ) -> int | None:
     """`score(parts, weights)[0]` without building the components (daily snapshots score
     every client)."""
-    total = 0
-    weighted = 0.0
-    for name, (_, quality) in parts.items():
-        w = weights.get(name, 0)
-        if w < 0:
-            raise ValueError("weights are never negative")
-        if quality is not None and w > 0:
-            total += w
-            weighted += quality * w
-    if not total:
-        return None
-    return max(0, min(100, round(100 * weighted / total)))
+    return _weighted_score(((name, quality) for name, (_, quality) in parts.items()), weights)
 
 
 def components_of(
@@ -289,6 +278,14 @@ def health_score(
         ("complaints", complaints_quality(facts.open_complaints)),
         ("dossier", dossier_quality(facts.roles_present, facts.dossier_reviewed_in_time)[1]),
     )
+    return _weighted_score(qualities, weights)
+
+
+def _weighted_score(
+    qualities: Iterable[tuple[str, float | None]], weights: Mapping[str, int]
+) -> int | None:
+    """0–100: the weighted mean of the known qualities (0..1); None when no weighted one is
+    known. A weight of zero removes its component."""
     total = 0
     weighted = 0.0
     for name, quality in qualities:
