@@ -10,6 +10,8 @@ import pytest
 from django.core.servers.basehttp import WSGIServer
 from django.test.testcases import LiveServerThread
 
+from tests.e2e.settle import close_quietly
+
 
 # One request at a time: the in-memory SQLite test database is a single connection that the
 # server thread shares, and the client card now loads several lazy panels in parallel; two
@@ -45,7 +47,7 @@ def page(browser: Any) -> Iterator[Any]:
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
-    context.close()
+    close_quietly(context)
 
 
 @pytest.fixture
@@ -56,7 +58,7 @@ def mobile_page(browser: Any) -> Iterator[Any]:
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
-    context.close()
+    close_quietly(context)
 
 
 @pytest.fixture

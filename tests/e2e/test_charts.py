@@ -22,6 +22,7 @@ from kam.portfolio.models import KeyAccountProfile, RevenueRecord
 from kam.relations.models import BankEntry
 from kam.surveys.models import Answer, Respondent
 from kam.testing import Org
+from tests.e2e.settle import close_quietly
 from tests.e2e.test_client_card import _login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -187,4 +188,4 @@ def test_russian_chart_pages_draw_russian_labels_inside_the_chart(
         assert "n = 1" in (trend.locator("g.trace.bars").first.text_content() or "")
         assert "ориентировочно" in (trend.locator("g.legend").text_content() or "")
     finally:
-        context.close()
+        close_quietly(context)

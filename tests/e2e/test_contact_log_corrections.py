@@ -11,6 +11,7 @@ from django.utils import timezone
 from kam.relations.models import Interaction, InteractionRevision
 from kam.relations.services import interaction_log
 from kam.testing import Org
+from tests.e2e.settle import close_quietly
 from tests.e2e.test_client_card import _login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -69,4 +70,4 @@ def test_manager_corrects_a_mis_clicked_negative_contact(
     page.goto(f"{live_server.url}/relationships/{org.client_a1.pk}/log/{entry.pk}/delete/")
     page.get_by_role("heading", name="Запись нельзя исправить").wait_for()
     assert Interaction.objects.filter(pk=entry.pk).exists()
-    context.close()
+    close_quietly(context)

@@ -10,6 +10,7 @@ import pytest
 
 from kam.clients.models import Contact
 from kam.testing import Org
+from tests.e2e.settle import close_quietly
 from tests.e2e.test_client_card import _login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -75,7 +76,7 @@ def wide_page(browser: Any) -> Any:
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
-    context.close()
+    close_quietly(context)
 
 
 def test_tables_fit_their_cards_at_1440(live_server: Any, wide_page: Any, busy_org: Org) -> None:

@@ -13,6 +13,7 @@ from kam.portfolio.models import KeyAccountProfile
 from kam.relations.models import Interaction
 from kam.relations.services import interaction_log
 from kam.testing import Org
+from tests.e2e.settle import close_quietly
 from tests.e2e.test_client_card import _login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -71,7 +72,7 @@ def test_quick_positive_call_in_a_pause_warns_in_the_row(
     warning.get_by_role("button", name="Всё равно сохранить").click()
     page.locator(".msg-success").wait_for()
     assert _positive_calls() == 1
-    context.close()
+    close_quietly(context)
 
 
 def test_quick_log_in_a_pause_without_javascript(live_server: Any, browser: Any, org: Org) -> None:
@@ -92,4 +93,4 @@ def test_quick_log_in_a_pause_without_javascript(live_server: Any, browser: Any,
     warning.get_by_role("button", name="Всё равно сохранить").click()
     page.locator(".msg-success").wait_for()
     assert _positive_calls() == 1
-    context.close()
+    close_quietly(context)

@@ -20,6 +20,7 @@ from kam.surveys.models import Answer, Campaign, Respondent
 from kam.surveys.services import campaign_create, issue_links, token_hash
 from kam.surveys.tests.test_client_side import png
 from kam.testing import Org
+from tests.e2e.settle import close_quietly
 from tests.e2e.test_client_card import _login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -71,7 +72,7 @@ def test_branded_survey_page_and_email_on_desktop_and_phone(
     admin = context.new_page()
     admin.set_default_timeout(10_000)
     _admin_brands_the_company(admin, base, tmp_path)
-    context.close()
+    close_quietly(context)
     campaign, token = _issue(org, base)
     url = f"{base}/surveys/s/{campaign.pk}/{token}/"
     message = mail.outbox[0]
@@ -230,7 +231,7 @@ def test_links_page_csv_copy_buttons_and_leave_warning(
     assert dialogs == ["beforeunload"]
     # The file lived only in that page: the hash is all that is kept.
     assert token not in str(list(Respondent.objects.values()))
-    context.close()
+    close_quietly(context)
 
 
 def test_links_page_on_a_phone(live_server: Any, browser: Any, org: Org) -> None:
@@ -244,7 +245,7 @@ def test_links_page_on_a_phone(live_server: Any, browser: Any, org: Org) -> None
     page.get_by_role("button", name="Создать и разослать ссылки").click()
     page.get_by_role("link", name="Скачать ссылки (CSV)").wait_for()
     _shot(page, "links-phone")
-    context.close()
+    close_quietly(context)
 
 
 def test_failed_campaign_form_then_reload_is_not_an_english_405(
