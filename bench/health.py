@@ -5,8 +5,9 @@ then 90,000 clients and 900,000 rows more are loaded (the portfolio bench's gene
 
 - `BENCH health_facts_<engine>`: the windowed revenue SQL (purchase dates, median gap, period
   sums) against a bare per-client GROUP BY over the same rows (`ratio`, goal ≤ 3);
-- `BENCH health_all_<engine>`: every per-client aggregate (`facts`), the scored health of every
-  client (`health`, what a daily snapshot stores) and the contrast candidates for a director,
+- `BENCH health_all_<engine>`: every per-client aggregate (`facts`, one statement), the scored
+  health of every client (`health`: `health_scores`, facts and score in one SQL statement, what
+  a daily snapshot stores) and the contrast candidates for a director,
   each also as a ratio to the bare GROUP BY; and the snapshot write;
 - `BENCH health_page_<n>_<engine>`: the health page, the contrast API, Today, Today's lazy
   health section (own and team view) and the portfolio page's health section, per role (a
@@ -97,8 +98,8 @@ def run() -> None:
     from kam.health.selectors import (
         client_facts,
         contrast_candidates,
+        health_scores,
         revenue_facts,
-        scores_of,
     )
     from kam.health.services import health_snapshot_write
 
@@ -140,7 +141,7 @@ def run() -> None:
     groupby = _best(bare)
     revenue = _best(lambda: revenue_facts(as_of=as_of))
     facts = _best(lambda: client_facts(as_of=as_of))
-    health = _best(lambda: scores_of(client_facts(as_of=as_of), as_of=as_of), runs=2)
+    health = _best(lambda: health_scores(as_of=as_of), runs=2)
     contrast = _best(lambda: contrast_candidates(viewer=director, as_of=as_of), runs=2)
     t0 = time.perf_counter()
     stored = health_snapshot_write(day=as_of - timedelta(days=30))
