@@ -229,10 +229,6 @@ def revenue_facts(
     }
 
 
-def _by_client(qs: Any, **aggregates: Any) -> dict[int, dict[str, Any]]:
-    return {row["client_id"]: row for row in qs.values("client_id").annotate(**aggregates)}
-
-
 def client_facts(
     *,
     as_of: date,
@@ -395,21 +391,14 @@ def _facts_ctes(
 
 
 def _fact_rows(
-    as_of: date,
-    client_ids: Iterable[int] | None,
-    clients: QuerySet[Client] | None,
-    where: str = "",
-    where_params: list[Any] | None = None,
+    as_of: date, client_ids: Iterable[int] | None, clients: QuerySet[Client] | None
 ) -> list[tuple[Any, ...]]:
-    """The `facts` rows (`_FACT_COLUMNS`), those meeting the SQL condition `where` only."""
+    """The `facts` rows (`_FACT_COLUMNS`)."""
     ctes = _facts_ctes(as_of, client_ids, clients)
     if ctes is None:
         return []
-    sql = f"{ctes[0]}\nSELECT {_FACT_COLUMNS} FROM facts"
-    if where:
-        sql += f" WHERE {where}"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*ctes[1], *(where_params or [])])
+        cursor.execute(f"{ctes[0]}\nSELECT {_FACT_COLUMNS} FROM facts", ctes[1])
         rows: list[tuple[Any, ...]] = cursor.fetchall()
     return rows
 
@@ -538,15 +527,6 @@ def _viewer_scope(
     return visible, None, None if scope_of(viewer) is Scope.ALL and not own else visible
 
 
-def scores_of(
-    facts: dict[int, ClientFacts], *, as_of: date, cfg: HealthSettings | None = None
-) -> dict[int, int | None]:
-    """The health score of each client's facts (a card of the past: drops without a stored day)."""
-    cfg = cfg or health_settings()
-    weights, th = cfg.weights(), cfg.thresholds()
-    return {cid: domain.health_score(fact, as_of, th, weights) for cid, fact in facts.items()}
-
-
 class _Params:
     """Placeholders of values: `p(value)` marks a place, `render` turns the finished text into
     SQL with %s in the order (and as often as) the marks appear, and the values in that order."""
@@ -565,15 +545,29 @@ class _Params:
         return self._MARK.sub("%s", sql), ordered
 
 
-def _score_ctes(as_of: date, cfg: HealthSettings) -> tuple[str, list[Any]]:
-    """CTEs `hq` (every component's quality per client, NULL for no data) and `hs` (the
-    weighted sum and the total weight) over `facts`: `domain.health_score` in SQL, the same
-    float operations in the same order (the domain functions are the oracle, see the tests).
-    Weights and thresholds are parameters; a component of weight zero is left out."""
+@dataclass(frozen=True, slots=True)
+class _ScoreSql:
+    """SQL over `facts`: the CTEs `hb` (facts and the derived days, limit, cadence) and `hq`
+    (those and every weighted component's quality, NULL for no data), and expressions over
+    `hq`: the weighted sum and total weight of the score, and two conditions that hold for
+    every client with a contrast candidacy (`candidates`) or also an alert (`rules`) — wider
+    than the rules themselves, which the domain then applies to those clients only."""
+
+    ctes: str
+    weighted: str
+    total: str
+    candidates: str
+    rules: str
+
+
+def _score_sql(as_of: date, cfg: HealthSettings, p: _Params) -> _ScoreSql:
+    """`domain.health_score` in SQL: the same float operations in the same order (the domain
+    functions are the oracle, see the tests). Weights and thresholds are parameters; a
+    component of weight zero is left out."""
     pg = connection.vendor == "postgresql"
     real = "DOUBLE PRECISION" if pg else "REAL"
-    p = _Params()
     company = company_settings()
+    th = cfg.thresholds()
 
     def fl(x: str) -> str:
         return f"CAST({x} AS {real})"
@@ -604,13 +598,12 @@ def _score_ctes(as_of: date, cfg: HealthSettings) -> tuple[str, list[Any]]:
     if key_pct <= 0:
         key_share = f"({key_share} OR total_cur <= 0)"
     base = f"""hb AS (
-    SELECT client_id, cur, prev, median_gap, last_positive, bank_entries, bank_balance,
-           bank_trend, last_score, open_complaints,
+    SELECT facts.*,
            CASE WHEN roles > {domain.ESSENTIAL_ROLE_COUNT} THEN {domain.ESSENTIAL_ROLE_COUNT}
-                ELSE roles END AS roles,
+                ELSE roles END AS roles_present,
            CASE WHEN cur >= prev THEN cur ELSE prev END AS top,
            {days_since("last_purchase")} AS silent,
-           {p(float(cfg.thresholds().stop_multiple))} * median_gap AS lim,
+           {p(float(th.stop_multiple))} * median_gap AS lim,
            {days_since("last_positive")} AS since_positive,
            CASE WHEN last_reviewed_on IS NOT NULL
                  AND {days_since("last_reviewed_on")} <= {p(company.dossier_review_days)}
@@ -618,13 +611,12 @@ def _score_ctes(as_of: date, cfg: HealthSettings) -> tuple[str, list[Any]]:
            CASE WHEN {key_share} THEN {p(company.cadence_days)} ELSE {by_segment} END AS every
     FROM facts
 )"""  # noqa: S608 (placeholders only: values are parameters)
-    limit = "lim"
     overdue = (
         "(CASE WHEN last_positive IS NULL THEN every"
         " WHEN since_positive - every > 0 THEN since_positive - every ELSE 0 END)"
     )
     trend = clamp(f"((1 + {fl('cur - prev')} / {fl('top')}) / 2)")
-    recency = clamp(f"(1 - (silent - median_gap) / ({limit} - median_gap))")
+    recency = clamp("(1 - (silent - median_gap) / (lim - median_gap))")
     bank_sum = fl(f"bank_balance + {domain.BANK_SCALE}")
     bank = clamp(f"({bank_sum} / {2 * domain.BANK_SCALE})")
     trend_sum = fl(f"bank_trend + {domain.BANK_TREND_SCALE}")
@@ -632,7 +624,7 @@ def _score_ctes(as_of: date, cfg: HealthSettings) -> tuple[str, list[Any]]:
     qualities = {
         "revenue_trend": f"CASE WHEN top <= 0 THEN NULL ELSE {trend} END",
         "recency": "CASE WHEN silent IS NULL OR median_gap IS NULL OR median_gap <= 0 THEN NULL"
-        f" WHEN silent <= median_gap THEN 1.0 WHEN {limit} <= median_gap THEN 0.0"
+        " WHEN silent <= median_gap THEN 1.0 WHEN lim <= median_gap THEN 0.0"
         f" ELSE {recency} END",
         "cadence": "CASE WHEN every IS NULL OR every < 1 THEN NULL"
         f" ELSE {clamp(f'(1 - {fl(overdue)} / every)')} END",
@@ -640,20 +632,73 @@ def _score_ctes(as_of: date, cfg: HealthSettings) -> tuple[str, list[Any]]:
         "bank_trend": f"CASE WHEN bank_entries = 0 THEN NULL ELSE {bank_trend} END",
         "nps": f"{fl('last_score')} / 10",
         "complaints": clamp(f"(1 - {fl('open_complaints')} / 2)"),
-        "dossier": f"{fl('roles + reviewed')} / {domain.ESSENTIAL_ROLE_COUNT + 1}",
+        "dossier": f"{fl('roles_present + reviewed')} / {domain.ESSENTIAL_ROLE_COUNT + 1}",
     }
     weights = cfg.weights()
-    counted = [name for name in domain.COMPONENTS if weights.get(name, 0) > 0]
     if any(w < 0 for w in weights.values()):
         raise ValueError("weights are never negative")
-    listed = ", ".join(f"{qualities[name]} AS q_{name}" for name in counted)
+    counted = [name for name in domain.COMPONENTS if weights.get(name, 0) > 0]
+    listed = "".join(f", {qualities[name]} AS q_{name}" for name in counted)
     zero = f"CAST(0 AS {real})"
     weighted = " + ".join(f"COALESCE(q_{n} * {p(weights[n])}, {zero})" for n in counted)
     total = " + ".join(f"CASE WHEN q_{n} IS NULL THEN 0 ELSE {p(weights[n])} END" for n in counted)
-    sql = f"""{base},
-hq AS (SELECT client_id{", " + listed if listed else ""} FROM hb)
-SELECT client_id, {weighted or zero} AS weighted, {total or "0"} AS total FROM hq"""  # noqa: S608
-    return p.render(sql)
+    # Wider than the rules: ≥ for >, and the share drop in floats with a margin.
+    stopped = (
+        f"(purchases >= {p(th.stop_min_purchases)} AND silent >= {p(th.stop_min_days)}"
+        " AND silent >= lim)"
+    )
+
+    def share(amount: str, total: str) -> str:
+        return f"(CASE WHEN {total} > 0 THEN {fl(amount)} * 100 / {fl(total)} ELSE 0 END)"
+
+    margin = float(th.share_drop_pp) - 0.001
+    dropped = f"({share('prev', 'total_prev')} - {share('cur', 'total_cur')} > {p(margin)})"
+    dissatisfied = (
+        f"complaints > 0 OR critics > 0 OR negative_year >= {p(th.negative_contacts)}"
+        f" OR {stopped} OR {dropped}"
+    )
+    satisfied = (
+        f"first_purchase >= {p(_param(_new_since(as_of, cfg)))} AND open_complaints = 0"
+        " AND (purchases > 1 OR promoters > 0 OR prev > 0 AND cur > prev)"
+    )
+    candidates = f"({dissatisfied} OR {satisfied})"
+    alerts = (
+        f"{stopped} OR {dropped} OR negative_recent >= {p(th.negative_contacts)}"
+        f" OR critics > 0 AND last_score <= {domain.CRITIC_MAX}"
+    )
+    return _ScoreSql(
+        ctes=f"{base},\nhq AS (SELECT hb.*{listed} FROM hb)",  # noqa: S608
+        weighted=weighted or zero,
+        total=total or "0",
+        candidates=candidates,
+        rules=f"({candidates} OR {alerts})",
+    )
+
+
+def _scored_rows(
+    as_of: date,
+    client_ids: Iterable[int] | None,
+    clients: QuerySet[Client] | None,
+    cfg: HealthSettings,
+    select: Any,
+) -> list[tuple[Any, ...]]:
+    """Rows of `SELECT {select(score_sql)}` (columns, FROM hq, conditions) after the facts and
+    score CTEs."""
+    facts = _facts_ctes(as_of, client_ids, clients)
+    if facts is None:
+        return []
+    p = _Params()
+    score = _score_sql(as_of, cfg, p)
+    sql, params = p.render(f"{score.ctes}\nSELECT {select(score)}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"{facts[0]},\n{sql}", [*facts[1], *params])
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
+def _health(weighted: float, total: int) -> int | None:
+    """The last step of `domain._weighted_score`, on the floats the SQL summed the same way."""
+    return max(0, min(100, round(100 * weighted / total))) if total else None
 
 
 def health_scores(
@@ -666,18 +711,14 @@ def health_scores(
     """The health score of every client with revenue in the 24 months up to `as_of` (of
     `client_ids` or the `clients` queryset only), computed in one SQL statement: the facts'
     aggregates and the weighted score (`domain.health_score`'s arithmetic, in SQL)."""
-    cfg = cfg or health_settings()
-    facts = _facts_ctes(as_of, client_ids, clients)
-    if facts is None:
-        return {}
-    score_sql, score_params = _score_ctes(as_of, cfg)
-    with connection.cursor() as cursor:
-        cursor.execute(f"{facts[0]},\n{score_sql}", [*facts[1], *score_params])
-        # The last step as in `domain._weighted_score`, on the same floats.
-        return {
-            cid: max(0, min(100, round(100 * weighted / total))) if total else None
-            for cid, weighted, total in cursor.fetchall()
-        }
+    rows = _scored_rows(
+        as_of,
+        client_ids,
+        clients,
+        cfg or health_settings(),
+        lambda score: f"client_id, {score.weighted}, {score.total} FROM hq",
+    )
+    return {cid: _health(weighted, total) for cid, weighted, total in rows}
 
 
 @dataclass(frozen=True, slots=True)
@@ -695,23 +736,40 @@ def _new_since(as_of: date, cfg: HealthSettings) -> date:
     return as_of - timedelta(days=round(cfg.new_client_months * 365 / 12))
 
 
-def scored_of(
-    facts: dict[int, ClientFacts], *, as_of: date, keys: set[int], cfg: HealthSettings | None = None
-) -> dict[int, Scored]:
-    """Score, key flag (`keys`: the key clients' ids), raised alerts and candidacy of each
-    client's facts, in one pass."""
-    cfg = cfg or health_settings()
-    weights, th = cfg.weights(), cfg.thresholds()
+def snapshot_scores(*, as_of: date, keys: set[int], cfg: HealthSettings) -> dict[int, Scored]:
+    """Score, key flag (`keys`: the key clients' ids), raised alerts and candidacy of every
+    client with revenue in the 24 months up to `as_of`, in one SQL statement: the score in
+    SQL; the alerts and candidacy by the domain's rules, for the clients the SQL finds may
+    have one (the others have neither)."""
+    rows = _scored_rows(
+        as_of,
+        None,
+        None,
+        cfg,
+        lambda sql: (
+            f"{_FACT_COLUMNS}, {sql.weighted}, {sql.total},"
+            f" CASE WHEN {sql.rules} THEN 1 ELSE 0 END FROM hq"
+        ),
+    )
+    width = len(_FACT_COLUMNS.split(","))
+    facts, _names = _facts_of_rows([row[:width] for row in rows if row[-1]], as_of)
+    th = cfg.thresholds()
     new_since = _new_since(as_of, cfg)
-    return {
-        cid: Scored(
-            health=domain.health_score(fact, as_of, th, weights),
+    result = {}
+    for row in rows:
+        cid, weighted, total = row[0], row[width], row[width + 1]
+        fact = facts.get(cid)
+        result[cid] = Scored(
+            health=_health(weighted, total),
             is_key=cid in keys,
-            alerts=",".join(a.value for a in domain.alerts(fact, as_of, th)),
-            candidate=domain.candidate(fact, as_of, th, new_since=new_since),
+            alerts=""
+            if fact is None
+            else ",".join(a.value for a in domain.alerts(fact, as_of, th)),
+            candidate=None
+            if fact is None
+            else domain.candidate(fact, as_of, th, new_since=new_since),
         )
-        for cid, fact in facts.items()
-    }
+    return result
 
 
 def settings_key(cfg: HealthSettings | None = None) -> str:
@@ -746,7 +804,7 @@ def _previous_scores(
     day = snapshot_day(as_of)
     stored = HealthSnapshotDay.objects.filter(day=day).exists()
     if not stored and wanted is not None:
-        return scores_of(client_facts(as_of=day, client_ids=wanted), as_of=day, cfg=cfg)
+        return health_scores(as_of=day, client_ids=wanted, cfg=cfg)
     if not stored:
         from kam.health.services import health_snapshot_write  # writes live in services
 
@@ -986,8 +1044,12 @@ def contrast_candidates(*, viewer: Any, as_of: date) -> dict[str, Any]:
     th = cfg.thresholds()
     new_since = _new_since(as_of, cfg)
     _visible, _wanted, scope = _viewer_scope(viewer, None)
-    # The scope is inside the SQL (None: the viewer sees every client).
-    facts, names = _facts_and_names(as_of, None, scope)
+    # The scope is inside the SQL (None: the viewer sees every client), and so is a first cut
+    # to the clients that may be candidates; the domain's rules decide on those.
+    rows = _scored_rows(
+        as_of, None, scope, cfg, lambda sql: f"{_FACT_COLUMNS} FROM hq WHERE {sql.candidates}"
+    )
+    facts, names = _facts_of_rows(rows, as_of)
     found: list[tuple[Candidate, str]] = []
     for cid, fact in facts.items():
         cand = domain.candidate(fact, as_of, th, new_since=new_since)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -19,7 +20,13 @@ from kam.core.models import company_settings
 from kam.health import domain
 from kam.health.domain import COMPONENTS
 from kam.health.models import health_settings
-from kam.health.selectors import client_facts, health_scores
+from kam.health.selectors import (
+    Scored,
+    client_facts,
+    contrast_candidates,
+    health_scores,
+    snapshot_scores,
+)
 from kam.playbooks.models import ComplaintCase
 from kam.portfolio.models import RevenueRecord
 from kam.relations.models import BankEntry, Interaction
@@ -67,9 +74,12 @@ def _generate(org: Org, n: int = 48, seed: int = 18) -> list[Client]:
             segment=SEGMENTS[i % len(SEGMENTS)],
         )
         made.append(client)
-        kind = i % 6
+        kind = i % 7
+        quiet = (i // 7) % 2 == 0  # revenue facts only: no contacts, answers or cases
         rows = []
-        if kind == 0:  # regular buyer, gap 30, still buying
+        if kind == 6:  # gap 30, silent 89–92 days: around 3 × the gap
+            days = list(range(89 + (i // 7) % 4, 720, 30))
+        elif kind == 0:  # regular buyer, gap 30, still buying
             days = list(range(rng.randint(0, 20), 700, 30))
         elif kind == 1:  # regular buyer who stopped
             days = list(range(rng.randint(100, 300), 720, rng.choice([20, 30, 45])))
@@ -78,12 +88,12 @@ def _generate(org: Org, n: int = 48, seed: int = 18) -> list[Client]:
         else:  # random, with refunds and days after the date
             days = [rng.randint(-20, 900) for _ in range(rng.randint(0, 18))]
         for day in days:
-            amount = Decimal(1000) if kind in (0, 2) else rng.choice(AMOUNTS)
+            amount = Decimal(1000) if kind in (0, 2, 6) else rng.choice(AMOUNTS)
             rows.append(
                 RevenueRecord(client=client, date=AS_OF - timedelta(days=day), amount=amount)
             )
         RevenueRecord.objects.bulk_create(rows)
-        for _ in range(rng.randint(0, 6)):
+        for _ in range(0 if quiet else rng.randint(0, 6)):
             Interaction.objects.create(
                 client=client,
                 author=manager,
@@ -101,7 +111,7 @@ def _generate(org: Org, n: int = 48, seed: int = 18) -> list[Client]:
                 date=AS_OF - timedelta(days=rng.randint(0, 300)),
                 note="x",
             )
-        for campaign in campaigns[: rng.choice([0, 1, 2])]:
+        for campaign in campaigns[: 0 if quiet else rng.choice([0, 1, 2])]:
             Answer.objects.create(
                 respondent=Respondent.objects.create(campaign=campaign, client=client),
                 campaign=campaign,
@@ -110,7 +120,7 @@ def _generate(org: Org, n: int = 48, seed: int = 18) -> list[Client]:
                 channel="phone",
                 answered_on=AS_OF - timedelta(days=rng.randint(0, 800)),
             )
-        for _ in range(rng.choice([0, 0, 1, 2, 3])):
+        for _ in range(0 if quiet else rng.choice([0, 0, 1, 2, 3])):
             case = ComplaintCase.objects.create(client=client, owner=manager, summary="x")
             closed = _ago(rng.randint(0, 10)) if rng.random() < 0.5 else None
             ComplaintCase.objects.filter(pk=case.pk).update(
@@ -200,3 +210,58 @@ def test_sql_scores_of_a_scope_are_the_companys_figures(org: Org, viewer: str) -
     some = sorted(mine)[:3]
     assert health_scores(as_of=AS_OF, client_ids=some) == {c: everyone[c] for c in some}
     assert health_scores(as_of=AS_OF, client_ids=[]) == {}
+
+
+def _thresholds(**values: Any) -> None:
+    cfg = health_settings()
+    for name, value in values.items():
+        setattr(cfg, name, value)
+    cfg.save()
+
+
+THRESHOLD_SETS: list[dict[str, Any]] = [
+    {},  # the defaults
+    {"stop_multiple": Decimal("1.5"), "stop_min_days": 20, "stop_min_purchases": 2},
+    {"share_drop_pp": Decimal("0.01"), "negative_contacts": 1, "new_client_months": 36},
+    {"stop_multiple": Decimal(5), "share_drop_pp": Decimal(30), "negative_contacts": 9},
+]
+
+
+@pytest.mark.parametrize("values", THRESHOLD_SETS)
+def test_candidates_and_snapshot_rules_agree_with_the_domain(org: Org, values: Any) -> None:
+    """The SQL first cut never drops a candidate or an alert: the candidates and the stored
+    alerts are the domain's rules applied to every client's facts."""
+    _generate(org, n=60, seed=11)
+    _thresholds(**values)
+    cfg = health_settings()
+    th = cfg.thresholds()
+    new_since = AS_OF - timedelta(days=round(cfg.new_client_months * 365 / 12))
+    facts = client_facts(as_of=AS_OF)
+    names = dict(Client.objects.values_list("pk", "name"))
+    found = sorted(
+        (c for f in facts.values() if (c := domain.candidate(f, AS_OF, th, new_since=new_since))),
+        key=lambda c: (-c.strength, names[c.client_id], c.client_id),
+    )
+    expected: dict[str, Any] = {"as_of": AS_OF.isoformat(), "satisfied": [], "dissatisfied": []}
+    for cand in found:
+        expected[cand.side.value].append(
+            {
+                "client": {"id": cand.client_id, "name": names[cand.client_id]},
+                "evidence": cand.evidence,
+            }
+        )
+    assert contrast_candidates(viewer=org.director, as_of=AS_OF) == expected
+    assert expected["satisfied"]
+    assert expected["dissatisfied"]
+
+    stored = snapshot_scores(as_of=AS_OF, keys={org.client_a1.pk}, cfg=cfg)
+    assert set(stored) == set(facts)
+    for cid, f in facts.items():
+        raised = ",".join(a.value for a in domain.alerts(f, AS_OF, th))
+        assert stored[cid] == Scored(
+            health=domain.health_score(f, AS_OF, th, cfg.weights()),
+            is_key=cid == org.client_a1.pk,
+            alerts=raised,
+            candidate=domain.candidate(f, AS_OF, th, new_since=new_since),
+        ), cid
+    assert any(s.alerts for s in stored.values())
