@@ -320,6 +320,7 @@ def _facts_ctes(
         scoped(Client.objects.filter(pk__in=answers_qs.values("client_id")), "pk")
         .annotate(cid=F("pk"), s=Subquery(latest.values("score")[:1], output_field=IntegerField()))
         .values("cid", "s")
+        .order_by()
     )
     cases = (
         scoped(ComplaintCase.objects.filter(opened_at__date__lte=as_of))
@@ -338,7 +339,7 @@ def _facts_ctes(
         .values("cid")
         .annotate(n=Count("role", distinct=True))
     )
-    dossiers = scoped(Dossier.objects.all()).values("client_id", "last_reviewed_on")
+    dossiers = scoped(Dossier.objects.all()).values("client_id", "last_reviewed_on").order_by()
     params = list(revenue[1])
     parts = [revenue[0]]
     for name, qs in (
@@ -363,6 +364,8 @@ def _facts_ctes(
         parts.append(_TOTALS_SQL.format(table=RevenueRecord._meta.db_table))
         params += [_param(as_of - YEAR), _param(as_of - YEAR), _param(as_of)]
         params.append(_param(as_of - 2 * YEAR))
+    # Every revenue row's client exists: LEFT JOIN lets PostgreSQL drop the join to clients
+    # when no column of it is read (a score without segment cadences).
     parts.append(
         f"""facts AS (
     SELECT rev.client_id, rev.purchases, rev.first_purchase, rev.last_purchase,
@@ -376,7 +379,7 @@ def _facts_ctes(
            COALESCE(cs.open, 0) AS open_complaints, COALESCE(cs.recent, 0) AS complaints,
            COALESCE(rl.n, 0) AS roles, dz.last_reviewed_on, tot.total_cur, tot.total_prev
     FROM rev
-    JOIN {Client._meta.db_table} c ON c.id = rev.client_id
+    LEFT JOIN {Client._meta.db_table} c ON c.id = rev.client_id
     CROSS JOIN tot
     LEFT JOIN ct ON ct.client_id = rev.client_id
     LEFT JOIN bk ON bk.client_id = rev.client_id
