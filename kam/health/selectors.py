@@ -1,11 +1,19 @@
-"""Reads of account health: per-client facts in a few SQL aggregates, scored by the domain.
+"""Reads of account health: per-client facts in one SQL statement, scored by the domain or
+by the same arithmetic in SQL.
 
-`client_facts` runs one windowed SQL query over revenue (purchase dates, median gap, period
-sums) and one GROUP BY per other source (contacts, bank, answers, cases, roles, reviews); no
-Python loop ever walks revenue rows. Everything a viewer gets is cut to `visible_clients`,
-pushed into each query as a subquery (a manager's list never aggregates the whole company,
-except the company totals that shares are of). "Biggest drops" read the stored daily snapshot
-of 30 days ago (`HealthSnapshot`) instead of recomputing the past.
+`client_facts` runs one statement: windowed CTEs over revenue (purchase dates, median gap,
+period sums) joined with one GROUP BY per other source (contacts, bank, answers, cases,
+roles, reviews) and the company totals; no Python loop ever walks revenue rows. Everything a
+viewer gets is cut to `visible_clients`, pushed into each aggregate as a subquery (a
+manager's list never aggregates the whole company, except the company totals that shares are
+of). "Biggest drops" read the stored daily snapshot of 30 days ago (`HealthSnapshot`)
+instead of recomputing the past.
+
+Where every client is scored (`health_scores`, the daily snapshot, the contrast candidates)
+the score is computed in the same statement (`_score_sql`: `domain.health_score`'s float
+operations in the same order, weights and thresholds as parameters; tests hold it to the
+domain functions on both engines), and the statement cuts the rows to the clients that may
+have a candidacy or an alert, on which the domain's rules then decide.
 
 The big lists (the health page, Today's and the portfolio's health sections, an analysis of
 today's candidates) read today's stored snapshot (`health_overview`, `stored_candidates`),
