@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import chain, islice, repeat
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 from django.db.backends.utils import CursorWrapper
@@ -384,15 +384,10 @@ class RevenueHandler(Handler):
         first, last = min(self.days), max(self.days)
         lo, hi = date.fromordinal(first), date.fromordinal(last)
         pool: dict[tuple[int, int, int], list[tuple[int, str, str]]] = {}
-        old_rows = RevenueRecord.objects.filter(
-            source=self.source, date__range=(lo, hi), external_id__startswith="fp:"
-        ).values_list("id", "client_id", "date", "amount", "note", "external_id")
-        for pk, client_id, old_day, old_amount, old_note, old_key in old_rows.iterator(
-            chunk_size=20_000
+        for pk, client_id, old_day, old_cents, old_note, old_key in _fingerprinted(
+            self.source, lo, hi
         ):
-            pool.setdefault((client_id, old_day.toordinal(), int(old_amount * 100)), []).append(
-                (pk, old_note, old_key or "")
-            )
+            pool.setdefault((client_id, old_day, old_cents), []).append((pk, old_note, old_key))
         fresh: Sequence[tuple[int, int, int, str]] = []
         changed: list[tuple[int, str, str]] = []  # (pk, new note, old note)
         kept_keys: set[str] = set()
@@ -727,6 +722,33 @@ def _bulk_write(rows: int, model: type[Model] = RevenueRecord) -> Iterator[bool]
 
 def _money(cents: int) -> str:
     return f"{'-' if cents < 0 else ''}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+def _fingerprinted(
+    source: str, lo: date, hi: date
+) -> Iterator[tuple[int, int, int, int, str, str]]:
+    """(id, client id, day ordinal, kopecks, note, key) of the source's rows without a CRM id
+    (keyed by fingerprint) dated from `lo` to `hi`, the day and the kopecks computed by the
+    database: a re-import of a million rows reads them as plain integers, not as a million
+    dates and Decimals. Read in chunks (a server-side cursor on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        day, cents = "date - DATE '0001-01-01' + 1", "(amount * 100)::bigint"
+    else:
+        # The amount is stored as a number (REAL unless whole): rounding its hundredfold
+        # gives the kopecks exactly up to 15 significant digits.
+        day, cents = (
+            "CAST(julianday(date) - 1721424.5 AS INTEGER)",
+            "CAST(ROUND(amount * 100) AS INTEGER)",
+        )
+    table = RevenueRecord._meta.db_table
+    sql = (
+        f"SELECT id, client_id, {day}, {cents}, note, external_id FROM {table}"  # noqa: S608
+        " WHERE source = %s AND date BETWEEN %s AND %s AND substr(external_id, 1, 3) = 'fp:'"
+    )
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, [source, lo, hi])
+        while rows := cursor.fetchmany(20_000):
+            yield from cast(list[tuple[int, int, int, int, str, str]], rows)
 
 
 def _deleted_rows(pks: list[int]) -> list[list[object]]:
