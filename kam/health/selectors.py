@@ -424,6 +424,8 @@ def _facts_of_rows(
     key_cadence, review_days = company.cadence_days, company.dossier_review_days
     zero = Decimal(0)
     native = connection.vendor == "postgresql"  # dates and numerics come typed already
+    # The company totals are the same on every row: read once.
+    total_cur, total_prev = (_decimal(rows[0][-2]), _decimal(rows[0][-1])) if rows else (zero, zero)
     result = {}
     names = {}
     for (
@@ -449,12 +451,11 @@ def _facts_of_rows(
         complaints,
         roles,
         review,
-        total_cur,
-        total_prev,
+        _total_cur,
+        _total_prev,
     ) in rows:
         if not native:
             cur, prev, first, last = _decimal(cur), _decimal(prev), _as_date(first), _as_date(last)
-            total_cur, total_prev = _decimal(total_cur), _decimal(total_prev)
             last_positive, review = _as_date(last_positive), _as_date(review)
         share_cur = cur * 100 / total_cur if total_cur > 0 else zero
         names[cid] = name
