@@ -270,7 +270,11 @@ def _sql(qs: Any) -> tuple[str, list[Any]]:
 
 
 def _facts_ctes(
-    as_of: date, client_ids: Iterable[int] | None, clients: QuerySet[Client] | None
+    as_of: date,
+    client_ids: Iterable[int] | None,
+    clients: QuerySet[Client] | None,
+    *,
+    totals: bool = True,
 ) -> tuple[str, list[Any]] | None:
     """Common table expressions ending in `facts`: one row per client with revenue in the 24
     months up to `as_of` (of `client_ids` only, or of the `clients` queryset, a subquery),
@@ -362,7 +366,10 @@ def _facts_ctes(
         sql, sub_params = _sql(qs)
         parts.append(f"{name} AS ({sql})")
         params += sub_params
-    if ids is None and clients is None:
+    if ids is None and clients is None and not totals:
+        # Every client's row is read: the caller adds up the totals (no second pass over rev).
+        parts.append("tot AS (SELECT NULL AS total_cur, NULL AS total_prev)")
+    elif ids is None and clients is None:
         # Every client with revenue in the 24 months is here: their sums are the company's.
         parts.append(
             "tot AS (SELECT COALESCE(SUM(cur), 0) AS total_cur,"
@@ -404,8 +411,9 @@ def _facts_ctes(
 def _fact_rows(
     as_of: date, client_ids: Iterable[int] | None, clients: QuerySet[Client] | None
 ) -> list[tuple[Any, ...]]:
-    """The `facts` rows (`_FACT_COLUMNS`)."""
-    ctes = _facts_ctes(as_of, client_ids, clients)
+    """The `facts` rows (`_FACT_COLUMNS`); without the company totals when every client is
+    read (`_facts_of_rows` adds them up)."""
+    ctes = _facts_ctes(as_of, client_ids, clients, totals=False)
     if ctes is None:
         return []
     with connection.cursor() as cursor:
@@ -424,8 +432,15 @@ def _facts_of_rows(
     key_cadence, review_days = company.cadence_days, company.dossier_review_days
     zero = Decimal(0)
     native = connection.vendor == "postgresql"  # dates and numerics come typed already
-    # The company totals are the same on every row: read once.
-    total_cur, total_prev = (_decimal(rows[0][-2]), _decimal(rows[0][-1])) if rows else (zero, zero)
+    # The company totals are the same on every row: read once; none when every client with
+    # revenue in the 24 months is here, whose sums are the company's.
+    if rows and rows[0][-1] is None:
+        total_cur = sum((_decimal(row[4]) for row in rows), zero)
+        total_prev = sum((_decimal(row[5]) for row in rows), zero)
+    elif rows:
+        total_cur, total_prev = _decimal(rows[0][-2]), _decimal(rows[0][-1])
+    else:
+        total_cur = total_prev = zero
     result = {}
     names = {}
     for (
