@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import chain
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -74,37 +76,37 @@ _NO_MODIFIED = date.min
 STEPS = {step.value: step for step in Step}
 
 
-_FAST_COLUMNS = (
-    "stage", "created", "closed", "modified", "amount", "currency",
-    "external_id", "client", "full_name", "manager", "title", "loss_reason", "source",
-)  # fmt: skip
-_OPEN = date.max  # «не закрыта» in `check_rows`'s date cache: no close date
-
-
 def deal_aliases(preset: Preset) -> dict[str, tuple[str, ...]]:
     own = OWN.get(preset, {})
     names = [*COMMON, *(n for n in own if n not in COMMON)]
     return {name: own.get(name, ()) + COMMON.get(name, ()) for name in names}
 
 
-class Row(NamedTuple):
-    """A checked deal row. A tuple of plain values (the step as its text), so a million of
-    them are not traced again and again by the garbage collector."""
+# A checked deal row is a plain tuple of plain values and tuples of them, never a tuple
+# subclass: the garbage collector stops tracing a plain tuple of untracked values, and a
+# million rows traced again and again at each full collection cost seconds. The parts a
+# file repeats row after row (the stage and dates, the client and responsible person, the
+# source and loss reason) are one shared tuple each.
+#
+# When: created, closed, modified, stage, step, status, and the deal columns they give in
+#   the order of the insert: (created ISO, closed ISO, stage, step, status, reached).
+When = tuple[
+    date, date | None, date | None, str, str, str, tuple[str, str | None, str, str, str, int]
+]
+# Who: client ref (new < 0), client key, responsible person's ref or None, their name.
+Who = tuple[int, str, int | None, str]
+# What: source text, loss reason, and the columns (source, source text, loss reason).
+What = tuple[str, str, tuple[str, str, str]]
+# A row: number, CRM id or None, title, amount or None, when, who, what.
+Row = tuple[int, str | None, str, str | None, When, Who, What]
+_MISSING: Any = object()  # not in a cache of `check_rows`
 
-    number: int
-    external_id: str | None
-    client_ref: int
-    client_key: str
-    manager_ref: int | None
-    title: str
-    amount: str | None
-    created: date
-    closed: date | None
-    stage: str
-    step: str
-    source_text: str
-    loss_reason: str
-    modified: date | None
+
+def _getter(positions: list[int]) -> Callable[[list[str]], Any]:
+    """The cells at `positions` of a row as one hashable value (a tuple, one cell, or "")."""
+    if not positions:
+        return lambda cells: ""
+    return itemgetter(*positions)
 
 
 class DealsHandler(Handler):
@@ -152,18 +154,35 @@ class DealsHandler(Handler):
         )
         self.steps: dict[str, str] = ctx.stage_map
         self.unknown: dict[str, str] = {}  # folded → as first written
-        self.rows: list[Row] = []
+        # The checked rows, a tuple per chunk: the garbage collector's full collections
+        # then walk ten thousand chunks instead of a million rows (see Row).
+        self._parts: list[tuple[Row, ...]] = []
+        self._chunk: list[Row] = []  # the rows taken from the chunk being checked
+        self._count = 0
         self.seen_ids: dict[str, int] = {}
         self.today = timezone.localdate()
         self._strings: dict[str, str] = {}  # one copy of each stage, source, reason text
         self._dates: dict[str, date | Problem] = {}
         self._folds: dict[str, str] = {}
-        # What `check_rows` takes without the full check: stage text → (step, status), date
-        # text → date (_OPEN for «не закрыта»), amount text → amount.
-        self._fast_steps: dict[str, tuple[str, str]] = {}
-        self._fast_dates: dict[str, date | None] = {}
-        self._fast_amounts: dict[str, str] = {}
+        self._sources: dict[str, str] = {}
+        # What `check_rows` takes without the full check: each group of cells as written →
+        # the part of a row the full check made of it (see `_learn`).
         self._fast = "inn" not in self.columns and self.preset is not Preset.BITRIX24
+        columns = self.columns
+
+        def at(*names: str) -> list[int]:
+            return [columns[name] for name in names if name in columns]
+
+        self._get_when = _getter(at("stage", "created", "closed", "modified"))
+        self._get_who = _getter(at("client", "full_name", "manager"))
+        self._get_what = _getter(at("source", "loss_reason", "currency"))
+        self._p_amount = columns.get("amount", -1)
+        self._p_external = columns.get("external_id", -1)
+        self._p_title = columns.get("title", -1)
+        self._whens: dict[Any, When] = {}
+        self._whos: dict[Any, Who] = {}
+        self._whats: dict[Any, What] = {}
+        self._amounts: dict[str, str | None] = {}
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -210,142 +229,100 @@ class DealsHandler(Handler):
         return closed
 
     def check_rows(self, chunk: list[tuple[int, list[str]]]) -> None:
-        """A chunk of rows: the ordinary deal row (every value already seen and valid on an
-        earlier row: stage, dates, amount, client, responsible person) is taken in one
-        loop; any other row, and every first occurrence, gets the full check of `row`, so
-        the outcome is the same as checking every row in full (a test compares them)."""
-        columns = self.columns
+        """A chunk of rows: the ordinary deal row is taken in one loop when each group of
+        its cells, exactly as written, is one an earlier row had and the full check took —
+        stage and dates, client and responsible person, source, loss reason and currency,
+        amount — and its CRM id and title pass their own checks. Any other row, and every
+        first occurrence, gets the full check of `row` (which teaches these caches), so the
+        outcome is the same as checking every row in full (a test compares them)."""
         if not self._fast:
             super().check_rows(chunk)
+            self._keep()
             return
-        present = [columns[name] for name in _FAST_COLUMNS if name in columns]
-        get = itemgetter(*present, present[0])  # always a tuple, even of one column
-        # Where each value is in `v` below; a column the file lacks reads the "" at its end.
-        at = {name: present.index(columns[name]) for name in _FAST_COLUMNS if name in columns}
-        p = [at.get(name, len(present) + 1) for name in _FAST_COLUMNS]
-        p_stage, p_created, p_closed, p_modified, p_amount, p_currency = p[:6]
-        p_ext, p_name, p_full, p_manager, p_title, p_loss, p_source = p[6:]
-        strip = str.strip
-        width, today, row = self.width, self.today, self.row
-        steps, dates, amounts = self._fast_steps, self._fast_dates, self._fast_amounts
-        clients, managers = self._client_cache, self.ctx.manager_cache
-        seen, folded, one = self.seen_ids, self.ctx.folded, self._one
-        add = self.rows.append
+        width, row = self.width, self.row
+        get_when, get_who, get_what = self._get_when, self._get_who, self._get_what
+        whens, whos, whats, amounts = self._whens, self._whos, self._whats, self._amounts
+        p_amount, p_external, p_title = self._p_amount, self._p_external, self._p_title
+        new_clients = self.ctx.new_clients
+        seen = self.seen_ids
+        scientific = d.SCIENTIFIC.match
+        add = self._chunk.append
+        missing = _MISSING
         for number, cells in chunk:
             if len(cells) != width:
                 row(number, cells)
                 continue
-            v = list(map(strip, get(cells)))
-            joined = "\x01".join(v)
-            if joined[:1] == "'" or "\x01'" in joined:
+            when = whens.get(get_when(cells))
+            who = whos.get(get_who(cells))
+            what = whats.get(get_what(cells))
+            amount = amounts.get(cells[p_amount], missing) if p_amount >= 0 else None
+            if when is None or who is None or what is None or amount is missing:
                 row(number, cells)
                 continue
-            v.append("")
-            stage, raw_created, raw_closed = v[p_stage], v[p_created], v[p_closed]
-            raw_modified, raw_amount, currency = v[p_modified], v[p_amount], v[p_currency]
-            external, name, full, manager = v[p_ext], v[p_name], v[p_full], v[p_manager]
-            title, loss, source = v[p_title], v[p_loss], v[p_source]
-            step = steps.get(stage)
-            created = dates.get(raw_created)
-            closed = dates.get(raw_closed)
-            modified = dates.get(raw_modified) if raw_modified else None
-            ref = clients.get(name or full)
-            if (
-                step is None
-                or created is None
-                or created is _OPEN
-                or closed is None
-                or (raw_modified and (modified is None or modified is _OPEN))
-                or ref is None
-                or (currency and not d.is_roubles(currency))
-                or external in seen
-                or len(external) > 100
-                or len(title) > 300
-                or len(loss) > 300
-                or len(source) > 200
-            ):
+            if amount is None and when[5] == "won":
+                row(number, cells)  # a won deal without its amount: the full check says so
+                continue
+            title = cells[p_title].strip() if p_title >= 0 else ""
+            if len(title) > 300 or title[:1] == "'":
                 row(number, cells)
                 continue
-            status = step[1]
-            closed_day = None if closed is _OPEN else closed
-            if status == "won" and closed_day is None:
-                row(number, cells)
-                continue
-            if status == "lost" and closed_day is None:
-                closed_day = modified
-            if created > today or (
-                closed_day is not None and (closed_day < created or closed_day > today)
-            ):
-                row(number, cells)
-                continue
-            amount = amounts.get(raw_amount) if raw_amount else None
-            if amount is None and (raw_amount or status == "won"):
-                row(number, cells)
-                continue
-            manager_ref = None
-            if manager:
-                found = managers.get(manager)
-                if not isinstance(found, int):
+            external: str | None = None
+            if p_external >= 0:
+                external = cells[p_external].strip()
+                if not external:
+                    external = None
+                elif (
+                    external in seen
+                    or len(external) > 100
+                    or external[0] == "'"
+                    or (not external.isdigit() and scientific(external))
+                ):
                     row(number, cells)
                     continue
-                manager_ref = found
-            if external:
-                if d.SCIENTIFIC.match(external):
-                    row(number, cells)
-                    continue
-                seen[external] = number
-            if manager and ref < 0:
-                self.note_manager(ref, manager, created)
-            add(
-                Row(
-                    number,
-                    external or None,
-                    ref,
-                    folded(name or full),
-                    manager_ref,
-                    title,
-                    amount,
-                    created,
-                    closed_day,
-                    one(stage[:200]),
-                    step[0],
-                    one(source),
-                    one(loss),
-                    modified,
-                )
-            )
+                else:
+                    seen[external] = number
+            ref = who[0]
+            if ref < 0 and who[3]:
+                # The new client's responsible person is the one of its latest deal
+                # (`note_manager`).
+                new = new_clients[-ref - 1]
+                day = when[0]
+                if new.manager_date is None or day >= new.manager_date:
+                    new.manager, new.manager_date = who[3], day
+            add((number, external, title, amount, when, who, what))
+        self._keep()
+
+    def _keep(self) -> None:
+        """The chunk's taken rows join the rest, as one tuple."""
+        if self._chunk:
+            self._parts.append(tuple(self._chunk))
+            self._count += len(self._chunk)
+            self._chunk = []
+
+    @property
+    def rows(self) -> Iterator[Row]:
+        """The checked rows, in file order."""
+        return chain(chain.from_iterable(self._parts), self._chunk)
 
     def row(self, number: int, cells: list[str]) -> None:
+        taken = len(self._chunk)
         self._row(number, cells)
-        if self._fast and self.rows and self.rows[-1].number == number:
-            self._learn(self.rows[-1], cells)
+        if self._fast and len(self._chunk) > taken:
+            self._learn(self._chunk[-1], cells)
 
     def _learn(self, taken: Row, cells: list[str]) -> None:
-        """Remember the values of a row the full check took, for `check_rows`."""
-        columns = self.columns
-
-        def raw(name: str) -> str:
-            i = columns.get(name, -1)
-            return cells[i].strip() if 0 <= i < len(cells) else ""
-
-        stage = raw("stage")
-        if stage not in self._fast_steps and len(self._fast_steps) < 1000:
-            self._fast_steps[stage] = (taken.step, deals_domain.status_of(STEPS[taken.step]))
-        dates = self._fast_dates
-        if len(dates) < 100_000:
-            dates[raw("created")] = taken.created
-            if taken.modified is not None:
-                dates[raw("modified")] = taken.modified
-            closed = raw("closed")
-            if closed not in dates:
-                value = self._dates.get(closed) if closed else None
-                if (closed[:1] in "нН" or not closed) and self._fold(closed) in NOT_CLOSED:
-                    dates[closed] = _OPEN
-                elif value.__class__ is date:
-                    dates[closed] = value
-        amount = raw("amount")
-        if taken.amount is not None and len(self._fast_amounts) < 200_000:
-            self._fast_amounts[amount] = taken.amount
+        """Remember the parts of a row the full check took, under its cells as written, for
+        `check_rows`. Each part depends on those cells alone (the fast path is off for
+        Bitrix24, whose close date depends on the stage, and for files with an INN)."""
+        when, who, what = self._get_when(cells), self._get_who(cells), self._get_what(cells)
+        if when not in self._whens and len(self._whens) < 200_000:
+            self._whens[when] = taken[4]
+        if who not in self._whos and len(self._whos) < 500_000:
+            self._whos[who] = taken[5]
+        if what not in self._whats and len(self._whats) < 10_000:
+            self._whats[what] = taken[6]
+        if self._p_amount >= 0 and len(self._amounts) < 200_000:
+            self._amounts[cells[self._p_amount]] = taken[3]
 
     def _row(self, number: int, cells: list[str]) -> None:
         if not self.check_width(number, cells):
@@ -401,24 +378,23 @@ class DealsHandler(Handler):
         client_key = self.cell(cells, "inn") or self.ctx.folded(
             self.cell(cells, "client") or fallback
         )
-        self.rows.append(
-            Row(
-                number,
-                external,
-                ref,
-                client_key,
-                manager_ref,
-                title or "",
-                amount,
-                created,
-                closed,
-                self._one(stage.strip()[:200]),
-                step.value,
-                self._one(source_text or ""),
-                self._one(loss or ""),
-                modified,
-            )
+        stage_text = self._one(stage.strip()[:200])
+        source_text, loss = self._one(source_text or ""), self._one(loss or "")
+        source = self._sources.get(source_text)
+        if source is None:
+            source = self._sources[source_text] = deals_domain.map_source(source_text)
+        columns = (
+            created.isoformat(),
+            closed.isoformat() if closed is not None else None,
+            stage_text,
+            step.value,
+            status,
+            deals_domain.STEP_RANK[step],
         )
+        when: When = (created, closed, modified, stage_text, step.value, status, columns)
+        who: Who = (ref, client_key, manager_ref, manager_name)
+        what: What = (source_text, loss, (source, source_text, loss))
+        self._chunk.append((number, external, title or "", amount, when, who, what))
 
     def _one(self, text: str) -> str:
         if len(self._strings) < 100_000:
@@ -449,7 +425,7 @@ class DealsHandler(Handler):
     # --- writing ---------------------------------------------------------------------------
 
     def bulk_rows(self) -> int:
-        return len(self.rows)
+        return self._count + len(self._chunk)
 
     def apply(self, *, write: bool, progress: Progress | None) -> None:
         made: dict[int, int] = {}
@@ -460,9 +436,21 @@ class DealsHandler(Handler):
         else:
             # A dry run cannot know the new clients' ids; their rows are all new anyway.
             ids = {n.ref: n.ref for n in self.ctx.new_clients}
-        client_ids = [self.resolve(r.client_ref, ids) for r in self.rows]
-        owners = self._client_managers(client_ids)
+        # Each client and responsible person of the file once: the client's id and the deal's
+        # manager (the named person, or else the client's own manager).
+        whos = {row[5] for row in self.rows}
+        client_of = {who: self.resolve(who[0], ids) for who in whos}
+        owners = self._client_managers(list(client_of.values()))
         default = self.ctx.default_manager.pk if self.ctx.default_manager else 0
+        people: dict[Who, tuple[int, int]] = {}
+        for who, client_id in client_of.items():
+            manager_id = who[2]
+            if manager_id is not None and manager_id < 0:
+                manager_id = made.get(manager_id, default)
+            if manager_id is None:
+                manager_id = owners.get(client_id, default)
+            people[who] = (client_id, manager_id)
+        self.people = people
         occurrences: dict[tuple[str, date, str], int] = {}
         summary = self.ctx.summary
         summary.extra["stage_changes"] = 0
@@ -471,56 +459,35 @@ class DealsHandler(Handler):
         # indexes after the insert.
         self.lookup = Deal.objects.filter(source_system=self.source).exists()
         self.meetings = MeetingDates()  # each client's logged meetings, read once (deals.met_on)
-        sources: dict[str, str] = {}
         batch: list[DealRecord] = []
         done = 0
-        rows = len(self.rows) if write and not self.lookup else 0
+        big = self.bulk_rows() if write and not self.lookup else 0
         # Nothing of this CRM in KAM yet: every deal is new, and goes straight to the insert
         # as the row of values it will be (no record objects, no lookups).
         new_only = not self.lookup
         fresh: list[tuple[Any, ...]] = []
-        iso: dict[date | None, str | None] = {None: None}
-        of_step = {
-            value: (deals_domain.status_of(step), deals_domain.STEP_RANK[step])
-            for value, step in STEPS.items()
-        }
         # Each client's logged meetings, for `met_on` (none at all in a CRM's first load).
-        logged = self.meetings.of(set(client_ids)) if new_only else {}
+        logged = self.meetings.of({c for c, _m in people.values()}) if new_only else {}
         first_meeting = deals_domain.first_meeting
-        with _bulk_write(rows, Deal):
-            for row, client_id in zip(self.rows, client_ids, strict=True):
-                manager_id = row.manager_ref
-                if manager_id is not None and manager_id < 0:
-                    manager_id = made.get(manager_id, default)
-                if manager_id is None:
-                    manager_id = owners.get(client_id, default)
-                key = row.external_id
+        with _bulk_write(big, Deal):
+            for _number, key, title, amount, when, who, what in self.rows:
+                client_id, manager_id = people[who]
                 if key is None:
-                    fp = (row.client_key, row.created, row.title)
+                    fp = (who[1], when[0], title)
                     n = occurrences.get(fp, 0)
                     occurrences[fp] = n + 1
                     digest = hashlib.sha256(f"{fp[0]}|{fp[1]}|{fp[2]}|{n}".encode()).hexdigest()
                     key = "fp:" + digest[:32]
-                source = sources.get(row.source_text)
-                if source is None:
-                    source = sources[row.source_text] = deals_domain.map_source(row.source_text)
                 if new_only:
-                    created, closed = iso.get(row.created), iso.get(row.closed)
-                    if created is None:
-                        created = iso[row.created] = row.created.isoformat()
-                    if closed is None and row.closed is not None:
-                        closed = iso[row.closed] = row.closed.isoformat()
-                    status, reached = of_step[row.step]
                     met_on = None
-                    meetings = logged.get(client_id) if logged else None
-                    if meetings:
-                        day = first_meeting(meetings, row.created, row.closed)
-                        met_on = day.isoformat() if day is not None else None
+                    if logged:
+                        meetings = logged.get(client_id)
+                        if meetings:
+                            day = first_meeting(meetings, when[0], when[1])
+                            met_on = day.isoformat() if day is not None else None
                     fresh.append(
-                        (client_id, manager_id, row.title, row.amount, created, closed, row.stage,
-                         row.step, status, reached, source, row.source_text, row.loss_reason, key,
-                         met_on)
-                    )  # fmt: skip
+                        (client_id, manager_id, title, amount, *when[6], *what[2], key, met_on)
+                    )
                     if len(fresh) >= BATCH * 20:
                         done += self._insert_new(fresh, write=write)
                         fresh = []
@@ -532,16 +499,16 @@ class DealsHandler(Handler):
                         key=key,
                         client_id=client_id,
                         manager_id=manager_id,
-                        title=row.title,
-                        amount=Decimal(row.amount) if row.amount is not None else None,
-                        created=row.created,
-                        closed=row.closed,
-                        stage=row.stage,
-                        step=STEPS[row.step],
-                        source=source,
-                        source_text=row.source_text,
-                        loss_reason=row.loss_reason,
-                        changed_on=row.modified or self.today,
+                        title=title,
+                        amount=Decimal(amount) if amount is not None else None,
+                        created=when[0],
+                        closed=when[1],
+                        stage=when[3],
+                        step=STEPS[when[4]],
+                        source=what[2][0],
+                        source_text=what[0],
+                        loss_reason=what[1],
+                        changed_on=when[2] or self.today,
                     )
                 )
                 if len(batch) >= BATCH * 4:
@@ -551,7 +518,7 @@ class DealsHandler(Handler):
                         progress("write", done)
             done += self._write(batch, write=write)
             done += self._insert_new(fresh, write=write)
-        self._revenue(client_ids, write=write)
+        self._revenue(write=write)
         if write:
             self.ctx.written["deals"] = {
                 "source_system": self.source,
@@ -599,20 +566,22 @@ class DealsHandler(Handler):
             out.update(Client.objects.filter(pk__in=chunk).values_list("id", "manager_id"))
         return out
 
-    def _revenue(self, client_ids: list[int], *, write: bool) -> None:
+    def _revenue(self, *, write: bool) -> None:
         """Won deals as revenue records, keyed exactly as `kam import revenue` keys them."""
         occurrences: dict[tuple[int, int, str], int] = {}
         wanted: list[tuple[str, int, date, str, str]] = []
-        for row, client_id in zip(self.rows, client_ids, strict=True):
-            if row.step != "won" or row.closed is None or row.amount is None:
+        people = self.people
+        for _number, key, title, amount, when, who, _what in self.rows:
+            closed = when[1]
+            if when[5] != "won" or closed is None or amount is None:
                 continue
-            key = row.external_id
+            client_id = people[who][0]
             if key is None:
-                fp = (client_id, row.closed.toordinal(), row.amount)
+                fp = (client_id, closed.toordinal(), amount)
                 n = occurrences.get(fp, 0)
                 occurrences[fp] = n + 1
-                key = d.revenue_fingerprint(client_id, row.closed, row.amount, n)
-            wanted.append((key, client_id, row.closed, row.amount, row.title[:300]))
+                key = d.revenue_fingerprint(client_id, closed, amount, n)
+            wanted.append((key, client_id, closed, amount, title[:300]))
         summary = self.ctx.summary
         for name in ("revenue_created", "revenue_updated", "revenue_unchanged"):
             summary.extra[name] = 0
