@@ -466,11 +466,15 @@ class DealsHandler(Handler):
         # as the row of values it will be (no record objects, no lookups).
         new_only = not self.lookup
         fresh: list[tuple[Any, ...]] = []
+        won: list[Row] = []  # the won deals, for their revenue
         # Each client's logged meetings, for `met_on` (none at all in a CRM's first load).
         logged = self.meetings.of({c for c, _m in people.values()}) if new_only else {}
         first_meeting = deals_domain.first_meeting
         with _bulk_write(big, Deal):
-            for _number, key, title, amount, when, who, what in self.rows:
+            for row in self.rows:
+                _number, key, title, amount, when, who, what = row
+                if when[5] == "won":
+                    won.append(row)
                 client_id, manager_id = people[who]
                 if key is None:
                     fp = (who[1], when[0], title)
@@ -518,7 +522,7 @@ class DealsHandler(Handler):
                         progress("write", done)
             done += self._write(batch, write=write)
             done += self._insert_new(fresh, write=write)
-        self._revenue(write=write)
+        self._revenue(won, write=write)
         if write:
             self.ctx.written["deals"] = {
                 "source_system": self.source,
@@ -566,14 +570,14 @@ class DealsHandler(Handler):
             out.update(Client.objects.filter(pk__in=chunk).values_list("id", "manager_id"))
         return out
 
-    def _revenue(self, *, write: bool) -> None:
+    def _revenue(self, won: list[Row], *, write: bool) -> None:
         """Won deals as revenue records, keyed exactly as `kam import revenue` keys them."""
         occurrences: dict[tuple[int, int, str], int] = {}
         wanted: list[tuple[str, int, date, str, str]] = []
         people = self.people
-        for _number, key, title, amount, when, who, _what in self.rows:
+        for _number, key, title, amount, when, who, _what in won:
             closed = when[1]
-            if when[5] != "won" or closed is None or amount is None:
+            if closed is None or amount is None:
                 continue
             client_id = people[who][0]
             if key is None:
