@@ -597,3 +597,56 @@ def test_a_big_load_refuses_rows_of_a_client_deleted_before_the_write(
     assert not RevenueRecord.objects.exists()
     assert Client.objects.filter(pk=gone.pk).exists()  # the deletion went with the rollback
     assert _foreign_keys_on()
+
+
+@pytest.mark.parametrize("bulk_load", [False, True])
+def test_every_row_is_written_as_its_own_line_says(
+    org: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk_load: bool
+) -> None:
+    """Rows written many per statement (SQLite) or as COPY lines (PostgreSQL), amounts bound
+    as numbers where exact: each record is the row of the file, computed here independently
+    (client, date, amount to the kopeck, note, fingerprint with its occurrence), including
+    equal rows, a refund, a whole amount and the biggest amount SQLite keeps to the kopeck."""
+    from kam.imports.kinds import revenue
+
+    monkeypatch.setattr(revenue, "SQLITE_ROWS_PER_INSERT", 7)
+    if bulk_load:
+        monkeypatch.setattr(revenue, "REBUILD_ROWS", 2)
+    amounts = ["1 234,50", "-300,05", "70 000", "0,01", "9 999 999 999 999,99", "12,3"]
+    lines: list[tuple[str, str, str, str]] = []
+    for i in range(61):
+        name = f"ООО Строка {i % 4}"
+        day = f"{i % 5 + 1:02d}.03.2026"
+        lines.append((name, day, amounts[i % len(amounts)], f"Счёт {i}"))
+    lines.append((*lines[0][:3], "Повтор"))  # the same sale again, another note
+    path = tmp_path / "many.csv"
+    path.write_text(
+        "Клиент;Дата;Сумма;Комментарий\n" + "\n".join(";".join(r) for r in lines) + "\n",
+        encoding="utf-8",
+    )
+    outcome = import_file(
+        actor=org.admin, kind=Kind.REVENUE, path=path, default_manager=org.manager_a1
+    )
+    assert outcome.ok, outcome.errors
+    ids = dict(Client.objects.values_list("name", "pk"))
+    expected = set()
+    keys: set[str] = set()
+    seen: dict[tuple[int, str, Decimal], int] = {}
+    for name, day, amount, note in lines:
+        client = ids[name]
+        d, m, y = day.split(".")
+        when = date(int(y), int(m), int(d))
+        value = Decimal(amount.replace(" ", "").replace(",", ".")).quantize(Decimal("0.01"))
+        expected.add((client, when, value, note))
+        # Equal rows (client, date, amount) get the occurrences 0, 1, … between them.
+        n = seen.get((client, day, value), 0)
+        seen[(client, day, value)] = n + 1
+        keys.add(f"fp:{client:010d}|{when.isoformat()}|{value}|{n}")
+    written = RevenueRecord.objects.filter(source="import")
+    assert set(written.values_list("client_id", "date", "amount", "note")) == expected
+    assert set(written.values_list("external_id", flat=True)) == keys
+    assert written.count() == len(lines) == len(expected)
+    again = import_file(
+        actor=org.admin, kind=Kind.REVENUE, path=path, default_manager=org.manager_a1
+    )
+    assert (again.summary.created, again.summary.unchanged) == (0, len(lines))

@@ -164,6 +164,25 @@ def test_repeated_plain_rows_are_checked_like_first_ones(org: Org, tmp_path: Pat
     assert sorted(r.note for r in added) == [f"Счёт {i}" for i in range(5)]
 
 
+def test_quick_path_reads_every_separator_and_leading_zero(org: Org, tmp_path: Path) -> None:
+    """Amounts with thousands separated by a space, a no-break space or a narrow no-break
+    space, with leading zeros and one or two decimals: the rows the quick path takes (the
+    client and date were seen on the first row) give the amount the file says."""
+    name = org.client_a1.name
+    amounts = ["1 234 567,89", "1\u00a0234,5", "12\u202f345\u202f678", "0007,01", "000",
+               "999\u00a0999,99", "42", "1 000 000 000,10"]  # fmt: skip
+    rows = [f"{name};01.02.2025;1;первая"] + [
+        f"{name};01.02.2025;{amount};Счёт {i}" for i, amount in enumerate(amounts)
+    ]
+    path = write(tmp_path, "Клиент;Дата;Сумма;Комментарий\n" + "\n".join(rows) + "\n")
+    outcome = import_file(actor=None, kind=Kind.REVENUE, path=path)
+    assert outcome.ok, outcome.errors
+    got = dict(RevenueRecord.objects.filter(source="import").values_list("note", "amount"))
+    for i, amount in enumerate(amounts):
+        digits = "".join(ch for ch in amount if ch not in " \u00a0\u202f").replace(",", ".")
+        assert got[f"Счёт {i}"] == Decimal(digits), amount
+
+
 def test_dry_run_writes_nothing(org: Org) -> None:
     before = snapshot()
     outcome = import_file(actor=org.admin, kind=Kind.REVENUE, path=FIXTURES / "amocrm_deals.csv",
