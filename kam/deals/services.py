@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from kam.accounts.access import can_manage_users
 from kam.accounts.models import User
+from kam.core.bulk import sqlite_insert
 from kam.deals import domain
 from kam.deals.domain import Step
 from kam.deals.models import Deal, DealStageChange, StageMapping
@@ -203,8 +204,10 @@ def _insert(rows: list[tuple[Any, ...]], source_system: str, now: datetime) -> N
 
 def deals_insert_new(rows: list[tuple[Any, ...]], *, source_system: str, stamp: datetime) -> None:
     """Insert deals an import checked and found new: each row the values of DEAL_COLUMNS, then
-    the external id and `met_on`, with the amount as text and the dates as ISO text. One executemany
-    (SQLite; the two constant columns as literals) or one COPY (PostgreSQL); `stamp` is their
+    the external id and `met_on`, with the dates as ISO text and the amount as text (or, on
+    SQLite, the number the column stores for it: its numeric affinity turns "1234.50" into
+    1234.5 anyway). SQLite gets a thousand rows per INSERT statement, the two constant
+    columns as literals (`sqlite_insert`); PostgreSQL one COPY. `stamp` is their
     `updated_at`, by which the undo of the import finds them."""
     if not rows:
         return
@@ -218,11 +221,7 @@ def deals_insert_new(rows: list[tuple[Any, ...]], *, source_system: str, stamp: 
         else:
             adapted = str(connection.ops.adapt_datetimefield_value(stamp))
             literals = ", ".join(_sql_literal(v) for v in (source_system, adapted))
-            marks = ", ".join(["%s"] * (len(_COLUMNS) + 2))
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({marks}, {literals})",  # noqa: S608
-                rows,
-            )
+            sqlite_insert(cursor, table, columns, len(_COLUMNS) + 2, literals, rows)
 
 
 def _sql_literal(value: str) -> str:

@@ -474,3 +474,46 @@ def test_the_quick_path_of_repeated_rows_checks_them_like_the_full_check(
     assert quick.error_count == full.error_count > 10
     assert seen[0] == seen[1]
     assert len(seen[0]) > 40
+
+
+@pytest.mark.parametrize("bulk_load", [False, True])
+def test_every_new_deal_is_stored_as_its_row_says(
+    org: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk_load: bool
+) -> None:
+    """A CRM's first deals go in many rows per statement (SQLite, amounts bound as numbers
+    where exact) or by COPY (PostgreSQL), after the indexes are dropped for a big load or
+    not: each deal reads back as its row, computed here from the file independently."""
+    from kam.core import bulk
+    from kam.imports.kinds import revenue
+
+    monkeypatch.setattr(bulk, "SQLITE_ROWS_PER_INSERT", 7)
+    if bulk_load:
+        monkeypatch.setattr(revenue, "REBUILD_ROWS", 2)
+    # Up to the biggest amount SQLite keeps to the kopeck (15 digits).
+    amounts = ["120 000", "1 234,50", "0,01", "9 999 999 999 999,99", "12,3", ""]
+    stages = [("Первичный контакт", "не закрыта"), ("Успешно реализовано", "15.10.2025"),
+              ("Закрыто и не реализовано", "18.10.2025")]  # fmt: skip
+    lines = [AMO_HEADER]
+    expected = set()
+    for i in range(1, 52):
+        stage, closed = stages[i % 3]
+        amount = amounts[i % len(amounts)] or ("5" if stage == "Успешно реализовано" else "")
+        company = f"ООО «Строка {i % 4}»"
+        lines.append(amo_row(str(900 + i), stage, closed, amount=amount, company=company))
+        value = (
+            Decimal(amount.replace(" ", "").replace(",", ".")).quantize(Decimal("0.01"))
+            if amount
+            else None
+        )
+        day = None if closed == "не закрыта" else date(2025, 10, int(closed[:2]))
+        expected.add((str(900 + i), company, value, date(2025, 10, 1), day, stage))
+    outcome = run(write(tmp_path / "deals.csv", lines))
+    assert outcome.ok, outcome.errors
+    stored = Deal.objects.values_list(
+        "external_id", "client__name", "amount", "created", "closed", "stage"
+    )
+    assert set(stored) == expected
+    assert len(expected) == 51
+    assert {d.amount for d in Deal.objects.all()} >= {Decimal("9999999999999.99"), Decimal("0.01")}
+    again = run(write(tmp_path / "deals.csv", lines))
+    assert (again.summary.created, again.summary.unchanged) == (0, 51)

@@ -102,6 +102,19 @@ Row = tuple[int, str | None, str, str | None, When, Who, What]
 _MISSING: Any = object()  # not in a cache of `check_rows`
 
 
+class _Numbers(dict[str | None, Any]):
+    """Amount text → the number SQLite stores for it (a float when the text has at most 15
+    significant digits, so it reads back as written; the text itself otherwise)."""
+
+    def __missing__(self, amount: str | None) -> Any:
+        value: Any = amount
+        if amount is not None and len(amount.replace("-", "").replace(".", "").lstrip("0")) <= 15:
+            value = float(amount)
+        if len(self) < 200_000:
+            self[amount] = value
+        return value
+
+
 def _getter(positions: list[int]) -> Callable[[list[str]], Any]:
     """The cells at `positions` of a row as one hashable value (a tuple, one cell, or "")."""
     if not positions:
@@ -467,6 +480,8 @@ class DealsHandler(Handler):
         new_only = not self.lookup
         fresh: list[tuple[Any, ...]] = []
         won: list[Row] = []  # the won deals, for their revenue
+        # SQLite gets each amount as the number it stores (see deals_insert_new).
+        numbers = _Numbers() if connection.vendor == "sqlite" else None
         # Each client's logged meetings, for `met_on` (none at all in a CRM's first load).
         logged = self.meetings.of({c for c, _m in people.values()}) if new_only else {}
         first_meeting = deals_domain.first_meeting
@@ -489,8 +504,9 @@ class DealsHandler(Handler):
                         if meetings:
                             day = first_meeting(meetings, when[0], when[1])
                             met_on = day.isoformat() if day is not None else None
+                    value = numbers[amount] if numbers is not None else amount
                     fresh.append(
-                        (client_id, manager_id, title, amount, *when[6], *what[2], key, met_on)
+                        (client_id, manager_id, title, value, *when[6], *what[2], key, met_on)
                     )
                     if len(fresh) >= BATCH * 20:
                         done += self._insert_new(fresh, write=write)
