@@ -6,7 +6,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -202,13 +202,16 @@ def _insert(rows: list[tuple[Any, ...]], source_system: str, now: datetime) -> N
     )
 
 
-def deals_insert_new(rows: list[tuple[Any, ...]], *, source_system: str, stamp: datetime) -> None:
+def deals_insert_new(
+    rows: Sequence[tuple[Any, ...]] | Sequence[str], *, source_system: str, stamp: datetime
+) -> None:
     """Insert deals an import checked and found new: each row the values of DEAL_COLUMNS, then
     the external id and `met_on`, with the dates as ISO text and the amount as text (or, on
     SQLite, the number the column stores for it: its numeric affinity turns "1234.50" into
     1234.5 anyway). SQLite gets a thousand rows per INSERT statement, the two constant
     columns as literals (`sqlite_insert`); PostgreSQL one COPY. `stamp` is their
-    `updated_at`, by which the undo of the import finds them."""
+    `updated_at`, by which the undo of the import finds them. On PostgreSQL the rows may
+    also come as lines of COPY text (the same values, ending with `deals_copy_tail`)."""
     if not rows:
         return
     table = Deal._meta.db_table
@@ -216,12 +219,29 @@ def deals_insert_new(rows: list[tuple[Any, ...]], *, source_system: str, stamp: 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                if isinstance(rows[0], str):  # lines of COPY text ending as deals_copy_tail
+                    copy.write("".join(cast("Sequence[str]", rows)))
+                    return
                 for row in rows:
                     copy.write_row((*row, source_system, stamp))
         else:
             adapted = str(connection.ops.adapt_datetimefield_value(stamp))
             literals = ", ".join(_sql_literal(v) for v in (source_system, adapted))
             sqlite_insert(cursor, table, columns, len(_COLUMNS) + 2, literals, rows)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_text(value: str) -> str:
+    """A value in PostgreSQL's COPY text format (backslash, tab and line breaks escaped)."""
+    return value.translate(_COPY_ESCAPES) if value else value
+
+
+def deals_copy_tail(source_system: str, stamp: datetime) -> str:
+    """How each line of COPY text given to `deals_insert_new` ends: the columns every new
+    deal of the import shares (its CRM, `updated_at`) and the line break."""
+    return f"\t{copy_text(source_system)}\t{stamp.isoformat()}\n"
 
 
 def _sql_literal(value: str) -> str:

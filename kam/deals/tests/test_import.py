@@ -499,18 +499,20 @@ def test_every_new_deal_is_stored_as_its_row_says(
         stage, closed = stages[i % 3]
         amount = amounts[i % len(amounts)] or ("5" if stage == "Успешно реализовано" else "")
         company = f"ООО «Строка {i % 4}»"
-        lines.append(amo_row(str(900 + i), stage, closed, amount=amount, company=company))
+        line = amo_row(str(900 + i), stage, closed, amount=amount, company=company)
+        title = f"Сделка {900 + i}" if i % 5 else f"Сделка\t{i} \\N «в\\кавычках»"
+        lines.append(line.replace(f"Сделка {900 + i}", title))
         value = (
             Decimal(amount.replace(" ", "").replace(",", ".")).quantize(Decimal("0.01"))
             if amount
             else None
         )
         day = None if closed == "не закрыта" else date(2025, 10, int(closed[:2]))
-        expected.add((str(900 + i), company, value, date(2025, 10, 1), day, stage))
+        expected.add((str(900 + i), company, title, value, date(2025, 10, 1), day, stage))
     outcome = run(write(tmp_path / "deals.csv", lines))
     assert outcome.ok, outcome.errors
     stored = Deal.objects.values_list(
-        "external_id", "client__name", "amount", "created", "closed", "stage"
+        "external_id", "client__name", "title", "amount", "created", "closed", "stage"
     )
     assert set(stored) == expected
     assert len(expected) == 51

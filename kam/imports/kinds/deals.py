@@ -28,7 +28,14 @@ from django.utils import timezone
 from kam.deals import domain as deals_domain
 from kam.deals.domain import Step
 from kam.deals.models import Deal
-from kam.deals.services import DealRecord, MeetingDates, deals_insert_new, deals_upsert
+from kam.deals.services import (
+    DealRecord,
+    MeetingDates,
+    copy_text,
+    deals_copy_tail,
+    deals_insert_new,
+    deals_upsert,
+)
 from kam.imports import domain as d
 from kam.imports.domain import ColumnMap, Kind, Preset, Problem, RowError
 from kam.imports.kinds.base import BATCH, Context, Handler, Progress
@@ -113,6 +120,14 @@ class _Numbers(dict[str | None, Any]):
         if len(self) < 200_000:
             self[amount] = value
         return value
+
+
+NULL = "\\N"  # NULL in COPY text
+
+
+def _copy_line(values: tuple[Any, ...]) -> str:
+    """Values as tab-separated COPY text."""
+    return "\t".join(NULL if v is None else copy_text(str(v)) for v in values)
 
 
 def _getter(positions: list[int]) -> Callable[[list[str]], Any]:
@@ -478,10 +493,15 @@ class DealsHandler(Handler):
         # Nothing of this CRM in KAM yet: every deal is new, and goes straight to the insert
         # as the row of values it will be (no record objects, no lookups).
         new_only = not self.lookup
-        fresh: list[tuple[Any, ...]] = []
+        fresh: list[Any] = []
         won: list[Row] = []  # the won deals, for their revenue
-        # SQLite gets each amount as the number it stores (see deals_insert_new).
+        # SQLite gets each amount as the number it stores; PostgreSQL each deal as its line
+        # of COPY text, the parts a file repeats formatted once (see deals_insert_new).
         numbers = _Numbers() if connection.vendor == "sqlite" else None
+        tail = None
+        if connection.vendor == "postgresql":
+            tail = deals_copy_tail(self.source, self.stamp)
+        copy_parts: dict[int, str] = {}  # id of a shared when or what part → its COPY text
         # Each client's logged meetings, for `met_on` (none at all in a CRM's first load).
         logged = self.meetings.of({c for c, _m in people.values()}) if new_only else {}
         first_meeting = deals_domain.first_meeting
@@ -504,10 +524,23 @@ class DealsHandler(Handler):
                         if meetings:
                             day = first_meeting(meetings, when[0], when[1])
                             met_on = day.isoformat() if day is not None else None
-                    value = numbers[amount] if numbers is not None else amount
-                    fresh.append(
-                        (client_id, manager_id, title, value, *when[6], *what[2], key, met_on)
-                    )
+                    if tail is not None:
+                        dates = copy_parts.get(id(when))
+                        if dates is None:
+                            dates = copy_parts[id(when)] = _copy_line(when[6])
+                        texts = copy_parts.get(id(what))
+                        if texts is None:
+                            texts = copy_parts[id(what)] = _copy_line(what[2])
+                        fresh.append(
+                            f"{client_id}\t{manager_id}\t{copy_text(title)}\t"
+                            f"{amount or NULL}\t{dates}\t{texts}\t{copy_text(key)}\t"
+                            f"{met_on or NULL}{tail}"
+                        )
+                    else:
+                        value = numbers[amount] if numbers is not None else amount
+                        fresh.append(
+                            (client_id, manager_id, title, value, *when[6], *what[2], key, met_on)
+                        )
                     if len(fresh) >= BATCH * 20:
                         done += self._insert_new(fresh, write=write)
                         fresh = []
@@ -548,7 +581,7 @@ class DealsHandler(Handler):
         if progress is not None:
             progress("write", done)
 
-    def _insert_new(self, rows: list[tuple[Any, ...]], *, write: bool) -> int:
+    def _insert_new(self, rows: list[Any], *, write: bool) -> int:
         """Insert deals of a CRM that has none in KAM yet (every one is new)."""
         self.ctx.summary.created += len(rows)
         if write and rows:
