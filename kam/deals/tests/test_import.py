@@ -447,6 +447,24 @@ def test_the_quick_path_of_repeated_rows_checks_them_like_the_full_check(
         amo_row("54", "Переговоры", "не закрыта").replace("Тестов Manager_A1;01", "Никто;01"),
         amo_row("55", "Переговоры", "не закрыта", created="01.10.2025 10:00:00"),
     ]
+    # Creation times make every row's dates new: the quick path reads them with the full
+    # check's rules (good ones) or leaves the row to the full check (bad ones).
+    timed = [
+        amo_row(str(n), stage, closed, created=f"02.10.2025 11:{n - 60:02d}:00", reason=reason)
+        for n, (stage, closed, reason) in enumerate(
+            [("Переговоры", "не закрыта", ""), ("Успешно реализовано", "15.10.2025 09:00", ""),
+             ("Закрыто и не реализовано", "", "Дорого")] * 5, start=60
+        )
+    ]  # fmt: skip
+    lines += timed
+    lines += [
+        amo_row("80", "Переговоры", "не закрыта", created="02.10.2025 25:00:00"),
+        amo_row("81", "Успешно реализовано", "02.10.2025 10:00", created="03.10.2025 11:00:00"),
+        amo_row("82", "Успешно реализовано", "не закрыта", created="02.10.2025 11:59:00"),
+        amo_row("83", "Переговоры", "не закрыта", created=future[:10] + " 10:00:00"),
+        amo_row("84", "Неведомый этап", "не закрыта", created="02.10.2025 12:01:00"),
+        amo_row("85", "Переговоры", "32.10.2025 10:00", created="02.10.2025 12:02:00"),
+    ]
     path = write(tmp_path / "deals.csv", lines)
     seen: list[Any] = []
     finish = kind.DealsHandler.finish
@@ -466,6 +484,9 @@ def test_the_quick_path_of_repeated_rows_checks_them_like_the_full_check(
     monkeypatch.setattr(kind.DealsHandler, "row", count)
     quick = run(path, dry_run=True)
     assert len(checked) < len(lines) - 20  # most repeated good rows took the quick path
+    first_timed = len(lines) - len(timed) - 6 + 1  # the line number of the first timed row
+    assert not set(checked) & set(range(first_timed + 3, first_timed + len(timed)))
+    assert set(range(len(lines) - 5, len(lines) + 1)) <= set(checked)
     monkeypatch.setattr(kind.DealsHandler, "check_rows", Handler.check_rows)
     full = run(path, dry_run=True)
     assert [(e.row, e.column, e.value, e.problem) for e in quick.errors] == [

@@ -267,7 +267,7 @@ class DealsHandler(Handler):
             super().check_rows(chunk)
             self._keep()
             return
-        width, row = self.width, self.row
+        width, row, when_of = self.width, self.row, self._when_of
         get_when, get_who, get_what = self._get_when, self._get_who, self._get_what
         whens, whos, whats, amounts = self._whens, self._whos, self._whats, self._amounts
         p_amount, p_external, p_title = self._p_amount, self._p_external, self._p_title
@@ -280,11 +280,19 @@ class DealsHandler(Handler):
             if len(cells) != width:
                 row(number, cells)
                 continue
-            when = whens.get(get_when(cells))
+            key = get_when(cells)
+            when = whens.get(key)
+            if when is None:
+                when = when_of(cells)
+                if when is None:
+                    row(number, cells)
+                    continue
+                if len(whens) < 200_000:
+                    whens[key] = when
             who = whos.get(get_who(cells))
             what = whats.get(get_what(cells))
             amount = amounts.get(cells[p_amount], missing) if p_amount >= 0 else None
-            if when is None or who is None or what is None or amount is missing:
+            if who is None or what is None or amount is missing:
                 row(number, cells)
                 continue
             if amount is None and when[5] == "won":
@@ -406,11 +414,21 @@ class DealsHandler(Handler):
         client_key = self.cell(cells, "inn") or self.ctx.folded(
             self.cell(cells, "client") or fallback
         )
-        stage_text = self._one(stage.strip()[:200])
         source_text, loss = self._one(source_text or ""), self._one(loss or "")
         source = self._sources.get(source_text)
         if source is None:
             source = self._sources[source_text] = deals_domain.map_source(source_text)
+        when = self._when(created, closed, modified, stage, step)
+        who: Who = (ref, client_key, manager_ref, manager_name)
+        what: What = (source_text, loss, (source, source_text, loss))
+        self._chunk.append((number, external, title or "", amount, when, who, what))
+
+    def _when(
+        self, created: date, closed: date | None, modified: date | None, stage: str, step: Step
+    ) -> When:
+        """The stage-and-dates part of a checked row."""
+        stage_text = self._one(stage.strip()[:200])
+        status = deals_domain.status_of(step)
         columns = (
             created.isoformat(),
             closed.isoformat() if closed is not None else None,
@@ -419,10 +437,54 @@ class DealsHandler(Handler):
             status,
             deals_domain.STEP_RANK[step],
         )
-        when: When = (created, closed, modified, stage_text, step.value, status, columns)
-        who: Who = (ref, client_key, manager_ref, manager_name)
-        what: What = (source_text, loss, (source, source_text, loss))
-        self._chunk.append((number, external, title or "", amount, when, who, what))
+        return (created, closed, modified, stage_text, step.value, status, columns)
+
+    def _when_of(self, cells: list[str]) -> When | None:
+        """The stage-and-dates part of a row whose stage and date cells, as written, no
+        earlier row had (a CRM that writes the time of creation has a new one on every row):
+        the full check's own rules on those cells, without recording anything; None when
+        any of them fails, and the full check of the row then says why."""
+        stage = self.cell(cells, "stage")
+        folded = self._fold(stage)
+        value = self.steps.get(folded) if folded else None
+        if value is None:
+            return None
+        step = STEPS[value]
+        created = self._parsed(self.cell(cells, "created"))
+        if created is None:
+            return None
+        raw = self.cell(cells, "closed")
+        closed: date | None = None
+        if not ((raw[:1] in "нН" or not raw) and self._fold(raw) in NOT_CLOSED):
+            closed = self._parsed(raw)
+            if closed is None:
+                return None
+        modified: date | None = None
+        if "modified" in self.columns:
+            raw = self.cell(cells, "modified")
+            if raw:
+                modified = self._parsed(raw)
+                if modified is None:
+                    return None
+        status = deals_domain.status_of(step)
+        if status == "won" and closed is None:
+            return None
+        if status == "lost" and closed is None:
+            closed = modified
+        if created > self.today or (
+            closed is not None and (closed < created or closed > self.today)
+        ):
+            return None
+        return self._when(created, closed, modified, stage, step)
+
+    def _parsed(self, raw: str) -> date | None:
+        """A date cell as `_date` reads it, or None when it is not a date."""
+        value = self._dates.get(raw)
+        if value is None:
+            value = d.parse_date(raw)
+            if len(self._dates) < 100_000:
+                self._dates[raw] = value
+        return value if value.__class__ is date else None
 
     def _one(self, text: str) -> str:
         if len(self._strings) < 100_000:
