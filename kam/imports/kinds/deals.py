@@ -527,19 +527,21 @@ class DealsHandler(Handler):
             # A dry run cannot know the new clients' ids; their rows are all new anyway.
             ids = {n.ref: n.ref for n in self.ctx.new_clients}
         # Each client and responsible person of the file once: the client's id and the deal's
-        # manager (the named person, or else the client's own manager).
-        whos = {row[5] for row in self.rows}
-        client_of = {who: self.resolve(who[0], ids) for who in whos}
+        # manager (the named person, or else the client's own manager), found by the id of
+        # the row's shared `who` part (a lookup that does not hash the tuple again).
+        shared = {id(who): who for who in (row[5] for row in self.rows)}
+        client_of = {who: self.resolve(who[0], ids) for who in set(shared.values())}
         owners = self._client_managers(list(client_of.values()))
         default = self.ctx.default_manager.pk if self.ctx.default_manager else 0
-        people: dict[Who, tuple[int, int]] = {}
+        pairs: dict[Who, tuple[int, int]] = {}
         for who, client_id in client_of.items():
             manager_id = who[2]
             if manager_id is not None and manager_id < 0:
                 manager_id = made.get(manager_id, default)
             if manager_id is None:
                 manager_id = owners.get(client_id, default)
-            people[who] = (client_id, manager_id)
+            pairs[who] = (client_id, manager_id)
+        people = {key: pairs[who] for key, who in shared.items()}
         self.people = people
         occurrences: dict[tuple[str, date, str], int] = {}
         summary = self.ctx.summary
@@ -565,14 +567,14 @@ class DealsHandler(Handler):
             tail = deals_copy_tail(self.source, self.stamp)
         copy_parts: dict[int, str] = {}  # id of a shared when or what part → its COPY text
         # Each client's logged meetings, for `met_on` (none at all in a CRM's first load).
-        logged = self.meetings.of({c for c, _m in people.values()}) if new_only else {}
+        logged = self.meetings.of({c for c, _m in pairs.values()}) if new_only else {}
         first_meeting = deals_domain.first_meeting
         with _bulk_write(big, Deal):
             for row in self.rows:
                 _number, key, title, amount, when, who, what = row
                 if when[5] == "won":
                     won.append(row)
-                client_id, manager_id = people[who]
+                client_id, manager_id = people[id(who)]
                 if key is None:
                     fp = (who[1], when[0], title)
                     n = occurrences.get(fp, 0)
@@ -690,7 +692,7 @@ class DealsHandler(Handler):
             closed = when[1]
             if closed is None or amount is None:
                 continue
-            client_id = people[who][0]
+            client_id = people[id(who)][0]
             if key is None:
                 fp = (client_id, closed.toordinal(), amount)
                 n = occurrences.get(fp, 0)
