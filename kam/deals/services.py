@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -203,15 +204,14 @@ def _insert(rows: list[tuple[Any, ...]], source_system: str, now: datetime) -> N
 
 
 def deals_insert_new(
-    rows: Sequence[tuple[Any, ...]] | Sequence[str], *, source_system: str, stamp: datetime
+    rows: Sequence[tuple[Any, ...]], *, source_system: str, stamp: datetime
 ) -> None:
     """Insert deals an import checked and found new: each row the values of DEAL_COLUMNS, then
     the external id and `met_on`, with the dates as ISO text and the amount as text (or, on
     SQLite, the number the column stores for it: its numeric affinity turns "1234.50" into
     1234.5 anyway). SQLite gets a thousand rows per INSERT statement, the two constant
     columns as literals (`sqlite_insert`); PostgreSQL one COPY. `stamp` is their
-    `updated_at`, by which the undo of the import finds them. On PostgreSQL the rows may
-    also come as lines of COPY text (the same values, ending with `deals_copy_tail`)."""
+    `updated_at`, by which the undo of the import finds them."""
     if not rows:
         return
     table = Deal._meta.db_table
@@ -219,9 +219,6 @@ def deals_insert_new(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                if isinstance(rows[0], str):  # lines of COPY text ending as deals_copy_tail
-                    copy.write("".join(cast("Sequence[str]", rows)))
-                    return
                 for row in rows:
                     copy.write_row((*row, source_system, stamp))
         else:
@@ -235,12 +232,36 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 
 def copy_text(value: str) -> str:
     """A value in PostgreSQL's COPY text format (backslash, tab and line breaks escaped)."""
-    return value.translate(_COPY_ESCAPES) if value else value
+    if value.isprintable() and "\\" not in value:  # the usual text: nothing to escape
+        return value
+    return value.translate(_COPY_ESCAPES)
+
+
+@contextmanager
+def deals_copy_new(source_system: str, stamp: datetime) -> Iterator[Callable[[list[str]], None]]:
+    """PostgreSQL: one COPY for the new deals of an import, fed in blocks. Yields `send`, which
+    takes lines of COPY text, each the values of DEAL_COLUMNS, the external id and `met_on`
+    (tab-separated, NULL as \\N) followed by `deals_copy_tail`. A thread of psycopg's sends
+    a block while the next one is formatted, and the server stores it meanwhile."""
+    from psycopg.copy import QueuedLibpqWriter
+
+    table = Deal._meta.db_table
+    columns = ", ".join([*_COLUMNS, "external_id", "met_on", "source_system", "updated_at"])
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(
+            f"COPY {table} ({columns}) FROM STDIN", writer=QueuedLibpqWriter(raw)
+        ) as copy:
+
+            def send(lines: list[str]) -> None:
+                copy.write("".join(lines))
+
+            yield send
 
 
 def deals_copy_tail(source_system: str, stamp: datetime) -> str:
-    """How each line of COPY text given to `deals_insert_new` ends: the columns every new
-    deal of the import shares (its CRM, `updated_at`) and the line break."""
+    """How each line given to `deals_copy_new` ends: the columns every new deal of the import
+    shares (its CRM, `updated_at`) and the line break."""
     return f"\t{copy_text(source_system)}\t{stamp.isoformat()}\n"
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import chain
@@ -32,6 +33,7 @@ from kam.deals.services import (
     DealRecord,
     MeetingDates,
     copy_text,
+    deals_copy_new,
     deals_copy_tail,
     deals_insert_new,
     deals_upsert,
@@ -560,7 +562,8 @@ class DealsHandler(Handler):
         fresh: list[Any] = []
         won: list[Row] = []  # the won deals, for their revenue
         # SQLite gets each amount as the number it stores; PostgreSQL each deal as its line
-        # of COPY text, the parts a file repeats formatted once (see deals_insert_new).
+        # of COPY text, the parts a file repeats formatted once, into one COPY (see
+        # deals_insert_new, deals_copy_new).
         numbers = _Numbers() if connection.vendor == "sqlite" else None
         tail = None
         if connection.vendor == "postgresql":
@@ -569,7 +572,10 @@ class DealsHandler(Handler):
         # Each client's logged meetings, for `met_on` (none at all in a CRM's first load).
         logged = self.meetings.of({c for c, _m in pairs.values()}) if new_only else {}
         first_meeting = deals_domain.first_meeting
-        with _bulk_write(big, Deal):
+        with (
+            _bulk_write(big, Deal),
+            self._new_deals(write=write, copy=tail is not None and new_only) as insert,
+        ):
             for row in self.rows:
                 _number, key, title, amount, when, who, what = row
                 if when[5] == "won":
@@ -606,7 +612,7 @@ class DealsHandler(Handler):
                             (client_id, manager_id, title, value, *when[6], *what[2], key, met_on)
                         )
                     if len(fresh) >= BATCH * 20:
-                        done += self._insert_new(fresh, write=write)
+                        done += insert(fresh)
                         fresh = []
                         if progress is not None:
                             progress("write", done)
@@ -633,8 +639,9 @@ class DealsHandler(Handler):
                     batch = []
                     if progress is not None:
                         progress("write", done)
-            done += self._write(batch, write=write)
-            done += self._insert_new(fresh, write=write)
+            if batch:
+                done += self._write(batch, write=write)
+            done += insert(fresh)
         self._revenue(won, write=write)
         if write:
             self.ctx.written["deals"] = {
@@ -645,12 +652,35 @@ class DealsHandler(Handler):
         if progress is not None:
             progress("write", done)
 
-    def _insert_new(self, rows: list[Any], *, write: bool) -> int:
-        """Insert deals of a CRM that has none in KAM yet (every one is new)."""
-        self.ctx.summary.created += len(rows)
-        if write and rows:
-            deals_insert_new(rows, source_system=self.source, stamp=self.stamp)
-        return len(rows)
+    @contextmanager
+    def _new_deals(self, *, write: bool, copy: bool) -> Iterator[Callable[[list[Any]], int]]:
+        """Where the deals of a CRM that has none in KAM yet go (every one is new): batches
+        of rows (SQLite) or of COPY lines fed to one COPY (PostgreSQL); nowhere on a dry
+        run. Yields `insert(batch)`, which returns the batch's size."""
+        summary = self.ctx.summary
+
+        def count(rows: list[Any]) -> int:
+            summary.created += len(rows)
+            return len(rows)
+
+        if not write:
+            yield count
+        elif copy:
+            with deals_copy_new(self.source, self.stamp) as send:
+
+                def sent(lines: list[str]) -> int:
+                    if lines:
+                        send(lines)
+                    return count(lines)
+
+                yield sent
+        else:
+
+            def inserted(rows: list[Any]) -> int:
+                deals_insert_new(rows, source_system=self.source, stamp=self.stamp)
+                return count(rows)
+
+            yield inserted
 
     def _write(self, batch: list[DealRecord], *, write: bool) -> int:
         """Upsert one batch of deals (a million rows never sit in memory as model objects)."""
