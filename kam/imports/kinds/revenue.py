@@ -389,32 +389,37 @@ class RevenueHandler(Handler):
             pool.setdefault((client_id, old_day, old_cents), []).append((pk, old_note, old_key))
         fresh: Sequence[tuple[int, int, int, str]] = []
         changed: list[tuple[int, str, str]] = []  # (pk, new note, old note)
-        kept_keys: set[str] = set()
-        resolve = self.resolve
+        kept: list[str] = []
         notes = self.notes
         if not pool:
             # Nothing of this source in the period (a first import): every row is new, read
             # straight from the compact arrays (no list of a million tuples).
             fresh = _Rows(self.refs, self.days, self.cents, notes, ids)
-        for i in range(len(self.refs) if pool else 0):
-            ref = self.refs[i]
-            client = resolve(ref, ids) if ref < 0 else ref
-            ordinal, cents = self.days[i], self.cents[i]
-            note = notes[i] if notes is not None else ""
-            olds = pool.get((client, ordinal, cents))
-            if not olds:
-                fresh.append((client, ordinal, cents, note))  # type: ignore[attr-defined]
-                continue
-            pick = next((j for j, o in enumerate(olds) if o[1] == note), None)
-            if pick is None:
-                pick = len(olds) - 1
-            old_pk, kept_note, kept_key = olds.pop(pick)
-            kept_keys.add(kept_key)
-            if notes is None or kept_note == note:
-                summary.unchanged += 1
-            else:
-                summary.updated += 1
-                changed.append((old_pk, note, kept_note))
+        else:
+            unchanged = 0
+            add_fresh = fresh.append  # type: ignore[attr-defined]
+            for client, ordinal, cents, note in _Rows(self.refs, self.days, self.cents, notes, ids):
+                olds = pool.get((client, ordinal, cents))
+                if not olds:
+                    add_fresh((client, ordinal, cents, note))
+                    continue
+                # The first old row with the same note, else the last one.
+                head = olds[0]
+                if len(olds) == 1 or head[1] == note:
+                    del olds[0]
+                    old_pk, kept_note, kept_key = head
+                else:
+                    pick = next((j for j, o in enumerate(olds) if o[1] == note), len(olds) - 1)
+                    old_pk, kept_note, kept_key = olds.pop(pick)
+                kept.append(kept_key)
+                if notes is None or kept_note == note:
+                    unchanged += 1
+                else:
+                    summary.updated += 1
+                    changed.append((old_pk, note, kept_note))
+            summary.unchanged += unchanged
+        # The keys kept matter only to number the new rows around them.
+        kept_keys = set(kept) if fresh else set()
         gone = [(k, o) for k, olds in pool.items() for o in olds]
         summary.created += len(fresh)
         summary.deleted += len(gone)
@@ -740,8 +745,22 @@ def _fingerprinted(
             "CAST(ROUND(amount * 100) AS INTEGER)",
         )
     table = RevenueRecord._meta.db_table
+    scan = ""
+    if connection.vendor == "sqlite":
+        # SQLite reads a date range through the date index, then each row from the table: for
+        # a period holding much of the table (a history re-imported) reading the table
+        # straight through is three times faster. PostgreSQL's planner weighs this itself.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM {table} WHERE date BETWEEN %s AND %s",  # noqa: S608
+                [lo, hi],
+            )
+            period = int(cursor.fetchone()[0])
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+            if period * 5 > int(cursor.fetchone()[0]):
+                scan = " NOT INDEXED"
     sql = (
-        f"SELECT id, client_id, {day}, {cents}, note, external_id FROM {table}"  # noqa: S608
+        f"SELECT id, client_id, {day}, {cents}, note, external_id FROM {table}{scan}"  # noqa: S608
         " WHERE source = %s AND date BETWEEN %s AND %s AND substr(external_id, 1, 3) = 'fp:'"
     )
     with connection.chunked_cursor() as cursor:

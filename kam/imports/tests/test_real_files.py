@@ -399,6 +399,41 @@ def test_file_without_ids_replaces_its_period(org: Org, tmp_path: Path) -> None:
     assert notes == ["Счёт 1", "Счёт 2а"]
 
 
+def test_a_short_period_among_a_long_history_touches_only_its_days(
+    org: Org, tmp_path: Path
+) -> None:
+    """The period's rows are a small share of the table (read through the date index on
+    SQLite, not by a scan): the file replaces exactly its period, the history around it stays."""
+    history = tmp_path / "history.csv"
+    days = [date(2025, 1, 1) + timedelta(days=7 * i) for i in range(40)]
+    history.write_text(
+        "Клиент;Дата;Сумма\n"
+        + "".join(f"ООО История;{day:%d.%m.%Y};{100 + i}\n" for i, day in enumerate(days)),
+        encoding="utf-8",
+    )
+    assert import_file(
+        actor=org.admin, kind=Kind.REVENUE, path=history, default_manager=org.manager_a1
+    ).ok
+    # One week of the history again, its amount corrected, and a second sale that day.
+    week = tmp_path / "week.csv"
+    week.write_text(
+        f"Клиент;Дата;Сумма\nООО История;{days[10]:%d.%m.%Y};999\n"
+        f"ООО История;{days[10]:%d.%m.%Y};5\n",
+        encoding="utf-8",
+    )
+    outcome = import_file(actor=org.admin, kind=Kind.REVENUE, path=week)
+    assert outcome.ok, outcome.errors
+    assert (outcome.summary.created, outcome.summary.deleted) == (2, 1)
+    rows = dict(
+        RevenueRecord.objects.filter(source="import")
+        .exclude(date=days[10])
+        .values_list("date", "amount")
+    )
+    assert rows == {day: Decimal(100 + i) for i, day in enumerate(days) if i != 10}
+    that_day = RevenueRecord.objects.filter(source="import", date=days[10])
+    assert sorted(that_day.values_list("amount", flat=True)) == [Decimal(5), Decimal(999)]
+
+
 # --- INNs survive an Excel round trip ------------------------------------------------------------
 
 
