@@ -20,10 +20,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Field, Model
 from django.utils import timezone
 
@@ -116,14 +117,27 @@ def insert_with_history(
             default = field.get_default()  # as a model object gets it ("" for text)
             column = [r.get(field.attname, default) for r in rows]
         values.append(_prepared(field, column))
-    ids = _new_ids(model, len(rows))
     table = model._meta.db_table
     columns = [str(model._meta.pk.column), *(str(f.column) for f in fields)]
-    records = list(zip(ids, *values, strict=True))
-    _insert(table, columns, records)
+    with transaction.atomic():  # the ids taken and used in one transaction (SQLite's lock)
+        ids = _new_ids(model, len(rows))
+        records = list(zip(ids, *values, strict=True))
+        _insert(table, columns, records)
+        _insert_history(model, fields, records, history_user, now)
+    return ids
+
+
+def _insert_history(
+    model: type[Model],
+    fields: list[Field[Any, Any]],
+    records: list[tuple[Any, ...]],
+    history_user: Model | None,
+    now: datetime,
+) -> None:
+    """The "+" history rows of new rows (their id first, then `fields`), when tracked."""
     history = getattr(model, "history", None)
     if history is None or not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
-        return ids
+        return
     historical = history.model
     by_name = {f.attname: i + 1 for i, f in enumerate(fields)}
     tracked = [f.attname for f in historical.tracked_fields]
@@ -147,7 +161,6 @@ def insert_with_history(
         history_columns,
         [(*(record[i] for i in picks), stamp, None, "+", user) for record in records],
     )
-    return ids
 
 
 def _prepared(field: Field[Any, Any], column: list[Any]) -> list[Any]:
