@@ -43,7 +43,7 @@ class Deal(models.Model):
     )
     title = models.CharField(_("deal"), max_length=300, blank=True)
     amount = models.DecimalField(
-        _("amount"), max_digits=16, decimal_places=2, null=True, blank=True
+        _("amount"), max_digits=15, decimal_places=2, null=True, blank=True
     )
     created = models.DateField(_("created"))
     closed = models.DateField(_("closed"), null=True, blank=True)
