@@ -19,7 +19,7 @@ class AmountField(forms.DecimalField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("localize", True)
-        kwargs.setdefault("max_digits", 16)
+        kwargs.setdefault("max_digits", 15)
         kwargs.setdefault("decimal_places", 2)
         super().__init__(**kwargs)
 

@@ -26,8 +26,14 @@ class Deal(models.Model):
     `external_id` is unique per `source_system` (the CRM), so a re-import updates.
     """
 
+    # No index of its own: `deal_client_status` (client, status) serves every lookup by
+    # client, and a big import builds one index fewer.
     client = models.ForeignKey(
-        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="deals"
+        Client,
+        verbose_name=_("client"),
+        on_delete=models.PROTECT,
+        related_name="deals",
+        db_index=False,
     )
     manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -37,7 +43,7 @@ class Deal(models.Model):
     )
     title = models.CharField(_("deal"), max_length=300, blank=True)
     amount = models.DecimalField(
-        _("amount"), max_digits=16, decimal_places=2, null=True, blank=True
+        _("amount"), max_digits=15, decimal_places=2, null=True, blank=True
     )
     created = models.DateField(_("created"))
     closed = models.DateField(_("closed"), null=True, blank=True)

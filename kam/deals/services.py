@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from kam.accounts.access import can_manage_users
 from kam.accounts.models import User
+from kam.core.bulk import sqlite_insert
 from kam.deals import domain
 from kam.deals.domain import Step
 from kam.deals.models import Deal, DealStageChange, StageMapping
@@ -201,10 +203,14 @@ def _insert(rows: list[tuple[Any, ...]], source_system: str, now: datetime) -> N
     )
 
 
-def deals_insert_new(rows: list[tuple[Any, ...]], *, source_system: str, stamp: datetime) -> None:
+def deals_insert_new(
+    rows: Sequence[tuple[Any, ...]], *, source_system: str, stamp: datetime
+) -> None:
     """Insert deals an import checked and found new: each row the values of DEAL_COLUMNS, then
-    the external id and `met_on`, with the amount as text and the dates as ISO text. One executemany
-    (SQLite; the two constant columns as literals) or one COPY (PostgreSQL); `stamp` is their
+    the external id and `met_on`, with the dates as ISO text and the amount as text (or, on
+    SQLite, the number the column stores for it: its numeric affinity turns "1234.50" into
+    1234.5 anyway). SQLite gets a thousand rows per INSERT statement, the two constant
+    columns as literals (`sqlite_insert`); PostgreSQL one COPY. `stamp` is their
     `updated_at`, by which the undo of the import finds them."""
     if not rows:
         return
@@ -218,11 +224,45 @@ def deals_insert_new(rows: list[tuple[Any, ...]], *, source_system: str, stamp: 
         else:
             adapted = str(connection.ops.adapt_datetimefield_value(stamp))
             literals = ", ".join(_sql_literal(v) for v in (source_system, adapted))
-            marks = ", ".join(["%s"] * (len(_COLUMNS) + 2))
-            cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES ({marks}, {literals})",  # noqa: S608
-                rows,
-            )
+            sqlite_insert(cursor, table, columns, len(_COLUMNS) + 2, literals, rows)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_text(value: str) -> str:
+    """A value in PostgreSQL's COPY text format (backslash, tab and line breaks escaped)."""
+    if value.isprintable() and "\\" not in value:  # the usual text: nothing to escape
+        return value
+    return value.translate(_COPY_ESCAPES)
+
+
+@contextmanager
+def deals_copy_new(source_system: str, stamp: datetime) -> Iterator[Callable[[list[str]], None]]:
+    """PostgreSQL: one COPY for the new deals of an import, fed in blocks. Yields `send`, which
+    takes lines of COPY text, each the values of DEAL_COLUMNS, the external id and `met_on`
+    (tab-separated, NULL as \\N) followed by `deals_copy_tail`. A thread of psycopg's sends
+    a block while the next one is formatted, and the server stores it meanwhile."""
+    from psycopg.copy import QueuedLibpqWriter
+
+    table = Deal._meta.db_table
+    columns = ", ".join([*_COLUMNS, "external_id", "met_on", "source_system", "updated_at"])
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(
+            f"COPY {table} ({columns}) FROM STDIN", writer=QueuedLibpqWriter(raw)
+        ) as copy:
+
+            def send(lines: list[str]) -> None:
+                copy.write("".join(lines))
+
+            yield send
+
+
+def deals_copy_tail(source_system: str, stamp: datetime) -> str:
+    """How each line given to `deals_copy_new` ends: the columns every new deal of the import
+    shares (its CRM, `updated_at`) and the line break."""
+    return f"\t{copy_text(source_system)}\t{stamp.isoformat()}\n"
 
 
 def _sql_literal(value: str) -> str:

@@ -534,7 +534,10 @@ _NBSP = str.maketrans("", "", " \u00a0\u202f\u2009\u2007'")
 _CURRENCY = re.compile(r"(₽|руб\.?|р\.|rub|RUB|Руб\.?)$")
 _NUMBER = re.compile(r"(-?)(\d+)(?:\.(\d+))?")
 _SCI = re.compile(r"^-?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
-MAX_AMOUNT_DIGITS = 14
+# Whole digits of an amount: with the two decimals, 15 significant digits, the most a float
+# keeps exactly (SQLite stores a decimal column as one; a 16th digit is lost on the way and
+# the value read back can no longer be a Decimal of its field).
+MAX_AMOUNT_DIGITS = 13
 _PLAIN_AMOUNT = re.compile(r"(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,(\d{1,2}))?")
 # For a handler's own fast path over plain rows (the same rules as parse_amount's first one).
 PLAIN_AMOUNT, NO_SPACES, SCIENTIFIC = _PLAIN_AMOUNT, _NBSP, _SCI

@@ -97,7 +97,7 @@ class GoalResultForm(forms.Form):
 
     achieved_value = forms.DecimalField(
         label=_("Achieved (number)"),
-        max_digits=16,
+        max_digits=15,
         decimal_places=2,
         required=False,
         localize=True,

@@ -29,7 +29,7 @@ class RevenueRecord(models.Model):
         db_index=False,
     )
     date = models.DateField(_("date"))
-    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=2)
+    amount = models.DecimalField(_("amount"), max_digits=15, decimal_places=2)
     source = models.CharField(_("source"), max_length=60, default="manual")
     external_id = models.CharField(_("external id"), max_length=100, null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -95,7 +95,7 @@ class KeyAccountProfile(models.Model):
     prospective_reason = models.CharField(_("why prospective"), max_length=500, blank=True)
     potential_3y = models.DecimalField(
         _("revenue potential over three years"),
-        max_digits=16,
+        max_digits=15,
         decimal_places=2,
         null=True,
         blank=True,
@@ -143,11 +143,11 @@ class PlanGoal(models.Model):
 
     plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(_("goal"), max_length=300)
-    target_value = models.DecimalField(_("target (number)"), max_digits=16, decimal_places=2)
+    target_value = models.DecimalField(_("target (number)"), max_digits=15, decimal_places=2)
     unit = models.CharField(_("unit"), max_length=40, blank=True)
     due = models.DateField(_("due date"))
     achieved_value = models.DecimalField(
-        _("achieved (number)"), max_digits=16, decimal_places=2, null=True, blank=True
+        _("achieved (number)"), max_digits=15, decimal_places=2, null=True, blank=True
     )
     result = models.TextField(_("result"), blank=True)
     closed = models.BooleanField(_("closed"), default=False)

@@ -447,6 +447,24 @@ def test_the_quick_path_of_repeated_rows_checks_them_like_the_full_check(
         amo_row("54", "Переговоры", "не закрыта").replace("Тестов Manager_A1;01", "Никто;01"),
         amo_row("55", "Переговоры", "не закрыта", created="01.10.2025 10:00:00"),
     ]
+    # Creation times make every row's dates new: the quick path reads them with the full
+    # check's rules (good ones) or leaves the row to the full check (bad ones).
+    timed = [
+        amo_row(str(n), stage, closed, created=f"02.10.2025 11:{n - 60:02d}:00", reason=reason)
+        for n, (stage, closed, reason) in enumerate(
+            [("Переговоры", "не закрыта", ""), ("Успешно реализовано", "15.10.2025 09:00", ""),
+             ("Закрыто и не реализовано", "", "Дорого")] * 5, start=60
+        )
+    ]  # fmt: skip
+    lines += timed
+    lines += [
+        amo_row("80", "Переговоры", "не закрыта", created="02.10.2025 25:00:00"),
+        amo_row("81", "Успешно реализовано", "02.10.2025 10:00", created="03.10.2025 11:00:00"),
+        amo_row("82", "Успешно реализовано", "не закрыта", created="02.10.2025 11:59:00"),
+        amo_row("83", "Переговоры", "не закрыта", created=future[:10] + " 10:00:00"),
+        amo_row("84", "Неведомый этап", "не закрыта", created="02.10.2025 12:01:00"),
+        amo_row("85", "Переговоры", "32.10.2025 10:00", created="02.10.2025 12:02:00"),
+    ]
     path = write(tmp_path / "deals.csv", lines)
     seen: list[Any] = []
     finish = kind.DealsHandler.finish
@@ -466,6 +484,9 @@ def test_the_quick_path_of_repeated_rows_checks_them_like_the_full_check(
     monkeypatch.setattr(kind.DealsHandler, "row", count)
     quick = run(path, dry_run=True)
     assert len(checked) < len(lines) - 20  # most repeated good rows took the quick path
+    first_timed = len(lines) - len(timed) - 6 + 1  # the line number of the first timed row
+    assert not set(checked) & set(range(first_timed + 3, first_timed + len(timed)))
+    assert set(range(len(lines) - 5, len(lines) + 1)) <= set(checked)
     monkeypatch.setattr(kind.DealsHandler, "check_rows", Handler.check_rows)
     full = run(path, dry_run=True)
     assert [(e.row, e.column, e.value, e.problem) for e in quick.errors] == [
@@ -474,3 +495,48 @@ def test_the_quick_path_of_repeated_rows_checks_them_like_the_full_check(
     assert quick.error_count == full.error_count > 10
     assert seen[0] == seen[1]
     assert len(seen[0]) > 40
+
+
+@pytest.mark.parametrize("bulk_load", [False, True])
+def test_every_new_deal_is_stored_as_its_row_says(
+    org: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk_load: bool
+) -> None:
+    """A CRM's first deals go in many rows per statement (SQLite, amounts bound as numbers
+    where exact) or by COPY (PostgreSQL), after the indexes are dropped for a big load or
+    not: each deal reads back as its row, computed here from the file independently."""
+    from kam.core import bulk
+    from kam.imports.kinds import revenue
+
+    monkeypatch.setattr(bulk, "SQLITE_ROWS_PER_INSERT", 7)
+    if bulk_load:
+        monkeypatch.setattr(revenue, "REBUILD_ROWS", 2)
+    # Up to the biggest amount SQLite keeps to the kopeck (15 digits).
+    amounts = ["120 000", "1 234,50", "0,01", "9 999 999 999 999,99", "12,3", ""]
+    stages = [("Первичный контакт", "не закрыта"), ("Успешно реализовано", "15.10.2025"),
+              ("Закрыто и не реализовано", "18.10.2025")]  # fmt: skip
+    lines = [AMO_HEADER]
+    expected = set()
+    for i in range(1, 52):
+        stage, closed = stages[i % 3]
+        amount = amounts[i % len(amounts)] or ("5" if stage == "Успешно реализовано" else "")
+        company = f"ООО «Строка {i % 4}»"
+        line = amo_row(str(900 + i), stage, closed, amount=amount, company=company)
+        title = f"Сделка {900 + i}" if i % 5 else f"Сделка\t{i} \\N «в\\кавычках»"
+        lines.append(line.replace(f"Сделка {900 + i}", title))
+        value = (
+            Decimal(amount.replace(" ", "").replace(",", ".")).quantize(Decimal("0.01"))
+            if amount
+            else None
+        )
+        day = None if closed == "не закрыта" else date(2025, 10, int(closed[:2]))
+        expected.add((str(900 + i), company, title, value, date(2025, 10, 1), day, stage))
+    outcome = run(write(tmp_path / "deals.csv", lines))
+    assert outcome.ok, outcome.errors
+    stored = Deal.objects.values_list(
+        "external_id", "client__name", "title", "amount", "created", "closed", "stage"
+    )
+    assert set(stored) == expected
+    assert len(expected) == 51
+    assert {d.amount for d in Deal.objects.all()} >= {Decimal("9999999999999.99"), Decimal("0.01")}
+    again = run(write(tmp_path / "deals.csv", lines))
+    assert (again.summary.created, again.summary.unchanged) == (0, 51)

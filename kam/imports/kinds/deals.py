@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import chain
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.db import connection
 from django.utils import timezone
@@ -26,7 +29,15 @@ from django.utils import timezone
 from kam.deals import domain as deals_domain
 from kam.deals.domain import Step
 from kam.deals.models import Deal
-from kam.deals.services import DealRecord, MeetingDates, deals_insert_new, deals_upsert
+from kam.deals.services import (
+    DealRecord,
+    MeetingDates,
+    copy_text,
+    deals_copy_new,
+    deals_copy_tail,
+    deals_insert_new,
+    deals_upsert,
+)
 from kam.imports import domain as d
 from kam.imports.domain import ColumnMap, Kind, Preset, Problem, RowError
 from kam.imports.kinds.base import BATCH, Context, Handler, Progress
@@ -74,37 +85,58 @@ _NO_MODIFIED = date.min
 STEPS = {step.value: step for step in Step}
 
 
-_FAST_COLUMNS = (
-    "stage", "created", "closed", "modified", "amount", "currency",
-    "external_id", "client", "full_name", "manager", "title", "loss_reason", "source",
-)  # fmt: skip
-_OPEN = date.max  # «не закрыта» in `check_rows`'s date cache: no close date
-
-
 def deal_aliases(preset: Preset) -> dict[str, tuple[str, ...]]:
     own = OWN.get(preset, {})
     names = [*COMMON, *(n for n in own if n not in COMMON)]
     return {name: own.get(name, ()) + COMMON.get(name, ()) for name in names}
 
 
-class Row(NamedTuple):
-    """A checked deal row. A tuple of plain values (the step as its text), so a million of
-    them are not traced again and again by the garbage collector."""
+# A checked deal row is a plain tuple of plain values and tuples of them, never a tuple
+# subclass: the garbage collector stops tracing a plain tuple of untracked values, and a
+# million rows traced again and again at each full collection cost seconds. The parts a
+# file repeats row after row (the stage and dates, the client and responsible person, the
+# source and loss reason) are one shared tuple each.
+#
+# When: created, closed, modified, stage, step, status, and the deal columns they give in
+#   the order of the insert: (created ISO, closed ISO, stage, step, status, reached).
+When = tuple[
+    date, date | None, date | None, str, str, str, tuple[str, str | None, str, str, str, int]
+]
+# Who: client ref (new < 0), client key, responsible person's ref or None, their name.
+Who = tuple[int, str, int | None, str]
+# What: source text, loss reason, and the columns (source, source text, loss reason).
+What = tuple[str, str, tuple[str, str, str]]
+# A row: number, CRM id or None, title, amount or None, when, who, what.
+Row = tuple[int, str | None, str, str | None, When, Who, What]
+_MISSING: Any = object()  # not in a cache of `check_rows`
 
-    number: int
-    external_id: str | None
-    client_ref: int
-    client_key: str
-    manager_ref: int | None
-    title: str
-    amount: str | None
-    created: date
-    closed: date | None
-    stage: str
-    step: str
-    source_text: str
-    loss_reason: str
-    modified: date | None
+
+class _Numbers(dict[str | None, Any]):
+    """Amount text → the number SQLite stores for it (a float when the text has at most 15
+    significant digits, so it reads back as written; the text itself otherwise)."""
+
+    def __missing__(self, amount: str | None) -> Any:
+        value: Any = amount
+        if amount is not None and len(amount.replace("-", "").replace(".", "").lstrip("0")) <= 15:
+            value = float(amount)
+        if len(self) < 200_000:
+            self[amount] = value
+        return value
+
+
+NULL = "\\N"  # NULL in COPY text
+
+
+def _copy_line(values: tuple[Any, ...]) -> str:
+    """Values as tab-separated COPY text."""
+    return "\t".join(NULL if v is None else copy_text(str(v)) for v in values)
+
+
+def _getter(positions: list[int]) -> Callable[[list[str]], Any]:
+    """The cells at `positions` of a row as one hashable value (a tuple, one cell, or "")."""
+    if not positions:
+        return lambda cells: ""
+    return itemgetter(*positions)
 
 
 class DealsHandler(Handler):
@@ -152,18 +184,35 @@ class DealsHandler(Handler):
         )
         self.steps: dict[str, str] = ctx.stage_map
         self.unknown: dict[str, str] = {}  # folded → as first written
-        self.rows: list[Row] = []
+        # The checked rows, a tuple per chunk: the garbage collector's full collections
+        # then walk ten thousand chunks instead of a million rows (see Row).
+        self._parts: list[tuple[Row, ...]] = []
+        self._chunk: list[Row] = []  # the rows taken from the chunk being checked
+        self._count = 0
         self.seen_ids: dict[str, int] = {}
         self.today = timezone.localdate()
         self._strings: dict[str, str] = {}  # one copy of each stage, source, reason text
         self._dates: dict[str, date | Problem] = {}
         self._folds: dict[str, str] = {}
-        # What `check_rows` takes without the full check: stage text → (step, status), date
-        # text → date (_OPEN for «не закрыта»), amount text → amount.
-        self._fast_steps: dict[str, tuple[str, str]] = {}
-        self._fast_dates: dict[str, date | None] = {}
-        self._fast_amounts: dict[str, str] = {}
+        self._sources: dict[str, str] = {}
+        # What `check_rows` takes without the full check: each group of cells as written →
+        # the part of a row the full check made of it (see `_learn`).
         self._fast = "inn" not in self.columns and self.preset is not Preset.BITRIX24
+        columns = self.columns
+
+        def at(*names: str) -> list[int]:
+            return [columns[name] for name in names if name in columns]
+
+        self._get_when = _getter(at("stage", "created", "closed", "modified"))
+        self._get_who = _getter(at("client", "full_name", "manager"))
+        self._get_what = _getter(at("source", "loss_reason", "currency"))
+        self._p_amount = columns.get("amount", -1)
+        self._p_external = columns.get("external_id", -1)
+        self._p_title = columns.get("title", -1)
+        self._whens: dict[Any, When] = {}
+        self._whos: dict[Any, Who] = {}
+        self._whats: dict[Any, What] = {}
+        self._amounts: dict[str, str | None] = {}
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -210,142 +259,108 @@ class DealsHandler(Handler):
         return closed
 
     def check_rows(self, chunk: list[tuple[int, list[str]]]) -> None:
-        """A chunk of rows: the ordinary deal row (every value already seen and valid on an
-        earlier row: stage, dates, amount, client, responsible person) is taken in one
-        loop; any other row, and every first occurrence, gets the full check of `row`, so
-        the outcome is the same as checking every row in full (a test compares them)."""
-        columns = self.columns
+        """A chunk of rows: the ordinary deal row is taken in one loop when each group of
+        its cells, exactly as written, is one an earlier row had and the full check took —
+        stage and dates, client and responsible person, source, loss reason and currency,
+        amount — and its CRM id and title pass their own checks. Any other row, and every
+        first occurrence, gets the full check of `row` (which teaches these caches), so the
+        outcome is the same as checking every row in full (a test compares them)."""
         if not self._fast:
             super().check_rows(chunk)
+            self._keep()
             return
-        present = [columns[name] for name in _FAST_COLUMNS if name in columns]
-        get = itemgetter(*present, present[0])  # always a tuple, even of one column
-        # Where each value is in `v` below; a column the file lacks reads the "" at its end.
-        at = {name: present.index(columns[name]) for name in _FAST_COLUMNS if name in columns}
-        p = [at.get(name, len(present) + 1) for name in _FAST_COLUMNS]
-        p_stage, p_created, p_closed, p_modified, p_amount, p_currency = p[:6]
-        p_ext, p_name, p_full, p_manager, p_title, p_loss, p_source = p[6:]
-        strip = str.strip
-        width, today, row = self.width, self.today, self.row
-        steps, dates, amounts = self._fast_steps, self._fast_dates, self._fast_amounts
-        clients, managers = self._client_cache, self.ctx.manager_cache
-        seen, folded, one = self.seen_ids, self.ctx.folded, self._one
-        add = self.rows.append
+        width, row, when_of = self.width, self.row, self._when_of
+        get_when, get_who, get_what = self._get_when, self._get_who, self._get_what
+        whens, whos, whats, amounts = self._whens, self._whos, self._whats, self._amounts
+        p_amount, p_external, p_title = self._p_amount, self._p_external, self._p_title
+        new_clients = self.ctx.new_clients
+        seen = self.seen_ids
+        scientific = d.SCIENTIFIC.match
+        add = self._chunk.append
+        missing = _MISSING
         for number, cells in chunk:
             if len(cells) != width:
                 row(number, cells)
                 continue
-            v = list(map(strip, get(cells)))
-            joined = "\x01".join(v)
-            if joined[:1] == "'" or "\x01'" in joined:
-                row(number, cells)
-                continue
-            v.append("")
-            stage, raw_created, raw_closed = v[p_stage], v[p_created], v[p_closed]
-            raw_modified, raw_amount, currency = v[p_modified], v[p_amount], v[p_currency]
-            external, name, full, manager = v[p_ext], v[p_name], v[p_full], v[p_manager]
-            title, loss, source = v[p_title], v[p_loss], v[p_source]
-            step = steps.get(stage)
-            created = dates.get(raw_created)
-            closed = dates.get(raw_closed)
-            modified = dates.get(raw_modified) if raw_modified else None
-            ref = clients.get(name or full)
-            if (
-                step is None
-                or created is None
-                or created is _OPEN
-                or closed is None
-                or (raw_modified and (modified is None or modified is _OPEN))
-                or ref is None
-                or (currency and not d.is_roubles(currency))
-                or external in seen
-                or len(external) > 100
-                or len(title) > 300
-                or len(loss) > 300
-                or len(source) > 200
-            ):
-                row(number, cells)
-                continue
-            status = step[1]
-            closed_day = None if closed is _OPEN else closed
-            if status == "won" and closed_day is None:
-                row(number, cells)
-                continue
-            if status == "lost" and closed_day is None:
-                closed_day = modified
-            if created > today or (
-                closed_day is not None and (closed_day < created or closed_day > today)
-            ):
-                row(number, cells)
-                continue
-            amount = amounts.get(raw_amount) if raw_amount else None
-            if amount is None and (raw_amount or status == "won"):
-                row(number, cells)
-                continue
-            manager_ref = None
-            if manager:
-                found = managers.get(manager)
-                if not isinstance(found, int):
+            key = get_when(cells)
+            when = whens.get(key)
+            if when is None:
+                when = when_of(cells)
+                if when is None:
                     row(number, cells)
                     continue
-                manager_ref = found
-            if external:
-                if d.SCIENTIFIC.match(external):
+                if len(whens) < 200_000:
+                    whens[key] = when
+            who = whos.get(get_who(cells))
+            what = whats.get(get_what(cells))
+            amount = amounts.get(cells[p_amount], missing) if p_amount >= 0 else None
+            if who is None or what is None or amount is missing:
+                row(number, cells)
+                continue
+            if amount is None and when[5] == "won":
+                row(number, cells)  # a won deal without its amount: the full check says so
+                continue
+            title = cells[p_title].strip() if p_title >= 0 else ""
+            if len(title) > 300 or title[:1] == "'":
+                row(number, cells)
+                continue
+            external: str | None = None
+            if p_external >= 0:
+                external = cells[p_external].strip()
+                if not external:
+                    external = None
+                elif (
+                    external in seen
+                    or len(external) > 100
+                    or external[0] == "'"
+                    or (not external.isdigit() and scientific(external))
+                ):
                     row(number, cells)
                     continue
-                seen[external] = number
-            if manager and ref < 0:
-                self.note_manager(ref, manager, created)
-            add(
-                Row(
-                    number,
-                    external or None,
-                    ref,
-                    folded(name or full),
-                    manager_ref,
-                    title,
-                    amount,
-                    created,
-                    closed_day,
-                    one(stage[:200]),
-                    step[0],
-                    one(source),
-                    one(loss),
-                    modified,
-                )
-            )
+                else:
+                    seen[external] = number
+            ref = who[0]
+            if ref < 0 and who[3]:
+                # The new client's responsible person is the one of its latest deal
+                # (`note_manager`).
+                new = new_clients[-ref - 1]
+                day = when[0]
+                if new.manager_date is None or day >= new.manager_date:
+                    new.manager, new.manager_date = who[3], day
+            add((number, external, title, amount, when, who, what))
+        self._keep()
+
+    def _keep(self) -> None:
+        """The chunk's taken rows join the rest, as one tuple."""
+        if self._chunk:
+            self._parts.append(tuple(self._chunk))
+            self._count += len(self._chunk)
+            self._chunk = []
+
+    @property
+    def rows(self) -> Iterator[Row]:
+        """The checked rows, in file order."""
+        return chain(chain.from_iterable(self._parts), self._chunk)
 
     def row(self, number: int, cells: list[str]) -> None:
+        taken = len(self._chunk)
         self._row(number, cells)
-        if self._fast and self.rows and self.rows[-1].number == number:
-            self._learn(self.rows[-1], cells)
+        if self._fast and len(self._chunk) > taken:
+            self._learn(self._chunk[-1], cells)
 
     def _learn(self, taken: Row, cells: list[str]) -> None:
-        """Remember the values of a row the full check took, for `check_rows`."""
-        columns = self.columns
-
-        def raw(name: str) -> str:
-            i = columns.get(name, -1)
-            return cells[i].strip() if 0 <= i < len(cells) else ""
-
-        stage = raw("stage")
-        if stage not in self._fast_steps and len(self._fast_steps) < 1000:
-            self._fast_steps[stage] = (taken.step, deals_domain.status_of(STEPS[taken.step]))
-        dates = self._fast_dates
-        if len(dates) < 100_000:
-            dates[raw("created")] = taken.created
-            if taken.modified is not None:
-                dates[raw("modified")] = taken.modified
-            closed = raw("closed")
-            if closed not in dates:
-                value = self._dates.get(closed) if closed else None
-                if (closed[:1] in "нН" or not closed) and self._fold(closed) in NOT_CLOSED:
-                    dates[closed] = _OPEN
-                elif value.__class__ is date:
-                    dates[closed] = value
-        amount = raw("amount")
-        if taken.amount is not None and len(self._fast_amounts) < 200_000:
-            self._fast_amounts[amount] = taken.amount
+        """Remember the parts of a row the full check took, under its cells as written, for
+        `check_rows`. Each part depends on those cells alone (the fast path is off for
+        Bitrix24, whose close date depends on the stage, and for files with an INN)."""
+        when, who, what = self._get_when(cells), self._get_who(cells), self._get_what(cells)
+        if when not in self._whens and len(self._whens) < 200_000:
+            self._whens[when] = taken[4]
+        if who not in self._whos and len(self._whos) < 500_000:
+            self._whos[who] = taken[5]
+        if what not in self._whats and len(self._whats) < 10_000:
+            self._whats[what] = taken[6]
+        if self._p_amount >= 0 and len(self._amounts) < 200_000:
+            self._amounts[cells[self._p_amount]] = taken[3]
 
     def _row(self, number: int, cells: list[str]) -> None:
         if not self.check_width(number, cells):
@@ -401,24 +416,77 @@ class DealsHandler(Handler):
         client_key = self.cell(cells, "inn") or self.ctx.folded(
             self.cell(cells, "client") or fallback
         )
-        self.rows.append(
-            Row(
-                number,
-                external,
-                ref,
-                client_key,
-                manager_ref,
-                title or "",
-                amount,
-                created,
-                closed,
-                self._one(stage.strip()[:200]),
-                step.value,
-                self._one(source_text or ""),
-                self._one(loss or ""),
-                modified,
-            )
+        source_text, loss = self._one(source_text or ""), self._one(loss or "")
+        source = self._sources.get(source_text)
+        if source is None:
+            source = self._sources[source_text] = deals_domain.map_source(source_text)
+        when = self._when(created, closed, modified, stage, step)
+        who: Who = (ref, client_key, manager_ref, manager_name)
+        what: What = (source_text, loss, (source, source_text, loss))
+        self._chunk.append((number, external, title or "", amount, when, who, what))
+
+    def _when(
+        self, created: date, closed: date | None, modified: date | None, stage: str, step: Step
+    ) -> When:
+        """The stage-and-dates part of a checked row."""
+        stage_text = self._one(stage.strip()[:200])
+        status = deals_domain.status_of(step)
+        columns = (
+            created.isoformat(),
+            closed.isoformat() if closed is not None else None,
+            stage_text,
+            step.value,
+            status,
+            deals_domain.STEP_RANK[step],
         )
+        return (created, closed, modified, stage_text, step.value, status, columns)
+
+    def _when_of(self, cells: list[str]) -> When | None:
+        """The stage-and-dates part of a row whose stage and date cells, as written, no
+        earlier row had (a CRM that writes the time of creation has a new one on every row):
+        the full check's own rules on those cells, without recording anything; None when
+        any of them fails, and the full check of the row then says why."""
+        stage = self.cell(cells, "stage")
+        folded = self._fold(stage)
+        value = self.steps.get(folded) if folded else None
+        if value is None:
+            return None
+        step = STEPS[value]
+        created = self._parsed(self.cell(cells, "created"))
+        if created is None:
+            return None
+        raw = self.cell(cells, "closed")
+        closed: date | None = None
+        if not ((raw[:1] in "нН" or not raw) and self._fold(raw) in NOT_CLOSED):
+            closed = self._parsed(raw)
+            if closed is None:
+                return None
+        modified: date | None = None
+        if "modified" in self.columns:
+            raw = self.cell(cells, "modified")
+            if raw:
+                modified = self._parsed(raw)
+                if modified is None:
+                    return None
+        status = deals_domain.status_of(step)
+        if status == "won" and closed is None:
+            return None
+        if status == "lost" and closed is None:
+            closed = modified
+        if created > self.today or (
+            closed is not None and (closed < created or closed > self.today)
+        ):
+            return None
+        return self._when(created, closed, modified, stage, step)
+
+    def _parsed(self, raw: str) -> date | None:
+        """A date cell as `_date` reads it, or None when it is not a date."""
+        value = self._dates.get(raw)
+        if value is None:
+            value = d.parse_date(raw)
+            if len(self._dates) < 100_000:
+                self._dates[raw] = value
+        return value if value.__class__ is date else None
 
     def _one(self, text: str) -> str:
         if len(self._strings) < 100_000:
@@ -449,7 +517,7 @@ class DealsHandler(Handler):
     # --- writing ---------------------------------------------------------------------------
 
     def bulk_rows(self) -> int:
-        return len(self.rows)
+        return self._count + len(self._chunk)
 
     def apply(self, *, write: bool, progress: Progress | None) -> None:
         made: dict[int, int] = {}
@@ -460,9 +528,23 @@ class DealsHandler(Handler):
         else:
             # A dry run cannot know the new clients' ids; their rows are all new anyway.
             ids = {n.ref: n.ref for n in self.ctx.new_clients}
-        client_ids = [self.resolve(r.client_ref, ids) for r in self.rows]
-        owners = self._client_managers(client_ids)
+        # Each client and responsible person of the file once: the client's id and the deal's
+        # manager (the named person, or else the client's own manager), found by the id of
+        # the row's shared `who` part (a lookup that does not hash the tuple again).
+        shared = {id(who): who for who in (row[5] for row in self.rows)}
+        client_of = {who: self.resolve(who[0], ids) for who in set(shared.values())}
+        owners = self._client_managers(list(client_of.values()))
         default = self.ctx.default_manager.pk if self.ctx.default_manager else 0
+        pairs: dict[Who, tuple[int, int]] = {}
+        for who, client_id in client_of.items():
+            manager_id = who[2]
+            if manager_id is not None and manager_id < 0:
+                manager_id = made.get(manager_id, default)
+            if manager_id is None:
+                manager_id = owners.get(client_id, default)
+            pairs[who] = (client_id, manager_id)
+        people = {key: pairs[who] for key, who in shared.items()}
+        self.people = people
         occurrences: dict[tuple[str, date, str], int] = {}
         summary = self.ctx.summary
         summary.extra["stage_changes"] = 0
@@ -471,58 +553,66 @@ class DealsHandler(Handler):
         # indexes after the insert.
         self.lookup = Deal.objects.filter(source_system=self.source).exists()
         self.meetings = MeetingDates()  # each client's logged meetings, read once (deals.met_on)
-        sources: dict[str, str] = {}
         batch: list[DealRecord] = []
         done = 0
-        rows = len(self.rows) if write and not self.lookup else 0
+        big = self.bulk_rows() if write and not self.lookup else 0
         # Nothing of this CRM in KAM yet: every deal is new, and goes straight to the insert
         # as the row of values it will be (no record objects, no lookups).
         new_only = not self.lookup
-        fresh: list[tuple[Any, ...]] = []
-        iso: dict[date | None, str | None] = {None: None}
-        of_step = {
-            value: (deals_domain.status_of(step), deals_domain.STEP_RANK[step])
-            for value, step in STEPS.items()
-        }
+        fresh: list[Any] = []
+        won: list[Row] = []  # the won deals, for their revenue
+        # SQLite gets each amount as the number it stores; PostgreSQL each deal as its line
+        # of COPY text, the parts a file repeats formatted once, into one COPY (see
+        # deals_insert_new, deals_copy_new).
+        numbers = _Numbers() if connection.vendor == "sqlite" else None
+        tail = None
+        if connection.vendor == "postgresql":
+            tail = deals_copy_tail(self.source, self.stamp)
+        copy_parts: dict[int, str] = {}  # id of a shared when or what part → its COPY text
         # Each client's logged meetings, for `met_on` (none at all in a CRM's first load).
-        logged = self.meetings.of(set(client_ids)) if new_only else {}
+        logged = self.meetings.of({c for c, _m in pairs.values()}) if new_only else {}
         first_meeting = deals_domain.first_meeting
-        with _bulk_write(rows, Deal):
-            for row, client_id in zip(self.rows, client_ids, strict=True):
-                manager_id = row.manager_ref
-                if manager_id is not None and manager_id < 0:
-                    manager_id = made.get(manager_id, default)
-                if manager_id is None:
-                    manager_id = owners.get(client_id, default)
-                key = row.external_id
+        with (
+            _bulk_write(big, Deal),
+            self._new_deals(write=write, copy=tail is not None and new_only) as insert,
+        ):
+            for row in self.rows:
+                _number, key, title, amount, when, who, what = row
+                if when[5] == "won":
+                    won.append(row)
+                client_id, manager_id = people[id(who)]
                 if key is None:
-                    fp = (row.client_key, row.created, row.title)
+                    fp = (who[1], when[0], title)
                     n = occurrences.get(fp, 0)
                     occurrences[fp] = n + 1
                     digest = hashlib.sha256(f"{fp[0]}|{fp[1]}|{fp[2]}|{n}".encode()).hexdigest()
                     key = "fp:" + digest[:32]
-                source = sources.get(row.source_text)
-                if source is None:
-                    source = sources[row.source_text] = deals_domain.map_source(row.source_text)
                 if new_only:
-                    created, closed = iso.get(row.created), iso.get(row.closed)
-                    if created is None:
-                        created = iso[row.created] = row.created.isoformat()
-                    if closed is None and row.closed is not None:
-                        closed = iso[row.closed] = row.closed.isoformat()
-                    status, reached = of_step[row.step]
                     met_on = None
-                    meetings = logged.get(client_id) if logged else None
-                    if meetings:
-                        day = first_meeting(meetings, row.created, row.closed)
-                        met_on = day.isoformat() if day is not None else None
-                    fresh.append(
-                        (client_id, manager_id, row.title, row.amount, created, closed, row.stage,
-                         row.step, status, reached, source, row.source_text, row.loss_reason, key,
-                         met_on)
-                    )  # fmt: skip
+                    if logged:
+                        meetings = logged.get(client_id)
+                        if meetings:
+                            day = first_meeting(meetings, when[0], when[1])
+                            met_on = day.isoformat() if day is not None else None
+                    if tail is not None:
+                        dates = copy_parts.get(id(when))
+                        if dates is None:
+                            dates = copy_parts[id(when)] = _copy_line(when[6])
+                        texts = copy_parts.get(id(what))
+                        if texts is None:
+                            texts = copy_parts[id(what)] = _copy_line(what[2])
+                        fresh.append(
+                            f"{client_id}\t{manager_id}\t{copy_text(title)}\t"
+                            f"{amount or NULL}\t{dates}\t{texts}\t{copy_text(key)}\t"
+                            f"{met_on or NULL}{tail}"
+                        )
+                    else:
+                        value = numbers[amount] if numbers is not None else amount
+                        fresh.append(
+                            (client_id, manager_id, title, value, *when[6], *what[2], key, met_on)
+                        )
                     if len(fresh) >= BATCH * 20:
-                        done += self._insert_new(fresh, write=write)
+                        done += insert(fresh)
                         fresh = []
                         if progress is not None:
                             progress("write", done)
@@ -532,16 +622,16 @@ class DealsHandler(Handler):
                         key=key,
                         client_id=client_id,
                         manager_id=manager_id,
-                        title=row.title,
-                        amount=Decimal(row.amount) if row.amount is not None else None,
-                        created=row.created,
-                        closed=row.closed,
-                        stage=row.stage,
-                        step=STEPS[row.step],
-                        source=source,
-                        source_text=row.source_text,
-                        loss_reason=row.loss_reason,
-                        changed_on=row.modified or self.today,
+                        title=title,
+                        amount=Decimal(amount) if amount is not None else None,
+                        created=when[0],
+                        closed=when[1],
+                        stage=when[3],
+                        step=STEPS[when[4]],
+                        source=what[2][0],
+                        source_text=what[0],
+                        loss_reason=what[1],
+                        changed_on=when[2] or self.today,
                     )
                 )
                 if len(batch) >= BATCH * 4:
@@ -549,9 +639,10 @@ class DealsHandler(Handler):
                     batch = []
                     if progress is not None:
                         progress("write", done)
-            done += self._write(batch, write=write)
-            done += self._insert_new(fresh, write=write)
-        self._revenue(client_ids, write=write)
+            if batch:
+                done += self._write(batch, write=write)
+            done += insert(fresh)
+        self._revenue(won, write=write)
         if write:
             self.ctx.written["deals"] = {
                 "source_system": self.source,
@@ -561,12 +652,35 @@ class DealsHandler(Handler):
         if progress is not None:
             progress("write", done)
 
-    def _insert_new(self, rows: list[tuple[Any, ...]], *, write: bool) -> int:
-        """Insert deals of a CRM that has none in KAM yet (every one is new)."""
-        self.ctx.summary.created += len(rows)
-        if write and rows:
-            deals_insert_new(rows, source_system=self.source, stamp=self.stamp)
-        return len(rows)
+    @contextmanager
+    def _new_deals(self, *, write: bool, copy: bool) -> Iterator[Callable[[list[Any]], int]]:
+        """Where the deals of a CRM that has none in KAM yet go (every one is new): batches
+        of rows (SQLite) or of COPY lines fed to one COPY (PostgreSQL); nowhere on a dry
+        run. Yields `insert(batch)`, which returns the batch's size."""
+        summary = self.ctx.summary
+
+        def count(rows: list[Any]) -> int:
+            summary.created += len(rows)
+            return len(rows)
+
+        if not write:
+            yield count
+        elif copy:
+            with deals_copy_new(self.source, self.stamp) as send:
+
+                def sent(lines: list[str]) -> int:
+                    if lines:
+                        send(lines)
+                    return count(lines)
+
+                yield sent
+        else:
+
+            def inserted(rows: list[Any]) -> int:
+                deals_insert_new(rows, source_system=self.source, stamp=self.stamp)
+                return count(rows)
+
+            yield inserted
 
     def _write(self, batch: list[DealRecord], *, write: bool) -> int:
         """Upsert one batch of deals (a million rows never sit in memory as model objects)."""
@@ -599,20 +713,22 @@ class DealsHandler(Handler):
             out.update(Client.objects.filter(pk__in=chunk).values_list("id", "manager_id"))
         return out
 
-    def _revenue(self, client_ids: list[int], *, write: bool) -> None:
+    def _revenue(self, won: list[Row], *, write: bool) -> None:
         """Won deals as revenue records, keyed exactly as `kam import revenue` keys them."""
         occurrences: dict[tuple[int, int, str], int] = {}
         wanted: list[tuple[str, int, date, str, str]] = []
-        for row, client_id in zip(self.rows, client_ids, strict=True):
-            if row.step != "won" or row.closed is None or row.amount is None:
+        people = self.people
+        for _number, key, title, amount, when, who, _what in won:
+            closed = when[1]
+            if closed is None or amount is None:
                 continue
-            key = row.external_id
+            client_id = people[id(who)][0]
             if key is None:
-                fp = (client_id, row.closed.toordinal(), row.amount)
+                fp = (client_id, closed.toordinal(), amount)
                 n = occurrences.get(fp, 0)
                 occurrences[fp] = n + 1
-                key = d.revenue_fingerprint(client_id, row.closed, row.amount, n)
-            wanted.append((key, client_id, row.closed, row.amount, row.title[:300]))
+                key = d.revenue_fingerprint(client_id, closed, amount, n)
+            wanted.append((key, client_id, closed, amount, title[:300]))
         summary = self.ctx.summary
         for name in ("revenue_created", "revenue_updated", "revenue_unchanged"):
             summary.extra[name] = 0

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import array
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from itertools import chain, islice, repeat
+from itertools import islice, repeat
 from typing import Any, cast
 
 from django.db import connection
-from django.db.backends.utils import CursorWrapper
 from django.db.models import Model
 from django.utils import timezone
 
 from kam.clients.models import Client
+from kam.core.bulk import sqlite_insert
 from kam.imports import domain as d
 from kam.imports import presets
 from kam.imports.domain import ColumnMap, Problem
@@ -861,42 +860,6 @@ def _insert_plain(
             # as they are, five values each.
             constants = ", ".join(_sql_literal(v) for v in (source, adapted))
             sqlite_insert(cursor, table, columns, 5, constants, rows)
-
-
-# Rows per INSERT statement on SQLite (fewer when its limit of bound values is lower).
-SQLITE_ROWS_PER_INSERT = 1000
-
-
-def sqlite_insert(
-    cursor: CursorWrapper,
-    table: str,
-    columns: str,
-    width: int,
-    constants: str,
-    rows: Sequence[Sequence[Any]],
-) -> None:
-    """Insert rows of `width` values each into an SQLite table, many rows per statement.
-
-    One statement per row (executemany's way) makes SQLite run the statement's set-up and
-    the table's AUTOINCREMENT bookkeeping a million times for a million rows; a statement of
-    up to a thousand rows (within SQLite's limit of bound values) does both once per
-    thousand: half the time of the insert. `constants` are SQL literals appended to every
-    row (the columns after the bound ones), or "".
-    """
-    if not rows:
-        return
-    limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    per = max(1, min(SQLITE_ROWS_PER_INSERT, limit // width))
-    values = ", ".join(["%s"] * width) + (f", {constants}" if constants else "")
-    head = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
-    whole = len(rows) // per * per
-    if whole:
-        cursor.executemany(
-            head + ", ".join([f"({values})"] * per),
-            [tuple(chain.from_iterable(rows[i : i + per])) for i in range(0, whole, per)],
-        )
-    if whole < len(rows):
-        cursor.executemany(f"{head}({values})", rows[whole:])
 
 
 def _sql_literal(value: str) -> str:

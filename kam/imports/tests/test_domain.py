@@ -32,7 +32,8 @@ from kam.imports.domain import Kind, Preset, Problem
         ("1E+15", "scientific"),
         ("1,23457E+15", "scientific"),
         ("1,2345", "too_many_decimals"),
-        ("123456789012345", "too_large"),
+        ("12345678901234", "too_large"),
+        ("1234567890123,45", "1234567890123.45"),
         ("", "required"),
     ],
 )

@@ -642,9 +642,10 @@ def test_every_row_is_written_as_its_own_line_says(
     as numbers where exact: each record is the row of the file, computed here independently
     (client, date, amount to the kopeck, note, fingerprint with its occurrence), including
     equal rows, a refund, a whole amount and the biggest amount SQLite keeps to the kopeck."""
+    from kam.core import bulk
     from kam.imports.kinds import revenue
 
-    monkeypatch.setattr(revenue, "SQLITE_ROWS_PER_INSERT", 7)
+    monkeypatch.setattr(bulk, "SQLITE_ROWS_PER_INSERT", 7)
     if bulk_load:
         monkeypatch.setattr(revenue, "REBUILD_ROWS", 2)
     amounts = ["1 234,50", "-300,05", "70 000", "0,01", "9 999 999 999 999,99", "12,3"]

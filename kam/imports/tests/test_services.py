@@ -556,3 +556,46 @@ def test_nul_characters_are_dropped_from_csv_cells(org: Org, tmp_path: Path) -> 
     assert list(RevenueRecord.objects.filter(source="import").values_list("note", flat=True)) == [
         "Счёт 1"
     ]
+
+
+def test_the_garbage_collector_waits_during_an_import_and_is_back_after(
+    org: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It is off while rows are checked and written, and on again after a good file, a
+    refused file and a file that raised; left off if it was off before."""
+    import gc
+
+    from kam.imports.kinds.base import Handler
+
+    states: list[bool] = []
+    check_rows = Handler.check_rows
+
+    def spy(self: Handler, chunk: list[tuple[int, list[str]]]) -> None:
+        states.append(gc.isenabled())
+        check_rows(self, chunk)
+
+    monkeypatch.setattr(Handler, "check_rows", spy)
+    header = "Компания;ИНН;Город;Менеджер\n"
+    good = write(tmp_path, header + "ООО Сборщик;;Тверь;Тестов Manager_A2\n", name="good.csv")
+    bad = write(tmp_path, header + "ООО Сборщик;12;Тверь;Тестов Manager_A2\n", name="bad.csv")
+    assert gc.isenabled()
+    outcome = import_file(actor=org.admin, kind=Kind.CLIENTS, path=good)
+    assert outcome.ok, outcome.errors
+    assert import_file(actor=org.admin, kind=Kind.CLIENTS, path=bad).error_count == 1
+    assert states == [False, False]
+    assert gc.isenabled()
+
+    def broken(self: Handler, chunk: list[tuple[int, list[str]]]) -> None:
+        raise RuntimeError("broken")
+
+    monkeypatch.setattr(Handler, "check_rows", broken)
+    with pytest.raises(RuntimeError):
+        import_file(actor=org.admin, kind=Kind.CLIENTS, path=good)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        monkeypatch.setattr(Handler, "check_rows", check_rows)
+        import_file(actor=org.admin, kind=Kind.CLIENTS, path=bad)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
