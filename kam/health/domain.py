@@ -105,12 +105,13 @@ def _clamp(x: float) -> float:
 
 def trend_quality(revenue_cur: Decimal, revenue_prev: Decimal) -> tuple[float | None, float | None]:
     """(change in % or None, quality): quality = (1 + Δ / max(cur, prev)) / 2, so a flat
-    revenue is 0.5, a doubled one 0.75, a lost one 0; no revenue at all → no data."""
+    revenue is 0.5, a doubled one 0.75, a lost one 0; no revenue at all → no data. The
+    division is of floats (each sum converted once), as the SQL scoring does it."""
     top = max(revenue_cur, revenue_prev)
     if top <= 0:
         return None, None
     change = None if revenue_prev <= 0 else float((revenue_cur - revenue_prev) * 100 / revenue_prev)
-    return change, _clamp((1 + float((revenue_cur - revenue_prev) / top)) / 2)
+    return change, _clamp((1 + float(revenue_cur - revenue_prev) / float(top)) / 2)
 
 
 def days_silent(last_purchase: date | None, today: date) -> int | None:
@@ -261,7 +262,7 @@ def health_score(
     trend = (
         None
         if top <= 0
-        else _clamp((1 + float((facts.revenue_cur - facts.revenue_prev) / top)) / 2)
+        else _clamp((1 + float(facts.revenue_cur - facts.revenue_prev) / float(top)) / 2)
     )
     last = facts.last_purchase
     silent = None if last is None else (today - last).days

@@ -1,11 +1,19 @@
-"""Reads of account health: per-client facts in a few SQL aggregates, scored by the domain.
+"""Reads of account health: per-client facts in one SQL statement, scored by the domain or
+by the same arithmetic in SQL.
 
-`client_facts` runs one windowed SQL query over revenue (purchase dates, median gap, period
-sums) and one GROUP BY per other source (contacts, bank, answers, cases, roles, reviews); no
-Python loop ever walks revenue rows. Everything a viewer gets is cut to `visible_clients`,
-pushed into each query as a subquery (a manager's list never aggregates the whole company,
-except the company totals that shares are of). "Biggest drops" read the stored daily snapshot
-of 30 days ago (`HealthSnapshot`) instead of recomputing the past.
+`client_facts` runs one statement: windowed CTEs over revenue (purchase dates, median gap,
+period sums) joined with one GROUP BY per other source (contacts, bank, answers, cases,
+roles, reviews) and the company totals; no Python loop ever walks revenue rows. Everything a
+viewer gets is cut to `visible_clients`, pushed into each aggregate as a subquery (a
+manager's list never aggregates the whole company, except the company totals that shares are
+of). "Biggest drops" read the stored daily snapshot of 30 days ago (`HealthSnapshot`)
+instead of recomputing the past.
+
+Where every client is scored (`health_scores`, the daily snapshot, the contrast candidates)
+the score is computed in the same statement (`_score_sql`: `domain.health_score`'s float
+operations in the same order, weights and thresholds as parameters; tests hold it to the
+domain functions on both engines), and the statement cuts the rows to the clients that may
+have a candidacy or an alert, on which the domain's rules then decide.
 
 The big lists (the health page, Today's and the portfolio's health sections, an analysis of
 today's candidates) read today's stored snapshot (`health_overview`, `stored_candidates`),
@@ -16,6 +24,7 @@ in SQL; the client card, the API and the CLI score live.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -61,8 +70,11 @@ YEAR = timedelta(days=365)
 RECENT_NEGATIVE = timedelta(days=30)
 DROP_COMPARED_DAYS = 30  # "biggest drops": health now against health this many days ago
 
-_REVENUE_SQL = """
-WITH d AS (
+# The revenue facts as common table expressions ending in `rev` (client id, purchase days,
+# first and last purchase, the two 12-month sums, median gap), of the clients with revenue in
+# the 24 months up to the date. SQLite: gaps by LAG, the median by row numbers.
+_REVENUE_CTES = """
+d AS (
     SELECT client_id, date, SUM(amount) AS amt
     FROM {table} WHERE date <= %s {only}
     GROUP BY client_id, date
@@ -95,17 +107,18 @@ a AS (
            SUM(CASE WHEN date > %s AND date <= %s THEN amt ELSE 0 END) AS prev
     FROM d GROUP BY client_id
     HAVING MAX(date) > %s
-)
-SELECT a.client_id, a.purchases, a.first_purchase, a.last_purchase, a.cur, a.prev, m.median_gap,
-       c.segment, c.name
-FROM a LEFT JOIN m ON m.client_id = a.client_id JOIN {clients} c ON c.id = a.client_id
-"""
+),
+rev AS (
+    SELECT a.client_id, a.purchases, a.first_purchase, a.last_purchase, a.cur, a.prev,
+           m.median_gap
+    FROM a LEFT JOIN m ON m.client_id = a.client_id
+)"""
 
 # PostgreSQL: one pass over the (client, day) sums in index order — the gap to the previous
 # purchase day is a running MAX with FILTER over the preceding rows (no re-sort), the median an
 # ordered-set aggregate, the period sums conditional aggregates. Same figures as the SQLite form.
-_REVENUE_SQL_PG = """
-WITH d AS (
+_REVENUE_CTES_PG = """
+d AS (
     SELECT client_id, date, SUM(amount) AS amt
     FROM {table} WHERE date <= %s {only}
     GROUP BY client_id, date
@@ -118,7 +131,7 @@ w AS (
            ) AS gap
     FROM d
 ),
-a AS (
+rev AS (
     SELECT client_id,
            COUNT(*) FILTER (WHERE amt > 0) AS purchases,
            MIN(date) FILTER (WHERE amt > 0) AS first_purchase,
@@ -128,10 +141,12 @@ a AS (
            PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY gap) FILTER (WHERE amt > 0) AS median_gap
     FROM w GROUP BY client_id
     HAVING MAX(date) > %s
-)
-SELECT a.client_id, a.purchases, a.first_purchase, a.last_purchase, a.cur, a.prev, a.median_gap,
-       c.segment, c.name
-FROM a JOIN {clients} c ON c.id = a.client_id
+)"""
+
+_REVENUE_SELECT = """
+SELECT rev.client_id, rev.purchases, rev.first_purchase, rev.last_purchase, rev.cur, rev.prev,
+       rev.median_gap, c.segment, c.name
+FROM rev JOIN {clients} c ON c.id = rev.client_id
 """
 
 
@@ -162,30 +177,39 @@ def _as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value)[:10])
 
 
-def _revenue_rows(
+def _revenue_ctes(
     as_of: date, client_ids: Iterable[int] | None, clients: QuerySet[Client] | None
-) -> list[tuple[Any, ...]]:
-    """(client id, purchases, first and last purchase, the two period sums, median gap,
-    segment, name) rows of the revenue query; values as the database driver gives them."""
+) -> tuple[str, list[Any]] | None:
+    """The revenue CTEs (ending in `rev`) and their parameters; None when `client_ids` is empty."""
     only, only_params = "", []
     if client_ids is not None:
         ids = [int(i) for i in client_ids]
         if not ids:
-            return []
+            return None
         only = "AND client_id IN (" + ",".join(str(i) for i in ids) + ")"
     elif clients is not None:
         sub, sub_params = clients.values("pk").query.sql_with_params()
         only, only_params = f"AND client_id IN ({sub})", list(sub_params)
     cur_start, prev_start = _param(as_of - YEAR), _param(as_of - 2 * YEAR)
     params = [_param(as_of), *only_params, cur_start, prev_start, cur_start, prev_start]
-    tables = {"table": RevenueRecord._meta.db_table, "clients": Client._meta.db_table}
+    table = RevenueRecord._meta.db_table
     if connection.vendor == "postgresql":
-        sql = _REVENUE_SQL_PG.format(only=only, **tables)
-    else:
-        gap = "CAST(julianday(date) - julianday(prev_date) AS INTEGER)"
-        sql = _REVENUE_SQL.format(gap=gap, only=only, **tables)
+        return _REVENUE_CTES_PG.format(only=only, table=table), params
+    gap = "CAST(julianday(date) - julianday(prev_date) AS INTEGER)"
+    return _REVENUE_CTES.format(gap=gap, only=only, table=table), params
+
+
+def _revenue_rows(
+    as_of: date, client_ids: Iterable[int] | None, clients: QuerySet[Client] | None
+) -> list[tuple[Any, ...]]:
+    """(client id, purchases, first and last purchase, the two period sums, median gap,
+    segment, name) rows of the revenue query; values as the database driver gives them."""
+    ctes = _revenue_ctes(as_of, client_ids, clients)
+    if ctes is None:
+        return []
+    sql = "WITH" + ctes[0] + _REVENUE_SELECT.format(clients=Client._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, ctes[1])
         rows: list[tuple[Any, ...]] = cursor.fetchall()
     return rows
 
@@ -213,10 +237,6 @@ def revenue_facts(
     }
 
 
-def _by_client(qs: Any, **aggregates: Any) -> dict[int, dict[str, Any]]:
-    return {row["client_id"]: row for row in qs.values("client_id").annotate(**aggregates)}
-
-
 def client_facts(
     *,
     as_of: date,
@@ -229,60 +249,77 @@ def client_facts(
     return _facts_and_names(as_of, client_ids, clients)[0]
 
 
-def _facts_and_names(
-    as_of: date, client_ids: Iterable[int] | None, clients: QuerySet[Client] | None
-) -> tuple[dict[int, ClientFacts], dict[int, str]]:
-    """`client_facts`, and the names of those clients (read by the same revenue query)."""
-    revenue = _revenue_rows(as_of, client_ids, clients)
-    if not revenue:
-        return {}, {}
-    ids = [row[0] for row in revenue]
-    small = client_ids is not None
-    scope = None if small or clients is None else clients.values("pk")
+# The company's revenue of both 12-month periods (shares are never of a viewer's scope).
+_TOTALS_SQL = """tot AS (
+    SELECT COALESCE(SUM(CASE WHEN date > %s THEN amount END), 0) AS total_cur,
+           COALESCE(SUM(CASE WHEN date <= %s THEN amount END), 0) AS total_prev
+    FROM {table} WHERE date <= %s AND date > %s
+)"""
+
+_FACT_COLUMNS = (
+    "client_id, purchases, first_purchase, last_purchase, cur, prev, median_gap, segment, name,"
+    " last_positive, negative_recent, negative_year, bank_entries, bank_balance, bank_trend,"
+    " last_score, promoters, critics, open_complaints, complaints, roles, last_reviewed_on,"
+    " total_cur, total_prev"
+)
+
+
+def _sql(qs: Any) -> tuple[str, list[Any]]:
+    sql, params = qs.query.sql_with_params()
+    return sql, list(params)
+
+
+def _facts_ctes(
+    as_of: date,
+    client_ids: Iterable[int] | None,
+    clients: QuerySet[Client] | None,
+    *,
+    totals: bool = True,
+) -> tuple[str, list[Any]] | None:
+    """Common table expressions ending in `facts`: one row per client with revenue in the 24
+    months up to `as_of` (of `client_ids` only, or of the `clients` queryset, a subquery),
+    with every per-client aggregate health needs (`_FACT_COLUMNS`, counts 0 when none) and
+    the company's revenue of both periods (`total_cur`, `total_prev`, never scoped). One
+    statement: the revenue CTEs, a GROUP BY per other source, joined by client id."""
+    ids = None if client_ids is None else [int(i) for i in client_ids]
+    revenue = _revenue_ctes(as_of, ids, clients)
+    if revenue is None:
+        return None
+    scope = None if ids is not None or clients is None else clients.values("pk")
 
     def scoped(qs: Any, field: str = "client_id") -> Any:
-        if small:
+        if ids is not None:
             return qs.filter(**{f"{field}__in": ids})
         if scope is not None:
             return qs.filter(**{f"{field}__in": scope})
         return qs
 
-    if client_ids is None and clients is None:
-        # Every client with revenue in the 24 months is here: their sums are the company's.
-        totals = {
-            "cur": sum((_decimal(row[4]) for row in revenue), Decimal(0)),
-            "prev": sum((_decimal(row[5]) for row in revenue), Decimal(0)),
-        }
-    else:
-        totals = RevenueRecord.objects.filter(date__lte=as_of).aggregate(
-            cur=Coalesce(Sum("amount", filter=Q(date__gt=as_of - YEAR)), Value(Decimal(0))),
-            prev=Coalesce(
-                Sum("amount", filter=Q(date__gt=as_of - 2 * YEAR, date__lte=as_of - YEAR)),
-                Value(Decimal(0)),
+    contacts = (
+        scoped(Interaction.objects.filter(date__lte=as_of, planned=False))
+        .values("client_id")
+        .annotate(
+            last_positive=Max("date", filter=Q(tone="positive")),
+            negative_recent=Count(
+                "id", filter=Q(tone="negative", date__gt=as_of - RECENT_NEGATIVE)
             ),
+            negative_year=Count("id", filter=Q(tone="negative", date__gt=as_of - YEAR)),
         )
-    contacts = _by_client(
-        scoped(Interaction.objects.filter(date__lte=as_of, planned=False)),
-        last_positive=Max("date", filter=Q(tone="positive")),
-        negative_recent=Count("id", filter=Q(tone="negative", date__gt=as_of - RECENT_NEGATIVE)),
-        negative_year=Count("id", filter=Q(tone="negative", date__gt=as_of - YEAR)),
     )
     trend_start = as_of - timedelta(days=domain.BANK_TREND_DAYS)
-    bank = _by_client(
-        scoped(BankEntry.objects.filter(date__lte=as_of)),
-        n=Count("id"),
-        deposits=Coalesce(Sum("weight", filter=Q(kind="deposit")), Value(0)),
-        withdrawals=Coalesce(Sum("weight", filter=Q(kind="withdrawal")), Value(0)),
-        recent_deposits=Coalesce(
-            Sum("weight", filter=Q(kind="deposit", date__gt=trend_start)), Value(0)
-        ),
-        recent_withdrawals=Coalesce(
-            Sum("weight", filter=Q(kind="withdrawal", date__gt=trend_start)), Value(0)
-        ),
+    deposit, withdrawal = Q(kind="deposit"), Q(kind="withdrawal")
+    bank = (
+        scoped(BankEntry.objects.filter(date__lte=as_of))
+        .values("client_id")
+        .annotate(
+            n=Count("id"),
+            balance=Coalesce(Sum("weight", filter=deposit), Value(0))
+            - Coalesce(Sum("weight", filter=withdrawal), Value(0)),
+            trend=Coalesce(Sum("weight", filter=deposit & Q(date__gt=trend_start)), Value(0))
+            - Coalesce(Sum("weight", filter=withdrawal & Q(date__gt=trend_start)), Value(0)),
+        )
     )
     answers_qs = scoped(Answer.objects.filter(answered_on__lte=as_of))
-    answers = _by_client(
-        answers_qs,
+    answers = answers_qs.values("client_id").annotate(
         promoters=Count(
             "id", filter=Q(score__gte=domain.PROMOTER_MIN, answered_on__gt=as_of - 2 * YEAR)
         ),
@@ -291,47 +328,151 @@ def _facts_and_names(
     latest = Answer.objects.filter(client=OuterRef("pk"), answered_on__lte=as_of).order_by(
         "-answered_on", "-id"
     )
-    last_scores = dict(
+    last_scores = (
         scoped(Client.objects.filter(pk__in=answers_qs.values("client_id")), "pk")
-        .annotate(s=Subquery(latest.values("score")[:1], output_field=IntegerField()))
-        .values_list("pk", "s")
+        .annotate(cid=F("pk"), s=Subquery(latest.values("score")[:1], output_field=IntegerField()))
+        .values("cid", "s")
+        .order_by()
     )
-    cases = _by_client(
-        scoped(ComplaintCase.objects.filter(opened_at__date__lte=as_of)),
-        open=Count("id", filter=Q(closed_at__isnull=True)),
-        recent=Count("id", filter=Q(opened_at__date__gt=as_of - 2 * YEAR)),
+    cases = (
+        scoped(ComplaintCase.objects.filter(opened_at__date__lte=as_of))
+        .values("client_id")
+        .annotate(
+            open=Count("id", filter=Q(closed_at__isnull=True)),
+            recent=Count("id", filter=Q(opened_at__date__gt=as_of - 2 * YEAR)),
+        )
     )
-    roles_qs = scoped(
-        ContactRole.objects.filter(role__in=ESSENTIAL_ROLES, contact__is_active=True),
-        "contact__client_id",
+    roles = (
+        scoped(
+            ContactRole.objects.filter(role__in=ESSENTIAL_ROLES, contact__is_active=True),
+            "contact__client_id",
+        )
+        .annotate(cid=F("contact__client_id"))
+        .values("cid")
+        .annotate(n=Count("role", distinct=True))
     )
-    roles = {
-        row["contact__client_id"]: row["n"]
-        for row in roles_qs.values("contact__client_id").annotate(n=Count("role", distinct=True))
-    }
-    reviewed = dict(scoped(Dossier.objects.all()).values_list("client_id", "last_reviewed_on"))
+    dossiers = scoped(Dossier.objects.all()).values("client_id", "last_reviewed_on").order_by()
+    params = list(revenue[1])
+    parts = [revenue[0]]
+    for name, qs in (
+        ("ct", contacts),
+        ("bk", bank),
+        ("an", answers),
+        ("ls", last_scores),
+        ("cs", cases),
+        ("rl", roles),
+        ("dz", dossiers),
+    ):
+        sql, sub_params = _sql(qs)
+        parts.append(f"{name} AS ({sql})")
+        params += sub_params
+    if ids is None and clients is None and not totals:
+        # Every client's row is read: the caller adds up the totals (no second pass over rev).
+        parts.append("tot AS (SELECT NULL AS total_cur, NULL AS total_prev)")
+    elif ids is None and clients is None:
+        # Every client with revenue in the 24 months is here: their sums are the company's.
+        parts.append(
+            "tot AS (SELECT COALESCE(SUM(cur), 0) AS total_cur,"
+            " COALESCE(SUM(prev), 0) AS total_prev FROM rev)"
+        )
+    else:
+        parts.append(_TOTALS_SQL.format(table=RevenueRecord._meta.db_table))
+        params += [_param(as_of - YEAR), _param(as_of - YEAR), _param(as_of)]
+        params.append(_param(as_of - 2 * YEAR))
+    # Every revenue row's client exists: LEFT JOIN lets PostgreSQL drop the join to clients
+    # when no column of it is read (a score without segment cadences).
+    parts.append(
+        f"""facts AS (
+    SELECT rev.client_id, rev.purchases, rev.first_purchase, rev.last_purchase,
+           COALESCE(rev.cur, 0) AS cur, COALESCE(rev.prev, 0) AS prev, rev.median_gap,
+           c.segment, c.name, ct.last_positive,
+           COALESCE(ct.negative_recent, 0) AS negative_recent,
+           COALESCE(ct.negative_year, 0) AS negative_year,
+           COALESCE(bk.n, 0) AS bank_entries, COALESCE(bk.balance, 0) AS bank_balance,
+           COALESCE(bk.trend, 0) AS bank_trend, ls.s AS last_score,
+           COALESCE(an.promoters, 0) AS promoters, COALESCE(an.critics, 0) AS critics,
+           COALESCE(cs.open, 0) AS open_complaints, COALESCE(cs.recent, 0) AS complaints,
+           COALESCE(rl.n, 0) AS roles, dz.last_reviewed_on, tot.total_cur, tot.total_prev
+    FROM rev
+    LEFT JOIN {Client._meta.db_table} c ON c.id = rev.client_id
+    CROSS JOIN tot
+    LEFT JOIN ct ON ct.client_id = rev.client_id
+    LEFT JOIN bk ON bk.client_id = rev.client_id
+    LEFT JOIN an ON an.client_id = rev.client_id
+    LEFT JOIN ls ON ls.cid = rev.client_id
+    LEFT JOIN cs ON cs.client_id = rev.client_id
+    LEFT JOIN rl ON rl.cid = rev.client_id
+    LEFT JOIN dz ON dz.client_id = rev.client_id
+)"""  # noqa: S608 (table names and placeholders only)
+    )
+    return "WITH" + ",\n".join(parts), params
+
+
+def _fact_rows(
+    as_of: date, client_ids: Iterable[int] | None, clients: QuerySet[Client] | None
+) -> list[tuple[Any, ...]]:
+    """The `facts` rows (`_FACT_COLUMNS`); without the company totals when every client is
+    read (`_facts_of_rows` adds them up)."""
+    ctes = _facts_ctes(as_of, client_ids, clients, totals=False)
+    if ctes is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(f"{ctes[0]}\nSELECT {_FACT_COLUMNS} FROM facts", ctes[1])
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
+def _facts_of_rows(
+    rows: list[tuple[Any, ...]], as_of: date
+) -> tuple[dict[int, ClientFacts], dict[int, str]]:
+    """`ClientFacts` (and names) of `_fact_rows` rows; shares of the company totals."""
     company = company_settings()
     segment_cadence = company.segment_cadence()
-
     key_pct = company.key_share * 100
     key_cadence, review_days = company.cadence_days, company.dossier_review_days
-    total_cur, total_prev = totals["cur"], totals["prev"]
     zero = Decimal(0)
     native = connection.vendor == "postgresql"  # dates and numerics come typed already
-    none: dict[str, Any] = {}
+    # The company totals are the same on every row: read once; none when every client with
+    # revenue in the 24 months is here, whose sums are the company's.
+    if rows and rows[0][-1] is None:
+        total_cur = sum((_decimal(row[4]) for row in rows), zero)
+        total_prev = sum((_decimal(row[5]) for row in rows), zero)
+    elif rows:
+        total_cur, total_prev = _decimal(rows[0][-2]), _decimal(rows[0][-1])
+    else:
+        total_cur = total_prev = zero
     result = {}
     names = {}
-    for cid, purchases, first, last, cur, prev, median, segment, name in revenue:
-        if native:
-            cur, prev = cur if cur is not None else zero, prev if prev is not None else zero
-        else:
+    for (
+        cid,
+        purchases,
+        first,
+        last,
+        cur,
+        prev,
+        median,
+        segment,
+        name,
+        last_positive,
+        negative_recent,
+        negative_year,
+        bank_entries,
+        bank_balance,
+        bank_trend,
+        last_score,
+        promoters,
+        critics,
+        open_complaints,
+        complaints,
+        roles,
+        review,
+        _total_cur,
+        _total_prev,
+    ) in rows:
+        if not native:
             cur, prev, first, last = _decimal(cur), _decimal(prev), _as_date(first), _as_date(last)
+            last_positive, review = _as_date(last_positive), _as_date(review)
         share_cur = cur * 100 / total_cur if total_cur > 0 else zero
-        contact = contacts.get(cid, none)
-        entries = bank.get(cid, none)
-        answer = answers.get(cid, none)
-        case = cases.get(cid, none)
-        review = reviewed.get(cid)
         names[cid] = name
         result[cid] = ClientFacts(
             client_id=cid,
@@ -346,22 +487,29 @@ def _facts_and_names(
             cadence_every_days=key_cadence
             if share_cur >= key_pct
             else segment_cadence.get(segment or ""),
-            last_positive_contact=contact.get("last_positive"),
-            bank_entries=entries.get("n", 0),
-            bank_balance=entries.get("deposits", 0) - entries.get("withdrawals", 0),
-            bank_trend=entries.get("recent_deposits", 0) - entries.get("recent_withdrawals", 0),
-            last_score=last_scores.get(cid),
-            promoter_answers=answer.get("promoters", 0),
-            critic_answers=answer.get("critics", 0),
-            negative_contacts=contact.get("negative_recent", 0),
-            negative_contacts_year=contact.get("negative_year", 0),
-            open_complaints=case.get("open", 0),
-            complaints=case.get("recent", 0),
-            roles_present=min(roles.get(cid, 0), domain.ESSENTIAL_ROLE_COUNT),
+            last_positive_contact=last_positive,
+            bank_entries=bank_entries,
+            bank_balance=bank_balance,
+            bank_trend=bank_trend,
+            last_score=last_score,
+            promoter_answers=promoters,
+            critic_answers=critics,
+            negative_contacts=negative_recent,
+            negative_contacts_year=negative_year,
+            open_complaints=open_complaints,
+            complaints=complaints,
+            roles_present=min(roles, domain.ESSENTIAL_ROLE_COUNT),
             dossier_reviewed_in_time=review is not None
             and not review_overdue(review, as_of, every_days=review_days),
         )
     return result, names
+
+
+def _facts_and_names(
+    as_of: date, client_ids: Iterable[int] | None, clients: QuerySet[Client] | None
+) -> tuple[dict[int, ClientFacts], dict[int, str]]:
+    """`client_facts`, and the names of those clients (read by the same query)."""
+    return _facts_of_rows(_fact_rows(as_of, client_ids, clients), as_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -406,13 +554,198 @@ def _viewer_scope(
     return visible, None, None if scope_of(viewer) is Scope.ALL and not own else visible
 
 
-def scores_of(
-    facts: dict[int, ClientFacts], *, as_of: date, cfg: HealthSettings | None = None
+class _Params:
+    """Placeholders of values: `p(value)` marks a place, `render` turns the finished text into
+    SQL with %s in the order (and as often as) the marks appear, and the values in that order."""
+
+    _MARK = re.compile(r"\{p(\d+)\}")
+
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+
+    def __call__(self, value: Any) -> str:
+        self.values.append(value)
+        return f"{{p{len(self.values) - 1}}}"
+
+    def render(self, sql: str) -> tuple[str, list[Any]]:
+        ordered = [self.values[int(n)] for n in self._MARK.findall(sql)]
+        return self._MARK.sub("%s", sql), ordered
+
+
+@dataclass(frozen=True, slots=True)
+class _ScoreSql:
+    """SQL over `facts`: the CTEs `hb` (facts and the derived days, limit, cadence) and `hq`
+    (those and every weighted component's quality, NULL for no data), and expressions over
+    `hq`: the weighted sum and total weight of the score, and two conditions that hold for
+    every client with a contrast candidacy (`candidates`) or also an alert (`rules`) — wider
+    than the rules themselves, which the domain then applies to those clients only."""
+
+    ctes: str
+    weighted: str
+    total: str
+    candidates: str
+    rules: str
+
+
+def _score_sql(as_of: date, cfg: HealthSettings, p: _Params) -> _ScoreSql:
+    """`domain.health_score` in SQL: the same float operations in the same order (the domain
+    functions are the oracle, see the tests). Weights and thresholds are parameters; a
+    component of weight zero is left out."""
+    pg = connection.vendor == "postgresql"
+    real = "DOUBLE PRECISION" if pg else "REAL"
+    company = company_settings()
+    th = cfg.thresholds()
+
+    def fl(x: str) -> str:
+        return f"CAST({x} AS {real})"
+
+    def clamp(x: str) -> str:  # max(0.0, min(1.0, x)), x evaluated once
+        if pg:
+            return f"GREATEST(0.0, LEAST(1.0, {x}))"
+        return f"MAX(0.0, MIN(1.0, {x}))"
+
+    def days_since(column: str) -> str:
+        if pg:
+            return f"(CAST({p(as_of)} AS DATE) - {column})"
+        return f"CAST(julianday({p(as_of.isoformat())}) - julianday({column}) AS INTEGER)"
+
+    key_pct = company.key_share * 100
+    segments = company.segment_cadence()
+    by_segment = (
+        "CASE segment "
+        + " ".join(f"WHEN {p(seg)} THEN {p(n)}" for seg, n in segments.items())
+        + " END"
+        if segments
+        else "NULL"
+    )
+    # share ≥ key share, without a rounded division (cur · 100 ≥ key · total); no company
+    # revenue makes every share 0.
+    key = p(key_pct) if pg else p(float(key_pct))
+    key_share = f"total_cur > 0 AND {'cur' if pg else fl('cur')} * 100 >= {key} * total_cur"
+    if key_pct <= 0:
+        key_share = f"({key_share} OR total_cur <= 0)"
+    base = f"""hb AS (
+    SELECT facts.*,
+           CASE WHEN roles > {domain.ESSENTIAL_ROLE_COUNT} THEN {domain.ESSENTIAL_ROLE_COUNT}
+                ELSE roles END AS roles_present,
+           CASE WHEN cur >= prev THEN cur ELSE prev END AS top,
+           {days_since("last_purchase")} AS silent,
+           {p(float(th.stop_multiple))} * median_gap AS lim,
+           {days_since("last_positive")} AS since_positive,
+           CASE WHEN last_reviewed_on IS NOT NULL
+                 AND {days_since("last_reviewed_on")} <= {p(company.dossier_review_days)}
+                THEN 1 ELSE 0 END AS reviewed,
+           CASE WHEN {key_share} THEN {p(company.cadence_days)} ELSE {by_segment} END AS every
+    FROM facts
+)"""  # noqa: S608 (placeholders only: values are parameters)
+    overdue = (
+        "(CASE WHEN last_positive IS NULL THEN every"
+        " WHEN since_positive - every > 0 THEN since_positive - every ELSE 0 END)"
+    )
+    trend = clamp(f"((1 + {fl('cur - prev')} / {fl('top')}) / 2)")
+    recency = clamp("(1 - (silent - median_gap) / (lim - median_gap))")
+    bank_sum = fl(f"bank_balance + {domain.BANK_SCALE}")
+    bank = clamp(f"({bank_sum} / {2 * domain.BANK_SCALE})")
+    trend_sum = fl(f"bank_trend + {domain.BANK_TREND_SCALE}")
+    bank_trend = clamp(f"({trend_sum} / {2 * domain.BANK_TREND_SCALE})")
+    qualities = {
+        "revenue_trend": f"CASE WHEN top <= 0 THEN NULL ELSE {trend} END",
+        "recency": "CASE WHEN silent IS NULL OR median_gap IS NULL OR median_gap <= 0 THEN NULL"
+        " WHEN silent <= median_gap THEN 1.0 WHEN lim <= median_gap THEN 0.0"
+        f" ELSE {recency} END",
+        "cadence": "CASE WHEN every IS NULL OR every < 1 THEN NULL"
+        f" ELSE {clamp(f'(1 - {fl(overdue)} / every)')} END",
+        "bank": f"CASE WHEN bank_entries = 0 THEN NULL ELSE {bank} END",
+        "bank_trend": f"CASE WHEN bank_entries = 0 THEN NULL ELSE {bank_trend} END",
+        "nps": f"{fl('last_score')} / 10",
+        "complaints": clamp(f"(1 - {fl('open_complaints')} / 2)"),
+        "dossier": f"{fl('roles_present + reviewed')} / {domain.ESSENTIAL_ROLE_COUNT + 1}",
+    }
+    weights = cfg.weights()
+    if any(w < 0 for w in weights.values()):
+        raise ValueError("weights are never negative")
+    counted = [name for name in domain.COMPONENTS if weights.get(name, 0) > 0]
+    listed = "".join(f", {qualities[name]} AS q_{name}" for name in counted)
+    zero = f"CAST(0 AS {real})"
+    weighted = " + ".join(f"COALESCE(q_{n} * {p(weights[n])}, {zero})" for n in counted)
+    total = " + ".join(f"CASE WHEN q_{n} IS NULL THEN 0 ELSE {p(weights[n])} END" for n in counted)
+    # Wider than the rules: ≥ for >, and the share drop in floats with a margin.
+    stopped = (
+        f"(purchases >= {p(th.stop_min_purchases)} AND silent >= {p(th.stop_min_days)}"
+        " AND silent >= lim)"
+    )
+
+    def share(amount: str, total: str) -> str:
+        return f"(CASE WHEN {total} > 0 THEN {fl(amount)} * 100 / {fl(total)} ELSE 0 END)"
+
+    margin = float(th.share_drop_pp) - 0.001
+    dropped = f"({share('prev', 'total_prev')} - {share('cur', 'total_cur')} > {p(margin)})"
+    dissatisfied = (
+        f"complaints > 0 OR critics > 0 OR negative_year >= {p(th.negative_contacts)}"
+        f" OR {stopped} OR {dropped}"
+    )
+    satisfied = (
+        f"first_purchase >= {p(_param(_new_since(as_of, cfg)))} AND open_complaints = 0"
+        " AND (purchases > 1 OR promoters > 0 OR prev > 0 AND cur > prev)"
+    )
+    candidates = f"({dissatisfied} OR {satisfied})"
+    alerts = (
+        f"{stopped} OR {dropped} OR negative_recent >= {p(th.negative_contacts)}"
+        f" OR critics > 0 AND last_score <= {domain.CRITIC_MAX}"
+    )
+    return _ScoreSql(
+        ctes=f"{base},\nhq AS (SELECT hb.*{listed} FROM hb)",  # noqa: S608
+        weighted=weighted or zero,
+        total=total or "0",
+        candidates=candidates,
+        rules=f"({candidates} OR {alerts})",
+    )
+
+
+def _scored_rows(
+    as_of: date,
+    client_ids: Iterable[int] | None,
+    clients: QuerySet[Client] | None,
+    cfg: HealthSettings,
+    select: Any,
+) -> list[tuple[Any, ...]]:
+    """Rows of `SELECT {select(score_sql)}` (columns, FROM hq, conditions) after the facts and
+    score CTEs."""
+    facts = _facts_ctes(as_of, client_ids, clients)
+    if facts is None:
+        return []
+    p = _Params()
+    score = _score_sql(as_of, cfg, p)
+    sql, params = p.render(f"{score.ctes}\nSELECT {select(score)}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"{facts[0]},\n{sql}", [*facts[1], *params])
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
+def _health(weighted: float, total: int) -> int | None:
+    """The last step of `domain._weighted_score`, on the floats the SQL summed the same way."""
+    return max(0, min(100, round(100 * weighted / total))) if total else None
+
+
+def health_scores(
+    *,
+    as_of: date,
+    client_ids: Iterable[int] | None = None,
+    clients: QuerySet[Client] | None = None,
+    cfg: HealthSettings | None = None,
 ) -> dict[int, int | None]:
-    """The health score of each client's facts (a card of the past: drops without a stored day)."""
-    cfg = cfg or health_settings()
-    weights, th = cfg.weights(), cfg.thresholds()
-    return {cid: domain.health_score(fact, as_of, th, weights) for cid, fact in facts.items()}
+    """The health score of every client with revenue in the 24 months up to `as_of` (of
+    `client_ids` or the `clients` queryset only), computed in one SQL statement: the facts'
+    aggregates and the weighted score (`domain.health_score`'s arithmetic, in SQL)."""
+    rows = _scored_rows(
+        as_of,
+        client_ids,
+        clients,
+        cfg or health_settings(),
+        lambda score: f"client_id, {score.weighted}, {score.total} FROM hq",
+    )
+    return {cid: _health(weighted, total) for cid, weighted, total in rows}
 
 
 @dataclass(frozen=True, slots=True)
@@ -430,23 +763,40 @@ def _new_since(as_of: date, cfg: HealthSettings) -> date:
     return as_of - timedelta(days=round(cfg.new_client_months * 365 / 12))
 
 
-def scored_of(
-    facts: dict[int, ClientFacts], *, as_of: date, keys: set[int], cfg: HealthSettings | None = None
-) -> dict[int, Scored]:
-    """Score, key flag (`keys`: the key clients' ids), raised alerts and candidacy of each
-    client's facts, in one pass."""
-    cfg = cfg or health_settings()
-    weights, th = cfg.weights(), cfg.thresholds()
+def snapshot_scores(*, as_of: date, keys: set[int], cfg: HealthSettings) -> dict[int, Scored]:
+    """Score, key flag (`keys`: the key clients' ids), raised alerts and candidacy of every
+    client with revenue in the 24 months up to `as_of`, in one SQL statement: the score in
+    SQL; the alerts and candidacy by the domain's rules, for the clients the SQL finds may
+    have one (the others have neither)."""
+    rows = _scored_rows(
+        as_of,
+        None,
+        None,
+        cfg,
+        lambda sql: (
+            f"{_FACT_COLUMNS}, {sql.weighted}, {sql.total},"
+            f" CASE WHEN {sql.rules} THEN 1 ELSE 0 END FROM hq"
+        ),
+    )
+    width = len(_FACT_COLUMNS.split(","))
+    facts, _names = _facts_of_rows([row[:width] for row in rows if row[-1]], as_of)
+    th = cfg.thresholds()
     new_since = _new_since(as_of, cfg)
-    return {
-        cid: Scored(
-            health=domain.health_score(fact, as_of, th, weights),
+    result = {}
+    for row in rows:
+        cid, weighted, total = row[0], row[width], row[width + 1]
+        fact = facts.get(cid)
+        result[cid] = Scored(
+            health=_health(weighted, total),
             is_key=cid in keys,
-            alerts=",".join(a.value for a in domain.alerts(fact, as_of, th)),
-            candidate=domain.candidate(fact, as_of, th, new_since=new_since),
+            alerts=""
+            if fact is None
+            else ",".join(a.value for a in domain.alerts(fact, as_of, th)),
+            candidate=None
+            if fact is None
+            else domain.candidate(fact, as_of, th, new_since=new_since),
         )
-        for cid, fact in facts.items()
-    }
+    return result
 
 
 def settings_key(cfg: HealthSettings | None = None) -> str:
@@ -481,7 +831,7 @@ def _previous_scores(
     day = snapshot_day(as_of)
     stored = HealthSnapshotDay.objects.filter(day=day).exists()
     if not stored and wanted is not None:
-        return scores_of(client_facts(as_of=day, client_ids=wanted), as_of=day, cfg=cfg)
+        return health_scores(as_of=day, client_ids=wanted, cfg=cfg)
     if not stored:
         from kam.health.services import health_snapshot_write  # writes live in services
 
@@ -721,8 +1071,12 @@ def contrast_candidates(*, viewer: Any, as_of: date) -> dict[str, Any]:
     th = cfg.thresholds()
     new_since = _new_since(as_of, cfg)
     _visible, _wanted, scope = _viewer_scope(viewer, None)
-    # The scope is inside the SQL (None: the viewer sees every client).
-    facts, names = _facts_and_names(as_of, None, scope)
+    # The scope is inside the SQL (None: the viewer sees every client), and so is a first cut
+    # to the clients that may be candidates; the domain's rules decide on those.
+    rows = _scored_rows(
+        as_of, None, scope, cfg, lambda sql: f"{_FACT_COLUMNS} FROM hq WHERE {sql.candidates}"
+    )
+    facts, names = _facts_of_rows(rows, as_of)
     found: list[tuple[Candidate, str]] = []
     for cid, fact in facts.items():
         cand = domain.candidate(fact, as_of, th, new_since=new_since)

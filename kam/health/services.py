@@ -66,10 +66,10 @@ def health_snapshot_write(*, day: date) -> int:
     """Store every client's health score of `day` (company-wide, a system write: the daily
     task, `kam manage health_snapshot` or the first list that needs the day). Re-running
     replaces the day's rows; returns how many clients were scored."""
-    from kam.health.selectors import client_facts, key_ids, scored_of, settings_key
+    from kam.health.selectors import key_ids, settings_key, snapshot_scores
 
     cfg = health_settings()
-    scores = scored_of(client_facts(as_of=day), as_of=day, keys=key_ids(day), cfg=cfg)
+    scores = snapshot_scores(as_of=day, keys=key_ids(day), cfg=cfg)
     rows = [
         (
             cid,
