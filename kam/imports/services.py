@@ -32,6 +32,7 @@ from kam.accounts.access import can_manage_users
 from kam.accounts.models import User
 from kam.background.housekeeping import still_working
 from kam.background.services import live_workers, task_status
+from kam.health.tasks import refresh_health_snapshot_soon
 from kam.imports import kinds
 from kam.imports.domain import (
     Kind,
@@ -268,6 +269,7 @@ def _apply(
     outcome.written = True
     outcome.created = ctx.written
     outcome.undo = ctx.undo
+    refresh_health_snapshot_soon()
 
 
 def import_job_record(

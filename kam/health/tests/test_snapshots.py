@@ -378,3 +378,36 @@ def test_key_flag_is_the_portfolios_definition(org: Org) -> None:
     assert [r.client.pk for r in found.rows][: len(flagged)] == flagged
     card = health_list(viewer=org.manager_a1, as_of=TODAY, client_ids=[small.pk])
     assert card[0].is_key
+
+
+def test_an_import_refreshes_todays_stored_scores(
+    org: Org, tmp_path: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A client whose revenue arrives by import is in today's stored lists at once (the
+    refresh is queued when the import commits), not an hour later; a dry run queues nothing."""
+    from kam.imports.domain import Kind
+    from kam.imports.services import import_file
+
+    health_snapshot_write(day=TODAY)
+    path = tmp_path / "sales.csv"
+    day = (TODAY - timedelta(days=20)).strftime("%d.%m.%Y")
+    path.write_text(f"Клиент;Дата;Сумма\nООО Свежий Импорт;{day};125 000\n", encoding="utf-8")
+
+    def stored() -> bool:
+        return HealthSnapshot.objects.filter(day=TODAY, client__name="ООО Свежий Импорт").exists()
+
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        preview = import_file(
+            actor=org.admin, kind=Kind.REVENUE, path=path, default_manager=org.manager_a1,
+            dry_run=True,
+        )  # fmt: skip
+    assert not queued
+    assert preview.ok
+    assert not stored()
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        outcome = import_file(
+            actor=org.admin, kind=Kind.REVENUE, path=path, default_manager=org.manager_a1
+        )
+    assert outcome.ok, outcome.errors
+    assert len(queued) == 1
+    assert stored()
