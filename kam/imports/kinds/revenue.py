@@ -460,7 +460,7 @@ class RevenueHandler(Handler):
     ) -> None:
         """Insert new rows (client, day ordinal, kopecks, note) under their fingerprints, in
         one pass: the n-th equal row of the file (client, date, amount) gets occurrence n."""
-        with _new_rows_sink(self.source, self.stamp) as sink:
+        with _new_rows_sink(self.source, self.stamp, locked=self.rebuilt) as sink:
             self._new_rows(fresh, kept_keys, progress, sink)
 
     def _new_rows(
@@ -812,26 +812,49 @@ class _Sink:
 
 
 @contextmanager
-def _new_rows_sink(source: str, now: datetime) -> Iterator[_Sink]:
+def _new_rows_sink(source: str, now: datetime, *, locked: bool = False) -> Iterator[_Sink]:
     """The sink of new revenue rows (client id, ISO date, amount, key, note).
 
     On PostgreSQL one COPY takes all of them through a queue: a thread of psycopg's sends a
-    block while the next one is formatted here, and the server stores it meanwhile. On SQLite
-    each batch is inserted by `_insert_plain`.
+    block while the next one is formatted here, and the server stores it meanwhile. When the
+    import holds the table locked already (a big load that rebuilds the indexes), the two
+    columns every row shares (source, created) become the columns' defaults for the length
+    of the COPY instead of being sent and parsed a million times (a fifth of the server's
+    work); the defaults go again before anything else runs, and a failure rolls them back
+    with the rest. On SQLite each batch is inserted by `_insert_plain`.
     """
     if connection.vendor != "postgresql":
         yield _Sink(lambda rows: _insert_plain(rows, source, now))
         return
+    from psycopg import sql
     from psycopg.copy import QueuedLibpqWriter
 
     table = RevenueRecord._meta.db_table
-    columns = "client_id, date, amount, external_id, note, source, created_at"
-    tail = f"\t{_copy_text(source)}\t{now.isoformat()}\n"
+    columns = "client_id, date, amount, external_id, note"
+    tail = "\n"
+    if not locked:
+        columns += ", source, created_at"
+        tail = f"\t{_copy_text(source)}\t{now.isoformat()}\n"
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        sql = f"COPY {table} ({columns}) FROM STDIN"
-        with raw.copy(sql, writer=QueuedLibpqWriter(raw)) as copy:
+        if locked:
+            raw.execute(
+                sql.SQL(
+                    "ALTER TABLE {} ALTER COLUMN source SET DEFAULT {},"
+                    " ALTER COLUMN created_at SET DEFAULT {}"
+                ).format(sql.Identifier(table), sql.Literal(source), sql.Literal(now))
+            )
+        with raw.copy(
+            f"COPY {table} ({columns}) FROM STDIN", writer=QueuedLibpqWriter(raw)
+        ) as copy:
             yield _Sink(lambda lines: copy.write("".join(lines)), tail)
+        if locked:
+            raw.execute(
+                sql.SQL(
+                    "ALTER TABLE {} ALTER COLUMN source DROP DEFAULT,"
+                    " ALTER COLUMN created_at DROP DEFAULT"
+                ).format(sql.Identifier(table))
+            )
 
 
 def _insert_plain(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
@@ -682,6 +682,17 @@ def test_every_row_is_written_as_its_own_line_says(
     assert set(written.values_list("client_id", "date", "amount", "note")) == expected
     assert set(written.values_list("external_id", flat=True)) == keys
     assert written.count() == len(lines) == len(expected)
+    # Every row carries the import's stamp, by which its undo finds them.
+    stamp = datetime.fromisoformat(outcome.created["revenue"]["stamp"])
+    assert set(written.values_list("created_at", flat=True)) == {stamp}
+    if connection.vendor == "postgresql":  # the big load's column defaults are gone again
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s"
+                " AND column_default IS NOT NULL AND column_name <> 'id'",
+                [RevenueRecord._meta.db_table],
+            )
+            assert cursor.fetchall() == []
     again = import_file(
         actor=org.admin, kind=Kind.REVENUE, path=path, default_manager=org.manager_a1
     )
