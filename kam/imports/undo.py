@@ -26,6 +26,7 @@ from kam.accounts.models import User
 from kam.clients.models import Client, Contact
 from kam.deals.models import Deal, DealStageChange
 from kam.deals.services import DEAL_COLUMNS, deal_meetings_refresh
+from kam.health.tasks import refresh_health_snapshot_soon
 from kam.imports.models import ImportJob, JobStatus
 from kam.portfolio.models import RevenueRecord
 from kam.relations.models import Interaction
@@ -211,6 +212,7 @@ def import_job_undo(*, actor: User, job: ImportJob) -> UndoCheck:
         job.undone_at = timezone.now()
         job.undone_by = actor
         job.save(update_fields=["status", "undone_at", "undone_by", "updated_at"])
+        refresh_health_snapshot_soon()  # queued for when the undo commits
     return check
 
 

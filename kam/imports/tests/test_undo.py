@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -144,3 +145,24 @@ def test_undo_needs_an_admin(org: Org) -> None:
     assert response.status_code in (403, 404)
     job.refresh_from_db()
     assert job.status == JobStatus.DONE
+
+
+def test_undo_refreshes_todays_stored_health_scores(
+    org: Org, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The clients an undone import created leave today's stored lists when the undo
+    commits (as an import's new clients enter them)."""
+    from django.utils import timezone
+
+    from kam.health.models import HealthSnapshot
+    from kam.health.services import health_snapshot_write
+
+    job = _web_import(org, "deals.csv", (FIXTURES / "amocrm_deals.csv").read_bytes())
+    created = job.written["clients"]
+    today = timezone.localdate()
+    health_snapshot_write(day=today)
+    assert HealthSnapshot.objects.filter(day=today, client_id__in=created).exists()
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        assert import_job_undo(actor=org.admin, job=job).ok
+    assert len(queued) == 1
+    assert not HealthSnapshot.objects.filter(day=today, client_id__in=created).exists()
