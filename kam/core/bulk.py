@@ -44,3 +44,18 @@ def sqlite_insert(
         )
     if whole < len(rows):
         cursor.executemany(f"{head}({values})", rows[whole:])
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_text(value: str) -> str:
+    """A value in PostgreSQL's COPY text format (backslash, tab and line breaks escaped)."""
+    if value.isprintable() and "\\" not in value:  # the usual text: nothing to escape
+        return value
+    return value.translate(_COPY_ESCAPES)
+
+
+def sql_literal(value: str) -> str:
+    """A string as an SQL literal inside a statement with %s placeholders."""
+    return "'" + value.replace("'", "''").replace("%", "%%") + "'"

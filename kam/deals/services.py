@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from kam.accounts.access import can_manage_users
 from kam.accounts.models import User
-from kam.core.bulk import sqlite_insert
+from kam.core.bulk import copy_text, sql_literal, sqlite_insert
 from kam.deals import domain
 from kam.deals.domain import Step
 from kam.deals.models import Deal, DealStageChange, StageMapping
@@ -223,18 +223,8 @@ def deals_insert_new(
                     copy.write_row((*row, source_system, stamp))
         else:
             adapted = str(connection.ops.adapt_datetimefield_value(stamp))
-            literals = ", ".join(_sql_literal(v) for v in (source_system, adapted))
+            literals = ", ".join(sql_literal(v) for v in (source_system, adapted))
             sqlite_insert(cursor, table, columns, len(_COLUMNS) + 2, literals, rows)
-
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def copy_text(value: str) -> str:
-    """A value in PostgreSQL's COPY text format (backslash, tab and line breaks escaped)."""
-    if value.isprintable() and "\\" not in value:  # the usual text: nothing to escape
-        return value
-    return value.translate(_COPY_ESCAPES)
 
 
 @contextmanager
@@ -263,11 +253,6 @@ def deals_copy_tail(source_system: str, stamp: datetime) -> str:
     """How each line given to `deals_copy_new` ends: the columns every new deal of the import
     shares (its CRM, `updated_at`) and the line break."""
     return f"\t{copy_text(source_system)}\t{stamp.isoformat()}\n"
-
-
-def _sql_literal(value: str) -> str:
-    """A string as an SQL literal inside a statement with %s placeholders."""
-    return "'" + value.replace("'", "''").replace("%", "%%") + "'"
 
 
 # --- meetings logged in the contact log during a deal's life ----------------------------------

@@ -540,7 +540,7 @@ _SCI = re.compile(r"^-?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 MAX_AMOUNT_DIGITS = 13
 _PLAIN_AMOUNT = re.compile(r"(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:,(\d{1,2}))?")
 # For a handler's own fast path over plain rows (the same rules as parse_amount's first one).
-PLAIN_AMOUNT, NO_SPACES, SCIENTIFIC = _PLAIN_AMOUNT, _NBSP, _SCI
+PLAIN_AMOUNT, SCIENTIFIC = _PLAIN_AMOUNT, _SCI
 
 
 def clean_text(value: str) -> str:

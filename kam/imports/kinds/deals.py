@@ -26,13 +26,13 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from kam.core.bulk import copy_text
 from kam.deals import domain as deals_domain
 from kam.deals.domain import Step
 from kam.deals.models import Deal
 from kam.deals.services import (
     DealRecord,
     MeetingDates,
-    copy_text,
     deals_copy_new,
     deals_copy_tail,
     deals_insert_new,

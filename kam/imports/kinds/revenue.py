@@ -16,7 +16,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from kam.clients.models import Client
-from kam.core.bulk import sqlite_insert
+from kam.core.bulk import copy_text, sql_literal, sqlite_insert
 from kam.imports import domain as d
 from kam.imports import presets
 from kam.imports.domain import ColumnMap, Problem
@@ -315,7 +315,7 @@ class RevenueHandler(Handler):
             client = self.resolve(self.refs[i], ids) if ids else self.refs[i]
             day = date.fromordinal(self.days[i])
             cents = self.cents[i]
-            amount = f"{'-' if cents < 0 else ''}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+            amount = _money(cents)
             key = self.ids[i] if self.ids is not None else None
             if key is None:
                 fingerprint = (client, self.days[i], cents)
@@ -499,7 +499,7 @@ class RevenueHandler(Handler):
                     key = f"{base}{n}"
                 occurrences[base] = n + 1
             if copy_tail is not None:
-                batch.append(f"{client}\t{iso}\t{text}\t{key}\t{_copy_text(note)}{copy_tail}")
+                batch.append(f"{client}\t{iso}\t{text}\t{key}\t{copy_text(note)}{copy_tail}")
             else:
                 amount = cents / 100 if -EXACT_CENTS < cents < EXACT_CENTS else text
                 batch.append((client, iso, amount, key, note))
@@ -599,14 +599,6 @@ class RevenueHandler(Handler):
             _insert_revenue(fresh, self.source, self.stamp)
         if write and changed:
             RevenueRecord.objects.bulk_update(changed, ["client_id", "date", "amount", "note"])
-
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value: str) -> str:
-    """A value in PostgreSQL COPY text format (backslash, tab and line breaks escaped)."""
-    return value.translate(_COPY_ESCAPES) if value else value
 
 
 # A load at least this big into a table that holds fewer rows than it brings builds the
@@ -834,7 +826,7 @@ def _new_rows_sink(source: str, now: datetime, *, locked: bool = False) -> Itera
     tail = "\n"
     if not locked:
         columns += ", source, created_at"
-        tail = f"\t{_copy_text(source)}\t{now.isoformat()}\n"
+        tail = f"\t{copy_text(source)}\t{now.isoformat()}\n"
     with connection.cursor() as cursor:
         raw = cursor.cursor
         if locked:
@@ -870,9 +862,9 @@ def _insert_plain(
             # COPY's text format, written in one block: the values are checked already, and
             # formatting them here is cheaper than adapting them cell by cell. Keys are
             # CRM ids (escaped) or fingerprints (digits, "fp:", "|", "-", ".").
-            tail = f"\t{_copy_text(source)}\t{now.isoformat()}\n"
+            tail = f"\t{copy_text(source)}\t{now.isoformat()}\n"
             block = "".join(
-                f"{client}\t{day}\t{amount}\t{_copy_text(key)}\t{_copy_text(note)}{tail}"
+                f"{client}\t{day}\t{amount}\t{copy_text(key)}\t{copy_text(note)}{tail}"
                 for client, day, amount, key, note in rows
             )
             with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
@@ -881,10 +873,5 @@ def _insert_plain(
             adapted = str(connection.ops.adapt_datetimefield_value(now))
             # The two constant columns are literals of the statement: the rows go to SQLite
             # as they are, five values each.
-            constants = ", ".join(_sql_literal(v) for v in (source, adapted))
+            constants = ", ".join(sql_literal(v) for v in (source, adapted))
             sqlite_insert(cursor, table, columns, 5, constants, rows)
-
-
-def _sql_literal(value: str) -> str:
-    """A string as an SQL literal inside a statement with %s placeholders."""
-    return "'" + value.replace("'", "''").replace("%", "%%") + "'"
