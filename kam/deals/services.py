@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from kam.accounts.access import can_manage_users
 from kam.accounts.models import User
-from kam.core.bulk import copy_text, sql_literal, sqlite_insert
+from kam.core.bulk import pg_copy, sql_literal, sqlite_insert
 from kam.deals import domain
 from kam.deals.domain import Step
 from kam.deals.models import Deal, DealStageChange, StageMapping
@@ -228,31 +228,22 @@ def deals_insert_new(
 
 
 @contextmanager
-def deals_copy_new(source_system: str, stamp: datetime) -> Iterator[Callable[[list[str]], None]]:
-    """PostgreSQL: one COPY for the new deals of an import, fed in blocks. Yields `send`, which
-    takes lines of COPY text, each the values of DEAL_COLUMNS, the external id and `met_on`
-    (tab-separated, NULL as \\N) followed by `deals_copy_tail`. A thread of psycopg's sends
-    a block while the next one is formatted, and the server stores it meanwhile."""
-    from psycopg.copy import QueuedLibpqWriter
+def deals_copy_new(
+    source_system: str, stamp: datetime, *, locked: bool = False
+) -> Iterator[tuple[Callable[[list[str]], None], str]]:
+    """PostgreSQL: one COPY for the new deals of an import, fed in blocks. Yields `(send,
+    tail)`: `send` takes lines of COPY text, each the values of DEAL_COLUMNS, the external id
+    and `met_on` (tab-separated, NULL as \\N) followed by `tail`, which holds the columns
+    every new deal of the import shares (its CRM, `updated_at`) and the line break. A big
+    load that holds the table locked sends neither (`kam.core.bulk.pg_copy`)."""
+    columns = (*_COLUMNS, "external_id", "met_on")
+    constants = {"source_system": source_system, "updated_at": stamp}
+    with pg_copy(Deal._meta.db_table, columns, constants, locked=locked) as (write, tail):
 
-    table = Deal._meta.db_table
-    columns = ", ".join([*_COLUMNS, "external_id", "met_on", "source_system", "updated_at"])
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        with raw.copy(
-            f"COPY {table} ({columns}) FROM STDIN", writer=QueuedLibpqWriter(raw)
-        ) as copy:
+        def send(lines: list[str]) -> None:
+            write("".join(lines))
 
-            def send(lines: list[str]) -> None:
-                copy.write("".join(lines))
-
-            yield send
-
-
-def deals_copy_tail(source_system: str, stamp: datetime) -> str:
-    """How each line given to `deals_copy_new` ends: the columns every new deal of the import
-    shares (its CRM, `updated_at`) and the line break."""
-    return f"\t{copy_text(source_system)}\t{stamp.isoformat()}\n"
+        yield send, tail
 
 
 # --- meetings logged in the contact log during a deal's life ----------------------------------

@@ -250,6 +250,31 @@ _TOTAL_PREFIXES = ("итого ", "итого:", "итого по", "всего 
 _TOTAL_STARTS = frozenset(w[:3] for w in _TOTAL_WORDS | set(_TOTAL_PREFIXES))
 
 
+def ordinary_first_cell(first: str, head0: str) -> bool:
+    """Whether a row with this first cell is an ordinary data row of a table whose header's
+    first cell is `head0`: filled, not a total, not the header repeated (see `data_rows`)."""
+    text = first.lstrip()
+    return bool(text) and text[:3].casefold() not in _TOTAL_STARTS and text.rstrip() != head0
+
+
+def passes_as_data(cells: Sequence[str], headers: Sequence[str]) -> bool:
+    """Whether `data_rows` passes this row on as it is, when no blank row came before it in a
+    table without groups: not blank, not the header repeated, not a total."""
+    head0 = headers[0] if headers else ""
+    first = cells[0] if cells else ""
+    if ordinary_first_cell(first, head0):
+        return True
+    if (not first or first.isspace()) and _blank(cells):
+        return False
+    if (
+        first.strip() == head0
+        and [c.strip() for c in cells[: len(headers)]] == list(headers)
+        and not any(c.strip() for c in cells[len(headers) :])
+    ):
+        return False
+    return not is_total_row(cells)
+
+
 def is_total_row(cells: Sequence[str]) -> bool:
     """Whether a row is a total or subtotal line («Итого», «Итого по контрагенту», «Всего»)."""
     for cell in cells:
@@ -440,24 +465,22 @@ def data_rows(
 
     for number, cells in rows:
         first = cells[0] if cells else ""
-        if pending is None and not after_blank and not group:
-            # The ordinary data row, decided by its first cell (filled, not a total, not the
-            # header's) and, in a file with groups, its date and client cells: the same
-            # outcome as the rules below, in fewer steps.
-            text = first.lstrip()
-            if text and text[:3].casefold() not in _TOTAL_STARTS and text.rstrip() != head0:
-                if not grouped:
-                    yield number, cells
-                    continue
-                if (
-                    date_i < len(cells)
-                    and client_i < len(cells)
-                    and cells[date_i].strip()
-                    and cells[client_i].strip()
-                ):
-                    group_client = ""
-                    yield number, cells
-                    continue
+        # The ordinary data row, decided by its first cell (filled, not a total, not the
+        # header's) and, in a file with groups, its date and client cells: the same outcome
+        # as the rules below, in fewer steps.
+        if pending is None and not after_blank and not group and ordinary_first_cell(first, head0):
+            if not grouped:
+                yield number, cells
+                continue
+            if (
+                date_i < len(cells)
+                and client_i < len(cells)
+                and cells[date_i].strip()
+                and cells[client_i].strip()
+            ):
+                group_client = ""
+                yield number, cells
+                continue
         if (not first or first.isspace()) and _blank(cells):
             after_blank = True
             continue

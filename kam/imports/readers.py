@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from html.parser import HTMLParser
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -67,6 +67,9 @@ class Table:
     sheet: str = ""
     sheets: int = 1
     rows: Iterator[tuple[int, list[str]]] = field(default_factory=lambda: iter(()))
+    # A CSV file's path and the bytes of its BOM (for `read_columns`).
+    path: Path | None = None
+    skip: int = 0
     _handles: list[Any] = field(default_factory=list)
 
     def close(self) -> None:
@@ -208,7 +211,14 @@ def _open_csv(path: Path, encoding: str, skip: int) -> Table:
     raw.seek(skip)
     text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
     delimiter = sniff_delimiter(_sample(path, encoding, skip))
-    table = Table(format="csv", encoding=encoding, delimiter=delimiter, _handles=[text])
+    table = Table(
+        format="csv",
+        encoding=encoding,
+        delimiter=delimiter,
+        path=path,
+        skip=skip,
+        _handles=[text],
+    )
     # NUL characters are dropped line by line before the cells are split (a check per line
     # instead of one per cell), in the files that have any (a scan of the bytes tells).
     lines: Iterator[str] = text
@@ -216,6 +226,124 @@ def _open_csv(path: Path, encoding: str, skip: int) -> Table:
         lines = (line.replace("\x00", "") if "\x00" in line else line for line in text)
     table.rows = _csv_rows(csv.reader(lines, delimiter=delimiter))
     return table
+
+
+# Every character Python's `str.strip()` removes (those whose `isspace()` is true), for the
+# columnar reading to strip cells exactly as the row reading does.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+# A CSV file from this size on is read column by column when its kind can check it so.
+COLUMNAR_BYTES = 4 << 20
+
+
+@dataclass
+class Columns:
+    """The data rows of a CSV table read as columns: `data` is a pyarrow table of one string
+    column per header column; its row k is the file's row `first + k`. `preview` holds the
+    cells of the first rows."""
+
+    data: Any
+    first: int
+    preview: list[list[str]]
+
+
+def read_columns(
+    table: Table,
+    *,
+    head0: str,
+    grouped: bool,
+    preview_rows: int,
+) -> Columns | None:
+    """The data rows below the header of a big CSV file as string columns, parsed by pyarrow
+    (on several threads, without a Python object per cell), or None when this reading could
+    differ from the row by row one (`table.rows`): a file of another format or encoding, a
+    header of two rows, a NUL byte, a row of another width, a cell over MAX_CELL, a report
+    with groups, or a row `domain.data_rows` would not pass through as it is (blank, a total,
+    a repeated header). The caller then reads the rows one by one; nothing is consumed."""
+    path = table.path
+    if (
+        table.format != "csv"
+        or path is None
+        or table.encoding not in ("utf-8", "cp1251")
+        or table.header_rows != 1
+        or grouped
+        or path.stat().st_size < COLUMNAR_BYTES
+        or _has_nul(path, table.skip)
+    ):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pa_csv
+
+    width = len(table.headers)
+    names = [f"c{i}" for i in range(width)]
+    try:
+        data = pa_csv.read_csv(
+            str(path),
+            read_options=pa_csv.ReadOptions(
+                skip_rows=table.header_row,
+                column_names=names,
+                encoding="utf8" if table.encoding == "utf-8" else table.encoding,
+            ),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=table.delimiter,
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=True,
+                ignore_empty_lines=False,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, UnicodeError):
+        return None  # a row of another width, a broken quote: the row reader says where
+    if data.num_rows == 0 or data.num_columns != width:
+        return None
+    for column in data.columns:
+        # Bytes first (no decoding): a cell of fewer bytes has fewer characters.
+        if pc.max(pc.binary_length(column)).as_py() > MAX_CELL and (
+            pc.max(pc.utf8_length(column)).as_py() > MAX_CELL
+        ):
+            return None
+    # The first row must be the one the row reader gives after the header (blank lines
+    # above the header are rows to both, but never let them disagree).
+    with path.open(encoding=table.encoding, newline="") as handle:
+        handle.seek(table.skip)
+        after = list(islice(csv.reader(handle, delimiter=table.delimiter), table.header_row + 1))
+    head = [str(v) for v in data.slice(0, 1).to_pylist()[0].values()]
+    if len(after) <= table.header_row or after[table.header_row] != head:
+        return None
+    # Every row passes `domain.data_rows` as it is: decided in one scan for the first cells
+    # that start with a digit (never blank, a total or, unless the header's first cell does
+    # too, the header), by the first cell alone for most others, and by the whole row for
+    # the rest (a row with its first cell empty, say).
+    from kam.imports.domain import ordinary_first_cell, passes_as_data
+
+    first = data.column(0)
+    if head0[:1].isdigit():
+        doubt = pa.array([True] * data.num_rows)
+    else:
+        doubt = pc.invert(pc.match_substring_regex(first, "^[0-9]"))
+    places = pc.indices_nonzero(doubt)
+    texts = pc.take(first, places).to_pylist()
+    odd = [
+        k
+        for k, text in zip(places.to_pylist(), texts, strict=True)
+        if not ordinary_first_cell(text, head0)
+    ]
+    if odd:
+        rows = data.take(pa.array(odd, pa.int64()))
+        cells = zip(*(column.to_pylist() for column in rows.columns), strict=True)
+        if not all(passes_as_data(row, table.headers) for row in cells):
+            return None
+    preview = [list(row.values()) for row in data.slice(0, preview_rows).to_pylist()]
+    return Columns(data=data, first=table.header_row + 1, preview=preview)
 
 
 def _has_nul(path: Path, skip: int) -> bool:

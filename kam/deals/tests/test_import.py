@@ -497,16 +497,20 @@ def test_the_quick_path_of_repeated_rows_checks_them_like_the_full_check(
     assert len(seen[0]) > 40
 
 
+@pytest.mark.parametrize("columnar", [False, True])
 @pytest.mark.parametrize("bulk_load", [False, True])
 def test_every_new_deal_is_stored_as_its_row_says(
-    org: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk_load: bool
+    org: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bulk_load: bool, columnar: bool
 ) -> None:
     """A CRM's first deals go in many rows per statement (SQLite, amounts bound as numbers
     where exact) or by COPY (PostgreSQL), after the indexes are dropped for a big load or
-    not: each deal reads back as its row, computed here from the file independently."""
+    not, from a file read row by row or as columns: each deal reads back as its row,
+    computed here from the file independently."""
     from kam.core import bulk
+    from kam.imports import readers
     from kam.imports.kinds import revenue
 
+    monkeypatch.setattr(readers, "COLUMNAR_BYTES", 0 if columnar else 1 << 60)
     monkeypatch.setattr(bulk, "SQLITE_ROWS_PER_INSERT", 7)
     if bulk_load:
         monkeypatch.setattr(revenue, "REBUILD_ROWS", 2)
@@ -540,3 +544,138 @@ def test_every_new_deal_is_stored_as_its_row_says(
     assert {d.amount for d in Deal.objects.all()} >= {Decimal("9999999999999.99"), Decimal("0.01")}
     again = run(write(tmp_path / "deals.csv", lines))
     assert (again.summary.created, again.summary.unchanged) == (0, 51)
+
+
+# --- big files read as columns (readers.read_columns, DealsHandler.check_columns) ------------
+
+
+def _state(path: Path, monkeypatch: pytest.MonkeyPatch, *, columnar: bool) -> dict[str, Any]:
+    """A dry run of a deals file, read as columns (any size) or row by row, and what its
+    check left: every row as `check_rows` makes it, the new clients with their responsible
+    person, the new people, the errors, the preview, and whether the columns were taken."""
+    from kam.imports import readers
+    from kam.imports.kinds import deals as kind
+
+    monkeypatch.setattr(readers, "COLUMNAR_BYTES", 0 if columnar else 1 << 60)
+    state: dict[str, Any] = {"taken": []}
+    finish = kind.DealsHandler.finish
+    check_columns = kind.DealsHandler.check_columns
+
+    def keep(self: kind.DealsHandler) -> None:
+        state["rows"] = list(self.rows)
+        state["clients"] = [
+            (c.ref, c.name, c.inn, c.row, c.manager, c.manager_date) for c in self.ctx.new_clients
+        ]
+        state["users"] = sorted(u.full_name for u in self.ctx.new_users.values())
+        finish(self)
+
+    def spy(self: kind.DealsHandler, columns: readers.Columns) -> bool:
+        taken = check_columns(self, columns)
+        state["taken"].append(taken)
+        return taken
+
+    monkeypatch.setattr(kind.DealsHandler, "finish", keep)
+    monkeypatch.setattr(kind.DealsHandler, "check_columns", spy)
+    outcome = run(path, dry_run=True)
+    state["errors"] = [(e.row, e.column, e.value, e.problem) for e in outcome.errors]
+    state["preview"] = outcome.info.get("preview")
+    state["count"] = (outcome.summary.rows, outcome.summary.created)
+    monkeypatch.undo()
+    return state
+
+
+def _varied_lines(org: Org) -> list[str]:
+    """An amoCRM export whose rows repeat, vary and tie in every way the quick check keys on."""
+    stages = [("Первичный контакт", "не закрыта"), ("Переговоры", "не закрыта"),
+              ("Успешно реализовано", "15.10.2025"), ("Закрыто и не реализовано", "18.10.2025"),
+              ("Закрыто и не реализовано", "")]  # fmt: skip
+    people = ["Тестов Manager_A1", "Тестов Manager_A2", "Новый Сотрудник", ""]
+    companies = [org.client_a1.name, "ООО «Вектор»", "ООО «Ромашка»", "ИП Сидоров", "ООО «Вектор» "]
+    lines = []
+    for n in range(1, 400):
+        stage, closed = stages[n % 5]
+        created = f"{1 + n % 9:02d}.10.2025" + (" 10:00:00" if n % 7 == 0 else "")
+        amount = "" if stage != "Успешно реализовано" and n % 3 == 0 else f"{n % 11 * 1000} 000"
+        line = amo_row(str(n), stage, closed, amount=amount, company=companies[n % 5],
+                       created=created, reason="Дорого" if "не" in stage else "")  # fmt: skip
+        line = line.replace("Тестов Manager_A1", people[n % 4], 1)
+        deal_id, title, rest = line.split(";", 2)
+        if n % 13 == 0:
+            deal_id = ""  # no CRM id: the fingerprint keys it
+        elif n % 17 == 0:
+            deal_id = f" A-{n} "  # not digits: the full check
+        if n % 6 == 0:
+            title = f"  {title}\u00a0"  # spaces around, a no-break one among them
+        elif n % 19 == 0:
+            title = "'" + title  # an apostrophe Excel puts before text
+        elif n % 23 == 0:
+            title = f'"{title} ""в кавычках"";"'  # quoted, with a delimiter inside
+        elif n % 29 == 0:
+            title = title + "\x1f"  # a character Python strips and few others do
+        lines.append(f"{deal_id};{title};{rest}")
+    return [AMO_HEADER, *lines]
+
+
+def test_a_big_file_read_as_columns_is_checked_exactly_as_row_by_row(
+    org: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every row, the new clients with the responsible person of their latest deal (the last
+    of equal dates), the new people and the preview come out the same whether the file is
+    read as columns or row by row; and the columns were taken."""
+    path = write(tmp_path / "deals.csv", _varied_lines(org))
+    columns = _state(path, monkeypatch, columnar=True)
+    rows = _state(path, monkeypatch, columnar=False)
+    assert columns["taken"] == [True]
+    assert rows["taken"] == []
+    assert columns["errors"] == rows["errors"] == []
+    for key in ("rows", "clients", "users", "preview", "count"):
+        assert columns[key] == rows[key], key
+    assert len(rows["rows"]) == 399
+    assert {c[4] for c in rows["clients"]} >= {"Тестов Manager_A2", "Новый Сотрудник"}
+    assert rows["users"] == ["Новый Сотрудник"]
+    assert sum(1 for row in rows["rows"] if row[1] is None) == 30  # keyed by fingerprint
+
+
+@pytest.mark.parametrize(
+    "mistake",
+    ["duplicate id", "won without amount", "unknown stage", "future", "blank row", "total row"],
+)
+def test_a_big_file_with_a_mistake_is_reported_as_row_by_row(
+    org: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mistake: str
+) -> None:
+    """A mistake found while reading or checking the columns sends the file to the row by row
+    check from the start: the same errors, at the same rows, as without the columns."""
+    lines = _varied_lines(org)
+    last = lines[-1]
+    if mistake == "duplicate id":
+        lines.append(amo_row("5", "Переговоры", "не закрыта"))
+    elif mistake == "won without amount":
+        # Every group of its cells was seen before: only the columns' own check finds it.
+        lines.append(amo_row("1001", "Успешно реализовано", "15.10.2025", amount="5"))
+        lines.append(amo_row("1002", "Первичный контакт", "не закрыта", amount=""))
+        lines.append(amo_row("1003", "Успешно реализовано", "15.10.2025", amount=""))
+    elif mistake == "unknown stage":
+        lines.append(amo_row("1001", "Неведомый этап", "не закрыта"))
+    elif mistake == "future":
+        future = (timezone.localdate() + timedelta(days=3)).strftime("%d.%m.%Y")
+        lines.append(amo_row("1001", "Переговоры", "не закрыта", created=future))
+    elif mistake == "blank row":
+        lines[100:100] = ["", amo_row("1001", "Переговоры", "не закрыта", created="99.99.2025")]
+    else:
+        lines.insert(50, "Итого;;1 000 000;;;;;;;;;;;")
+        lines.append(amo_row("1001", "Переговоры", "не закрыта", created="99.99.2025"))
+    assert last != lines[-1] or mistake in ("blank row", "total row")
+    path = write(tmp_path / "deals.csv", lines)
+    columns = _state(path, monkeypatch, columnar=True)
+    rows = _state(path, monkeypatch, columnar=False)
+    assert columns["errors"] == rows["errors"]
+    assert columns["errors"], mistake
+    assert True not in columns["taken"]
+    if mistake in ("duplicate id", "won without amount"):
+        assert columns["taken"] == [False]  # declined after looking at the rows
+
+
+def test_whitespace_is_what_python_strips() -> None:
+    from kam.imports.readers import WHITESPACE
+
+    assert WHITESPACE == "".join(c for c in map(chr, range(0x110000)) if c.isspace())

@@ -23,7 +23,7 @@ from kam.imports import domain as d
 from kam.imports import presets
 from kam.imports.domain import ColumnMap, Problem, RowError, Summary
 from kam.imports.kinds.bulk import insert_with_history
-from kam.imports.readers import column_letter
+from kam.imports.readers import Columns, column_letter
 
 Progress = Callable[[str, int], None]
 
@@ -453,6 +453,15 @@ class Handler:
         row = self.row
         for number, cells in chunk:
             row(number, cells)
+
+    # Whether `check_columns` may take a big CSV file's rows as columns.
+    columnar = False
+
+    def check_columns(self, columns: Columns) -> bool:
+        """Check every data row of a file read as columns, or say no (False) and leave it to
+        a fresh handler and `check_rows`: on any row the handler cannot take as columns
+        (one with an error among them), before or after looking at some rows."""
+        return False
 
     def finish(self) -> None:
         """Checks over the whole file, after the last row (e.g. stage names never seen)."""

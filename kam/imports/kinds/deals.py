@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from itertools import chain
+from itertools import chain, islice, repeat
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
 from django.utils import timezone
@@ -34,7 +35,6 @@ from kam.deals.services import (
     DealRecord,
     MeetingDates,
     deals_copy_new,
-    deals_copy_tail,
     deals_insert_new,
     deals_upsert,
 )
@@ -42,6 +42,7 @@ from kam.imports import domain as d
 from kam.imports.domain import ColumnMap, Kind, Preset, Problem, RowError
 from kam.imports.kinds.base import BATCH, Context, Handler, Progress
 from kam.imports.kinds.revenue import FEEDBACK_DAYS, _bulk_write, _insert_revenue
+from kam.imports.readers import WHITESPACE, Columns
 from kam.portfolio.models import RevenueRecord
 
 # Header aliases of a deals file, folded; a preset's own names come first.
@@ -139,6 +140,49 @@ def _getter(positions: list[int]) -> Callable[[list[str]], Any]:
     return itemgetter(*positions)
 
 
+@dataclass
+class _Checked:
+    """The checked rows of a file read as columns (`check_columns`): row k is the file's row
+    `first + k`, its CRM id and title are `externals[k]` and `titles[k]`, and its parts are
+    looked up by their codes (`whens[when_codes[k]]`...)."""
+
+    first: int
+    externals: list[str | None]
+    titles: list[str]
+    whens_by: tuple[list[When], list[int]]
+    whos_by: tuple[list[Who], list[int]]
+    whats_by: tuple[list[What], list[int]]
+    amounts_by: tuple[list[str | None], list[int]]
+
+    def rows(self, picked: Iterable[int] | None = None) -> Iterator[Row]:
+        """The rows as `check_rows` makes them (all, or those at `picked`)."""
+        (whens, when_codes), (whos, who_codes) = self.whens_by, self.whos_by
+        (whats, what_codes), (amounts, amount_codes) = self.whats_by, self.amounts_by
+        if picked is not None:
+            return (
+                (
+                    self.first + k,
+                    self.externals[k],
+                    self.titles[k],
+                    amounts[amount_codes[k]],
+                    whens[when_codes[k]],
+                    whos[who_codes[k]],
+                    whats[what_codes[k]],
+                )
+                for k in picked
+            )
+        return zip(
+            range(self.first, self.first + len(self.titles)),
+            self.externals,
+            self.titles,
+            map(amounts.__getitem__, amount_codes),
+            map(whens.__getitem__, when_codes),
+            map(whos.__getitem__, who_codes),
+            map(whats.__getitem__, what_codes),
+            strict=True,
+        )
+
+
 class DealsHandler(Handler):
     """Deals rows: all of them, whatever their stage, with the stage mapped to a funnel step."""
 
@@ -189,6 +233,7 @@ class DealsHandler(Handler):
         self._parts: list[tuple[Row, ...]] = []
         self._chunk: list[Row] = []  # the rows taken from the chunk being checked
         self._count = 0
+        self._columns: _Checked | None = None  # the rows, when checked as columns
         self.seen_ids: dict[str, int] = {}
         self.today = timezone.localdate()
         self._strings: dict[str, str] = {}  # one copy of each stage, source, reason text
@@ -330,6 +375,164 @@ class DealsHandler(Handler):
             add((number, external, title, amount, when, who, what))
         self._keep()
 
+    columnar = True
+
+    def check_columns(self, columns: Columns) -> bool:
+        """Every row of a big file read as columns, with the outcome of `check_rows` (a test
+        compares them) and no Python loop over the rows.
+
+        The rule of `check_rows` applied to whole columns: each group of cells (stage and
+        dates; client and responsible person; source, loss reason and currency; amount) is
+        coded as it is written, and only the rows that hold a group's first occurrence, or a
+        title or CRM id the quick check would not take, get the full check of `row`, in file
+        order. Every other row is made of the parts those checks gave. Any error, a
+        duplicate CRM id, a won deal without its amount, or more than a quarter of the rows
+        needing the full check: False (the file is checked row by row instead)."""
+        if not self._fast:
+            return False
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        data = columns.data
+        n = data.num_rows
+        if n >= 1 << 24:
+            return False
+        columns_of = self.columns
+
+        def group(*names: str) -> tuple[Any, Any, int] | None:
+            """The group's code of each row (in order of first occurrence), the mask of
+            the rows where a code occurs first, and the number of codes."""
+            code = None
+            size = 1
+            for name in names:
+                if name not in columns_of:
+                    continue
+                encoded = data.column(columns_of[name]).combine_chunks().dictionary_encode()
+                size *= max(len(encoded.dictionary), 1)
+                if size >= 1 << 62:
+                    return None
+                part = pc.cast(encoded.indices, pa.int64())
+                code = (
+                    part
+                    if code is None
+                    else pc.add(pc.multiply(code, len(encoded.dictionary)), part)
+                )
+            if code is None:
+                code = pa.repeat(pa.scalar(0, pa.int64()), n)
+            encoded = code.dictionary_encode()
+            ordinal = encoded.indices
+            seen = pc.cumulative_max(ordinal)
+            before = pa.concat_arrays([pa.array([-1], ordinal.type), seen.slice(0, n - 1)])
+            return ordinal, pc.greater(ordinal, before), len(encoded.dictionary)
+
+        coded = [
+            group("stage", "created", "closed", "modified"),
+            group("client", "full_name", "manager"),
+            group("source", "loss_reason", "currency"),
+            group("amount"),
+        ]
+        if None in coded:
+            return False
+        groups = cast(list[tuple[Any, Any, int]], coded)
+        # The rows the full check takes: a first client, source or amount, an odd title or
+        # CRM id. A first stage-and-dates group alone needs only its own rules (`_when_of`).
+        full = pc.or_(pc.or_(groups[1][1], groups[2][1]), groups[3][1])
+        titles = externals = None
+        if self._p_title >= 0:
+            titles = pc.utf8_trim(data.column(self._p_title), characters=WHITESPACE)
+            odd = pc.or_(
+                pc.greater(pc.utf8_length(titles), 300), pc.starts_with(titles, pattern="'")
+            )
+            full = pc.or_(full, odd)
+        if self._p_external >= 0:
+            externals = pc.utf8_trim(data.column(self._p_external), characters=WHITESPACE)
+            plain = pc.match_substring_regex(externals, pattern="^[0-9]{0,100}$")
+            full = pc.or_(full, pc.invert(plain))
+        picked = pc.indices_nonzero(pc.or_(full, groups[0][1])).to_pylist()
+        if len(picked) > max(n // 4, 1000):
+            return False
+        fully = set(pc.indices_nonzero(full).to_pylist())
+        # The picked rows in file order; the parts they give, by code.
+        codes = [g[0].to_pylist() for g in groups]
+        parts: list[list[Any]] = [[_MISSING] * g[2] for g in groups]
+        taken = data.take(pa.array(picked, pa.int64()))
+        cells_of = zip(*(column.to_pylist() for column in taken.columns), strict=True)
+        checked: dict[int, Row] = {}
+        first = columns.first
+        ctx = self.ctx
+        whens = parts[0]
+        when_codes = codes[0]
+        for index, cells in zip(picked, cells_of, strict=True):
+            if index not in fully:
+                when = self._when_of(list(cells))
+                if when is None:
+                    return False  # the full check says why
+                whens[when_codes[index]] = when
+                continue
+            before = len(self._chunk)
+            self._row(first + index, list(cells))
+            if ctx.error_count or len(self._chunk) == before:
+                return False
+            row = checked[index] = self._chunk[-1]
+            for position, (code, found) in enumerate(zip(codes, parts, strict=True)):
+                found[code[index]] = row[(4, 5, 6, 3)[position]]
+        self._chunk = []
+        if any(_MISSING in found for found in parts):
+            return False
+        whens, whos, _whats, amounts = parts
+        # A won deal without its amount is an error of the full check.
+        won = pa.array([when[5] == "won" for when in whens])
+        no_amount = pa.array([amount is None for amount in amounts])
+        if pc.any(pc.and_(pc.take(won, groups[0][0]), pc.take(no_amount, groups[3][0]))).as_py():
+            return False
+        titles_of: list[str] = titles.to_pylist() if titles is not None else [""] * n
+        externals_of: list[str | None] = [None] * n
+        if externals is not None:
+            nothing = pa.scalar(None, pa.string())
+            externals_of = pc.if_else(pc.equal(externals, ""), nothing, externals).to_pylist()
+        for index, row in checked.items():
+            externals_of[index], titles_of[index] = row[1], row[2]
+        missing = externals_of.count(None)
+        if len(set(externals_of)) - (1 if missing else 0) != n - missing:
+            return False  # a duplicate CRM id: the full check names both rows
+        self._note_managers(whens, whos, groups[0][0], groups[1][0], n)
+        self._columns = _Checked(
+            first,
+            externals_of,
+            titles_of,
+            *zip(parts, codes, strict=True),
+        )
+        self._count = n
+        return True
+
+    def _note_managers(
+        self, whens: list[When], whos: list[Who], when_codes: Any, who_codes: Any, n: int
+    ) -> None:
+        """Each new client's responsible person: the one named on its latest deal (the last
+        such row among equal dates), as `note_manager` row by row would leave it."""
+        if not any(who[0] < 0 and who[3] for who in whos):
+            return
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        days = pa.array([when[0].toordinal() for when in whens], pa.int64())
+        latest = pc.add(
+            pc.multiply(pc.take(days, when_codes), 1 << 24), pa.array(range(n), pa.int64())
+        )
+        table = pa.table({"who": who_codes, "latest": latest})
+        result = table.group_by("who").aggregate([("latest", "max")])
+        best: dict[int, tuple[int, str]] = {}  # new client's ref → (latest, name)
+        for code, value in zip(
+            result.column("who").to_pylist(), result.column("latest_max").to_pylist(), strict=True
+        ):
+            ref, _key, _manager, name = whos[code]
+            if ref < 0 and name and (ref not in best or value > best[ref][0]):
+                best[ref] = (value, name)
+        new_clients = self.ctx.new_clients
+        for ref, (value, name) in best.items():
+            new = new_clients[-ref - 1]
+            new.manager, new.manager_date = name, date.fromordinal(value >> 24)
+
     def _keep(self) -> None:
         """The chunk's taken rows join the rest, as one tuple."""
         if self._chunk:
@@ -340,6 +543,8 @@ class DealsHandler(Handler):
     @property
     def rows(self) -> Iterator[Row]:
         """The checked rows, in file order."""
+        if self._columns is not None:
+            return self._columns.rows()
         return chain(chain.from_iterable(self._parts), self._chunk)
 
     def row(self, number: int, cells: list[str]) -> None:
@@ -531,7 +736,10 @@ class DealsHandler(Handler):
         # Each client and responsible person of the file once: the client's id and the deal's
         # manager (the named person, or else the client's own manager), found by the id of
         # the row's shared `who` part (a lookup that does not hash the tuple again).
-        shared = {id(who): who for who in (row[5] for row in self.rows)}
+        if self._columns is not None:
+            shared = {id(who): who for who in self._columns.whos_by[0]}
+        else:
+            shared = {id(who): who for who in (row[5] for row in self.rows)}
         client_of = {who: self.resolve(who[0], ids) for who in set(shared.values())}
         owners = self._client_managers(list(client_of.values()))
         default = self.ctx.default_manager.pk if self.ctx.default_manager else 0
@@ -565,18 +773,25 @@ class DealsHandler(Handler):
         # of COPY text, the parts a file repeats formatted once, into one COPY (see
         # deals_insert_new, deals_copy_new).
         numbers = _Numbers() if connection.vendor == "sqlite" else None
-        tail = None
-        if connection.vendor == "postgresql":
-            tail = deals_copy_tail(self.source, self.stamp)
+        copy = connection.vendor == "postgresql" and new_only
         copy_parts: dict[int, str] = {}  # id of a shared when or what part → its COPY text
         # Each client's logged meetings, for `met_on` (none at all in a CRM's first load).
         logged = self.meetings.of({c for c, _m in pairs.values()}) if new_only else {}
         first_meeting = deals_domain.first_meeting
         with (
-            _bulk_write(big, Deal),
-            self._new_deals(write=write, copy=tail is not None and new_only) as insert,
+            _bulk_write(big, Deal) as locked,
+            self._new_deals(write=write, copy=copy, locked=locked) as (insert, tail),
         ):
-            for row in self.rows:
+            checked = self._columns
+            if new_only and checked is not None:
+                # Read as columns, all new: the rows to insert are made column by column.
+                won = list(checked.rows(self._won(checked)))
+                new = self._made(checked, numbers=numbers, tail=tail, logged=logged)
+                while block := list(islice(new, BATCH * 20)):
+                    done += insert(block)
+                    if progress is not None:
+                        progress("write", done)
+            for row in self.rows if checked is None or not new_only else ():
                 _number, key, title, amount, when, who, what = row
                 if when[5] == "won":
                     won.append(row)
@@ -652,11 +867,110 @@ class DealsHandler(Handler):
         if progress is not None:
             progress("write", done)
 
+    @staticmethod
+    def _won(checked: _Checked) -> list[int]:
+        """The won deals' places among the rows read as columns."""
+        whens, codes = checked.whens_by
+        won = {code for code, when in enumerate(whens) if when[5] == "won"}
+        return [k for k, code in enumerate(codes) if code in won]
+
+    def _made(
+        self,
+        checked: _Checked,
+        *,
+        numbers: _Numbers | None,
+        tail: str | None,
+        logged: dict[int, list[date]],
+    ) -> Iterator[Any]:
+        """The new deals of rows read as columns, as `apply` inserts them (a tuple of values
+        for SQLite, a line of COPY text for PostgreSQL), made column by column: the values a
+        part gives (client and manager ids, the stage and dates, the source) once per part,
+        then each row's picked by its code."""
+        people = self.people
+        whos, who_codes = checked.whos_by
+        whens, when_codes = checked.whens_by
+        whats, what_codes = checked.whats_by
+        amounts, amount_codes = checked.amounts_by
+        pairs = [people[id(who)] for who in whos]
+        keys = self._keys(checked)
+        met = self._met_on(checked, pairs, logged)
+        if tail is not None:
+            ids = [f"{client}\t{manager}" for client, manager in pairs]
+            titles: Iterable[str] = checked.titles
+            if any(not t.isprintable() or "\\" in t for t in checked.titles):
+                titles = map(copy_text, checked.titles)
+            return map(
+                "\t".join,
+                zip(
+                    map(ids.__getitem__, who_codes),
+                    titles,
+                    map([a or NULL for a in amounts].__getitem__, amount_codes),
+                    map([_copy_line(w[6]) for w in whens].__getitem__, when_codes),
+                    map([_copy_line(w[2]) for w in whats].__getitem__, what_codes),
+                    map(copy_text, keys),
+                    ((m or NULL) + tail for m in met) if met is not None else repeat(NULL + tail),
+                    strict=False,  # `repeat` has no end
+                ),
+            )
+        value = numbers.__getitem__ if numbers is not None else None
+        columns: list[Iterable[Any]] = [
+            map([client for client, _m in pairs].__getitem__, who_codes),
+            map([manager for _c, manager in pairs].__getitem__, who_codes),
+            checked.titles,
+            map([value(a) if value else a for a in amounts].__getitem__, amount_codes),
+        ]
+        columns.extend(map([w[6][k] for w in whens].__getitem__, when_codes) for k in range(6))
+        columns.extend(map([w[2][k] for w in whats].__getitem__, what_codes) for k in range(3))
+        columns.append(keys)
+        columns.append(met if met is not None else repeat(None))
+        return zip(*columns, strict=False)  # `repeat` has no end
+
+    def _keys(self, checked: _Checked) -> list[str]:
+        """Each row's key: its CRM id, or else the fingerprint of client, created date and
+        title with its occurrence among equal ones (in file order), as `apply` keys it."""
+        keys = list(checked.externals)
+        if None not in keys:
+            return keys  # type: ignore[return-value]
+        whos, who_codes = checked.whos_by
+        whens, when_codes = checked.whens_by
+        occurrences: dict[tuple[str, date, str], int] = {}
+        for k, key in enumerate(keys):
+            if key is None:
+                fp = (whos[who_codes[k]][1], whens[when_codes[k]][0], checked.titles[k])
+                n = occurrences.get(fp, 0)
+                occurrences[fp] = n + 1
+                digest = hashlib.sha256(f"{fp[0]}|{fp[1]}|{fp[2]}|{n}".encode()).hexdigest()
+                keys[k] = "fp:" + digest[:32]
+        return keys  # type: ignore[return-value]
+
+    @staticmethod
+    def _met_on(
+        checked: _Checked, pairs: list[tuple[int, int]], logged: dict[int, list[date]]
+    ) -> list[str | None] | None:
+        """Each row's first meeting logged during the deal (ISO), or None for all."""
+        if not logged or not any(logged.get(client) for client, _m in pairs):
+            return None
+        who_codes = checked.whos_by[1]
+        whens, when_codes = checked.whens_by
+        out: list[str | None] = []
+        for who_code, when_code in zip(who_codes, when_codes, strict=True):
+            meetings = logged.get(pairs[who_code][0])
+            day = None
+            if meetings:
+                when = whens[when_code]
+                day = deals_domain.first_meeting(meetings, when[0], when[1])
+            out.append(day.isoformat() if day is not None else None)
+        return out
+
     @contextmanager
-    def _new_deals(self, *, write: bool, copy: bool) -> Iterator[Callable[[list[Any]], int]]:
+    def _new_deals(
+        self, *, write: bool, copy: bool, locked: bool
+    ) -> Iterator[tuple[Callable[[list[Any]], int], str | None]]:
         """Where the deals of a CRM that has none in KAM yet go (every one is new): batches
-        of rows (SQLite) or of COPY lines fed to one COPY (PostgreSQL); nowhere on a dry
-        run. Yields `insert(batch)`, which returns the batch's size."""
+        of rows (SQLite) or of COPY lines fed to one COPY (PostgreSQL, `copy`); nowhere on a
+        dry run. Yields `(insert, tail)`: `insert(batch)` returns the batch's size, and each
+        COPY line ends with `tail` (None: the batches are rows). `locked`: the table is
+        locked for a big load (see `deals_copy_new`)."""
         summary = self.ctx.summary
 
         def count(rows: list[Any]) -> int:
@@ -664,23 +978,23 @@ class DealsHandler(Handler):
             return len(rows)
 
         if not write:
-            yield count
+            yield count, "\n" if copy else None
         elif copy:
-            with deals_copy_new(self.source, self.stamp) as send:
+            with deals_copy_new(self.source, self.stamp, locked=locked) as (send, tail):
 
                 def sent(lines: list[str]) -> int:
                     if lines:
                         send(lines)
                     return count(lines)
 
-                yield sent
+                yield sent, tail
         else:
 
             def inserted(rows: list[Any]) -> int:
                 deals_insert_new(rows, source_system=self.source, stamp=self.stamp)
                 return count(rows)
 
-            yield inserted
+            yield inserted, None
 
     def _write(self, batch: list[DealRecord], *, write: bool) -> int:
         """Upsert one batch of deals (a million rows never sit in memory as model objects)."""

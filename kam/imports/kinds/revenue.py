@@ -16,7 +16,7 @@ from django.db.models import Model
 from django.utils import timezone
 
 from kam.clients.models import Client
-from kam.core.bulk import copy_text, sql_literal, sqlite_insert
+from kam.core.bulk import copy_text, pg_copy, sql_literal, sqlite_insert
 from kam.imports import domain as d
 from kam.imports import presets
 from kam.imports.domain import ColumnMap, Problem
@@ -685,6 +685,7 @@ def _bulk_write(rows: int, model: type[Model] = RevenueRecord) -> Iterator[bool]
                 # Room to sort a million keys in memory while the indexes are built (for this
                 # transaction only).
                 cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+                cursor.execute("SET LOCAL max_parallel_maintenance_workers = 1")
     try:
         yield bool(rebuild)
         with connection.cursor() as cursor:
@@ -818,35 +819,10 @@ def _new_rows_sink(source: str, now: datetime, *, locked: bool = False) -> Itera
     if connection.vendor != "postgresql":
         yield _Sink(lambda rows: _insert_plain(rows, source, now))
         return
-    from psycopg import sql
-    from psycopg.copy import QueuedLibpqWriter
-
-    table = RevenueRecord._meta.db_table
-    columns = "client_id, date, amount, external_id, note"
-    tail = "\n"
-    if not locked:
-        columns += ", source, created_at"
-        tail = f"\t{copy_text(source)}\t{now.isoformat()}\n"
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        if locked:
-            raw.execute(
-                sql.SQL(
-                    "ALTER TABLE {} ALTER COLUMN source SET DEFAULT {},"
-                    " ALTER COLUMN created_at SET DEFAULT {}"
-                ).format(sql.Identifier(table), sql.Literal(source), sql.Literal(now))
-            )
-        with raw.copy(
-            f"COPY {table} ({columns}) FROM STDIN", writer=QueuedLibpqWriter(raw)
-        ) as copy:
-            yield _Sink(lambda lines: copy.write("".join(lines)), tail)
-        if locked:
-            raw.execute(
-                sql.SQL(
-                    "ALTER TABLE {} ALTER COLUMN source DROP DEFAULT,"
-                    " ALTER COLUMN created_at DROP DEFAULT"
-                ).format(sql.Identifier(table))
-            )
+    columns = ("client_id", "date", "amount", "external_id", "note")
+    constants = {"source": source, "created_at": now}
+    with pg_copy(RevenueRecord._meta.db_table, columns, constants, locked=locked) as (write, tail):
+        yield _Sink(lambda lines: write("".join(lines)), tail)
 
 
 def _insert_plain(
