@@ -22,6 +22,8 @@ def sqlite_insert(
     width: int,
     constants: str,
     rows: Sequence[Sequence[Any]],
+    *,
+    select: str = "",
 ) -> None:
     """Insert rows of `width` values each into an SQLite table, many rows per statement.
 
@@ -30,21 +32,34 @@ def sqlite_insert(
     up to a thousand rows (within SQLite's limit of bound values) does both once per
     thousand: half the time of the insert. `constants` are SQL literals appended to every
     row (the columns after the bound ones), or "".
+
+    With `select` (a SELECT statement naming `<rows>` in its FROM) the rows are the table
+    `v` there (columns `column1`…), and the statement makes the inserted values of them and
+    of the small tables it joins (CROSS JOIN after `<rows>` keeps the rows' order); the
+    `constants` are then unused.
     """
     if not rows:
         return
     limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     per = max(1, min(SQLITE_ROWS_PER_INSERT, limit // width))
-    values = ", ".join(["%s"] * width) + (f", {constants}" if constants else "")
-    head = f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608
+    values = ", ".join(["%s"] * width) + (f", {constants}" if constants and not select else "")
+
+    def statement(count: int) -> str:
+        listed = ", ".join([f"({values})"] * count)
+        if select:
+            return f"INSERT INTO {table} ({columns}) " + select.replace(
+                "<rows>", f"(VALUES {listed}) AS v"
+            )
+        return f"INSERT INTO {table} ({columns}) VALUES {listed}"  # noqa: S608
+
     whole = len(rows) // per * per
     if whole:
         cursor.executemany(
-            head + ", ".join([f"({values})"] * per),
+            statement(per),
             [tuple(chain.from_iterable(rows[i : i + per])) for i in range(0, whole, per)],
         )
     if whole < len(rows):
-        cursor.executemany(f"{head}({values})", rows[whole:])
+        cursor.executemany(statement(1), rows[whole:])
 
 
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})

@@ -541,6 +541,9 @@ def test_every_new_deal_is_stored_as_its_row_says(
     )
     assert set(stored) == expected
     assert len(expected) == 51
+    # In the file's order (the deals' ids follow it).
+    ids = list(Deal.objects.order_by("id").values_list("external_id", flat=True))
+    assert ids == [str(900 + i) for i in range(1, 52)]
     assert {d.amount for d in Deal.objects.all()} >= {Decimal("9999999999999.99"), Decimal("0.01")}
     again = run(write(tmp_path / "deals.csv", lines))
     assert (again.summary.created, again.summary.unchanged) == (0, 51)
@@ -678,4 +681,4 @@ def test_a_big_file_with_a_mistake_is_reported_as_row_by_row(
 def test_whitespace_is_what_python_strips() -> None:
     from kam.imports.readers import WHITESPACE
 
-    assert WHITESPACE == "".join(c for c in map(chr, range(0x110000)) if c.isspace())
+    assert "".join(c for c in map(chr, range(0x110000)) if c.isspace()) == WHITESPACE

@@ -35,6 +35,7 @@ from kam.deals.services import (
     DealRecord,
     MeetingDates,
     deals_copy_new,
+    deals_insert_by_parts,
     deals_insert_new,
     deals_upsert,
 )
@@ -786,11 +787,13 @@ class DealsHandler(Handler):
             if new_only and checked is not None:
                 # Read as columns, all new: the rows to insert are made column by column.
                 won = list(checked.rows(self._won(checked)))
-                new = self._made(checked, numbers=numbers, tail=tail, logged=logged)
-                while block := list(islice(new, BATCH * 20)):
-                    done += insert(block)
-                    if progress is not None:
-                        progress("write", done)
+                coded = write and tail is None  # SQLite: the parts joined by the insert
+                new = self._made(checked, numbers=numbers, tail=tail, logged=logged, coded=coded)
+                with self._coded_deals(checked, coded=coded) as put:
+                    while block := list(islice(new, BATCH * 20)):
+                        done += put(block) if put is not None else insert(block)
+                        if progress is not None:
+                            progress("write", done)
             for row in self.rows if checked is None or not new_only else ():
                 _number, key, title, amount, when, who, what = row
                 if when[5] == "won":
@@ -874,6 +877,30 @@ class DealsHandler(Handler):
         won = {code for code, when in enumerate(whens) if when[5] == "won"}
         return [k for k, code in enumerate(codes) if code in won]
 
+    @contextmanager
+    def _coded_deals(
+        self, checked: _Checked, *, coded: bool
+    ) -> Iterator[Callable[[list[Any]], int] | None]:
+        """SQLite's insert of the new deals of rows read as columns, each with the codes of
+        its stage-and-dates and source parts (`deals_insert_by_parts`); None when not
+        `coded`. The insert returns the batch's size."""
+        if not coded:
+            yield None
+            return
+        summary = self.ctx.summary
+        whens = [when[6] for when in checked.whens_by[0]]
+        whats = [what[2] for what in checked.whats_by[0]]
+        with deals_insert_by_parts(
+            whens, whats, source_system=self.source, stamp=self.stamp
+        ) as insert:
+
+            def put(rows: list[Any]) -> int:
+                insert(rows)
+                summary.created += len(rows)
+                return len(rows)
+
+            yield put
+
     def _made(
         self,
         checked: _Checked,
@@ -881,11 +908,13 @@ class DealsHandler(Handler):
         numbers: _Numbers | None,
         tail: str | None,
         logged: dict[int, list[date]],
+        coded: bool = False,
     ) -> Iterator[Any]:
         """The new deals of rows read as columns, as `apply` inserts them (a tuple of values
         for SQLite, a line of COPY text for PostgreSQL), made column by column: the values a
         part gives (client and manager ids, the stage and dates, the source) once per part,
-        then each row's picked by its code."""
+        then each row's picked by its code. `coded`: a tuple holds the codes of the stage
+        and the source parts instead of their columns (see `_coded_deals`)."""
         people = self.people
         whos, who_codes = checked.whos_by
         whens, when_codes = checked.whens_by
@@ -919,8 +948,11 @@ class DealsHandler(Handler):
             checked.titles,
             map([value(a) if value else a for a in amounts].__getitem__, amount_codes),
         ]
-        columns.extend(map([w[6][k] for w in whens].__getitem__, when_codes) for k in range(6))
-        columns.extend(map([w[2][k] for w in whats].__getitem__, what_codes) for k in range(3))
+        if coded:
+            columns += [when_codes, what_codes]
+        else:
+            columns.extend(map([w[6][k] for w in whens].__getitem__, when_codes) for k in range(6))
+            columns.extend(map([w[2][k] for w in whats].__getitem__, what_codes) for k in range(3))
         columns.append(keys)
         columns.append(met if met is not None else repeat(None))
         return zip(*columns, strict=False)  # `repeat` has no end
