@@ -241,10 +241,11 @@ COLUMNAR_BYTES = 4 << 20
 @dataclass
 class Columns:
     """The data rows of a CSV table read as columns: `data` is a pyarrow table of one string
-    column per header column; its row k is the file's row `first + k`. `preview` holds the
-    cells of the first rows."""
+    column per header column (the checker may let it go, None), `rows` of them; row k is the
+    file's row `first + k`. `preview` holds the cells of the first rows."""
 
     data: Any
+    rows: int
     first: int
     preview: list[list[str]]
 
@@ -343,7 +344,7 @@ def read_columns(
         if not all(passes_as_data(row, table.headers) for row in cells):
             return None
     preview = [list(row.values()) for row in data.slice(0, preview_rows).to_pylist()]
-    return Columns(data=data, first=table.header_row + 1, preview=preview)
+    return Columns(data=data, rows=data.num_rows, first=table.header_row + 1, preview=preview)
 
 
 def _has_nul(path: Path, skip: int) -> bool:

@@ -199,7 +199,7 @@ def import_file(
                 preview_rows=PREVIEW_ROWS,
             )
         if columns is not None and handler.check_columns(columns):
-            rows = columns.data.num_rows
+            rows = columns.rows
             for number, cells in enumerate(columns.preview, start=columns.first):
                 preview.append([str(number), *(c[:100] for c in cells[:PREVIEW_COLUMNS])])
         else:

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from itertools import chain, islice, repeat
 from operator import itemgetter
 from typing import Any, cast
@@ -113,6 +116,14 @@ Row = tuple[int, str | None, str, str | None, When, Who, What]
 _MISSING: Any = object()  # not in a cache of `check_rows`
 
 
+def _ints(values: Any) -> array[int]:
+    """A pyarrow array of 32-bit integers as an `array` (no Python object per value)."""
+    out = array("i")
+    start = values.offset * out.itemsize
+    out.frombytes(memoryview(values.buffers()[1])[start : start + len(values) * out.itemsize])
+    return out
+
+
 class _Numbers(dict[str | None, Any]):
     """Amount text → the number SQLite stores for it (a float when the text has at most 15
     significant digits, so it reads back as written; the text itself otherwise)."""
@@ -150,10 +161,10 @@ class _Checked:
     first: int
     externals: list[str | None]
     titles: list[str]
-    whens_by: tuple[list[When], list[int]]
-    whos_by: tuple[list[Who], list[int]]
-    whats_by: tuple[list[What], list[int]]
-    amounts_by: tuple[list[str | None], list[int]]
+    whens_by: tuple[list[When], Sequence[int]]
+    whos_by: tuple[list[Who], Sequence[int]]
+    whats_by: tuple[list[What], Sequence[int]]
+    amounts_by: tuple[list[str | None], Sequence[int]]
 
     def rows(self, picked: Iterable[int] | None = None) -> Iterator[Row]:
         """The rows as `check_rows` makes them (all, or those at `picked`)."""
@@ -400,7 +411,7 @@ class DealsHandler(Handler):
             return False
         columns_of = self.columns
 
-        def group(*names: str) -> tuple[Any, Any, int] | None:
+        def group(data: Any, names: tuple[str, ...]) -> tuple[Any, Any, int] | None:
             """The group's code of each row (in order of first occurrence), the mask of
             the rows where a code occurs first, and the number of codes."""
             code = None
@@ -408,16 +419,15 @@ class DealsHandler(Handler):
             for name in names:
                 if name not in columns_of:
                     continue
-                encoded = data.column(columns_of[name]).combine_chunks().dictionary_encode()
-                size *= max(len(encoded.dictionary), 1)
+                # The chunks share one dictionary (and no copy of the column is made).
+                encoded = data.column(columns_of[name]).dictionary_encode()
+                count = len(encoded.chunk(0).dictionary) if encoded.num_chunks else 0
+                size *= max(count, 1)
                 if size >= 1 << 62:
                     return None
-                part = pc.cast(encoded.indices, pa.int64())
-                code = (
-                    part
-                    if code is None
-                    else pc.add(pc.multiply(code, len(encoded.dictionary)), part)
-                )
+                indices = pa.chunked_array([c.indices for c in encoded.chunks], pa.int32())
+                part = pc.cast(indices.combine_chunks(), pa.int64())
+                code = part if code is None else pc.add(pc.multiply(code, count), part)
             if code is None:
                 code = pa.repeat(pa.scalar(0, pa.int64()), n)
             encoded = code.dictionary_encode()
@@ -426,12 +436,19 @@ class DealsHandler(Handler):
             before = pa.concat_arrays([pa.array([-1], ordinal.type), seen.slice(0, n - 1)])
             return ordinal, pc.greater(ordinal, before), len(encoded.dictionary)
 
-        coded = [
-            group("stage", "created", "closed", "modified"),
-            group("client", "full_name", "manager"),
-            group("source", "loss_reason", "currency"),
-            group("amount"),
-        ]
+        # Two at a time: pyarrow's functions let go of the interpreter while they run.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            coded = list(
+                pool.map(
+                    partial(group, data),
+                    [
+                        ("stage", "created", "closed", "modified"),
+                        ("client", "full_name", "manager"),
+                        ("source", "loss_reason", "currency"),
+                        ("amount",),
+                    ],
+                )
+            )
         if None in coded:
             return False
         groups = cast(list[tuple[Any, Any, int]], coded)
@@ -454,9 +471,14 @@ class DealsHandler(Handler):
             return False
         fully = set(pc.indices_nonzero(full).to_pylist())
         # The picked rows in file order; the parts they give, by code.
-        codes = [g[0].to_pylist() for g in groups]
-        parts: list[list[Any]] = [[_MISSING] * g[2] for g in groups]
         taken = data.take(pa.array(picked, pa.int64()))
+        # The file's columns are not needed any more: their memory goes back before the
+        # rows' own lists are made (a million-row file is some hundred megabytes).
+        del data
+        columns.data = None
+        pa.default_memory_pool().release_unused()
+        codes = [_ints(g[0]) for g in groups]
+        parts: list[list[Any]] = [[_MISSING] * g[2] for g in groups]
         cells_of = zip(*(column.to_pylist() for column in taken.columns), strict=True)
         checked: dict[int, Row] = {}
         first = columns.first
@@ -770,6 +792,7 @@ class DealsHandler(Handler):
         new_only = not self.lookup
         fresh: list[Any] = []
         won: list[Row] = []  # the won deals, for their revenue
+        wanted = None  # their revenue records, when made already
         # SQLite gets each amount as the number it stores; PostgreSQL each deal as its line
         # of COPY text, the parts a file repeats formatted once, into one COPY (see
         # deals_insert_new, deals_copy_new).
@@ -794,6 +817,9 @@ class DealsHandler(Handler):
                         done += put(block) if put is not None else insert(block)
                         if progress is not None:
                             progress("write", done)
+                # The revenue of the won deals is made while the server stores what the
+                # COPY sent (PostgreSQL).
+                wanted = self._revenue_wanted(won)
             for row in self.rows if checked is None or not new_only else ():
                 _number, key, title, amount, when, who, what = row
                 if when[5] == "won":
@@ -860,7 +886,7 @@ class DealsHandler(Handler):
             if batch:
                 done += self._write(batch, write=write)
             done += insert(fresh)
-        self._revenue(won, write=write)
+        self._revenue(won, write=write, wanted=wanted)
         if write:
             self.ctx.written["deals"] = {
                 "source_system": self.source,
@@ -1059,22 +1085,17 @@ class DealsHandler(Handler):
             out.update(Client.objects.filter(pk__in=chunk).values_list("id", "manager_id"))
         return out
 
-    def _revenue(self, won: list[Row], *, write: bool) -> None:
-        """Won deals as revenue records, keyed exactly as `kam import revenue` keys them."""
-        occurrences: dict[tuple[int, int, str], int] = {}
-        wanted: list[tuple[str, int, date, str, str]] = []
-        people = self.people
-        for _number, key, title, amount, when, who, _what in won:
-            closed = when[1]
-            if closed is None or amount is None:
-                continue
-            client_id = people[id(who)][0]
-            if key is None:
-                fp = (client_id, closed.toordinal(), amount)
-                n = occurrences.get(fp, 0)
-                occurrences[fp] = n + 1
-                key = d.revenue_fingerprint(client_id, closed, amount, n)
-            wanted.append((key, client_id, closed, amount, title[:300]))
+    def _revenue(
+        self,
+        won: list[Row],
+        *,
+        write: bool,
+        wanted: list[tuple[str, int, date, str, str]] | None = None,
+    ) -> None:
+        """Won deals as revenue records, keyed exactly as `kam import revenue` keys them
+        (`wanted`: the records `_revenue_wanted` made of them already)."""
+        if wanted is None:
+            wanted = self._revenue_wanted(won)
         summary = self.ctx.summary
         for name in ("revenue_created", "revenue_updated", "revenue_unchanged"):
             summary.extra[name] = 0
@@ -1091,6 +1112,24 @@ class DealsHandler(Handler):
                 "count": summary.extra["revenue_created"],
             }
             self._feedback_tasks(recent)
+
+    def _revenue_wanted(self, won: list[Row]) -> list[tuple[str, int, date, str, str]]:
+        """The revenue records of won deals: (key, client id, close date, amount, note)."""
+        occurrences: dict[tuple[int, int, str], int] = {}
+        wanted: list[tuple[str, int, date, str, str]] = []
+        people = self.people
+        for _number, key, title, amount, when, who, _what in won:
+            closed = when[1]
+            if closed is None or amount is None:
+                continue
+            client_id = people[id(who)][0]
+            if key is None:
+                fp = (client_id, closed.toordinal(), amount)
+                n = occurrences.get(fp, 0)
+                occurrences[fp] = n + 1
+                key = d.revenue_fingerprint(client_id, closed, amount, n)
+            wanted.append((key, client_id, closed, amount, title[:300]))
+        return wanted
 
     def _revenue_batch(
         self,
