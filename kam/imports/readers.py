@@ -234,8 +234,10 @@ WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-# A CSV file from this size on is read column by column when its kind can check it so.
+# A CSV file from this size on is read column by column when its kind can check it so, in
+# blocks of this size (on several threads).
 COLUMNAR_BYTES = 4 << 20
+COLUMNAR_BLOCK = 1 << 20
 
 
 @dataclass
@@ -271,8 +273,10 @@ def read_columns(
         or table.header_rows != 1
         or grouped
         or path.stat().st_size < COLUMNAR_BYTES
-        or _has_nul(path, table.skip)
     ):
+        return None
+    nul, quoted = _holds(path, table.skip, b"\x00", b'"')
+    if nul:
         return None
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -286,6 +290,7 @@ def read_columns(
             read_options=pa_csv.ReadOptions(
                 skip_rows=table.header_row,
                 column_names=names,
+                block_size=COLUMNAR_BLOCK,
                 encoding="utf8" if table.encoding == "utf-8" else table.encoding,
             ),
             parse_options=pa_csv.ParseOptions(
@@ -293,7 +298,9 @@ def read_columns(
                 quote_char='"',
                 double_quote=True,
                 escape_char=False,
-                newlines_in_values=True,
+                # A line break inside a value needs quotes; without any, the file is split
+                # into blocks at line breaks and parsed on several threads.
+                newlines_in_values=quoted,
                 ignore_empty_lines=False,
             ),
             convert_options=pa_csv.ConvertOptions(
@@ -345,6 +352,16 @@ def read_columns(
             return None
     preview = [list(row.values()) for row in data.slice(0, preview_rows).to_pylist()]
     return Columns(data=data, rows=data.num_rows, first=table.header_row + 1, preview=preview)
+
+
+def _holds(path: Path, skip: int, *needles: bytes) -> list[bool]:
+    """Whether the file (after `skip` bytes) holds each of these single bytes."""
+    found = [False] * len(needles)
+    with path.open("rb") as handle:
+        handle.seek(skip)
+        while chunk := handle.read(CHUNK):
+            found = [f or needle in chunk for f, needle in zip(found, needles, strict=True)]
+    return found
 
 
 def _has_nul(path: Path, skip: int) -> bool:

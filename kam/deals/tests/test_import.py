@@ -560,6 +560,7 @@ def _state(path: Path, monkeypatch: pytest.MonkeyPatch, *, columnar: bool) -> di
     from kam.imports.kinds import deals as kind
 
     monkeypatch.setattr(readers, "COLUMNAR_BYTES", 0 if columnar else 1 << 60)
+    monkeypatch.setattr(readers, "COLUMNAR_BLOCK", 4096)  # many blocks even in a small file
     state: dict[str, Any] = {"taken": []}
     finish = kind.DealsHandler.finish
     check_columns = kind.DealsHandler.check_columns
@@ -587,8 +588,9 @@ def _state(path: Path, monkeypatch: pytest.MonkeyPatch, *, columnar: bool) -> di
     return state
 
 
-def _varied_lines(org: Org) -> list[str]:
-    """An amoCRM export whose rows repeat, vary and tie in every way the quick check keys on."""
+def _varied_lines(org: Org, *, quoted: bool = True) -> list[str]:
+    """An amoCRM export whose rows repeat, vary and tie in every way the quick check keys on
+    (with quoted cells, one of them over two lines, or without any quote)."""
     stages = [("Первичный контакт", "не закрыта"), ("Переговоры", "не закрыта"),
               ("Успешно реализовано", "15.10.2025"), ("Закрыто и не реализовано", "18.10.2025"),
               ("Закрыто и не реализовано", "")]  # fmt: skip
@@ -611,21 +613,24 @@ def _varied_lines(org: Org) -> list[str]:
             title = f"  {title}\u00a0"  # spaces around, a no-break one among them
         elif n % 19 == 0:
             title = "'" + title  # an apostrophe Excel puts before text
-        elif n % 23 == 0:
+        elif n % 23 == 0 and quoted:
             title = f'"{title} ""в кавычках"";"'  # quoted, with a delimiter inside
+        elif n % 31 == 0 and quoted:
+            title = f'"{title}\nвторая строка"'  # a line break inside quotes
         elif n % 29 == 0:
             title = title + "\x1f"  # a character Python strips and few others do
         lines.append(f"{deal_id};{title};{rest}")
     return [AMO_HEADER, *lines]
 
 
+@pytest.mark.parametrize("quoted", [True, False])
 def test_a_big_file_read_as_columns_is_checked_exactly_as_row_by_row(
-    org: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    org: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quoted: bool
 ) -> None:
     """Every row, the new clients with the responsible person of their latest deal (the last
     of equal dates), the new people and the preview come out the same whether the file is
     read as columns or row by row; and the columns were taken."""
-    path = write(tmp_path / "deals.csv", _varied_lines(org))
+    path = write(tmp_path / "deals.csv", _varied_lines(org, quoted=quoted))
     columns = _state(path, monkeypatch, columnar=True)
     rows = _state(path, monkeypatch, columnar=False)
     assert columns["taken"] == [True]

@@ -45,7 +45,7 @@ from kam.deals.services import (
 from kam.imports import domain as d
 from kam.imports.domain import ColumnMap, Kind, Preset, Problem, RowError
 from kam.imports.kinds.base import BATCH, Context, Handler, Progress
-from kam.imports.kinds.revenue import FEEDBACK_DAYS, _bulk_write, _insert_revenue
+from kam.imports.kinds.revenue import FEEDBACK_DAYS, REBUILD_ROWS, _bulk_write, _insert_revenue
 from kam.imports.readers import WHITESPACE, Columns
 from kam.portfolio.models import RevenueRecord
 
@@ -809,16 +809,17 @@ class DealsHandler(Handler):
             checked = self._columns
             if new_only and checked is not None:
                 # Read as columns, all new: the rows to insert are made column by column.
-                won = list(checked.rows(self._won(checked)))
                 coded = write and tail is None  # SQLite: the parts joined by the insert
                 new = self._made(checked, numbers=numbers, tail=tail, logged=logged, coded=coded)
                 with self._coded_deals(checked, coded=coded) as put:
-                    while block := list(islice(new, BATCH * 20)):
+                    # Small blocks: the server starts on the first one soon.
+                    while block := list(islice(new, BATCH * 4)):
                         done += put(block) if put is not None else insert(block)
-                        if progress is not None:
+                        if progress is not None and done % (BATCH * 20) < BATCH * 4:
                             progress("write", done)
                 # The revenue of the won deals is made while the server stores what the
                 # COPY sent (PostgreSQL).
+                won = list(checked.rows(self._won(checked)))
                 wanted = self._revenue_wanted(won)
             for row in self.rows if checked is None or not new_only else ():
                 _number, key, title, amount, when, who, what = row
@@ -951,14 +952,11 @@ class DealsHandler(Handler):
         met = self._met_on(checked, pairs, logged)
         if tail is not None:
             ids = [f"{client}\t{manager}" for client, manager in pairs]
-            titles: Iterable[str] = checked.titles
-            if any(not t.isprintable() or "\\" in t for t in checked.titles):
-                titles = map(copy_text, checked.titles)
             return map(
                 "\t".join,
                 zip(
                     map(ids.__getitem__, who_codes),
-                    titles,
+                    map(copy_text, checked.titles),
                     map([a or NULL for a in amounts].__getitem__, amount_codes),
                     map([_copy_line(w[6]) for w in whens].__getitem__, when_codes),
                     map([_copy_line(w[2]) for w in whats].__getitem__, what_codes),
@@ -1101,10 +1099,14 @@ class DealsHandler(Handler):
             summary.extra[name] = 0
         recent: dict[int, date] = {}
         lookup = RevenueRecord.objects.filter(source=self.source).exists()
-        for start in range(0, len(wanted), BATCH * 4):
-            self._revenue_batch(
-                wanted[start : start + BATCH * 4], write=write, recent=recent, lookup=lookup
-            )
+        # The won deals of a big first load are many revenue rows too: the same bulk set-up
+        # from a fifth of the deals' size on.
+        big = len(wanted) if write and not lookup else 0
+        with _bulk_write(big, RevenueRecord, rebuild_from=REBUILD_ROWS // 5):
+            for start in range(0, len(wanted), BATCH * 4):
+                self._revenue_batch(
+                    wanted[start : start + BATCH * 4], write=write, recent=recent, lookup=lookup
+                )
         if write:
             self.ctx.written["revenue"] = {
                 "source": self.source,

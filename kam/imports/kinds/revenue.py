@@ -642,9 +642,11 @@ def _foreign_keys(table: str) -> list[tuple[str, str]]:
 
 
 @contextmanager
-def _bulk_write(rows: int, model: type[Model] = RevenueRecord) -> Iterator[bool]:
+def _bulk_write(
+    rows: int, model: type[Model] = RevenueRecord, *, rebuild_from: int = REBUILD_ROWS
+) -> Iterator[bool]:
     """The database set up for a bulk insert of `rows` rows of `model` (revenue, deals),
-    inside the import's transaction.
+    inside the import's transaction (`rebuild_from`: the size of a big load).
 
     - SQLite gets a 128 MB page cache instead of 2 MB (index pages stop being re-read); the
       connection gets its own back afterwards.
@@ -669,7 +671,7 @@ def _bulk_write(rows: int, model: type[Model] = RevenueRecord) -> Iterator[bool]
             cursor.execute("PRAGMA cache_size")
             old_cache = int(cursor.fetchone()[0])
             cursor.execute("PRAGMA cache_size = -131072")
-        if rows >= REBUILD_ROWS and model._default_manager.count() < rows:
+        if rows >= rebuild_from and model._default_manager.count() < rows:
             rebuild = _secondary_indexes(table)
             for name, _sql in rebuild:
                 cursor.execute(f'DROP INDEX "{name}"')
