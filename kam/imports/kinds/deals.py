@@ -452,9 +452,10 @@ class DealsHandler(Handler):
         if None in coded:
             return False
         groups = cast(list[tuple[Any, Any, int]], coded)
-        # The rows the full check takes: a first client, source or amount, an odd title or
-        # CRM id. A first stage-and-dates group alone needs only its own rules (`_when_of`).
-        full = pc.or_(pc.or_(groups[1][1], groups[2][1]), groups[3][1])
+        # The rows the full check takes: a first source or amount, an odd title or CRM id.
+        # A first stage-and-dates group or client-and-person group alone needs only its own
+        # rules (`_when_of`, `_who`).
+        full = pc.or_(groups[2][1], groups[3][1])
         titles = externals = None
         if self._p_title >= 0:
             titles = pc.utf8_trim(data.column(self._p_title), characters=WHITESPACE)
@@ -466,7 +467,7 @@ class DealsHandler(Handler):
             externals = pc.utf8_trim(data.column(self._p_external), characters=WHITESPACE)
             plain = pc.match_substring_regex(externals, pattern="^[0-9]{0,100}$")
             full = pc.or_(full, pc.invert(plain))
-        picked = pc.indices_nonzero(pc.or_(full, groups[0][1])).to_pylist()
+        picked = pc.indices_nonzero(pc.or_(pc.or_(full, groups[0][1]), groups[1][1])).to_pylist()
         if len(picked) > max(n // 4, 1000):
             return False
         fully = set(pc.indices_nonzero(full).to_pylist())
@@ -483,14 +484,20 @@ class DealsHandler(Handler):
         checked: dict[int, Row] = {}
         first = columns.first
         ctx = self.ctx
-        whens = parts[0]
-        when_codes = codes[0]
+        whens, whos = parts[0], parts[1]
+        when_codes, who_codes = codes[0], codes[1]
         for index, cells in zip(picked, cells_of, strict=True):
             if index not in fully:
-                when = self._when_of(list(cells))
-                if when is None:
-                    return False  # the full check says why
-                whens[when_codes[index]] = when
+                when = whens[when_codes[index]]
+                if when is _MISSING:
+                    when = whens[when_codes[index]] = self._when_of(list(cells))
+                    if when is None:
+                        return False  # the full check says why
+                if whos[who_codes[index]] is _MISSING:
+                    who = self._who(first + index, list(cells), when[0])
+                    if who is None or ctx.error_count:
+                        return False
+                    whos[who_codes[index]] = who
                 continue
             before = len(self._chunk)
             self._row(first + index, list(cells))
@@ -513,10 +520,17 @@ class DealsHandler(Handler):
         if externals is not None:
             nothing = pa.scalar(None, pa.string())
             externals_of = pc.if_else(pc.equal(externals, ""), nothing, externals).to_pylist()
+        same = True  # every CRM id as the file writes it, trimmed
         for index, row in checked.items():
+            same = same and externals_of[index] == row[1]
             externals_of[index], titles_of[index] = row[1], row[2]
-        missing = externals_of.count(None)
-        if len(set(externals_of)) - (1 if missing else 0) != n - missing:
+        if externals is not None and same:
+            given = pc.filter(externals, pc.not_equal(externals, ""))
+            twice = pc.count_distinct(given).as_py() != len(given)
+        else:
+            missing = externals_of.count(None)
+            twice = len(set(externals_of)) - (1 if missing else 0) != n - missing
+        if twice:
             return False  # a duplicate CRM id: the full check names both rows
         self._note_managers(whens, whos, groups[0][0], groups[1][0], n)
         self._columns = _Checked(
@@ -626,32 +640,39 @@ class DealsHandler(Handler):
             if currency and not d.is_roubles(currency):
                 self.fail(number, "currency", currency, Problem.of("currency"))
         external = self._external_id(number, cells)
-        fallback = self.cell(cells, "full_name") if "full_name" in self.columns else ""
-        ref = self.client(number, cells, fallback=fallback)
-        manager_name = self.manager(number, cells) if "manager" in self.columns else ""
+        who = self._who(number, cells, created)
         title = self.parse(number, cells, "title", lambda t: d.check_length(t, limit=300))
         loss = self.parse(number, cells, "loss_reason", lambda t: d.check_length(t, limit=300))
         source_text = self.parse(number, cells, "source", lambda t: d.check_length(t, limit=200))
-        if ref is not None and manager_name:
-            # Even on a failing row: its new client must not also be reported as ownerless.
-            self.note_manager(ref, manager_name, created)
-        if ctx.error_count != errors or ref is None or step is None or created is None:
+        if ctx.error_count != errors or who is None or step is None or created is None:
             return
-        manager_ref = None
-        if manager_name:
-            found = ctx.find_manager(manager_name, number)
-            manager_ref = found if isinstance(found, int) else None
-        client_key = self.cell(cells, "inn") or self.ctx.folded(
-            self.cell(cells, "client") or fallback
-        )
         source_text, loss = self._one(source_text or ""), self._one(loss or "")
         source = self._sources.get(source_text)
         if source is None:
             source = self._sources[source_text] = deals_domain.map_source(source_text)
         when = self._when(created, closed, modified, stage, step)
-        who: Who = (ref, client_key, manager_ref, manager_name)
         what: What = (source_text, loss, (source, source_text, loss))
         self._chunk.append((number, external, title or "", amount, when, who, what))
+
+    def _who(self, number: int, cells: list[str], created: date | None) -> Who | None:
+        """The client-and-responsible-person part of a row, after matching or registering
+        the client and checking the person (errors recorded); None without a client."""
+        fallback = self.cell(cells, "full_name") if "full_name" in self.columns else ""
+        ref = self.client(number, cells, fallback=fallback)
+        manager_name = self.manager(number, cells) if "manager" in self.columns else ""
+        if ref is not None and manager_name:
+            # Even on a failing row: its new client must not also be reported as ownerless.
+            self.note_manager(ref, manager_name, created)
+        if ref is None:
+            return None
+        manager_ref = None
+        if manager_name:
+            found = self.ctx.find_manager(manager_name, number)
+            manager_ref = found if isinstance(found, int) else None
+        client_key = self.cell(cells, "inn") or self.ctx.folded(
+            self.cell(cells, "client") or fallback
+        )
+        return (ref, client_key, manager_ref, manager_name)
 
     def _when(
         self, created: date, closed: date | None, modified: date | None, stage: str, step: Step
