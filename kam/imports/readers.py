@@ -252,6 +252,24 @@ class Columns:
     preview: list[list[str]]
 
 
+def rows_at(data: Any, places: list[int]) -> Iterator[tuple[str, ...]]:
+    """The cells of the rows of a pyarrow table at `places` (ascending), as tuples: taken
+    batch by batch, which leaves the rest of the table where it is (a take over the whole
+    table first joins its batches, a copy of every column)."""
+    import bisect
+
+    import pyarrow as pa
+
+    start = done = 0
+    for batch in data.to_batches():
+        end = start + batch.num_rows
+        upto = bisect.bisect_left(places, end, done)
+        if upto > done:
+            picked = batch.take(pa.array([p - start for p in places[done:upto]], pa.int64()))
+            yield from zip(*(column.to_pylist() for column in picked.columns), strict=True)
+        start, done = end, upto
+
+
 def read_columns(
     table: Table,
     *,
@@ -345,11 +363,8 @@ def read_columns(
         for k, text in zip(places.to_pylist(), texts, strict=True)
         if not ordinary_first_cell(text, head0)
     ]
-    if odd:
-        rows = data.take(pa.array(odd, pa.int64()))
-        cells = zip(*(column.to_pylist() for column in rows.columns), strict=True)
-        if not all(passes_as_data(row, table.headers) for row in cells):
-            return None
+    if odd and not all(passes_as_data(row, table.headers) for row in rows_at(data, odd)):
+        return None
     preview = [list(row.values()) for row in data.slice(0, preview_rows).to_pylist()]
     return Columns(data=data, rows=data.num_rows, first=table.header_row + 1, preview=preview)
 

@@ -117,6 +117,7 @@ class Context:
             inn for inn in Client.objects.exclude(inn=None).values_list("inn", flat=True) if inn
         }
         self.new_clients: list[NewClient] = []
+        self.new_owners: dict[int, int] = {}  # the created clients' responsible people
         self._new_by_inn: dict[str, NewClient] = {}
         self._new_by_name: dict[str, NewClient] = {}
         self._name_cache: dict[str, str] = {}
@@ -281,6 +282,7 @@ class Context:
         # without a model object per client (20,000 new clients of a CRM export: seconds).
         ids = insert_with_history(Client, rows, history_user=self.actor)
         refs = {n.ref: pk for n, pk in zip(self.new_clients, ids, strict=True)}
+        self.new_owners = {pk: row["manager_id"] for pk, row in zip(ids, rows, strict=True)}
         self.written.setdefault("clients", []).extend(refs.values())
         return refs
 

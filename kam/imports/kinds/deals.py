@@ -46,7 +46,7 @@ from kam.imports import domain as d
 from kam.imports.domain import ColumnMap, Kind, Preset, Problem, RowError
 from kam.imports.kinds.base import BATCH, Context, Handler, Progress
 from kam.imports.kinds.revenue import FEEDBACK_DAYS, REBUILD_ROWS, _bulk_write, _insert_revenue
-from kam.imports.readers import WHITESPACE, Columns
+from kam.imports.readers import WHITESPACE, Columns, rows_at
 from kam.portfolio.models import RevenueRecord
 
 # Header aliases of a deals file, folded; a preset's own names come first.
@@ -155,18 +155,43 @@ def _getter(positions: list[int]) -> Callable[[list[str]], Any]:
 @dataclass
 class _Checked:
     """The checked rows of a file read as columns (`check_columns`): row k is the file's row
-    `first + k`, its CRM id and title are `externals[k]` and `titles[k]`, and its parts are
-    looked up by their codes (`whens[when_codes[k]]`...)."""
+    `first + k`; its CRM id and title come from two pyarrow columns (`external_column`, with
+    nulls for none; `title_column`, None when the file has no titles), except the rows the
+    full check took (`patches`: row → (CRM id, title)); its parts are looked up by their
+    codes (`whens[when_codes[k]]`...). The texts become Python strings only block by block,
+    as the insert takes them."""
 
     first: int
-    externals: list[str | None]
-    titles: list[str]
+    count: int
+    external_column: Any
+    title_column: Any
+    patches: dict[int, tuple[str | None, str]]
     whens_by: tuple[list[When], Sequence[int]]
     whos_by: tuple[list[Who], Sequence[int]]
     whats_by: tuple[list[What], Sequence[int]]
     amounts_by: tuple[list[str | None], Sequence[int]]
 
-    def rows(self, picked: Iterable[int] | None = None) -> Iterator[Row]:
+    def externals(self) -> Iterator[str | None]:
+        return self._values(self.external_column, 0, None)
+
+    def titles(self) -> Iterator[str]:
+        return self._values(self.title_column, 1, "")
+
+    def _values(self, column: Any, part: int, nothing: Any) -> Iterator[Any]:
+        if column is None:
+            for k in range(self.count):
+                patch = self.patches.get(k)
+                yield patch[part] if patch is not None else nothing
+            return
+        step = 50_000
+        for start in range(0, self.count, step):
+            values = column.slice(start, step).to_pylist()
+            for k, patch in self.patches.items():
+                if start <= k < start + step:
+                    values[k - start] = patch[part]
+            yield from values
+
+    def rows(self, picked: list[int] | None = None) -> Iterator[Row]:
         """The rows as `check_rows` makes them (all, or those at `picked`)."""
         (whens, when_codes), (whos, who_codes) = self.whens_by, self.whos_by
         (whats, what_codes), (amounts, amount_codes) = self.whats_by, self.amounts_by
@@ -174,25 +199,45 @@ class _Checked:
             return (
                 (
                     self.first + k,
-                    self.externals[k],
-                    self.titles[k],
+                    external,
+                    title,
                     amounts[amount_codes[k]],
                     whens[when_codes[k]],
                     whos[who_codes[k]],
                     whats[what_codes[k]],
                 )
-                for k in picked
+                for k, external, title in zip(
+                    picked,
+                    self._at(self.external_column, picked, 0, None),
+                    self._at(self.title_column, picked, 1, ""),
+                    strict=True,
+                )
             )
         return zip(
-            range(self.first, self.first + len(self.titles)),
-            self.externals,
-            self.titles,
+            range(self.first, self.first + self.count),
+            self.externals(),
+            self.titles(),
             map(amounts.__getitem__, amount_codes),
             map(whens.__getitem__, when_codes),
             map(whos.__getitem__, who_codes),
             map(whats.__getitem__, what_codes),
             strict=True,
         )
+
+    def _at(self, column: Any, picked: list[int], part: int, nothing: Any) -> list[Any]:
+        """The values of `column` at `picked`, the full check's where it took the row."""
+        import pyarrow as pa
+
+        values = (
+            [nothing] * len(picked)
+            if column is None
+            else column.take(pa.array(picked, pa.int64())).to_pylist()
+        )
+        for i, k in enumerate(picked):
+            patch = self.patches.get(k)
+            if patch is not None:
+                values[i] = patch[part]
+        return values
 
 
 class DealsHandler(Handler):
@@ -472,7 +517,7 @@ class DealsHandler(Handler):
             return False
         fully = set(pc.indices_nonzero(full).to_pylist())
         # The picked rows in file order; the parts they give, by code.
-        taken = data.take(pa.array(picked, pa.int64()))
+        taken = list(rows_at(data, picked))
         # The file's columns are not needed any more: their memory goes back before the
         # rows' own lists are made (a million-row file is some hundred megabytes).
         del data
@@ -480,7 +525,7 @@ class DealsHandler(Handler):
         pa.default_memory_pool().release_unused()
         codes = [_ints(g[0]) for g in groups]
         parts: list[list[Any]] = [[_MISSING] * g[2] for g in groups]
-        cells_of = zip(*(column.to_pylist() for column in taken.columns), strict=True)
+        cells_of = taken
         checked: dict[int, Row] = {}
         first = columns.first
         ctx = self.ctx
@@ -515,28 +560,32 @@ class DealsHandler(Handler):
         no_amount = pa.array([amount is None for amount in amounts])
         if pc.any(pc.and_(pc.take(won, groups[0][0]), pc.take(no_amount, groups[3][0]))).as_py():
             return False
-        titles_of: list[str] = titles.to_pylist() if titles is not None else [""] * n
-        externals_of: list[str | None] = [None] * n
+        nothing = pa.scalar(None, pa.string())
         if externals is not None:
-            nothing = pa.scalar(None, pa.string())
-            externals_of = pc.if_else(pc.equal(externals, ""), nothing, externals).to_pylist()
-        same = True  # every CRM id as the file writes it, trimmed
-        for index, row in checked.items():
-            same = same and externals_of[index] == row[1]
-            externals_of[index], titles_of[index] = row[1], row[2]
-        if externals is not None and same:
-            given = pc.filter(externals, pc.not_equal(externals, ""))
-            twice = pc.count_distinct(given).as_py() != len(given)
-        else:
-            missing = externals_of.count(None)
-            twice = len(set(externals_of)) - (1 if missing else 0) != n - missing
-        if twice:
-            return False  # a duplicate CRM id: the full check names both rows
+            externals = pc.if_else(pc.equal(externals, ""), nothing, externals)
+        patches = {index: (row[1], row[2]) for index, row in checked.items()}
+        # A duplicate CRM id: the full check names both rows. The ids as the full check took
+        # them are the file's, trimmed, unless it changed one (an apostrophe, say).
+        if externals is not None:
+            if all(externals[k].as_py() == external for k, (external, _t) in patches.items()):
+                present = pc.drop_null(externals)
+                if pc.count_distinct(present).as_py() != len(present):
+                    return False
+            else:
+                ids = [
+                    patches[k][0] if k in patches else external
+                    for k, external in enumerate(externals.to_pylist())
+                ]
+                kept = [i for i in ids if i is not None]
+                if len(set(kept)) != len(kept):
+                    return False
         self._note_managers(whens, whos, groups[0][0], groups[1][0], n)
         self._columns = _Checked(
             first,
-            externals_of,
-            titles_of,
+            n,
+            externals,
+            titles,
+            patches,
             *zip(parts, codes, strict=True),
         )
         self._count = n
@@ -785,7 +834,9 @@ class DealsHandler(Handler):
         else:
             shared = {id(who): who for who in (row[5] for row in self.rows)}
         client_of = {who: self.resolve(who[0], ids) for who in set(shared.values())}
-        owners = self._client_managers(list(client_of.values()))
+        new_owners = self.ctx.new_owners
+        owners = self._client_managers([c for c in client_of.values() if c not in new_owners])
+        owners.update(new_owners)
         default = self.ctx.default_manager.pk if self.ctx.default_manager else 0
         pairs: dict[Who, tuple[int, int]] = {}
         for who, client_id in client_of.items():
@@ -977,7 +1028,7 @@ class DealsHandler(Handler):
                 "\t".join,
                 zip(
                     map(ids.__getitem__, who_codes),
-                    map(copy_text, checked.titles),
+                    map(copy_text, checked.titles()),
                     map([a or NULL for a in amounts].__getitem__, amount_codes),
                     map([_copy_line(w[6]) for w in whens].__getitem__, when_codes),
                     map([_copy_line(w[2]) for w in whats].__getitem__, what_codes),
@@ -990,7 +1041,7 @@ class DealsHandler(Handler):
         columns: list[Iterable[Any]] = [
             map([client for client, _m in pairs].__getitem__, who_codes),
             map([manager for _c, manager in pairs].__getitem__, who_codes),
-            checked.titles,
+            checked.titles(),
             map([value(a) if value else a for a in amounts].__getitem__, amount_codes),
         ]
         if coded:
@@ -1002,18 +1053,24 @@ class DealsHandler(Handler):
         columns.append(met if met is not None else repeat(None))
         return zip(*columns, strict=False)  # `repeat` has no end
 
-    def _keys(self, checked: _Checked) -> list[str]:
+    def _keys(self, checked: _Checked) -> Iterable[str]:
         """Each row's key: its CRM id, or else the fingerprint of client, created date and
         title with its occurrence among equal ones (in file order), as `apply` keys it."""
-        keys = list(checked.externals)
-        if None not in keys:
-            return keys  # type: ignore[return-value]
+        column = checked.external_column
+        if (
+            column is not None
+            and column.null_count == 0
+            and not any(external is None for external, _title in checked.patches.values())
+        ):
+            return checked.externals()  # type: ignore[return-value]
+        keys = list(checked.externals())
+        titles = list(checked.titles())
         whos, who_codes = checked.whos_by
         whens, when_codes = checked.whens_by
         occurrences: dict[tuple[str, date, str], int] = {}
         for k, key in enumerate(keys):
             if key is None:
-                fp = (whos[who_codes[k]][1], whens[when_codes[k]][0], checked.titles[k])
+                fp = (whos[who_codes[k]][1], whens[when_codes[k]][0], titles[k])
                 n = occurrences.get(fp, 0)
                 occurrences[fp] = n + 1
                 digest = hashlib.sha256(f"{fp[0]}|{fp[1]}|{fp[2]}|{n}".encode()).hexdigest()
