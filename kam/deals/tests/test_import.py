@@ -544,6 +544,11 @@ def test_every_new_deal_is_stored_as_its_row_says(
     # In the file's order (the deals' ids follow it).
     ids = list(Deal.objects.order_by("id").values_list("external_id", flat=True))
     assert ids == [str(900 + i) for i in range(1, 52)]
+    # The won deals are revenue too, under their CRM ids.
+    won = {(key, day, value) for key, _c, _t, value, _cr, day, stage in expected
+           if stage == "Успешно реализовано"}  # fmt: skip
+    assert set(imported().values_list("external_id", "date", "amount")) == won
+    assert len(won) == 17
     assert {d.amount for d in Deal.objects.all()} >= {Decimal("9999999999999.99"), Decimal("0.01")}
     again = run(write(tmp_path / "deals.csv", lines))
     assert (again.summary.created, again.summary.unchanged) == (0, 51)
@@ -623,14 +628,19 @@ def _varied_lines(org: Org, *, quoted: bool = True) -> list[str]:
     return [AMO_HEADER, *lines]
 
 
-@pytest.mark.parametrize("quoted", [True, False])
+@pytest.mark.parametrize("layout", ["quoted", "plain", "cp1251 under a title"])
 def test_a_big_file_read_as_columns_is_checked_exactly_as_row_by_row(
-    org: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quoted: bool
+    org: Org, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, layout: str
 ) -> None:
     """Every row, the new clients with the responsible person of their latest deal (the last
     of equal dates), the new people and the preview come out the same whether the file is
     read as columns or row by row; and the columns were taken."""
-    path = write(tmp_path / "deals.csv", _varied_lines(org, quoted=quoted))
+    lines = _varied_lines(org, quoted=layout == "quoted")
+    if layout == "cp1251 under a title":
+        lines = ["Выгрузка сделок за октябрь", "", *lines]
+        path = write(tmp_path / "deals.csv", lines, encoding="cp1251")
+    else:
+        path = write(tmp_path / "deals.csv", lines)
     columns = _state(path, monkeypatch, columnar=True)
     rows = _state(path, monkeypatch, columnar=False)
     assert columns["taken"] == [True]

@@ -456,8 +456,10 @@ class Handler:
         for number, cells in chunk:
             row(number, cells)
 
-    # Whether `check_columns` may take a big CSV file's rows as columns.
-    columnar = False
+    @property
+    def columnar(self) -> bool:
+        """Whether `check_columns` may take a big CSV file's rows as columns."""
+        return False
 
     def check_columns(self, columns: Columns) -> bool:
         """Check every data row of a file read as columns, or say no (False) and leave it to

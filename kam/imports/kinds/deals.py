@@ -44,8 +44,9 @@ from kam.deals.services import (
 )
 from kam.imports import domain as d
 from kam.imports.domain import ColumnMap, Kind, Preset, Problem, RowError
+from kam.imports.kinds import revenue as revenue_kind
 from kam.imports.kinds.base import BATCH, Context, Handler, Progress
-from kam.imports.kinds.revenue import FEEDBACK_DAYS, REBUILD_ROWS, _bulk_write, _insert_revenue
+from kam.imports.kinds.revenue import FEEDBACK_DAYS, _bulk_write, _insert_revenue
 from kam.imports.readers import WHITESPACE, Columns, rows_at
 from kam.portfolio.models import RevenueRecord
 
@@ -432,7 +433,9 @@ class DealsHandler(Handler):
             add((number, external, title, amount, when, who, what))
         self._keep()
 
-    columnar = True
+    @property
+    def columnar(self) -> bool:
+        return self._fast  # the rule of the quick check (see `check_rows`)
 
     def check_columns(self, columns: Columns) -> bool:
         """Every row of a big file read as columns, with the outcome of `check_rows` (a test
@@ -1180,7 +1183,7 @@ class DealsHandler(Handler):
         # The won deals of a big first load are many revenue rows too: the same bulk set-up
         # from a fifth of the deals' size on.
         big = len(wanted) if write and not lookup else 0
-        with _bulk_write(big, RevenueRecord, rebuild_from=REBUILD_ROWS // 5):
+        with _bulk_write(big, RevenueRecord, rebuild_from=revenue_kind.REBUILD_ROWS // 5):
             for start in range(0, len(wanted), BATCH * 4):
                 self._revenue_batch(
                     wanted[start : start + BATCH * 4], write=write, recent=recent, lookup=lookup
