@@ -260,19 +260,25 @@ def ordinary_first_cell(first: str, head0: str) -> bool:
 def passes_as_data(cells: Sequence[str], headers: Sequence[str]) -> bool:
     """Whether `data_rows` passes this row on as it is, when no blank row came before it in a
     table without groups: not blank, not the header repeated, not a total."""
-    head0 = headers[0] if headers else ""
     first = cells[0] if cells else ""
-    if ordinary_first_cell(first, head0):
+    if ordinary_first_cell(first, headers[0] if headers else ""):
         return True
-    if (not first or first.isspace()) and _blank(cells):
-        return False
-    if (
-        first.strip() == head0
+    return not (_blank_row(cells) or _repeated_header(cells, headers) or is_total_row(cells))
+
+
+def _blank_row(cells: Sequence[str]) -> bool:
+    first = cells[0] if cells else ""
+    return (not first or first.isspace()) and _blank(cells)
+
+
+def _repeated_header(cells: Sequence[str], headers: Sequence[str]) -> bool:
+    """The header row again (a report printed page by page), nothing beyond it."""
+    return (
+        bool(cells)
+        and cells[0].strip() == (headers[0] if headers else "")
         and [c.strip() for c in cells[: len(headers)]] == list(headers)
         and not any(c.strip() for c in cells[len(headers) :])
-    ):
-        return False
-    return not is_total_row(cells)
+    )
 
 
 def is_total_row(cells: Sequence[str]) -> bool:
@@ -481,14 +487,10 @@ def data_rows(
                 group_client = ""
                 yield number, cells
                 continue
-        if (not first or first.isspace()) and _blank(cells):
+        if _blank_row(cells):
             after_blank = True
             continue
-        if (
-            first.strip() == head0
-            and [c.strip() for c in cells[: len(headers)]] == headers
-            and not any(c.strip() for c in cells[len(headers) :])
-        ):
+        if _repeated_header(cells, headers):
             counts.repeated_headers += 1
             after_blank = False
             continue

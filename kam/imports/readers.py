@@ -270,13 +270,7 @@ def rows_at(data: Any, places: list[int]) -> Iterator[tuple[str, ...]]:
         start, done = end, upto
 
 
-def read_columns(
-    table: Table,
-    *,
-    head0: str,
-    grouped: bool,
-    preview_rows: int,
-) -> Columns | None:
+def read_columns(table: Table, *, grouped: bool, preview_rows: int) -> Columns | None:
     """The data rows below the header of a big CSV file as string columns, parsed by pyarrow
     (on several threads, without a Python object per cell), or None when this reading could
     differ from the row by row one (`table.rows`): a file of another format or encoding, a
@@ -351,6 +345,7 @@ def read_columns(
     # the rest (a row with its first cell empty, say).
     from kam.imports.domain import ordinary_first_cell, passes_as_data
 
+    head0 = table.headers[0] if table.headers else ""
     first = data.column(0)
     if head0[:1].isdigit():
         doubt = pa.array([True] * data.num_rows)
@@ -381,12 +376,7 @@ def _holds(path: Path, skip: int, *needles: bytes) -> list[bool]:
 
 def _has_nul(path: Path, skip: int) -> bool:
     """Whether the file holds a NUL byte (in UTF-8 and cp1251, only a NUL character is one)."""
-    with path.open("rb") as handle:
-        handle.seek(skip)
-        while chunk := handle.read(CHUNK):
-            if b"\x00" in chunk:
-                return True
-    return False
+    return _holds(path, skip, b"\x00")[0]
 
 
 # --- spreadsheets --------------------------------------------------------------------------

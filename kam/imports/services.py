@@ -194,7 +194,6 @@ def import_file(
         if handler.columnar:
             columns = read_columns(
                 table,
-                head0=cmap.headers[0] if cmap.headers else "",
                 grouped="date" in cmap.columns and "client" in cmap.columns,
                 preview_rows=PREVIEW_ROWS,
             )

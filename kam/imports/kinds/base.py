@@ -337,6 +337,7 @@ class Handler:
         self.width = len(cmap.headers)
         # Without an INN column a client is its name: a name seen once is not looked up again.
         self._by_name_only = "inn" not in self.columns
+        self._dates: dict[str, date | Problem] = {}  # date cell as written → parsed
         self._client_cache: dict[str, int] = {}
         for name in ("client", "inn", "full_name"):
             if name in self.columns:
@@ -359,6 +360,15 @@ class Handler:
             return ""
         text = cells[index].strip()
         return d.clean_text(text) if text[:1] == "'" else text
+
+    def date_of(self, raw: str) -> date | Problem:
+        """A date cell parsed, each text once (a file repeats its dates)."""
+        value = self._dates.get(raw)
+        if value is None:
+            value = d.parse_date(raw)
+            if len(self._dates) < 100_000:
+                self._dates[raw] = value
+        return value
 
     def fail(self, row: int, name: str, value: str, problem: Problem) -> None:
         if name in self.columns:

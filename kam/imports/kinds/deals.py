@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -185,11 +186,12 @@ class _Checked:
                 yield patch[part] if patch is not None else nothing
             return
         step = 50_000
+        patched = sorted(self.patches)
         for start in range(0, self.count, step):
             values = column.slice(start, step).to_pylist()
-            for k, patch in self.patches.items():
-                if start <= k < start + step:
-                    values[k - start] = patch[part]
+            lo, hi = bisect_left(patched, start), bisect_left(patched, start + step)
+            for k in patched[lo:hi]:
+                values[k - start] = self.patches[k][part]
             yield from values
 
     def rows(self, picked: list[int] | None = None) -> Iterator[Row]:
@@ -295,7 +297,6 @@ class DealsHandler(Handler):
         self.seen_ids: dict[str, int] = {}
         self.today = timezone.localdate()
         self._strings: dict[str, str] = {}  # one copy of each stage, source, reason text
-        self._dates: dict[str, date | Problem] = {}
         self._folds: dict[str, str] = {}
         self._sources: dict[str, str] = {}
         # What `check_rows` takes without the full check: each group of cells as written →
@@ -325,11 +326,7 @@ class DealsHandler(Handler):
             return None
         if not raw and name != "created":
             return None
-        value = self._dates.get(raw)
-        if value is None:
-            value = d.parse_date(raw)
-            if len(self._dates) < 100_000:
-                self._dates[raw] = value
+        value = self.date_of(raw)
         if isinstance(value, Problem):
             self.fail(number, name, raw, value)
             return None
@@ -528,13 +525,12 @@ class DealsHandler(Handler):
         pa.default_memory_pool().release_unused()
         codes = [_ints(g[0]) for g in groups]
         parts: list[list[Any]] = [[_MISSING] * g[2] for g in groups]
-        cells_of = taken
         checked: dict[int, Row] = {}
         first = columns.first
         ctx = self.ctx
         whens, whos = parts[0], parts[1]
         when_codes, who_codes = codes[0], codes[1]
-        for index, cells in zip(picked, cells_of, strict=True):
+        for index, cells in zip(picked, taken, strict=True):
             if index not in fully:
                 when = whens[when_codes[index]]
                 if when is _MISSING:
@@ -782,11 +778,7 @@ class DealsHandler(Handler):
 
     def _parsed(self, raw: str) -> date | None:
         """A date cell as `_date` reads it, or None when it is not a date."""
-        value = self._dates.get(raw)
-        if value is None:
-            value = d.parse_date(raw)
-            if len(self._dates) < 100_000:
-                self._dates[raw] = value
+        value = self.date_of(raw)
         return value if value.__class__ is date else None
 
     def _one(self, text: str) -> str:

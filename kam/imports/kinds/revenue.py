@@ -77,7 +77,6 @@ class RevenueHandler(Handler):
         self.ids: list[str | None] | None = [] if "external_id" in self.columns else None
         self.notes: list[str] | None = [] if self.columns.keys() & {"deal", "comment"} else None
         self.seen_ids: dict[str, int] = {}
-        self._dates: dict[str, date | Problem] = {}
         self.recent_deals: dict[int, date] = {}  # client id → latest new deal in the window
         self.today = timezone.localdate()
         # One line per product of a deal (Bitrix24 with product columns): lines of one deal
@@ -102,14 +101,6 @@ class RevenueHandler(Handler):
         self.stages_seen: dict[str, tuple[int, str]] = {}  # folded → (first row, as written)
         self.unknown_stages: list[str] = []
         self.won = 0
-
-    def _date(self, raw: str) -> date | Problem:
-        found = self._dates.get(raw)
-        if found is None:
-            found = d.parse_date(raw)
-            if len(self._dates) < 100_000:
-                self._dates[raw] = found
-        return found
 
     def _stage_won(self, number: int, cells: list[str]) -> bool | None:
         """Whether the row's deal is won: True, False, or None for a stage KAM does not know."""
@@ -239,7 +230,7 @@ class RevenueHandler(Handler):
         raw_day = cells[self._date_i].strip() if self._date_i < len(cells) else ""
         if raw_day[:1] == "'":
             raw_day = d.clean_text(raw_day)
-        day = self._date(raw_day)
+        day = self.date_of(raw_day)
         if isinstance(day, Problem):
             self.fail(number, "date", raw_day, day)
         elif day > self.today and not ctx.allow_future:
@@ -833,23 +824,23 @@ def _insert_plain(
     """Insert checked new revenue rows (client id, ISO date, amount text, key, note) the
     fastest way the database offers: one executemany (SQLite) or one COPY block
     (PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        # COPY's text format: the values are checked already, and formatting them here is
+        # cheaper than adapting them cell by cell.
+        with _new_rows_sink(source, now) as sink:
+            tail = sink.copy_tail
+            sink.send(
+                [
+                    f"{client}\t{day}\t{amount}\t{copy_text(key)}\t{copy_text(note)}{tail}"
+                    for client, day, amount, key, note in rows
+                ]
+            )
+        return
     table = RevenueRecord._meta.db_table
     columns = "client_id, date, amount, external_id, note, source, created_at"
+    adapted = str(connection.ops.adapt_datetimefield_value(now))
+    # The two constant columns are literals of the statement: the rows go to SQLite as they
+    # are, five values each.
+    constants = ", ".join(sql_literal(v) for v in (source, adapted))
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY's text format, written in one block: the values are checked already, and
-            # formatting them here is cheaper than adapting them cell by cell. Keys are
-            # CRM ids (escaped) or fingerprints (digits, "fp:", "|", "-", ".").
-            tail = f"\t{copy_text(source)}\t{now.isoformat()}\n"
-            block = "".join(
-                f"{client}\t{day}\t{amount}\t{copy_text(key)}\t{copy_text(note)}{tail}"
-                for client, day, amount, key, note in rows
-            )
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                copy.write(block)
-        else:
-            adapted = str(connection.ops.adapt_datetimefield_value(now))
-            # The two constant columns are literals of the statement: the rows go to SQLite
-            # as they are, five values each.
-            constants = ", ".join(sql_literal(v) for v in (source, adapted))
-            sqlite_insert(cursor, table, columns, 5, constants, rows)
+        sqlite_insert(cursor, table, columns, 5, constants, rows)
